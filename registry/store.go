@@ -1,0 +1,143 @@
+package registry
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence seam. PostgreSQL (storage/postgres) and the
+// embedded store (storage/sqlite) implement it; storage/storagetest holds
+// the conformance suite both must pass.
+//
+// Read methods may run on the pool; writes that must be atomic run inside
+// InTx. Every method returns an error wrapping ErrNotFound when a row is
+// missing and ErrConflict when a unique constraint rejects a write.
+type Store interface {
+	Executor
+	// InTx runs fn in one transaction, committing if fn returns nil. A
+	// serialization failure or deadlock is retried transparently.
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Executor) error) error
+	// Watch delivers changes committed by any process sharing the store,
+	// including this one, until ctx ends. It is how caches stay coherent.
+	Watch(ctx context.Context, fn func(Change)) error
+	// Ping checks that the store is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Change tells caches what a committed write touched.
+type Change struct {
+	// Subject is the subject written, or "" for global config and mode.
+	Subject string
+	// SchemaID is set when a schema may have stopped being reachable
+	// (permanent delete).
+	SchemaID int
+	Kind     ChangeKind
+}
+
+// ChangeKind classifies a Change.
+type ChangeKind string
+
+// Change kinds.
+const (
+	ChangeVersions ChangeKind = "versions"
+	ChangeConfig   ChangeKind = "config"
+	ChangeMode     ChangeKind = "mode"
+)
+
+// Executor holds the operations available on the pool and inside a
+// transaction.
+type Executor interface {
+	// SubjectLock serialises writers of one subject until the transaction
+	// ends (PostgreSQL: a transaction-scoped advisory lock).
+	SubjectLock(ctx context.Context, subject string) error
+	// Notify queues a Change, delivered to Watch after commit.
+	Notify(ctx context.Context, c Change) error
+
+	SchemaGetByID(ctx context.Context, id int) (*Schema, error)
+	SchemaGetByFingerprint(ctx context.Context, fingerprint string) (*Schema, error)
+	// SchemaInsert stores a new schema. With p.ID zero the store assigns the
+	// next id; with an explicit id (IMPORT mode) it uses it, and the
+	// sequence never hands out that id later. A second insert with the same
+	// fingerprint or id returns ErrConflict.
+	SchemaInsert(ctx context.Context, p SchemaInsertParams) (*Schema, error)
+	// SchemaList lists subject versions joined with their schemas, ordered
+	// by subject then version.
+	SchemaList(ctx context.Context, p SchemaListParams) ([]SubjectVersion, error)
+	// SchemaVersions lists the subject versions that use schema id, ordered
+	// by subject then version.
+	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]SubjectVersion, error)
+	// SchemaMaxID returns the highest id assigned, 0 when none.
+	SchemaMaxID(ctx context.Context) (int, error)
+
+	// VersionInsert adds a version to a subject.
+	VersionInsert(ctx context.Context, p VersionInsertParams) (*SubjectVersion, error)
+	// VersionGet returns one version with its schema; deleted versions only
+	// when includeDeleted.
+	VersionGet(ctx context.Context, subject string, version int, includeDeleted bool) (*SubjectVersion, error)
+	// VersionLatest returns the highest version with its schema.
+	VersionLatest(ctx context.Context, subject string, includeDeleted bool) (*SubjectVersion, error)
+	// VersionList returns a subject's versions with their schemas, oldest
+	// first.
+	VersionList(ctx context.Context, subject string, includeDeleted bool) ([]SubjectVersion, error)
+	// VersionMax returns the highest version number ever used in the
+	// subject, soft-deleted versions included; 0 when none.
+	VersionMax(ctx context.Context, subject string) (int, error)
+	// VersionBySchema returns the subject's version that uses schema id.
+	VersionBySchema(ctx context.Context, subject string, schemaID int, includeDeleted bool) (*SubjectVersion, error)
+	// VersionSoftDelete marks a version deleted.
+	VersionSoftDelete(ctx context.Context, subject string, version int) error
+	// VersionHardDelete removes a version for good.
+	VersionHardDelete(ctx context.Context, subject string, version int) error
+	// VersionReferencedBy returns the ids of schemas, used by a live
+	// version of some subject, that reference subject/version.
+	VersionReferencedBy(ctx context.Context, subject string, version int) ([]int, error)
+
+	// SubjectList lists subject names, sorted.
+	SubjectList(ctx context.Context, p SubjectListParams) ([]string, error)
+
+	// ConfigGet returns the config stored for subject ("" for global).
+	ConfigGet(ctx context.Context, subject string) (*Config, error)
+	ConfigSet(ctx context.Context, subject string, c Config) error
+	ConfigDelete(ctx context.Context, subject string) error
+
+	// ModeGet returns the mode stored for subject ("" for global).
+	ModeGet(ctx context.Context, subject string) (Mode, error)
+	ModeSet(ctx context.Context, subject string, m Mode) error
+	ModeDelete(ctx context.Context, subject string) error
+}
+
+// SchemaInsertParams are the inputs of SchemaInsert.
+type SchemaInsertParams struct {
+	ID     int // 0: assign the next id
+	Schema Schema
+}
+
+// SchemaListParams filter SchemaList.
+type SchemaListParams struct {
+	SubjectPrefix  string
+	IncludeDeleted bool
+	LatestOnly     bool
+	Offset         int
+	Limit          int // 0 or negative: no limit
+}
+
+// VersionInsertParams are the inputs of VersionInsert.
+type VersionInsertParams struct {
+	Subject   string
+	Version   int
+	SchemaID  int
+	CreatedAt time.Time
+}
+
+// SubjectListParams filter SubjectList.
+type SubjectListParams struct {
+	Prefix string
+	// IncludeDeleted lists subjects whose versions are all soft-deleted too.
+	IncludeDeleted bool
+	// DeletedOnly lists only subjects with soft-deleted versions
+	// (Confluent's deletedOnly).
+	DeletedOnly bool
+	Offset      int
+	Limit       int
+}

@@ -3,6 +3,8 @@ package registry
 import (
 	"errors"
 	"fmt"
+
+	"github.com/schemata-dev/schemata/compat"
 )
 
 // Storage-level sentinel errors. Store implementations wrap them.
@@ -60,6 +62,8 @@ type Error struct {
 	Message string
 	// Err is an internal cause, logged but never sent to clients.
 	Err error
+	// Findings explain an incompatibility (CodeIncompatibleSchema).
+	Findings []compat.Finding
 }
 
 func (e *Error) Error() string {

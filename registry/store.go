@@ -141,3 +141,7 @@ type SubjectListParams struct {
 	Offset      int
 	Limit       int
 }
+
+// ChangeReset tells caches to drop everything: the store may have missed
+// changes (for example while a notification connection was down).
+const ChangeReset ChangeKind = "reset"

@@ -1,0 +1,122 @@
+package registry
+
+import (
+	"context"
+	"errors"
+
+	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// parsedSchema parses a stored schema, once per id.
+func (s *Service) parsedSchema(ctx context.Context, sch *Schema) (schema.Schema, error) {
+	if p, ok := s.parsedByID.GetIfPresent(sch.ID); ok {
+		return p, nil
+	}
+	deps, err := s.resolveReferences(ctx, sch.References, map[string]bool{})
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseText(sch.Format, sch.Text, deps)
+	if err != nil {
+		// A stored schema that no longer parses is a server-side problem,
+		// not the client's.
+		return nil, &Error{Code: CodeStoreError, Message: "Error in the backend data store", Err: err}
+	}
+	s.parsedByID.Set(sch.ID, p)
+	return p, nil
+}
+
+// checkHistory checks in against subject's live versions under the
+// subject's config. version selects one version to check against
+// (LatestVersion or a number); 0 means every version the level requires.
+func (s *Service) checkHistory(ctx context.Context, subject string, in *parsed, version int) (compat.Result, error) {
+	cfg, err := s.effectiveConfig(ctx, s.store, subject)
+	if err != nil {
+		return compat.Result{}, err
+	}
+	var live []SubjectVersion
+	if version == 0 {
+		live, err = s.store.VersionList(ctx, subject, false)
+		if err != nil {
+			return compat.Result{}, storeError(err)
+		}
+	} else {
+		v, err := s.version(ctx, s.store, subject, version, false)
+		if err != nil {
+			return compat.Result{}, err
+		}
+		live = []SubjectVersion{*v}
+	}
+	history := make([]compat.Version, 0, len(live))
+	for _, v := range live {
+		p, err := s.parsedSchema(ctx, v.Schema)
+		if err != nil {
+			return compat.Result{}, err
+		}
+		history = append(history, compat.Version{Version: v.Version, Schema: p, RegisteredAt: v.CreatedAt})
+	}
+	policy := compat.Policy{
+		AdditiveOnly:         *cfg.AdditiveOnly,
+		Now:                  s.opts.Now(),
+		MinDeprecationPeriod: *cfg.MinDeprecationPeriod,
+	}
+	return compat.Check(compat.Request{
+		Level:   *cfg.Compatibility,
+		Policy:  policy,
+		New:     in.schema,
+		History: history,
+	}), nil
+}
+
+// CompatibilityParams are the inputs of CheckCompatibility.
+type CompatibilityParams struct {
+	Subject string
+	Schema  SchemaInput
+	// Version is the version to check against, LatestVersion, or 0 for
+	// "every version the subject's level requires".
+	Version int
+}
+
+// CheckCompatibility checks a schema against a subject without
+// registering it, applying the subject's level and policy exactly as
+// Register does. With Version 0 a subject with no versions is compatible;
+// with a given version it must exist.
+func (s *Service) CheckCompatibility(ctx context.Context, p CompatibilityParams) (compat.Result, error) {
+	in, err := s.parseInput(ctx, p.Schema)
+	if err != nil {
+		return compat.Result{}, err
+	}
+	return s.checkHistory(ctx, p.Subject, in, p.Version)
+}
+
+// LookupParams are the inputs of Lookup.
+type LookupParams struct {
+	Subject string
+	Schema  SchemaInput
+	// IncludeDeleted also matches soft-deleted versions.
+	IncludeDeleted bool
+}
+
+// Lookup finds the version of subject that holds the given schema:
+// CodeSubjectNotFound when the subject has no versions, CodeSchemaNotFound
+// when none holds the schema.
+func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, error) {
+	if _, err := s.store.VersionLatest(ctx, p.Subject, true); errors.Is(err, ErrNotFound) {
+		return nil, subjectNotFound(p.Subject)
+	} else if err != nil {
+		return nil, storeError(err)
+	}
+	in, err := s.parseInput(ctx, p.Schema)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, p.IncludeDeleted)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, Errorf(CodeSchemaNotFound, "Schema not found")
+	}
+	return v, nil
+}

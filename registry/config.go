@@ -1,0 +1,253 @@
+package registry
+
+import (
+	"context"
+	"errors"
+
+	"github.com/schemata-dev/schemata/compat"
+)
+
+// mergeConfig returns base with every field set in over replacing it.
+func mergeConfig(base, over Config) Config {
+	if over.Compatibility != nil {
+		base.Compatibility = over.Compatibility
+	}
+	if over.AdditiveOnly != nil {
+		base.AdditiveOnly = over.AdditiveOnly
+	}
+	if over.Normalize != nil {
+		base.Normalize = over.Normalize
+	}
+	if over.MinDeprecationPeriod != nil {
+		base.MinDeprecationPeriod = over.MinDeprecationPeriod
+	}
+	if over.ConsumerBreakage != nil {
+		base.ConsumerBreakage = over.ConsumerBreakage
+	}
+	return base
+}
+
+// storedConfig returns the config stored for subject, or nil.
+func storedConfig(ctx context.Context, ex Executor, subject string) (*Config, error) {
+	c, err := ex.ConfigGet(ctx, subject)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return c, nil
+}
+
+// effectiveConfig resolves subject's config: subject fields over global
+// fields over the service defaults. Every field of the result is set.
+func (s *Service) effectiveConfig(ctx context.Context, ex Executor, subject string) (Config, error) {
+	c := s.opts.Defaults
+	global, err := storedConfig(ctx, ex, GlobalSubject)
+	if err != nil {
+		return Config{}, err
+	}
+	if global != nil {
+		c = mergeConfig(c, *global)
+	}
+	if subject != GlobalSubject {
+		sub, err := storedConfig(ctx, ex, subject)
+		if err != nil {
+			return Config{}, err
+		}
+		if sub != nil {
+			c = mergeConfig(c, *sub)
+		}
+	}
+	return c, nil
+}
+
+// Config returns the config in force for subject ("" for global). With
+// defaultToGlobal, unset subject fields inherit the global config;
+// without it, a subject with no config is CodeSubjectLevelCompatNotSet and
+// only the subject's own fields are returned.
+func (s *Service) Config(ctx context.Context, subject string, defaultToGlobal bool) (Config, error) {
+	if subject == GlobalSubject || defaultToGlobal {
+		return s.effectiveConfig(ctx, s.store, subject)
+	}
+	c, err := storedConfig(ctx, s.store, subject)
+	if err != nil {
+		return Config{}, err
+	}
+	if c == nil || c.Compatibility == nil && c.AdditiveOnly == nil && c.Normalize == nil &&
+		c.MinDeprecationPeriod == nil && c.ConsumerBreakage == nil {
+		return Config{}, Errorf(CodeSubjectLevelCompatNotSet, "Subject '%s' does not have subject-level compatibility configured", subject)
+	}
+	return *c, nil
+}
+
+// SetConfig stores config for subject ("" for global) and returns what is
+// now stored. Fields left nil keep their stored value, so a Confluent
+// client setting only the level does not reset our policy settings.
+func (s *Service) SetConfig(ctx context.Context, subject string, c Config) (Config, error) {
+	if c.Compatibility != nil {
+		if _, err := compat.ParseLevel(string(*c.Compatibility)); err != nil {
+			return Config{}, Errorf(CodeInvalidCompatibilityLevel, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
+		}
+	}
+	if c.ConsumerBreakage != nil && *c.ConsumerBreakage != ConsumerBreakageReject && *c.ConsumerBreakage != ConsumerBreakageWarn {
+		return Config{}, Errorf(CodeInvalidCompatibilityLevel, "Invalid consumerBreakage %q: valid values are reject and warn", *c.ConsumerBreakage)
+	}
+	if c.MinDeprecationPeriod != nil && *c.MinDeprecationPeriod < 0 {
+		return Config{}, Errorf(CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
+	}
+	var out Config
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		cur, err := storedConfig(ctx, tx, subject)
+		if err != nil {
+			return err
+		}
+		if cur != nil {
+			c = mergeConfig(*cur, c)
+		}
+		if err := tx.ConfigSet(ctx, subject, c); err != nil {
+			return err
+		}
+		out = c
+		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeConfig})
+	})
+	return out, storeError(err)
+}
+
+// DeleteConfig removes subject's config ("" resets the global config to
+// the defaults) and returns what was in force before.
+func (s *Service) DeleteConfig(ctx context.Context, subject string) (Config, error) {
+	var prev Config
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		cur, err := storedConfig(ctx, tx, subject)
+		if err != nil {
+			return err
+		}
+		if cur == nil {
+			if subject != GlobalSubject {
+				return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+			}
+			prev = s.opts.Defaults
+			return nil
+		}
+		prev = *cur
+		if subject == GlobalSubject {
+			prev = mergeConfig(s.opts.Defaults, *cur)
+		}
+		if err := tx.ConfigDelete(ctx, subject); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeConfig})
+	})
+	return prev, storeError(err)
+}
+
+// ParseMode validates a mode name.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case ReadWrite, ReadOnly, ReadOnlyOverride, Import:
+		return m, nil
+	}
+	return "", Errorf(CodeInvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT")
+}
+
+func storedMode(ctx context.Context, ex Executor, subject string) (Mode, error) {
+	m, err := ex.ModeGet(ctx, subject)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	return m, storeError(err)
+}
+
+// effectiveMode is subject's mode, else the global mode, else READWRITE.
+// READONLY_OVERRIDE on a subject wins over everything.
+func (s *Service) effectiveMode(ctx context.Context, ex Executor, subject string) (Mode, error) {
+	if subject != GlobalSubject {
+		m, err := storedMode(ctx, ex, subject)
+		if err != nil || m != "" {
+			return m, err
+		}
+	}
+	m, err := storedMode(ctx, ex, GlobalSubject)
+	if err != nil || m != "" {
+		return m, err
+	}
+	return ReadWrite, nil
+}
+
+// Mode returns the mode in force for subject ("" for global).
+func (s *Service) Mode(ctx context.Context, subject string, defaultToGlobal bool) (Mode, error) {
+	if subject == GlobalSubject || defaultToGlobal {
+		return s.effectiveMode(ctx, s.store, subject)
+	}
+	m, err := storedMode(ctx, s.store, subject)
+	if err != nil {
+		return "", err
+	}
+	if m == "" {
+		return "", Errorf(CodeSubjectLevelModeNotSet, "Subject '%s' does not have subject-level mode configured", subject)
+	}
+	return m, nil
+}
+
+// SetMode sets the mode for subject ("" for global). Switching to IMPORT
+// while live versions exist (in the subject, or anywhere for the global
+// mode) requires force.
+func (s *Service) SetMode(ctx context.Context, subject string, m Mode, force bool) (Mode, error) {
+	if _, err := ParseMode(string(m)); err != nil {
+		return "", err
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if m == Import && !force {
+			var live bool
+			if subject == GlobalSubject {
+				subs, err := tx.SubjectList(ctx, SubjectListParams{Limit: 1})
+				if err != nil {
+					return err
+				}
+				live = len(subs) > 0
+			} else {
+				_, err := tx.VersionLatest(ctx, subject, false)
+				if err != nil && !errors.Is(err, ErrNotFound) {
+					return err
+				}
+				live = err == nil
+			}
+			if live {
+				return Errorf(CodeOperationNotPermitted, "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway")
+			}
+		}
+		if err := tx.ModeSet(ctx, subject, m); err != nil {
+			return err
+		}
+		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeMode})
+	})
+	if err != nil {
+		return "", storeError(err)
+	}
+	return m, nil
+}
+
+// DeleteMode removes subject's mode and returns what it was.
+func (s *Service) DeleteMode(ctx context.Context, subject string) (Mode, error) {
+	var prev Mode
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		m, err := storedMode(ctx, tx, subject)
+		if err != nil {
+			return err
+		}
+		if m == "" {
+			if subject != GlobalSubject {
+				return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+			}
+			prev = ReadWrite
+			return nil
+		}
+		prev = m
+		if err := tx.ModeDelete(ctx, subject); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeMode})
+	})
+	return prev, storeError(err)
+}

@@ -1,0 +1,168 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DeleteVersion soft-deletes a version, or removes a soft-deleted one when
+// permanent (Confluent's two-step delete). version may be LatestVersion.
+// A version that a live schema references cannot be deleted (42206). It
+// returns the version number deleted.
+func (s *Service) DeleteVersion(ctx context.Context, subject string, version int, permanent bool) (int, error) {
+	var deleted int
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if err := s.writable(ctx, tx, subject); err != nil {
+			return err
+		}
+		if err := tx.SubjectLock(ctx, subject); err != nil {
+			return err
+		}
+		v, err := s.version(ctx, tx, subject, version, true)
+		if err != nil {
+			return err
+		}
+		if version == LatestVersion && !permanent {
+			// "latest" names the latest live version for a soft delete.
+			if v, err = s.version(ctx, tx, subject, LatestVersion, false); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !permanent && v.Deleted:
+			return Errorf(CodeVersionSoftDeleted, "Subject '%s' Version %d was soft deleted. Set permanent=true to delete permanently", subject, v.Version)
+		case permanent && !v.Deleted:
+			return Errorf(CodeVersionNotSoftDeleted, "Subject '%s' Version %d was not deleted first before being permanently deleted", subject, v.Version)
+		}
+		if err := refusedIfReferenced(ctx, tx, subject, v.Version); err != nil {
+			return err
+		}
+		if permanent {
+			err = tx.VersionHardDelete(ctx, subject, v.Version)
+		} else {
+			err = tx.VersionSoftDelete(ctx, subject, v.Version)
+		}
+		if err != nil {
+			return err
+		}
+		deleted = v.Version
+		return s.notifyDeleted(ctx, tx, subject, permanent, v.SchemaID)
+	})
+	if err != nil {
+		return 0, storeError(err)
+	}
+	return deleted, nil
+}
+
+// DeleteSubject soft-deletes every live version of a subject, or removes
+// every version when permanent (which requires a prior soft delete). A
+// permanent delete also drops the subject's config and mode. It returns
+// the version numbers deleted.
+func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent bool) ([]int, error) {
+	var deleted []int
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if err := s.writable(ctx, tx, subject); err != nil {
+			return err
+		}
+		if err := tx.SubjectLock(ctx, subject); err != nil {
+			return err
+		}
+		all, err := tx.VersionList(ctx, subject, true)
+		if err != nil {
+			return err
+		}
+		if len(all) == 0 {
+			return subjectNotFound(subject)
+		}
+		var live, gone []SubjectVersion
+		for _, v := range all {
+			if v.Deleted {
+				gone = append(gone, v)
+			} else {
+				live = append(live, v)
+			}
+		}
+		switch {
+		case !permanent && len(live) == 0:
+			return Errorf(CodeSubjectSoftDeleted, "Subject '%s' was soft deleted. Set permanent=true to delete permanently", subject)
+		case permanent && len(live) > 0:
+			return Errorf(CodeSubjectNotSoftDeleted, "Subject '%s' was not deleted first before being permanently deleted", subject)
+		}
+		targets := live
+		if permanent {
+			targets = gone
+		}
+		for _, v := range targets {
+			if err := refusedIfReferenced(ctx, tx, subject, v.Version); err != nil {
+				return err
+			}
+		}
+		for _, v := range targets {
+			if permanent {
+				err = tx.VersionHardDelete(ctx, subject, v.Version)
+			} else {
+				err = tx.VersionSoftDelete(ctx, subject, v.Version)
+			}
+			if err != nil {
+				return err
+			}
+			deleted = append(deleted, v.Version)
+			if err := s.notifyDeleted(ctx, tx, subject, permanent, v.SchemaID); err != nil {
+				return err
+			}
+		}
+		if permanent {
+			for _, del := range []func(context.Context, string) error{tx.ConfigDelete, tx.ModeDelete} {
+				if err := del(ctx, subject); err != nil && !errors.Is(err, ErrNotFound) {
+					return err
+				}
+			}
+			if err := tx.Notify(ctx, Change{Subject: subject, Kind: ChangeConfig}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return deleted, nil
+}
+
+// writable refuses deletes in read-only modes.
+func (s *Service) writable(ctx context.Context, ex Executor, subject string) error {
+	mode, err := s.effectiveMode(ctx, ex, subject)
+	if err != nil {
+		return err
+	}
+	if mode == ReadOnly || mode == ReadOnlyOverride {
+		return Errorf(CodeOperationNotPermitted, "Subject %s is in read-only mode", subject)
+	}
+	return nil
+}
+
+func refusedIfReferenced(ctx context.Context, tx Executor, subject string, version int) error {
+	ids, err := tx.VersionReferencedBy(ctx, subject, version)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	refs := make([]string, len(ids))
+	for i, id := range ids {
+		refs[i] = fmt.Sprint(id)
+	}
+	return Errorf(CodeReferenceExists, "One or more references exist to the schema {subject=%s,version=%d}: referenced by schema ids [%s]",
+		subject, version, strings.Join(refs, ", "))
+}
+
+func (s *Service) notifyDeleted(ctx context.Context, tx Executor, subject string, permanent bool, schemaID int) error {
+	c := Change{Subject: subject, Kind: ChangeVersions}
+	if permanent {
+		c.SchemaID = schemaID
+	}
+	return tx.Notify(ctx, c)
+}

@@ -1,0 +1,121 @@
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// parseFunc parses schema text of one format with its resolved
+// dependencies. It is set by formats.go.
+type parseFunc func(text string, deps []schema.Dependency) (schema.Schema, error)
+
+// parsed is a schema input after parsing: the form to store and its
+// identity key.
+type parsed struct {
+	schema      schema.Schema
+	text        string
+	fingerprint string
+}
+
+// parseInput resolves in's references and parses it. Invalid schemas and
+// unresolvable references are CodeInvalidSchema errors.
+func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, error) {
+	deps, err := s.resolveReferences(ctx, in.References, map[string]bool{})
+	if err != nil {
+		return nil, err
+	}
+	sch, err := parseText(in.Format, in.Text, deps)
+	if err != nil {
+		return nil, err
+	}
+	p := &parsed{schema: sch, text: sch.Text()}
+	identity := sch.Identity()
+	if in.Normalize {
+		p.text = sch.Normalized()
+		identity = p.text
+	}
+	p.fingerprint = fingerprint(in.Format, identity, in.References, in.Metadata, in.RuleSet)
+	return p, nil
+}
+
+func parseText(f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
+	parse := parsers[f]
+	if parse == nil {
+		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO and PROTOBUF", f)
+	}
+	sch, err := parse(text, deps)
+	if err != nil {
+		var pe *schema.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{Code: CodeInvalidSchema, Message: pe.Error(), Err: err}
+		}
+		return nil, &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
+	}
+	return sch, nil
+}
+
+// resolveReferences returns the transitive closure of refs, each
+// dependency after its own dependencies. seen guards against cycles.
+func (s *Service) resolveReferences(ctx context.Context, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
+	var deps []schema.Dependency
+	for _, ref := range refs {
+		if ref.Name == "" || ref.Subject == "" {
+			return nil, Errorf(CodeInvalidSchema, "Invalid schema: a reference needs a name and a subject")
+		}
+		key := fmt.Sprintf("%s\x00%d", ref.Subject, ref.Version)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		var v *SubjectVersion
+		var err error
+		if ref.Version == LatestVersion || ref.Version == 0 {
+			v, err = s.store.VersionLatest(ctx, ref.Subject, false)
+		} else {
+			v, err = s.store.VersionGet(ctx, ref.Subject, ref.Version, false)
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil, Errorf(CodeInvalidSchema, "Invalid schema: reference %q points to %s version %d, which does not exist", ref.Name, ref.Subject, ref.Version)
+		}
+		if err != nil {
+			return nil, storeError(err)
+		}
+		sub, err := s.resolveReferences(ctx, v.Schema.References, seen)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, sub...)
+		deps = append(deps, schema.Dependency{Name: ref.Name, Text: v.Schema.Text})
+	}
+	return deps, nil
+}
+
+// fingerprint is the identity key of a schema: format, identity form,
+// references, metadata and rule set. Two inputs with the same fingerprint
+// get the same global id.
+func fingerprint(f schema.Format, identity string, refs []schema.Reference, metadata, ruleSet json.RawMessage) string {
+	h := sha256.New()
+	field := func(b []byte) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field([]byte(f))
+	field([]byte(identity))
+	for _, r := range refs {
+		field([]byte(r.Name))
+		field([]byte(r.Subject))
+		field([]byte(fmt.Sprint(r.Version)))
+	}
+	field(metadata)
+	field(ruleSet)
+	return hex.EncodeToString(h.Sum(nil))
+}

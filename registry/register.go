@@ -1,0 +1,234 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/schemata-dev/schemata/compat"
+)
+
+// RegisterParams are the inputs of Register.
+type RegisterParams struct {
+	Subject string
+	Schema  SchemaInput
+	// ID is an explicit id, honoured in IMPORT mode.
+	ID int
+	// Version is an explicit version, honoured in IMPORT mode.
+	Version int
+}
+
+// maxRegisterAttempts bounds optimistic retries when concurrent writers
+// change a subject between the compatibility check and the insert.
+const maxRegisterAttempts = 8
+
+// Register adds a schema to a subject, or returns the existing version if
+// the schema is already a live version of it. Registering is idempotent,
+// and an idempotent re-registration succeeds even in READONLY mode.
+//
+// A new version is 1 + the highest version ever used in the subject
+// (soft-deleted ones included); the same schema under any subject gets
+// the same global id. Outside IMPORT mode the schema must pass the
+// subject's compatibility level and policy against its live versions.
+func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersion, error) {
+	if err := validateSubject(p.Subject); err != nil {
+		return nil, err
+	}
+	in, err := s.parseInput(ctx, p.Schema)
+	if err != nil {
+		return nil, err
+	}
+	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
+		return v, err
+	}
+	mode, err := s.effectiveMode(ctx, s.store, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	switch mode {
+	case ReadOnly, ReadOnlyOverride:
+		return nil, Errorf(CodeOperationNotPermitted, "Subject %s is in read-only mode", p.Subject)
+	}
+	if mode != Import && (p.ID != 0 || p.Version != 0) {
+		return nil, Errorf(CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
+	}
+	for attempt := 0; attempt < maxRegisterAttempts; attempt++ {
+		seenMax, err := s.store.VersionMax(ctx, p.Subject)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		if mode != Import {
+			res, err := s.checkHistory(ctx, p.Subject, in, 0)
+			if err != nil {
+				return nil, err
+			}
+			if !res.Compatible() {
+				return nil, incompatible(p.Subject, res)
+			}
+		}
+		v, err := s.insertVersion(ctx, p, in, mode, seenMax)
+		if errors.Is(err, errRetry) || errors.Is(err, ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, storeError(err)
+		}
+		s.log.InfoContext(ctx, "schema registered", "subject", v.Subject, "version", v.Version, "id", v.SchemaID)
+		return v, nil
+	}
+	return nil, Errorf(CodeStoreError, "Too many concurrent registrations in subject %s; retry", p.Subject)
+}
+
+// errRetry signals that the subject changed since the compatibility check.
+var errRetry = errors.New("subject changed concurrently")
+
+// insertVersion writes the version under the subject lock. It returns
+// errRetry when another writer added a version after seenMax was read.
+func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode, seenMax int) (*SubjectVersion, error) {
+	var out *SubjectVersion
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if err := tx.SubjectLock(ctx, p.Subject); err != nil {
+			return err
+		}
+		// Another writer may have registered the same schema meanwhile.
+		if v, err := s.findVersion(ctx, tx, p.Subject, in, false, false); err != nil || v != nil {
+			out = v
+			return err
+		}
+		max, err := tx.VersionMax(ctx, p.Subject)
+		if err != nil {
+			return err
+		}
+		if max != seenMax {
+			return errRetry
+		}
+		sch, err := s.schemaForInsert(ctx, tx, p, in, mode)
+		if err != nil {
+			return err
+		}
+		version := max + 1
+		if mode == Import && p.Version != 0 {
+			if _, err := tx.VersionGet(ctx, p.Subject, p.Version, true); err == nil {
+				return Errorf(CodeOperationNotPermitted, "Version %d of subject %s already exists", p.Version, p.Subject)
+			} else if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			version = p.Version
+		}
+		v, err := tx.VersionInsert(ctx, VersionInsertParams{
+			Subject: p.Subject, Version: version, SchemaID: sch.ID, CreatedAt: s.opts.Now(),
+		})
+		if err != nil {
+			return err
+		}
+		v.Schema = sch
+		out = v
+		return tx.Notify(ctx, Change{Subject: p.Subject, Kind: ChangeVersions})
+	})
+	return out, err
+}
+
+// schemaForInsert returns the stored schema with in's fingerprint,
+// inserting it (with p.ID in IMPORT mode) when it is new.
+func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterParams, in *parsed, mode Mode) (*Schema, error) {
+	sch, err := tx.SchemaGetByFingerprint(ctx, in.fingerprint)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if mode == Import && p.ID != 0 {
+		byID, err := tx.SchemaGetByID(ctx, p.ID)
+		switch {
+		case err == nil && byID.Fingerprint != in.fingerprint:
+			return nil, Errorf(CodeIDInUse, "Overwrite new schema with id %d is not permitted: the id is in use by a different schema", p.ID)
+		case err == nil:
+			return byID, nil
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
+		case sch != nil:
+			return nil, Errorf(CodeIDInUse, "The schema is already registered with id %d, not %d", sch.ID, p.ID)
+		}
+	}
+	if sch != nil {
+		return sch, nil
+	}
+	return tx.SchemaInsert(ctx, SchemaInsertParams{ID: p.ID, Schema: Schema{
+		Format:      p.Schema.Format,
+		Text:        in.text,
+		References:  p.Schema.References,
+		Metadata:    p.Schema.Metadata,
+		RuleSet:     p.Schema.RuleSet,
+		Fingerprint: in.fingerprint,
+	}})
+}
+
+// findVersion returns the version of subject holding the parsed schema, or
+// nil. With normalize it also matches versions whose normalized form
+// equals in's.
+func (s *Service) findVersion(ctx context.Context, ex Executor, subject string, in *parsed, normalize, includeDeleted bool) (*SubjectVersion, error) {
+	sch, err := ex.SchemaGetByFingerprint(ctx, in.fingerprint)
+	switch {
+	case err == nil:
+		v, err := ex.VersionBySchema(ctx, subject, sch.ID, includeDeleted)
+		if err == nil {
+			v.Schema = sch
+			return v, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return nil, storeError(err)
+		}
+	case !errors.Is(err, ErrNotFound):
+		return nil, storeError(err)
+	}
+	if !normalize {
+		return nil, nil
+	}
+	vs, err := ex.VersionList(ctx, subject, includeDeleted)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	want := in.schema.Normalized()
+	for i := len(vs) - 1; i >= 0; i-- {
+		old, err := s.parsedSchema(ctx, vs[i].Schema)
+		if err != nil {
+			return nil, err
+		}
+		if old.Format() == in.schema.Format() && old.Normalized() == want {
+			return &vs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func incompatible(subject string, res compat.Result) error {
+	var details []string
+	for _, f := range res.Findings {
+		if f.Severity == compat.Error {
+			details = append(details, f.String())
+		}
+	}
+	return &Error{
+		Code: CodeIncompatibleSchema,
+		Message: fmt.Sprintf("Schema being registered is incompatible with an earlier schema for subject %q, details: [%s]",
+			subject, strings.Join(details, "; ")),
+		Findings: res.Findings,
+	}
+}
+
+// maxSubjectLength bounds subject names, as Kafka topic-derived subjects
+// are far shorter.
+const maxSubjectLength = 1024
+
+func validateSubject(subject string) error {
+	if subject == "" || len(subject) > maxSubjectLength || !utf8.ValidString(subject) {
+		return Errorf(CodeInvalidSubject, "Invalid subject %q: a subject is 1 to %d bytes of UTF-8", subject, maxSubjectLength)
+	}
+	for _, r := range subject {
+		if unicode.IsControl(r) {
+			return Errorf(CodeInvalidSubject, "Invalid subject %q: control characters are not allowed", subject)
+		}
+	}
+	return nil
+}

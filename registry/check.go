@@ -9,11 +9,11 @@ import (
 )
 
 // parsedSchema parses a stored schema, once per id.
-func (s *Service) parsedSchema(ctx context.Context, sch *Schema) (schema.Schema, error) {
+func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (schema.Schema, error) {
 	if p, ok := s.parsedByID.GetIfPresent(sch.ID); ok {
 		return p, nil
 	}
-	deps, err := s.resolveReferences(ctx, sch.References, map[string]bool{})
+	deps, err := s.resolveReferences(ctx, ex, sch.References, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -30,19 +30,19 @@ func (s *Service) parsedSchema(ctx context.Context, sch *Schema) (schema.Schema,
 // checkHistory checks in against subject's live versions under the
 // subject's config. version selects one version to check against
 // (LatestVersion or a number); 0 means every version the level requires.
-func (s *Service) checkHistory(ctx context.Context, subject string, in *parsed, version int) (compat.Result, error) {
-	cfg, err := s.effectiveConfig(ctx, s.store, subject)
+func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string, in *parsed, version int) (compat.Result, error) {
+	cfg, err := s.effectiveConfig(ctx, ex, subject)
 	if err != nil {
 		return compat.Result{}, err
 	}
 	var live []SubjectVersion
 	if version == 0 {
-		live, err = s.store.VersionList(ctx, subject, false)
+		live, err = ex.VersionList(ctx, subject, false)
 		if err != nil {
 			return compat.Result{}, storeError(err)
 		}
 	} else {
-		v, err := s.version(ctx, s.store, subject, version, false)
+		v, err := s.version(ctx, ex, subject, version, false)
 		if err != nil {
 			return compat.Result{}, err
 		}
@@ -50,7 +50,7 @@ func (s *Service) checkHistory(ctx context.Context, subject string, in *parsed, 
 	}
 	history := make([]compat.Version, 0, len(live))
 	for _, v := range live {
-		p, err := s.parsedSchema(ctx, v.Schema)
+		p, err := s.parsedSchema(ctx, ex, v.Schema)
 		if err != nil {
 			return compat.Result{}, err
 		}
@@ -61,12 +61,24 @@ func (s *Service) checkHistory(ctx context.Context, subject string, in *parsed, 
 		Now:                  s.opts.Now(),
 		MinDeprecationPeriod: *cfg.MinDeprecationPeriod,
 	}
-	return compat.Check(compat.Request{
+	// Registered consumers and recorded deprecations (consumer_check.go).
+	consumers, err := s.subjectConsumers(ctx, ex, subject)
+	if err != nil {
+		return compat.Result{}, err
+	}
+	var latest schema.Schema
+	if len(history) > 0 {
+		latest = history[len(history)-1].Schema
+	}
+	consumers.configure(&policy, latest, *cfg.ConsumerBreakage)
+	res := compat.Check(compat.Request{
 		Level:   *cfg.Compatibility,
 		Policy:  policy,
 		New:     in.schema,
 		History: history,
-	}), nil
+	})
+	res.Findings = append(res.Findings, consumers.findings(in.schema, latest, *cfg.ConsumerBreakage)...)
+	return res, nil
 }
 
 // CompatibilityParams are the inputs of CheckCompatibility.
@@ -87,7 +99,7 @@ func (s *Service) CheckCompatibility(ctx context.Context, p CompatibilityParams)
 	if err != nil {
 		return compat.Result{}, err
 	}
-	return s.checkHistory(ctx, p.Subject, in, p.Version)
+	return s.checkHistory(ctx, s.store, p.Subject, in, p.Version)
 }
 
 // LookupParams are the inputs of Lookup.

@@ -13,6 +13,7 @@ import (
 // returns the version number deleted.
 func (s *Service) DeleteVersion(ctx context.Context, subject string, version int, permanent bool) (int, error) {
 	var deleted int
+	var purged []int
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if err := s.writable(ctx, tx, subject); err != nil {
 			return err
@@ -48,11 +49,15 @@ func (s *Service) DeleteVersion(ctx context.Context, subject string, version int
 			return err
 		}
 		deleted = v.Version
+		if permanent {
+			purged = append(purged, v.SchemaID)
+		}
 		return s.notifyDeleted(ctx, tx, subject, permanent, v.SchemaID)
 	})
 	if err != nil {
 		return 0, storeError(err)
 	}
+	s.evict(purged)
 	return deleted, nil
 }
 
@@ -61,7 +66,7 @@ func (s *Service) DeleteVersion(ctx context.Context, subject string, version int
 // permanent delete also drops the subject's config and mode. It returns
 // the version numbers deleted.
 func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent bool) ([]int, error) {
-	var deleted []int
+	var deleted, purged []int
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if err := s.writable(ctx, tx, subject); err != nil {
 			return err
@@ -109,6 +114,9 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 				return err
 			}
 			deleted = append(deleted, v.Version)
+			if permanent {
+				purged = append(purged, v.SchemaID)
+			}
 			if err := s.notifyDeleted(ctx, tx, subject, permanent, v.SchemaID); err != nil {
 				return err
 			}
@@ -128,6 +136,7 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 	if err != nil {
 		return nil, storeError(err)
 	}
+	s.evict(purged)
 	return deleted, nil
 }
 
@@ -165,4 +174,12 @@ func (s *Service) notifyDeleted(ctx context.Context, tx Executor, subject string
 		c.SchemaID = schemaID
 	}
 	return tx.Notify(ctx, c)
+}
+
+// evict drops permanently deleted schemas from this process's caches at
+// once; other processes learn of it through Watch.
+func (s *Service) evict(ids []int) {
+	for _, id := range ids {
+		s.apply(Change{Kind: ChangeVersions, SchemaID: id})
+	}
 }

@@ -1,6 +1,13 @@
 package registry
 
-import "github.com/schemata-dev/schemata/schema"
+import (
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/formats"
+)
 
-// parsers maps each supported format to its parser.
-var parsers = map[schema.Format]parseFunc{}
+func parseText(f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
+	if !formats.Supports(f) {
+		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO and PROTOBUF", f)
+	}
+	return wrapParseError(formats.Parse(f, text, deps))
+}

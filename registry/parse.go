@@ -12,10 +12,6 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
-// parseFunc parses schema text of one format with its resolved
-// dependencies. It is set by formats.go.
-type parseFunc func(text string, deps []schema.Dependency) (schema.Schema, error)
-
 // parsed is a schema input after parsing: the form to store and its
 // identity key.
 type parsed struct {
@@ -27,7 +23,7 @@ type parsed struct {
 // parseInput resolves in's references and parses it. Invalid schemas and
 // unresolvable references are CodeInvalidSchema errors.
 func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, error) {
-	deps, err := s.resolveReferences(ctx, in.References, map[string]bool{})
+	deps, err := s.resolveReferences(ctx, s.store, in.References, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -45,25 +41,21 @@ func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, erro
 	return p, nil
 }
 
-func parseText(f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
-	parse := parsers[f]
-	if parse == nil {
-		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO and PROTOBUF", f)
+// wrapParseError turns a parse failure into CodeInvalidSchema.
+func wrapParseError(sch schema.Schema, err error) (schema.Schema, error) {
+	if err == nil {
+		return sch, nil
 	}
-	sch, err := parse(text, deps)
-	if err != nil {
-		var pe *schema.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{Code: CodeInvalidSchema, Message: pe.Error(), Err: err}
-		}
-		return nil, &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
+	var pe *schema.ParseError
+	if errors.As(err, &pe) {
+		return nil, &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + pe.Error(), Err: err}
 	}
-	return sch, nil
+	return nil, &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
 }
 
 // resolveReferences returns the transitive closure of refs, each
 // dependency after its own dependencies. seen guards against cycles.
-func (s *Service) resolveReferences(ctx context.Context, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
+func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
 	var deps []schema.Dependency
 	for _, ref := range refs {
 		if ref.Name == "" || ref.Subject == "" {
@@ -77,9 +69,9 @@ func (s *Service) resolveReferences(ctx context.Context, refs []schema.Reference
 		var v *SubjectVersion
 		var err error
 		if ref.Version == LatestVersion || ref.Version == 0 {
-			v, err = s.store.VersionLatest(ctx, ref.Subject, false)
+			v, err = ex.VersionLatest(ctx, ref.Subject, false)
 		} else {
-			v, err = s.store.VersionGet(ctx, ref.Subject, ref.Version, false)
+			v, err = ex.VersionGet(ctx, ref.Subject, ref.Version, false)
 		}
 		if errors.Is(err, ErrNotFound) {
 			return nil, Errorf(CodeInvalidSchema, "Invalid schema: reference %q points to %s version %d, which does not exist", ref.Name, ref.Subject, ref.Version)
@@ -87,7 +79,7 @@ func (s *Service) resolveReferences(ctx context.Context, refs []schema.Reference
 		if err != nil {
 			return nil, storeError(err)
 		}
-		sub, err := s.resolveReferences(ctx, v.Schema.References, seen)
+		sub, err := s.resolveReferences(ctx, ex, v.Schema.References, seen)
 		if err != nil {
 			return nil, err
 		}

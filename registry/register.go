@@ -21,8 +21,8 @@ type RegisterParams struct {
 	Version int
 }
 
-// maxRegisterAttempts bounds optimistic retries when concurrent writers
-// change a subject between the compatibility check and the insert.
+// maxRegisterAttempts bounds retries after losing an insert race on the
+// schema fingerprint.
 const maxRegisterAttempts = 8
 
 // Register adds a schema to a subject, or returns the existing version if
@@ -55,39 +55,25 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if mode != Import && (p.ID != 0 || p.Version != 0) {
 		return nil, Errorf(CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
 	}
-	for attempt := 0; attempt < maxRegisterAttempts; attempt++ {
-		seenMax, err := s.store.VersionMax(ctx, p.Subject)
-		if err != nil {
-			return nil, storeError(err)
-		}
-		if mode != Import {
-			res, err := s.checkHistory(ctx, p.Subject, in, 0)
-			if err != nil {
-				return nil, err
-			}
-			if !res.Compatible() {
-				return nil, incompatible(p.Subject, res)
-			}
-		}
-		v, err := s.insertVersion(ctx, p, in, mode, seenMax)
-		if errors.Is(err, errRetry) || errors.Is(err, ErrConflict) {
+	for attempt := 0; ; attempt++ {
+		v, err := s.insertVersion(ctx, p, in, mode)
+		// Two subjects inserting the same new schema at once: one insert
+		// loses on the fingerprint constraint and finds the winner's row
+		// on retry.
+		if errors.Is(err, ErrConflict) && attempt < maxRegisterAttempts {
 			continue
 		}
 		if err != nil {
 			return nil, storeError(err)
 		}
-		s.log.InfoContext(ctx, "schema registered", "subject", v.Subject, "version", v.Version, "id", v.SchemaID)
+		s.log.DebugContext(ctx, "schema registered", "subject", v.Subject, "version", v.Version, "id", v.SchemaID)
 		return v, nil
 	}
-	return nil, Errorf(CodeStoreError, "Too many concurrent registrations in subject %s; retry", p.Subject)
 }
 
-// errRetry signals that the subject changed since the compatibility check.
-var errRetry = errors.New("subject changed concurrently")
-
-// insertVersion writes the version under the subject lock. It returns
-// errRetry when another writer added a version after seenMax was read.
-func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode, seenMax int) (*SubjectVersion, error) {
+// insertVersion checks and writes the version under the subject lock, so
+// the compatibility verdict holds for exactly the versions it saw.
+func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode) (*SubjectVersion, error) {
 	var out *SubjectVersion
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if err := tx.SubjectLock(ctx, p.Subject); err != nil {
@@ -98,12 +84,18 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 			out = v
 			return err
 		}
+		if mode != Import {
+			res, err := s.checkHistory(ctx, tx, p.Subject, in, 0)
+			if err != nil {
+				return err
+			}
+			if !res.Compatible() {
+				return incompatible(p.Subject, res)
+			}
+		}
 		max, err := tx.VersionMax(ctx, p.Subject)
 		if err != nil {
 			return err
-		}
-		if max != seenMax {
-			return errRetry
 		}
 		sch, err := s.schemaForInsert(ctx, tx, p, in, mode)
 		if err != nil {
@@ -191,7 +183,7 @@ func (s *Service) findVersion(ctx context.Context, ex Executor, subject string, 
 	}
 	want := in.schema.Normalized()
 	for i := len(vs) - 1; i >= 0; i-- {
-		old, err := s.parsedSchema(ctx, vs[i].Schema)
+		old, err := s.parsedSchema(ctx, ex, vs[i].Schema)
 		if err != nil {
 			return nil, err
 		}

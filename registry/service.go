@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
@@ -75,6 +76,8 @@ type Service struct {
 	byID *otter.Cache[int, *Schema]
 	// parsedByID caches parsed schemas by id for compatibility checks.
 	parsedByID *otter.Cache[int, schema.Schema]
+	// consumers holds the consumer features (consumer.go).
+	consumers *consumerState
 }
 
 // New returns a Service over store. Call Watch to keep its caches coherent
@@ -94,8 +97,9 @@ func New(store Store, opts Options) *Service {
 		store:      store,
 		opts:       opts,
 		log:        opts.Logger,
-		byID:       otter.Must(&otter.Options[int, *Schema]{MaximumSize: opts.CacheSize}),
-		parsedByID: otter.Must(&otter.Options[int, schema.Schema]{MaximumSize: opts.CacheSize / 10}),
+		byID:       otter.Must(&otter.Options[int, *Schema]{MaximumSize: opts.CacheSize, StatsRecorder: stats.NewCounter()}),
+		parsedByID: otter.Must(&otter.Options[int, schema.Schema]{MaximumSize: opts.CacheSize / 10, StatsRecorder: stats.NewCounter()}),
+		consumers:  newConsumerState(store, opts),
 	}
 }
 
@@ -114,6 +118,7 @@ func (s *Service) apply(c Change) {
 		s.byID.Invalidate(c.SchemaID)
 		s.parsedByID.Invalidate(c.SchemaID)
 	}
+	s.applyConsumerChange(c)
 }
 
 // Ready reports whether the store is reachable.

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// day is the unit of minDeprecationDays.
+const day = 24 * time.Hour
+
+// configJSON is a config as GET and DELETE /config answer it: Confluent's
+// compatibilityLevel plus this registry's policy fields, each omitted
+// when unset.
+type configJSON struct {
+	CompatibilityLevel string `json:"compatibilityLevel,omitempty"`
+	configExtensions
+}
+
+// configUpdateJSON is the body of PUT /config and its answer, which
+// Confluent keys "compatibility". compatibilityLevel is accepted in
+// requests too.
+type configUpdateJSON struct {
+	Compatibility      string `json:"compatibility,omitempty"`
+	CompatibilityLevel string `json:"compatibilityLevel,omitempty"`
+	configExtensions
+}
+
+// configExtensions are this registry's config fields; Confluent clients
+// ignore them.
+type configExtensions struct {
+	AdditiveOnly       *bool   `json:"additiveOnly,omitempty"`
+	Normalize          *bool   `json:"normalize,omitempty"`
+	MinDeprecationDays *int    `json:"minDeprecationDays,omitempty"`
+	ConsumerBreakage   *string `json:"consumerBreakage,omitempty"`
+}
+
+func newConfigExtensions(c registry.Config) configExtensions {
+	ext := configExtensions{
+		AdditiveOnly:     c.AdditiveOnly,
+		Normalize:        c.Normalize,
+		ConsumerBreakage: c.ConsumerBreakage,
+	}
+	if c.MinDeprecationPeriod != nil {
+		days := int(*c.MinDeprecationPeriod / day)
+		ext.MinDeprecationDays = &days
+	}
+	return ext
+}
+
+func levelString(c registry.Config) string {
+	if c.Compatibility == nil {
+		return ""
+	}
+	return string(*c.Compatibility)
+}
+
+func newConfigJSON(c registry.Config) configJSON {
+	return configJSON{CompatibilityLevel: levelString(c), configExtensions: newConfigExtensions(c)}
+}
+
+// config converts the update into the domain's config; fields left out
+// stay nil and keep their stored value.
+func (u *configUpdateJSON) config() (registry.Config, error) {
+	var c registry.Config
+	level := u.Compatibility
+	if level == "" {
+		level = u.CompatibilityLevel
+	}
+	if level != "" {
+		l, err := compat.ParseLevel(level)
+		if err != nil {
+			return c, invalidLevel()
+		}
+		c.Compatibility = &l
+	}
+	c.AdditiveOnly = u.AdditiveOnly
+	c.Normalize = u.Normalize
+	c.ConsumerBreakage = u.ConsumerBreakage
+	if u.MinDeprecationDays != nil {
+		if *u.MinDeprecationDays < 0 {
+			return c, registry.Errorf(registry.CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
+		}
+		d := time.Duration(*u.MinDeprecationDays) * day
+		c.MinDeprecationPeriod = &d
+	}
+	if c.Compatibility == nil && c.AdditiveOnly == nil && c.Normalize == nil &&
+		c.ConsumerBreakage == nil && c.MinDeprecationPeriod == nil {
+		return c, invalidLevel()
+	}
+	return c, nil
+}
+
+func invalidLevel() error {
+	return registry.Errorf(registry.CodeInvalidCompatibilityLevel,
+		"Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
+}
+
+// getGlobalConfig serves GET /config: the global config in force.
+func (a *API) getGlobalConfig(c echo.Context) error {
+	return a.getConfig(c, registry.GlobalSubject)
+}
+
+// getSubjectConfig serves GET /config/{subject}. Query parameter:
+// defaultToGlobal (fill unset fields from the global config; without it a
+// subject with no config of its own is 40408).
+func (a *API) getSubjectConfig(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	return a.getConfig(c, subject)
+}
+
+func (a *API) getConfig(c echo.Context, subject string) error {
+	cfg, err := a.svc.Config(c.Request().Context(), subject, queryBool(c, "defaultToGlobal"))
+	if err != nil {
+		return err
+	}
+	return a.ok(c, newConfigJSON(cfg))
+}
+
+// putGlobalConfig serves PUT /config with body
+// {"compatibility", "additiveOnly", "normalize", "minDeprecationDays",
+// "consumerBreakage"}; fields left out keep their value. It answers the
+// stored config keyed as Confluent echoes it ("compatibility").
+func (a *API) putGlobalConfig(c echo.Context) error {
+	return a.putConfig(c, registry.GlobalSubject)
+}
+
+// putSubjectConfig serves PUT /config/{subject}, as putGlobalConfig for
+// one subject.
+func (a *API) putSubjectConfig(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	return a.putConfig(c, subject)
+}
+
+func (a *API) putConfig(c echo.Context, subject string) error {
+	var req configUpdateJSON
+	if err := a.decodeBody(c, &req); err != nil {
+		return err
+	}
+	cfg, err := req.config()
+	if err != nil {
+		return err
+	}
+	stored, err := a.svc.SetConfig(c.Request().Context(), subject, cfg)
+	if err != nil {
+		return err
+	}
+	return a.ok(c, configUpdateJSON{Compatibility: levelString(stored), configExtensions: newConfigExtensions(stored)})
+}
+
+// deleteGlobalConfig serves DELETE /config: the global config reverts to
+// the server defaults. It answers the config in force before.
+func (a *API) deleteGlobalConfig(c echo.Context) error {
+	return a.deleteConfig(c, registry.GlobalSubject)
+}
+
+// deleteSubjectConfig serves DELETE /config/{subject}: the subject
+// reverts to the global config. It answers the subject's config before.
+func (a *API) deleteSubjectConfig(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	return a.deleteConfig(c, subject)
+}
+
+func (a *API) deleteConfig(c echo.Context, subject string) error {
+	prev, err := a.svc.DeleteConfig(c.Request().Context(), subject)
+	if err != nil {
+		return err
+	}
+	return a.ok(c, newConfigJSON(prev))
+}

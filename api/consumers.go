@@ -1,0 +1,335 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// ConsumerService is the domain behaviour of the consumer features:
+// consumers, backfill checks, deprecation records and reports, and the
+// runtime usage and deprecation headers of the lookup path.
+// *registry.Service implements it; when the Service given to New does
+// not, the /v1 consumer routes are not mounted.
+type ConsumerService interface {
+	PutConsumer(ctx context.Context, c registry.Consumer) (registry.PutConsumerResult, error)
+	CreateConsumer(ctx context.Context, c registry.Consumer) (registry.PutConsumerResult, error)
+	Consumer(ctx context.Context, name string) (*registry.Consumer, error)
+	Consumers(ctx context.Context, p registry.ConsumerListParams) ([]registry.Consumer, error)
+	DeleteConsumer(ctx context.Context, name string) error
+	CheckBackfill(ctx context.Context, p registry.BackfillParams) (*registry.BackfillReport, error)
+
+	Deprecate(ctx context.Context, d registry.DeprecationRecord) (registry.DeprecateResult, error)
+	UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord) (*registry.DeprecationRecord, error)
+	DeprecationRecordByID(ctx context.Context, id int) (*registry.DeprecationRecord, error)
+	DeprecationRecords(ctx context.Context, p registry.DeprecationListParams) ([]registry.DeprecationRecord, error)
+	DeleteDeprecation(ctx context.Context, id int) error
+	DeprecationReport(ctx context.Context, p registry.ReportParams) (*registry.DeprecationReport, error)
+
+	SchemaDeprecation(ctx context.Context, id int) (*registry.DeprecationRecord, error)
+	VersionDeprecation(ctx context.Context, subject string, version int) (*registry.DeprecationRecord, error)
+	RecordUsage(who registry.Identity, id int)
+}
+
+var _ ConsumerService = (*registry.Service)(nil)
+
+// consumerAPI serves the /v1 routes of the consumer features.
+type consumerAPI struct {
+	*API
+	svc ConsumerService
+}
+
+// consumerJSON is a consumer on the wire.
+type consumerJSON struct {
+	Name      string            `json:"name"`
+	Owner     string            `json:"owner"`
+	Labels    map[string]string `json:"labels,omitempty"`
+	Reads     []readJSON        `json:"reads"`
+	CreatedAt *time.Time        `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time        `json:"updatedAt,omitempty"`
+}
+
+// readJSON is what a consumer reads from one subject: a reader schema
+// (schema, schemaType, references, message) or fields, and a backfill
+// window such as "90d" or "36h".
+type readJSON struct {
+	Subject    string          `json:"subject"`
+	SchemaType string          `json:"schemaType,omitempty"`
+	Schema     string          `json:"schema,omitempty"`
+	References []referenceJSON `json:"references,omitempty"`
+	Message    string          `json:"message,omitempty"`
+	Fields     []string        `json:"fields,omitempty"`
+	Backfill   string          `json:"backfill,omitempty"`
+}
+
+func newConsumerJSON(c *registry.Consumer) consumerJSON {
+	out := consumerJSON{Name: c.Name, Owner: c.Owner, Labels: c.Labels, Reads: []readJSON{}}
+	if !c.CreatedAt.IsZero() {
+		created, updated := c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+		out.CreatedAt, out.UpdatedAt = &created, &updated
+	}
+	for _, r := range c.Reads {
+		rj := readJSON{Subject: r.Subject, Schema: r.ReaderSchema, Message: r.Message, Fields: r.Fields, Backfill: FormatWindow(r.Backfill)}
+		if r.ReaderSchema != "" {
+			rj.SchemaType = string(r.Format)
+		}
+		for _, ref := range r.References {
+			rj.References = append(rj.References, referenceJSON{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
+		}
+		out.Reads = append(out.Reads, rj)
+	}
+	return out
+}
+
+// domain converts the request body into a registry.Consumer.
+func (cj *consumerJSON) domain() (registry.Consumer, error) {
+	c := registry.Consumer{Name: cj.Name, Owner: cj.Owner, Labels: cj.Labels}
+	for _, r := range cj.Reads {
+		backfill, err := ParseWindow(r.Backfill)
+		if err != nil {
+			return c, registry.Errorf(registry.CodeInvalidConsumer, "Consumer %s reading %s: %v", cj.Name, r.Subject, err)
+		}
+		read := registry.ConsumerRead{Subject: r.Subject, ReaderSchema: r.Schema, Message: r.Message, Fields: r.Fields, Backfill: backfill}
+		if r.Schema != "" {
+			f, err := schema.ParseFormat(r.SchemaType)
+			if err != nil || f == schema.JSON {
+				return c, registry.Errorf(registry.CodeInvalidSchema, "Consumer %s reading %s: invalid schemaType %q: supported schema types are AVRO and PROTOBUF", cj.Name, r.Subject, r.SchemaType)
+			}
+			read.Format = f
+		}
+		for _, ref := range r.References {
+			read.References = append(read.References, schema.Reference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
+		}
+		c.Reads = append(c.Reads, read)
+	}
+	return c, nil
+}
+
+// ParseWindow parses a backfill window: a number of days ("90d"), a Go
+// duration ("36h", "90m"), or "" for none.
+func ParseWindow(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("invalid backfill window %q: want a number of days such as 90d, or a duration such as 36h", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("invalid backfill window %q: want a number of days such as 90d, or a duration such as 36h", s)
+	}
+	return d, nil
+}
+
+// FormatWindow renders a window as ParseWindow reads it: whole days as
+// "90d", anything else as a Go duration, zero as "".
+func FormatWindow(d time.Duration) string {
+	switch {
+	case d == 0:
+		return ""
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// consumerRoutes mounts the consumer routes when svc implements
+// ConsumerService, and returns the middleware of the lookup routes (a
+// no-op otherwise).
+func (a *API) consumerRoutes(e *echo.Echo) (lookupByID, lookupVersion echo.MiddlewareFunc) {
+	cs, ok := a.svc.(ConsumerService)
+	if !ok {
+		pass := func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+		return pass, pass
+	}
+	h := &consumerAPI{API: a, svc: cs}
+	e.GET("/v1/consumers", h.listConsumers)
+	e.POST("/v1/consumers", h.createConsumer)
+	e.GET("/v1/consumers/:name", h.getConsumer)
+	e.PUT("/v1/consumers/:name", h.putConsumer)
+	e.DELETE("/v1/consumers/:name", h.deleteConsumer)
+	e.GET("/v1/consumers/:name/backfill", h.checkBackfill)
+	e.POST("/v1/consumers/:name/backfill", h.checkBackfill)
+
+	e.GET("/v1/deprecations", h.listDeprecations)
+	e.POST("/v1/deprecations", h.createDeprecation)
+	e.GET("/v1/deprecations/:id", h.getDeprecation)
+	e.PUT("/v1/deprecations/:id", h.updateDeprecation)
+	e.DELETE("/v1/deprecations/:id", h.deleteDeprecation)
+
+	e.GET("/v1/reports/deprecations", h.deprecationReport)
+	return h.lookupByID, h.lookupVersion
+}
+
+// listConsumers serves GET /v1/consumers. Query parameters: subject (keep
+// consumers reading it), owner.
+func (h *consumerAPI) listConsumers(c echo.Context) error {
+	cs, err := h.svc.Consumers(c.Request().Context(), registry.ConsumerListParams{
+		Subject: c.QueryParam("subject"), Owner: c.QueryParam("owner"),
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]consumerJSON, len(cs))
+	for i := range cs {
+		out[i] = newConsumerJSON(&cs[i])
+	}
+	return h.ok(c, out)
+}
+
+// createConsumer serves POST /v1/consumers: 201 with the consumer when
+// created, 200 when an identical consumer already exists, 409 (40910)
+// when the name is taken by a different one.
+func (h *consumerAPI) createConsumer(c echo.Context) error {
+	var body consumerJSON
+	if err := h.decodeBody(c, &body); err != nil {
+		return err
+	}
+	in, err := body.domain()
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.CreateConsumer(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	return h.writeJSON(c, status, newConsumerJSON(res.Consumer))
+}
+
+// getConsumer serves GET /v1/consumers/{name}.
+func (h *consumerAPI) getConsumer(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	cons, err := h.svc.Consumer(c.Request().Context(), name)
+	if err != nil {
+		return err
+	}
+	return h.ok(c, newConsumerJSON(cons))
+}
+
+// putConsumer serves PUT /v1/consumers/{name}: creates or replaces the
+// consumer, idempotently (201 when created, else 200). A name in the body
+// must match the path.
+func (h *consumerAPI) putConsumer(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	var body consumerJSON
+	if err := h.decodeBody(c, &body); err != nil {
+		return err
+	}
+	if body.Name != "" && body.Name != name {
+		return registry.Errorf(registry.CodeInvalidConsumer, "The consumer name in the body (%s) differs from the one in the path (%s)", body.Name, name)
+	}
+	body.Name = name
+	in, err := body.domain()
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.PutConsumer(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	return h.writeJSON(c, status, newConsumerJSON(res.Consumer))
+}
+
+// deleteConsumer serves DELETE /v1/consumers/{name}: 204 once deleted.
+func (h *consumerAPI) deleteConsumer(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.DeleteConsumer(c.Request().Context(), name); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// backfillJSON is the answer of the backfill check.
+type backfillJSON struct {
+	Consumer   string                `json:"consumer"`
+	Owner      string                `json:"owner"`
+	Compatible bool                  `json:"compatible"`
+	Subjects   []backfillSubjectJSON `json:"subjects"`
+}
+
+type backfillSubjectJSON struct {
+	Subject  string                `json:"subject"`
+	Window   string                `json:"window"`
+	Since    time.Time             `json:"since"`
+	Versions []backfillVersionJSON `json:"versions"`
+	Findings []findingJSON         `json:"findings"`
+}
+
+type backfillVersionJSON struct {
+	Version      int       `json:"version"`
+	ID           int       `json:"id"`
+	Deleted      bool      `json:"deleted"`
+	RegisteredAt time.Time `json:"registeredAt"`
+}
+
+// checkBackfill serves GET and POST /v1/consumers/{name}/backfill: can the
+// consumer re-read every writer version within its backfill window
+// (soft-deleted ones included)? A POST body, when present, is a candidate
+// consumer definition checked instead of the registered one.
+func (h *consumerAPI) checkBackfill(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	p := registry.BackfillParams{Name: name}
+	if c.Request().Method == http.MethodPost && c.Request().ContentLength != 0 {
+		var body consumerJSON
+		if err := h.decodeBody(c, &body); err != nil {
+			return err
+		}
+		if body.Name == "" {
+			body.Name = name
+		}
+		cand, err := body.domain()
+		if err != nil {
+			return err
+		}
+		p.Candidate = &cand
+	}
+	rep, err := h.svc.CheckBackfill(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	out := backfillJSON{Consumer: rep.Consumer, Owner: rep.Owner, Compatible: rep.Compatible(), Subjects: []backfillSubjectJSON{}}
+	for _, s := range rep.Subjects {
+		sj := backfillSubjectJSON{Subject: s.Subject, Window: FormatWindow(s.Window), Since: s.Since, Versions: []backfillVersionJSON{}, Findings: []findingJSON{}}
+		for _, v := range s.Versions {
+			sj.Versions = append(sj.Versions, backfillVersionJSON{Version: v.Version, ID: v.SchemaID, Deleted: v.Deleted, RegisteredAt: v.RegisteredAt.UTC()})
+		}
+		for _, f := range s.Findings {
+			sj.Findings = append(sj.Findings, newFindingJSON(f))
+		}
+		out.Subjects = append(out.Subjects, sj)
+	}
+	return h.ok(c, out)
+}

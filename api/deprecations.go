@@ -1,0 +1,233 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// deprecationJSON is a deprecation record on the wire. sunset is accepted
+// as a date (2026-06-01) or an RFC 3339 time and answered in RFC 3339;
+// since is when the deprecation was recorded.
+type deprecationJSON struct {
+	ID          int        `json:"id,omitempty"`
+	Subject     string     `json:"subject"`
+	Path        string     `json:"path,omitempty"`
+	Version     int        `json:"version,omitempty"`
+	Scope       string     `json:"scope,omitempty"`
+	Reason      string     `json:"reason,omitempty"`
+	Sunset      string     `json:"sunset,omitempty"`
+	Replacement string     `json:"replacement,omitempty"`
+	Since       *time.Time `json:"since,omitempty"`
+}
+
+func newDeprecationJSON(d *registry.DeprecationRecord) deprecationJSON {
+	since := d.CreatedAt.UTC()
+	out := deprecationJSON{
+		ID: d.ID, Subject: d.Subject, Path: d.Path, Version: d.Version, Scope: d.Scope(),
+		Reason: d.Reason, Replacement: d.Replacement, Since: &since,
+	}
+	if !d.Sunset.IsZero() {
+		out.Sunset = d.Sunset.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+func (dj *deprecationJSON) domain() (registry.DeprecationRecord, error) {
+	d := registry.DeprecationRecord{
+		ID: dj.ID, Subject: dj.Subject, Path: dj.Path, Version: dj.Version,
+		Reason: dj.Reason, Replacement: dj.Replacement,
+	}
+	sunset, err := ParseSunset(dj.Sunset)
+	if err != nil {
+		return d, registry.Errorf(registry.CodeInvalidDeprecation, "%v", err)
+	}
+	d.Sunset = sunset
+	return d, nil
+}
+
+// ParseSunset parses a sunset given as a date (midnight UTC) or an RFC
+// 3339 time; "" is no sunset.
+func ParseSunset(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("invalid sunset %q: want a date such as 2026-06-01 or an RFC 3339 time", s)
+	}
+	return t.UTC(), nil
+}
+
+// deprecationID parses {id}.
+func deprecationID(c echo.Context) (int, error) {
+	id, err := strconv.Atoi(c.Param("id"))
+	if err != nil || id <= 0 {
+		return 0, registry.Errorf(registry.CodeDeprecationNotFound, "Deprecation %s not found.", c.Param("id"))
+	}
+	return id, nil
+}
+
+// listDeprecations serves GET /v1/deprecations: the recorded deprecations
+// (schema markers are in the report). Query parameters: subject,
+// subjectPrefix.
+func (h *consumerAPI) listDeprecations(c echo.Context) error {
+	ds, err := h.svc.DeprecationRecords(c.Request().Context(), registry.DeprecationListParams{
+		Subject: c.QueryParam("subject"), SubjectPrefix: c.QueryParam("subjectPrefix"),
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]deprecationJSON, len(ds))
+	for i := range ds {
+		out[i] = newDeprecationJSON(&ds[i])
+	}
+	return h.ok(c, out)
+}
+
+// createDeprecation serves POST /v1/deprecations: deprecates a field
+// (path), a version, or a whole subject (neither). 201 when recorded; 200
+// when the element already had a record, which is updated and keeps its
+// original date.
+func (h *consumerAPI) createDeprecation(c echo.Context) error {
+	var body deprecationJSON
+	if err := h.decodeBody(c, &body); err != nil {
+		return err
+	}
+	d, err := body.domain()
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.Deprecate(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	return h.writeJSON(c, status, newDeprecationJSON(res.Record))
+}
+
+// getDeprecation serves GET /v1/deprecations/{id}.
+func (h *consumerAPI) getDeprecation(c echo.Context) error {
+	id, err := deprecationID(c)
+	if err != nil {
+		return err
+	}
+	d, err := h.svc.DeprecationRecordByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return h.ok(c, newDeprecationJSON(d))
+}
+
+// updateDeprecation serves PUT /v1/deprecations/{id}: replaces reason,
+// sunset and replacement; subject, path, version and date stay.
+func (h *consumerAPI) updateDeprecation(c echo.Context) error {
+	id, err := deprecationID(c)
+	if err != nil {
+		return err
+	}
+	var body deprecationJSON
+	if err := h.decodeBody(c, &body); err != nil {
+		return err
+	}
+	d, err := body.domain()
+	if err != nil {
+		return err
+	}
+	d.ID = id
+	out, err := h.svc.UpdateDeprecation(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	return h.ok(c, newDeprecationJSON(out))
+}
+
+// deleteDeprecation serves DELETE /v1/deprecations/{id}: 204 once deleted.
+func (h *consumerAPI) deleteDeprecation(c echo.Context) error {
+	id, err := deprecationID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.DeleteDeprecation(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// Header names of deprecation signalling on lookups.
+const (
+	// HeaderDeprecation carries when the resource was deprecated, as a
+	// Structured Field Date (RFC 9745): "@1767225600".
+	HeaderDeprecation = "Deprecation"
+	// HeaderSunset carries when it goes away, as an HTTP-date (RFC 8594).
+	HeaderSunset = "Sunset"
+	// HeaderClientID names the client for runtime usage when the request
+	// is not authenticated.
+	HeaderClientID = "X-Client-Id"
+)
+
+// setDeprecationHeaders adds the Deprecation and Sunset headers for d.
+func setDeprecationHeaders(h http.Header, d *registry.DeprecationRecord) {
+	h.Set(HeaderDeprecation, "@"+strconv.FormatInt(d.CreatedAt.Unix(), 10))
+	if !d.Sunset.IsZero() {
+		h.Set(HeaderSunset, d.Sunset.UTC().Format(http.TimeFormat))
+	}
+}
+
+// lookupByID wraps GET /schemas/ids/{id} and /schemas/ids/{id}/schema: it
+// adds the Deprecation and Sunset headers when a deprecated subject or
+// version uses the id, and records the lookup's client for runtime usage
+// once answered (200 or 304). Both read memory only.
+func (h *consumerAPI) lookupByID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, convErr := strconv.Atoi(c.Param("id"))
+		if convErr == nil {
+			if d, err := h.svc.SchemaDeprecation(c.Request().Context(), id); err != nil {
+				return err
+			} else if d != nil {
+				setDeprecationHeaders(c.Response().Header(), d)
+			}
+		}
+		err := next(c)
+		if status := c.Response().Status; err == nil && convErr == nil && (status == http.StatusOK || status == http.StatusNotModified) {
+			r := c.Request()
+			h.svc.RecordUsage(registry.ClientIdentity(r.Context(), r.Header.Get(HeaderClientID), r.UserAgent()), id)
+		}
+		return err
+	}
+}
+
+// lookupVersion wraps GET /subjects/{subject}/versions/{version} and its
+// /schema: it adds the Deprecation and Sunset headers when the subject or
+// the version is deprecated by a record.
+func (h *consumerAPI) lookupVersion(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		subject, err := subjectParam(c)
+		if err != nil {
+			return next(c)
+		}
+		version, err := versionParam(c)
+		if err != nil {
+			return next(c)
+		}
+		if d, err := h.svc.VersionDeprecation(c.Request().Context(), subject, version); err != nil {
+			return err
+		} else if d != nil {
+			setDeprecationHeaders(c.Response().Header(), d)
+		}
+		return next(c)
+	}
+}

@@ -1,0 +1,350 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// fakeService answers every call with its fields, for tests of the
+// transport alone.
+type fakeService struct {
+	Service // nil: methods not overridden panic
+
+	mu      sync.Mutex
+	schema  *registry.Schema
+	version *registry.SubjectVersion
+	err     error
+	panics  bool
+}
+
+func (f *fakeService) SchemaByID(ctx context.Context, id int) (*registry.Schema, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.panics {
+		panic("boom")
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.schema, nil
+}
+
+func (f *fakeService) Version(ctx context.Context, subject string, version int, deleted bool) (*registry.SubjectVersion, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	v := *f.version
+	v.Subject = subject
+	return &v, nil
+}
+
+func (f *fakeService) set(fn func(f *fakeService)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+// logBuffer collects log output safely across goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func newFakeAPI(t *testing.T, svc *fakeService) (*API, *logBuffer) {
+	t.Helper()
+	logs := &logBuffer{}
+	a := New(svc, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), ServerID: "fake"})
+	return a, logs
+}
+
+func serve(a http.Handler, method, target string, header http.Header) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, req)
+	return rec
+}
+
+var avroSchema = &registry.Schema{
+	ID:     7,
+	Format: schema.Avro,
+	Text:   `{"type":"record","name":"A","fields":[{"name":"x","type":"string"}]}`,
+}
+
+func TestErrorHandlerHidesInternalErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		err        error
+		panics     bool
+		wantStatus int
+		wantBody   string
+		wantLogged string
+	}{
+		{
+			name:       "DomainErrorKeepsCodeAndMessage",
+			err:        registry.Errorf(registry.CodeSchemaNotFound, "Schema 7 not found"),
+			wantStatus: 404,
+			wantBody:   `{"error_code":40403,"message":"Schema 7 not found"}`,
+		},
+		{
+			name:       "StoreErrorLogsCauseButDoesNotSendIt",
+			err:        &registry.Error{Code: registry.CodeStoreError, Message: "Error in the backend data store", Err: errors.New("pq: password authentication failed for user secret")},
+			wantStatus: 500,
+			wantBody:   `{"error_code":50001,"message":"Error in the backend data store"}`,
+			wantLogged: "password authentication failed",
+		},
+		{
+			name:       "UnknownErrorBecomesGeneric50001",
+			err:        fmt.Errorf("query: %w", errors.New("connection refused to 10.1.2.3:5432")),
+			wantStatus: 500,
+			wantBody:   `{"error_code":50001,"message":"Error in the backend data store"}`,
+			wantLogged: "connection refused to 10.1.2.3:5432",
+		},
+		{
+			name:       "DeadlineBecomesTimeout",
+			err:        fmt.Errorf("waiting: %w", context.DeadlineExceeded),
+			wantStatus: 500,
+			wantBody:   `{"error_code":50002,"message":"Operation timed out"}`,
+		},
+		{
+			name:       "PanicBecomesGeneric50001",
+			panics:     true,
+			wantStatus: 500,
+			wantBody:   `{"error_code":50001,"message":"Error in the backend data store"}`,
+			wantLogged: "boom",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, logs := newFakeAPI(t, &fakeService{err: tt.err, panics: tt.panics})
+			rec := serve(a, "GET", "/schemas/ids/7", nil)
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if got := rec.Body.String(); got != tt.wantBody {
+				t.Errorf("body %s, want %s", got, tt.wantBody)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != ContentType {
+				t.Errorf("Content-Type %q, want %q", ct, ContentType)
+			}
+			if tt.wantLogged != "" && !strings.Contains(logs.String(), tt.wantLogged) {
+				t.Errorf("log does not mention %q:\n%s", tt.wantLogged, logs.String())
+			}
+		})
+	}
+}
+
+func TestSchemaCacheFollowsServiceIdentity(t *testing.T) {
+	t.Parallel()
+	svc := &fakeService{schema: avroSchema}
+	a, _ := newFakeAPI(t, svc)
+
+	first := serve(a, "GET", "/schemas/ids/7", nil)
+	second := serve(a, "GET", "/schemas/ids/7", nil)
+	if first.Body.String() != second.Body.String() || first.Header().Get("ETag") != second.Header().Get("ETag") {
+		t.Fatalf("repeated lookups differ: %s vs %s", first.Body, second.Body)
+	}
+	e1, err := a.cache.entry(avroSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// An equal schema at another address reuses the entry.
+	clone := *avroSchema
+	e2, err := a.cache.entry(&clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e1 != e2 {
+		t.Errorf("equal content was re-encoded")
+	}
+
+	// Different content under the same id replaces it.
+	changed := *avroSchema
+	changed.Text = `{"type":"string"}`
+	svc.set(func(f *fakeService) { f.schema = &changed })
+	third := serve(a, "GET", "/schemas/ids/7", nil)
+	if want := `{"schema":"{\"type\":\"string\"}"}`; third.Body.String() != want {
+		t.Errorf("body %s, want %s", third.Body, want)
+	}
+	if third.Header().Get("ETag") == first.Header().Get("ETag") {
+		t.Errorf("ETag did not change with the content")
+	}
+}
+
+func TestSchemaCacheIsBounded(t *testing.T) {
+	t.Parallel()
+	c := newResponseCache(3)
+	for id := 1; id <= 10; id++ {
+		if _, err := c.entry(&registry.Schema{ID: id, Format: schema.Avro, Text: `"string"`}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	c.entries.Range(func(_, _ any) bool { n++; return true })
+	if n > 3 || c.size.Load() != int64(n) {
+		t.Errorf("cache holds %d entries (size counter %d), want at most 3", n, c.size.Load())
+	}
+	if _, ok := c.entries.Load(10); !ok {
+		t.Errorf("the entry just added was evicted")
+	}
+}
+
+func TestVersionResponseMatchesEncoder(t *testing.T) {
+	t.Parallel()
+	sch := &registry.Schema{
+		ID:         9,
+		Format:     schema.Protobuf,
+		Text:       "syntax = \"proto3\";\nmessage A { string x = 1; }\n",
+		References: []schema.Reference{{Name: "b.proto", Subject: "b", Version: 2}},
+		Metadata:   json.RawMessage(`{"properties":{"owner":"team-a"}}`),
+	}
+	svc := &fakeService{schema: sch, version: &registry.SubjectVersion{Version: 3, SchemaID: 9, Schema: sch}}
+	a, _ := newFakeAPI(t, svc)
+	for _, subject := range []string{"orders-value", `we"ird\sub` + "\u2028ject", "ünïcode"} {
+		rec := serve(a, "GET", "/subjects/"+subjectPath(subject)+"/versions/latest", nil)
+		if rec.Code != 200 {
+			t.Fatalf("%q: status %d: %s", subject, rec.Code, rec.Body)
+		}
+		var buf bytes.Buffer
+		if err := encodeJSON(&buf, newSubjectVersionJSON(&registry.SubjectVersion{Subject: subject, Version: 3, SchemaID: 9, Schema: sch})); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Body.String() != buf.String() {
+			t.Errorf("%q:\n got %s\nwant %s", subject, rec.Body, buf.String())
+		}
+		if rec.Header().Get("Cache-Control") != "no-cache" || rec.Header().Get("ETag") == "" {
+			t.Errorf("%q: validators %v", subject, rec.Header())
+		}
+	}
+}
+
+// subjectPath escapes a subject for a URL path.
+func subjectPath(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "plain", `quote" back\slash`, "\x00\x01\x1f\b\f\n\r\t", "<&>", "\u2028\u2029", "ünï\U0001F600", "bad\xffutf8\xc3"} {
+		assertJSONString(t, s)
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "a\"b", "\xff", "\u2028", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(assertJSONString)
+}
+
+func assertJSONString(t *testing.T, s string) {
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if got := appendJSONString(nil, s); string(got) != buf.String() {
+		t.Errorf("appendJSONString(%q) = %s, want %s", s, got, buf.String())
+	}
+}
+
+func TestETagMatches(t *testing.T) {
+	t.Parallel()
+	const tag = `"abc"`
+	tests := []struct {
+		header string
+		want   bool
+	}{
+		{`"abc"`, true},
+		{`W/"abc"`, true},
+		{`"x", "abc"`, true},
+		{` "x" ,W/"abc" `, true},
+		{`*`, true},
+		{`"abd"`, false},
+		{`abc`, false},
+		{`"x", "y"`, false},
+	}
+	for _, tt := range tests {
+		if got := etagMatches(tt.header, tag); got != tt.want {
+			t.Errorf("etagMatches(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+// discardWriter is a reusable ResponseWriter for benchmarks.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+func benchmarkHandler(b *testing.B, target string, header http.Header) {
+	sch := *avroSchema
+	svc := &fakeService{schema: &sch, version: &registry.SubjectVersion{Version: 1, SchemaID: sch.ID, Schema: &sch}}
+	a := New(svc, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	req := httptest.NewRequest("GET", target, nil)
+	req.Header = header
+	w := &discardWriter{h: make(http.Header)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		a.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkGetSchemaByID measures the transport's share of the runtime
+// lookup path (the Service answers from memory).
+func BenchmarkGetSchemaByID(b *testing.B) {
+	benchmarkHandler(b, "/schemas/ids/7", http.Header{})
+}
+
+// BenchmarkGetSchemaByIDNotModified is a revalidation answered with 304.
+func BenchmarkGetSchemaByIDNotModified(b *testing.B) {
+	e, _ := encodeSchema(avroSchema)
+	benchmarkHandler(b, "/schemas/ids/7", http.Header{"If-None-Match": e.bodyETag})
+}
+
+// BenchmarkGetLatestVersion is GET /subjects/{s}/versions/latest.
+func BenchmarkGetLatestVersion(b *testing.B) {
+	benchmarkHandler(b, "/subjects/orders-value/versions/latest", http.Header{})
+}

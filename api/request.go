@@ -1,0 +1,180 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// acceptedContentType reports whether a request body of this media type
+// is read as JSON. Like Confluent, the registry also takes bodies sent
+// without a content type or as application/octet-stream.
+func acceptedContentType(header string) bool {
+	mt, _, _ := strings.Cut(header, ";")
+	mt = strings.TrimSpace(mt)
+	for _, ok := range [...]string{
+		"",
+		"application/vnd.schemaregistry.v1+json",
+		"application/vnd.schemaregistry+json",
+		"application/json",
+		"application/octet-stream",
+	} {
+		if strings.EqualFold(mt, ok) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeBody reads the JSON request body into v, enforcing the body limit
+// and the accepted content types.
+func (a *API) decodeBody(c echo.Context, v any) error {
+	r := c.Request()
+	if !acceptedContentType(r.Header.Get("Content-Type")) {
+		return httpError(codeUnsupportedMediaType, "HTTP 415 Unsupported Media Type")
+	}
+	if r.ContentLength > a.maxBody {
+		return &http.MaxBytesError{Limit: a.maxBody}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), r.Body, a.maxBody))
+	if err := dec.Decode(v); err != nil {
+		return bodyError(err)
+	}
+	// One JSON value, then only whitespace.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return httpError(codeBadRequest, "Malformed JSON request body: unexpected data after the top-level value")
+	}
+	return nil
+}
+
+// bodyError maps a JSON decoding failure to the client's error: 413 past
+// the limit, 400 for malformed JSON, 422 for well-formed JSON of the wrong
+// shape (as Confluent's Jackson mappers answer).
+func bodyError(err error) error {
+	var (
+		tooLarge *http.MaxBytesError
+		syntax   *json.SyntaxError
+		mistyped *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return err
+	case errors.Is(err, io.EOF):
+		return httpError(codeUnprocessable, "Request body is empty; a JSON object is required")
+	case errors.As(err, &syntax):
+		return httpError(codeBadRequest, "Malformed JSON request body at offset %d: %v", syntax.Offset, syntax)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return httpError(codeBadRequest, "Malformed JSON request body: unexpected end of input")
+	case errors.As(err, &mistyped):
+		if mistyped.Field == "" {
+			return httpError(codeUnprocessable, "Invalid request body: expected a JSON object, got JSON %s", mistyped.Value)
+		}
+		return httpError(codeUnprocessable, "Invalid value for %s: unexpected JSON %s", mistyped.Field, mistyped.Value)
+	}
+	return httpError(codeBadRequest, "Malformed JSON request body: %v", err)
+}
+
+// pathParam returns a path parameter unescaped. Echo matches on the raw
+// path when the request escapes characters such as "/" (%2F), leaving its
+// parameters escaped; otherwise they are already unescaped.
+func pathParam(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", httpError(http.StatusNotFound, "HTTP 404 Not Found")
+	}
+	return u, nil
+}
+
+// subjectParam returns the {subject} path parameter.
+func subjectParam(c echo.Context) (string, error) {
+	return pathParam(c, "subject")
+}
+
+// versionParam parses {version}: a number in [1, 2^31-1], or "latest" or
+// -1 for the latest version.
+func versionParam(c echo.Context) (int, error) {
+	s, err := pathParam(c, "version")
+	if err != nil {
+		return 0, err
+	}
+	if strings.EqualFold(s, "latest") {
+		return registry.LatestVersion, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v == 0 || v < registry.LatestVersion || v > math.MaxInt32 {
+		return 0, registry.Errorf(registry.CodeInvalidVersion,
+			"The specified version '%s' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"", s)
+	}
+	return v, nil
+}
+
+// idParam parses {id}, a global schema id. An id that is not a positive
+// number names no schema.
+func idParam(c echo.Context) (int, error) {
+	s := c.Param("id")
+	id, err := strconv.Atoi(s)
+	if err != nil || id <= 0 || id > math.MaxInt32 {
+		return 0, registry.Errorf(registry.CodeSchemaNotFound, "Schema %s not found", s)
+	}
+	return id, nil
+}
+
+// queryBool reads a boolean query parameter as JAX-RS does: "true" in any
+// case is true, anything else (or nothing) false.
+func queryBool(c echo.Context, name string) bool {
+	if c.Request().URL.RawQuery == "" {
+		return false
+	}
+	return strings.EqualFold(c.QueryParam(name), "true")
+}
+
+// queryInt reads a non-negative integer query parameter, def when absent.
+func queryInt(c echo.Context, name string, def int) (int, error) {
+	if c.Request().URL.RawQuery == "" {
+		return def, nil
+	}
+	s := c.QueryParam(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, httpError(codeBadRequest, "Query parameter %s must be an integer, got %q", name, s)
+	}
+	return n, nil
+}
+
+// pageParams reads Confluent's offset and limit; a limit of -1 or 0 means
+// no limit.
+func pageParams(c echo.Context) (offset, limit int, err error) {
+	if offset, err = queryInt(c, "offset", 0); err != nil {
+		return 0, 0, err
+	}
+	if offset < 0 {
+		return 0, 0, httpError(codeBadRequest, "Query parameter offset must not be negative, got %d", offset)
+	}
+	if limit, err = queryInt(c, "limit", -1); err != nil {
+		return 0, 0, err
+	}
+	if limit < 0 {
+		limit = 0
+	}
+	return offset, limit, nil
+}

@@ -1,0 +1,197 @@
+// Package api serves the registry over HTTP: every community endpoint of
+// the Confluent Schema Registry REST API v1, with Confluent's routes,
+// request and response shapes, query parameters and error codes, plus this
+// registry's extensions (verbose compatibility findings, policy fields in
+// /config).
+//
+// Handlers are thin: they bind the request, make one call to the domain
+// Service and render its answer. Request and response types live here,
+// never in the domain. Every error goes through one error handler
+// (errors.go), which turns *registry.Error codes into Confluent's
+// {"error_code","message"} bodies and hides anything else behind a
+// generic 50001.
+//
+// api depends on the domain packages (registry, compat, schema) and on
+// echo. It must not depend on any storage implementation, on server/ or
+// on cmd/.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// Service is the domain behaviour the API needs. *registry.Service
+// implements it; tests may substitute a fake.
+type Service interface {
+	Register(ctx context.Context, p registry.RegisterParams) (*registry.SubjectVersion, error)
+	Lookup(ctx context.Context, p registry.LookupParams) (*registry.SubjectVersion, error)
+	SchemaByID(ctx context.Context, id int) (*registry.Schema, error)
+	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
+	Schemas(ctx context.Context, p registry.SchemaListParams) ([]registry.SubjectVersion, error)
+	Subjects(ctx context.Context, p registry.SubjectListParams) ([]string, error)
+	Versions(ctx context.Context, p registry.VersionsParams) ([]int, error)
+	Version(ctx context.Context, subject string, version int, includeDeleted bool) (*registry.SubjectVersion, error)
+	ReferencedBy(ctx context.Context, subject string, version int) ([]int, error)
+	DeleteVersion(ctx context.Context, subject string, version int, permanent bool) (int, error)
+	DeleteSubject(ctx context.Context, subject string, permanent bool) ([]int, error)
+	CheckCompatibility(ctx context.Context, p registry.CompatibilityParams) (compat.Result, error)
+	Config(ctx context.Context, subject string, defaultToGlobal bool) (registry.Config, error)
+	SetConfig(ctx context.Context, subject string, c registry.Config) (registry.Config, error)
+	DeleteConfig(ctx context.Context, subject string) (registry.Config, error)
+	Mode(ctx context.Context, subject string, defaultToGlobal bool) (registry.Mode, error)
+	SetMode(ctx context.Context, subject string, m registry.Mode, force bool) (registry.Mode, error)
+	DeleteMode(ctx context.Context, subject string) (registry.Mode, error)
+}
+
+var _ Service = (*registry.Service)(nil)
+
+// DefaultMaxBodyBytes is the request body limit used when Options leave it
+// unset: far above any real schema, far below what could exhaust memory.
+const DefaultMaxBodyBytes = 8 << 20
+
+// DefaultCacheEntries bounds the encoded-response cache when Options leave
+// it unset.
+const DefaultCacheEntries = 50_000
+
+// Options configure an API.
+type Options struct {
+	// Logger receives request logs (at debug level) and the causes of
+	// internal errors; slog.Default when nil.
+	Logger *slog.Logger
+	// MaxBodyBytes limits request bodies; larger ones are answered with
+	// 413. Zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// CacheEntries bounds the number of schemas whose encoded responses
+	// are kept in memory. Zero means DefaultCacheEntries.
+	CacheEntries int
+	// ServerID identifies this registry in GET /v1/metadata/id.
+	ServerID string
+	// Version and CommitID are reported by GET /v1/metadata/version; read
+	// from the binary's build information when empty.
+	Version  string
+	CommitID string
+}
+
+// API is the HTTP handler of the registry. It is safe for concurrent use.
+type API struct {
+	svc     Service
+	log     *slog.Logger
+	maxBody int64
+	echo    *echo.Echo
+	cache   *responseCache
+	meta    metadata
+}
+
+// New returns the API over svc.
+func New(svc Service, opts Options) *API {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.CacheEntries <= 0 {
+		opts.CacheEntries = DefaultCacheEntries
+	}
+	version, commit := buildVersion()
+	if opts.Version == "" {
+		opts.Version = version
+	}
+	if opts.CommitID == "" {
+		opts.CommitID = commit
+	}
+	a := &API{
+		svc:     svc,
+		log:     opts.Logger,
+		maxBody: opts.MaxBodyBytes,
+		cache:   newResponseCache(opts.CacheEntries),
+		meta:    metadata{serverID: opts.ServerID, version: opts.Version, commitID: opts.CommitID},
+	}
+	a.echo = a.routes()
+	return a
+}
+
+// ServeHTTP serves one request.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.echo.ServeHTTP(w, r)
+}
+
+// routes builds the router: one line per Confluent endpoint.
+func (a *API) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = a.handleError
+	e.Use(a.observe)
+	// Consumers, deprecations and reports (consumers.go); byID and
+	// byVersion add deprecation headers and record runtime usage.
+	byID, byVersion := a.consumerRoutes(e)
+
+	e.GET("/", a.getRoot)
+
+	e.GET("/schemas", a.listSchemas)
+	e.GET("/schemas/types", a.getSchemaTypes)
+	e.GET("/schemas/ids/:id", a.getSchemaByID, byID)
+	e.GET("/schemas/ids/:id/schema", a.getSchemaTextByID, byID)
+	e.GET("/schemas/ids/:id/subjects", a.getSubjectsByID)
+	e.GET("/schemas/ids/:id/versions", a.getVersionsByID)
+
+	e.GET("/subjects", a.listSubjects)
+	e.POST("/subjects/:subject", a.lookupSchema)
+	e.DELETE("/subjects/:subject", a.deleteSubject)
+	e.GET("/subjects/:subject/versions", a.listVersions)
+	e.POST("/subjects/:subject/versions", a.registerSchema)
+	e.GET("/subjects/:subject/versions/:version", a.getVersion, byVersion)
+	e.DELETE("/subjects/:subject/versions/:version", a.deleteVersion)
+	e.GET("/subjects/:subject/versions/:version/schema", a.getVersionText, byVersion)
+	e.GET("/subjects/:subject/versions/:version/referencedby", a.getReferencedBy)
+
+	e.POST("/compatibility/subjects/:subject/versions", a.checkCompatibilityAll)
+	e.POST("/compatibility/subjects/:subject/versions/:version", a.checkCompatibilityVersion)
+
+	e.GET("/config", a.getGlobalConfig)
+	e.PUT("/config", a.putGlobalConfig)
+	e.DELETE("/config", a.deleteGlobalConfig)
+	e.GET("/config/:subject", a.getSubjectConfig)
+	e.PUT("/config/:subject", a.putSubjectConfig)
+	e.DELETE("/config/:subject", a.deleteSubjectConfig)
+
+	e.GET("/mode", a.getGlobalMode)
+	e.PUT("/mode", a.putGlobalMode)
+	e.DELETE("/mode", a.deleteGlobalMode)
+	e.GET("/mode/:subject", a.getSubjectMode)
+	e.PUT("/mode/:subject", a.putSubjectMode)
+	e.DELETE("/mode/:subject", a.deleteSubjectMode)
+
+	e.GET("/contexts", a.getContexts)
+	e.GET("/v1/metadata/id", a.getServerID)
+	e.GET("/v1/metadata/version", a.getServerVersion)
+	return e
+}
+
+// buildVersion reads the module version and VCS revision baked into the
+// binary, "unknown" where the build recorded none.
+func buildVersion() (version, commit string) {
+	version, commit = "unknown", "unknown"
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version, commit
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		version = v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && s.Value != "" {
+			commit = s.Value
+		}
+	}
+	return version, commit
+}

@@ -1,0 +1,229 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// registerResponse answers a registration: the global id, as every
+// Confluent version does, plus the version and schema, as Confluent 8
+// does.
+type registerResponse struct {
+	ID      int `json:"id"`
+	Version int `json:"version,omitempty"`
+	schemaJSON
+}
+
+// orEmpty makes a nil slice render as [] rather than null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// listSubjects serves GET /subjects. Query parameters: subjectPrefix,
+// deleted (include subjects whose versions are all soft-deleted),
+// deletedOnly, offset, limit.
+func (a *API) listSubjects(c echo.Context) error {
+	offset, limit, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	subjects, err := a.svc.Subjects(c.Request().Context(), registry.SubjectListParams{
+		Prefix:         c.QueryParam("subjectPrefix"),
+		IncludeDeleted: queryBool(c, "deleted"),
+		DeletedOnly:    queryBool(c, "deletedOnly"),
+		Offset:         offset,
+		Limit:          limit,
+	})
+	if err != nil {
+		return err
+	}
+	return a.ok(c, orEmpty(subjects))
+}
+
+// listVersions serves GET /subjects/{subject}/versions: the subject's
+// version numbers. Query parameters: deleted, deletedOnly.
+func (a *API) listVersions(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	versions, err := a.svc.Versions(c.Request().Context(), registry.VersionsParams{
+		Subject:        subject,
+		IncludeDeleted: queryBool(c, "deleted"),
+		DeletedOnly:    queryBool(c, "deletedOnly"),
+	})
+	if err != nil {
+		return err
+	}
+	return a.ok(c, orEmpty(versions))
+}
+
+// registerSchema serves POST /subjects/{subject}/versions. The body is
+// {"schema","schemaType","references","metadata","ruleSet","id","version"}
+// (id and version only in IMPORT mode). Query parameter: normalize.
+// Registering a schema the subject already holds returns its existing id
+// and version; an incompatible schema is 409.
+func (a *API) registerSchema(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	var req schemaRequest
+	if err := a.decodeBody(c, &req); err != nil {
+		return err
+	}
+	in, err := req.input(queryBool(c, "normalize"))
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.Register(c.Request().Context(), registry.RegisterParams{
+		Subject: subject,
+		Schema:  in,
+		ID:      req.ID,
+		Version: req.Version,
+	})
+	if err != nil {
+		return err
+	}
+	out := registerResponse{ID: v.SchemaID, Version: v.Version}
+	if v.Schema != nil {
+		out.schemaJSON = newSchemaJSON(v.Schema)
+	}
+	return a.ok(c, out)
+}
+
+// lookupSchema serves POST /subjects/{subject}: is this schema registered
+// under the subject, and as which version? Query parameters: normalize,
+// deleted (also match soft-deleted versions).
+func (a *API) lookupSchema(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	var req schemaRequest
+	if err := a.decodeBody(c, &req); err != nil {
+		return err
+	}
+	in, err := req.input(queryBool(c, "normalize"))
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.Lookup(c.Request().Context(), registry.LookupParams{
+		Subject:        subject,
+		Schema:         in,
+		IncludeDeleted: queryBool(c, "deleted"),
+	})
+	if err != nil {
+		return err
+	}
+	return a.ok(c, newSubjectVersionJSON(v))
+}
+
+// versionWithSchema fetches one subject version and the encoded form of
+// its schema.
+func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cachedSchema, error) {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx := c.Request().Context()
+	v, err := a.svc.Version(ctx, subject, version, queryBool(c, "deleted"))
+	if err != nil {
+		return nil, nil, err
+	}
+	s := v.Schema
+	if s == nil {
+		if s, err = a.svc.SchemaByID(ctx, v.SchemaID); err != nil {
+			return nil, nil, err
+		}
+	}
+	e, err := a.cache.entry(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, e, nil
+}
+
+// getVersion serves GET /subjects/{subject}/versions/{version}, where
+// version is a number, "latest" or -1. Query parameter: deleted (also
+// return a soft-deleted version). The response is assembled from the
+// schema's cached encoding and carries a strong ETag; it is "no-cache"
+// because a version number can be reused after a permanent delete.
+func (a *API) getVersion(c echo.Context) error {
+	v, e, err := a.versionWithSchema(c)
+	if err != nil {
+		return err
+	}
+	return writeVersion(c, v, e, hdrNoCache)
+}
+
+// getVersionText serves GET /subjects/{subject}/versions/{version}/schema:
+// the schema text alone. Query parameter: deleted.
+func (a *API) getVersionText(c echo.Context) error {
+	_, e, err := a.versionWithSchema(c)
+	if err != nil {
+		return err
+	}
+	return writeCached(c, e.textETag, e.textLength, hdrNoCache, nil, e.text)
+}
+
+// getReferencedBy serves
+// GET /subjects/{subject}/versions/{version}/referencedby: the ids of the
+// schemas that reference this version.
+func (a *API) getReferencedBy(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	ids, err := a.svc.ReferencedBy(c.Request().Context(), subject, version)
+	if err != nil {
+		return err
+	}
+	return a.ok(c, orEmpty(ids))
+}
+
+// deleteVersion serves DELETE /subjects/{subject}/versions/{version}:
+// a soft delete, or with permanent=true the removal of a soft-deleted
+// version. It answers the version number deleted.
+func (a *API) deleteVersion(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	deleted, err := a.svc.DeleteVersion(c.Request().Context(), subject, version, queryBool(c, "permanent"))
+	if err != nil {
+		return err
+	}
+	return a.ok(c, deleted)
+}
+
+// deleteSubject serves DELETE /subjects/{subject}: a soft delete of every
+// version, or with permanent=true the removal of a soft-deleted subject.
+// It answers the version numbers deleted.
+func (a *API) deleteSubject(c echo.Context) error {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return err
+	}
+	deleted, err := a.svc.DeleteSubject(c.Request().Context(), subject, queryBool(c, "permanent"))
+	if err != nil {
+		return err
+	}
+	return a.ok(c, orEmpty(deleted))
+}

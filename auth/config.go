@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is the authentication configuration file: users and
+// client-certificate identities known without the database, and whether
+// anonymous callers may read.
+//
+//	anonymous: read            # none (default) or read
+//	cacheTTL: 10s              # how long a verified credential is trusted
+//	users:
+//	  - name: ci
+//	    passwordHash: $2a$12$...   # bcrypt; see HashPassword
+//	    grants: [admin:*]
+//	clients:                   # mutual TLS: certificate common name
+//	  - commonName: payments-ingest
+//	    grants: [writer:payments.*, reader:*]
+type Config struct {
+	Anonymous string         `yaml:"anonymous"`
+	CacheTTL  time.Duration  `yaml:"cacheTTL"`
+	Users     []ConfigUser   `yaml:"users"`
+	Clients   []ConfigClient `yaml:"clients"`
+}
+
+// ConfigUser is a user in the configuration file.
+type ConfigUser struct {
+	Name         string   `yaml:"name"`
+	PasswordHash string   `yaml:"passwordHash"`
+	Grants       []string `yaml:"grants"`
+}
+
+// ConfigClient maps a client certificate's common name to grants.
+type ConfigClient struct {
+	CommonName string   `yaml:"commonName"`
+	Grants     []string `yaml:"grants"`
+}
+
+// Anonymous access settings.
+const (
+	AnonymousNone = "none"
+	AnonymousRead = "read"
+)
+
+// LoadConfig reads and validates a configuration file. Unknown keys are
+// errors, so a misspelt setting does not silently weaken security.
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("auth: read config: %w", err)
+	}
+	var c Config
+	if err := yaml.UnmarshalWithOptions(b, &c, yaml.DisallowUnknownField()); err != nil {
+		return Config{}, fmt.Errorf("auth: config %s: %s", path, yaml.FormatError(err, false, false))
+	}
+	if _, err := c.Options(); err != nil {
+		return Config{}, fmt.Errorf("auth: config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Options turns the file's settings into Authenticator options (without a
+// Store), validating every hash and grant.
+func (c Config) Options() (Options, error) {
+	var o Options
+	switch strings.ToLower(c.Anonymous) {
+	case "", AnonymousNone:
+	case AnonymousRead:
+		o.Anonymous = []Grant{{Role: Reader, Pattern: AllSubjects}}
+	default:
+		return Options{}, fmt.Errorf("anonymous: %q: use none or read", c.Anonymous)
+	}
+	if c.CacheTTL < 0 {
+		return Options{}, fmt.Errorf("cacheTTL: %s must not be negative", c.CacheTTL)
+	}
+	o.CacheTTL = c.CacheTTL
+	seen := map[string]bool{}
+	for i, u := range c.Users {
+		if u.Name == "" {
+			return Options{}, fmt.Errorf("users[%d]: missing name", i)
+		}
+		if seen[u.Name] {
+			return Options{}, fmt.Errorf("users[%d]: duplicate user %q", i, u.Name)
+		}
+		seen[u.Name] = true
+		if err := validHash(u.PasswordHash); err != nil {
+			return Options{}, fmt.Errorf("users[%d] (%s): passwordHash: %w", i, u.Name, err)
+		}
+		grants, err := ParseGrants(u.Grants)
+		if err != nil {
+			return Options{}, fmt.Errorf("users[%d] (%s): %w", i, u.Name, err)
+		}
+		o.Users = append(o.Users, User{Name: u.Name, PasswordHash: u.PasswordHash, Grants: grants})
+	}
+	for i, cl := range c.Clients {
+		if cl.CommonName == "" {
+			return Options{}, fmt.Errorf("clients[%d]: missing commonName", i)
+		}
+		grants, err := ParseGrants(cl.Grants)
+		if err != nil {
+			return Options{}, fmt.Errorf("clients[%d] (%s): %w", i, cl.CommonName, err)
+		}
+		o.Clients = append(o.Clients, Client{CommonName: cl.CommonName, Grants: grants})
+	}
+	return o, nil
+}
+
+// errNoCredentials is returned by Options users of an empty config.
+var errNoCredentials = errors.New("auth: no way to authenticate: configure users, clients, anonymous access or a token store")

@@ -1,0 +1,133 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// avroAdditive applies the additive-only policy: compared with the latest
+// live version, nothing that exists may be removed, renamed or retyped; a
+// new field needs a default; an enum symbol may be added only to an enum
+// that had a default. A removal is allowed when the element was deprecated
+// in an earlier version and the policy says the deprecation has run its
+// course (Policy.Removable).
+func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
+	if len(history) == 0 {
+		return nil
+	}
+	latest := history[len(history)-1]
+	o, n := asAvro(latest.Schema), asAvro(new)
+	if o == nil || n == nil || o.Root() == nil || n.Root() == nil {
+		return nil
+	}
+	var out []Finding
+	report := func(rule Rule, d avroDelta, path, msg string) {
+		out = append(out, Finding{
+			RuleID:    rule.ID,
+			Severity:  rule.Severity,
+			Path:      path,
+			New:       n.Pos(d.newPath),
+			Old:       o.Pos(d.oldPath),
+			Message:   fmt.Sprintf("compared with version %d, %s", latest.Version, msg),
+			Version:   latest.Version,
+			Direction: DirPolicy,
+		})
+	}
+	// removal reports a removed element unless its deprecation allows it.
+	removal := func(rule Rule, d avroDelta, what string) {
+		dep, since, ok := deprecationOf(history, p, d.oldPath)
+		if !ok {
+			report(rule, d, d.oldPath, what+" was removed without being deprecated first")
+			return
+		}
+		if ok, why := p.Removable(dep, since); !ok {
+			report(ruleAvroAdditiveDeprecatedRemovedEarly, d, d.oldPath, fmt.Sprintf("%s was removed too early: %s", what, why))
+		}
+	}
+	deltas := avroDeltas(o, n)
+	// A named type removed together with the field or union branch that
+	// held it is reported once, as that field or branch.
+	var holders []string
+	for _, d := range deltas {
+		if d.kind == Removed && (d.element == "field" || d.element == "union_branch") {
+			holders = append(holders, d.oldPath)
+		}
+	}
+	for _, d := range deltas {
+		switch {
+		case d.kind == Removed && d.element == "field":
+			removal(ruleAvroAdditiveFieldRemoved, d, fmt.Sprintf("field `%s`", d.oldVal))
+		case d.kind == Changed && d.element == "field" && d.renamed:
+			report(ruleAvroAdditiveFieldRenamed, d, d.newPath, fmt.Sprintf("field `%s` was renamed to `%s`; add `%s` as a new field and deprecate `%s` instead", d.oldVal, d.newVal, d.newVal, d.oldVal))
+		case d.kind == Changed && (d.element == "type" || d.element == "size"):
+			what := fmt.Sprintf("its type changed from %s to %s", d.oldVal, d.newVal)
+			if d.element == "size" {
+				what = fmt.Sprintf("its fixed size changed from %s to %s bytes", d.oldVal, d.newVal)
+			}
+			report(ruleAvroAdditiveFieldTypeChanged, d, d.newPath, what+"; add a new field instead")
+		case d.kind == Added && d.element == "field" && !d.hasDefault:
+			report(ruleAvroAdditiveFieldWithoutDefault, d, d.newPath, fmt.Sprintf("new field `%s` has no default", d.newVal))
+		case d.kind == Removed && d.element == "enum_symbol":
+			removal(ruleAvroAdditiveEnumSymbolRemoved, d, fmt.Sprintf("enum symbol `%s`", d.oldVal))
+		case d.kind == Added && d.element == "enum_symbol" && !d.hasDefault:
+			report(ruleAvroAdditiveEnumSymbolWithoutDefault, d, d.newPath, fmt.Sprintf("enum symbol `%s` was added, but the enum had no default, so readers of version %d cannot read it", d.newVal, latest.Version))
+		case d.kind == Removed && d.element == "union_branch":
+			removal(ruleAvroAdditiveUnionBranchRemoved, d, fmt.Sprintf("union branch %s", d.oldVal))
+		case d.kind == Changed && d.element == "name":
+			report(ruleAvroAdditiveTypeRenamed, d, d.newPath, fmt.Sprintf("%s was renamed to %s", d.oldVal, d.newVal))
+		case d.kind == Removed && (d.element == "record" || d.element == "enum" || d.element == "fixed"):
+			if within(d.oldPath, holders) {
+				continue
+			}
+			removal(ruleAvroAdditiveTypeRemoved, d, fmt.Sprintf("%s `%s`", d.element, d.oldVal))
+		}
+	}
+	return out
+}
+
+// deprecationOf finds the deprecation of the element at path: the most
+// recent marker in the history's schema texts, dated from the first
+// version that carried it, or a deprecation recorded by the registry.
+func deprecationOf(history []Version, p Policy, path string) (dep schema.Deprecation, since time.Time, ok bool) {
+	for _, v := range history {
+		a := asAvro(v.Schema)
+		if a == nil {
+			continue
+		}
+		for _, d := range a.Deprecations() {
+			if d.Path != path {
+				continue
+			}
+			if !ok {
+				since = v.RegisteredAt
+			}
+			dep, ok = d, true
+		}
+	}
+	for _, rd := range p.Deprecations {
+		if rd.Path != path {
+			continue
+		}
+		if !ok || rd.Since.Before(since) {
+			since = rd.Since
+		}
+		if !ok {
+			dep = rd.Deprecation
+		}
+		ok = true
+	}
+	return dep, since, ok
+}
+
+// within reports whether path is one of roots or lies inside one of them.
+func within(path string, roots []string) bool {
+	for _, r := range roots {
+		if path == r || (strings.HasPrefix(path, r) && strings.ContainsRune(".[{<", rune(path[len(r)]))) {
+			return true
+		}
+	}
+	return false
+}

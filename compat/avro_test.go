@@ -1,0 +1,282 @@
+package compat
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/avro"
+)
+
+func init() {
+	fixtureParsers[".avsc"] = func(_, text string) (schema.Schema, error) {
+		return avro.Parse(text, nil)
+	}
+}
+
+func mustAvro(tb testing.TB, text string) *avro.Schema {
+	tb.Helper()
+	s, err := avro.Parse(text, nil)
+	if err != nil {
+		tb.Fatalf("parse: %v\n%s", err, text)
+	}
+	return s
+}
+
+// TestAvroRuleTable pins the Avro rule IDs: they appear in CI
+// configuration and suppressions, so one must never change silently.
+func TestAvroRuleTable(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, r := range Rules() {
+		if r.Format != schema.Avro {
+			continue
+		}
+		if r.Purpose == "" || len(r.Categories) == 0 || r.Severity == "" {
+			t.Errorf("rule %s is incomplete: %+v", r.ID, r)
+		}
+		cats := make([]string, len(r.Categories))
+		for i, c := range r.Categories {
+			cats[i] = string(c)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Severity, strings.Join(cats, ",")))
+	}
+	want := []string{
+		"AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY error ADDITIVE,CONSUMER",
+		"AVRO_ADDITIVE_ENUM_SYMBOL_REMOVED error ADDITIVE",
+		"AVRO_ADDITIVE_ENUM_SYMBOL_WITHOUT_DEFAULT error ADDITIVE",
+		"AVRO_ADDITIVE_FIELD_REMOVED error ADDITIVE",
+		"AVRO_ADDITIVE_FIELD_RENAMED error ADDITIVE",
+		"AVRO_ADDITIVE_FIELD_TYPE_CHANGED error ADDITIVE",
+		"AVRO_ADDITIVE_FIELD_WITHOUT_DEFAULT error ADDITIVE",
+		"AVRO_ADDITIVE_TYPE_REMOVED error ADDITIVE",
+		"AVRO_ADDITIVE_TYPE_RENAMED error ADDITIVE",
+		"AVRO_ADDITIVE_UNION_BRANCH_REMOVED error ADDITIVE",
+		"AVRO_DECIMAL_PRECISION_CHANGED error BACKWARD,FORWARD,WIRE",
+		"AVRO_DECIMAL_SCALE_CHANGED error BACKWARD,FORWARD,WIRE",
+		"AVRO_ENUM_SYMBOL_MISSING error BACKWARD,FORWARD,WIRE",
+		"AVRO_FIXED_SIZE_CHANGED error BACKWARD,FORWARD,WIRE",
+		"AVRO_NAME_MISMATCH error BACKWARD,FORWARD,WIRE",
+		"AVRO_READER_FIELD_MISSING_DEFAULT error BACKWARD,FORWARD,WIRE",
+		"AVRO_READER_UNION_MISSING_TYPE error BACKWARD,FORWARD,WIRE",
+		"AVRO_TYPE_MISMATCH error BACKWARD,FORWARD,WIRE",
+		"AVRO_UNION_BRANCH_MISSING error BACKWARD,FORWARD,WIRE",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Avro rules changed:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestAvroFixtureCoverage checks that every Avro rule has a fixture that
+// fails with it, and that every level is exercised.
+func TestAvroFixtureCoverage(t *testing.T) {
+	t.Parallel()
+	goldens, err := filepath.Glob(filepath.Join("testdata", "avro", "*", "findings.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	compatible := 0
+	for _, g := range goldens {
+		b, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) == "compatible\n" {
+			compatible++
+		}
+		all.Write(b)
+	}
+	if len(goldens) < 90 || compatible < 30 {
+		t.Errorf("%d Avro fixtures, %d compatible; want at least 90 and 30", len(goldens), compatible)
+	}
+	for _, r := range Rules() {
+		if r.Format == schema.Avro && !strings.Contains(all.String(), " "+r.ID+" ") {
+			t.Errorf("no fixture fails with %s", r.ID)
+		}
+	}
+}
+
+// TestAvroRecordedDeprecation covers deprecations recorded by the
+// registry (Policy.Deprecations) rather than marked in the text.
+func TestAvroRecordedDeprecation(t *testing.T) {
+	t.Parallel()
+	v1 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0}]}`)
+	v2 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	history := []Version{{Version: 1, Schema: v1, RegisteredAt: now.AddDate(-1, 0, 0)}}
+	tests := []struct {
+		name  string
+		since time.Time
+		want  string
+	}{
+		{"LongAgo", now.AddDate(0, -6, 0), ""},
+		{"Recently", now.AddDate(0, 0, -10), "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := Policy{
+				AdditiveOnly:         true,
+				Now:                  now,
+				MinDeprecationPeriod: 90 * 24 * time.Hour,
+				Deprecations: []RecordedDeprecation{{
+					Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field"},
+					Since:       tt.since,
+				}},
+			}
+			res := Check(Request{Level: Backward, Policy: p, New: v2, History: history})
+			var ids []string
+			for _, f := range res.Findings {
+				ids = append(ids, f.RuleID)
+			}
+			if strings.Join(ids, ",") != tt.want {
+				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
+			}
+		})
+	}
+}
+
+// TestAvroDiffGolden renders Diff for each testdata/avro/diff_* case (old
+// 1.avsc, new 2.avsc) and compares with diff.golden.
+func TestAvroDiffGolden(t *testing.T) {
+	t.Parallel()
+	dirs, err := filepath.Glob(filepath.Join("testdata", "avro", "diff_*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no diff fixtures: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			read := func(name string) *avro.Schema {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return mustAvro(t, string(b))
+			}
+			changes, err := Diff(read("1.avsc"), read("2.avsc"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, c := range changes {
+				fmt.Fprintf(&b, "%s %s %s old=%q new=%q oldpos=%s newpos=%s\n", c.Kind, c.Element, c.Path, c.Old, c.New, c.OldPos, c.NewPos)
+			}
+			if len(changes) == 0 {
+				b.WriteString("no changes\n")
+			}
+			got := b.String()
+			golden := filepath.Join(dir, "diff.golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("missing golden file (run with -update): %v", err)
+			}
+			if got != string(want) {
+				t.Errorf("diff differs from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// FuzzCheckAvro checks that no pair of schemas makes the checker panic,
+// at FULL_TRANSITIVE with the additive-only policy, and in Diff.
+func FuzzCheckAvro(f *testing.F) {
+	seeds := [][2]string{
+		{`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`, `{"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"b","type":["null","R"],"default":null}]}`},
+		{`["null","string",{"type":"enum","name":"E","symbols":["A"]}]`, `["string",{"type":"enum","name":"E","symbols":["A","B"],"default":"A"}]`},
+		{`{"type":"array","items":{"type":"fixed","name":"F","size":4,"logicalType":"decimal","precision":9}}`, `{"type":"map","values":{"type":"fixed","name":"G","aliases":["F"],"size":4}}`},
+		{`{"type":"record","name":"A","fields":[{"name":"b","type":{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"],"deprecated":true}]}}]}`, `"int"`},
+	}
+	for _, s := range seeds {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, oldText, newText string) {
+		o, err := avro.Parse(oldText, nil)
+		if err != nil {
+			return
+		}
+		n, err := avro.Parse(newText, nil)
+		if err != nil {
+			return
+		}
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		Check(Request{
+			Level:   FullTransitive,
+			Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: time.Hour},
+			New:     n,
+			History: []Version{{Version: 1, Schema: o, RegisteredAt: now.AddDate(0, -1, 0)}, {Version: 2, Schema: n, RegisteredAt: now}},
+		})
+		if _, err := Diff(o, n); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkAvroCheck100Fields100Versions checks a 100-field record against
+// 100 earlier versions at BACKWARD_TRANSITIVE, each parsed once.
+func BenchmarkAvroCheck100Fields100Versions(b *testing.B) {
+	record := func(fields int) string {
+		var sb strings.Builder
+		sb.WriteString(`{"type":"record","name":"Wide","namespace":"bench","fields":[`)
+		for i := range fields {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			switch i % 4 {
+			case 0:
+				fmt.Fprintf(&sb, `{"name":"f%d","type":"long","default":0}`, i)
+			case 1:
+				fmt.Fprintf(&sb, `{"name":"f%d","type":["null","string"],"default":null}`, i)
+			case 2:
+				fmt.Fprintf(&sb, `{"name":"f%d","type":{"type":"array","items":"int"},"default":[]}`, i)
+			default:
+				fmt.Fprintf(&sb, `{"name":"f%d","type":{"type":"enum","name":"E%d","symbols":["A","B"],"default":"A"},"default":"A"}`, i, i)
+			}
+		}
+		sb.WriteString(`]}`)
+		return sb.String()
+	}
+	// Version i+1 has the first i+1 fields; the new schema has all 100.
+	history := make([]Version, 100)
+	for i := range history {
+		history[i] = Version{Version: i + 1, Schema: mustAvro(b, record(i+1))}
+	}
+	n := mustAvro(b, record(100))
+	req := Request{Level: BackwardTransitive, New: n, History: history}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Check(req); !res.Compatible() {
+			b.Fatal(res.Messages())
+		}
+	}
+}
+
+// BenchmarkAvroParseCanonical parses a realistic schema and renders its
+// canonical form and fingerprint (Parse computes every form).
+func BenchmarkAvroParseCanonical(b *testing.B) {
+	text, err := os.ReadFile(filepath.Join("..", "schema", "avro", "testdata", "forms", "order.avsc"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := avro.Parse(string(text), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Fingerprint() == 0 {
+			b.Fatal("zero fingerprint")
+		}
+	}
+}

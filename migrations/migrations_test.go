@@ -1,0 +1,187 @@
+package migrations_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/schemata-dev/schemata/migrations"
+	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
+)
+
+// initTables are the tables 00001_init.sql creates; later migrations
+// add more.
+var initTables = []string{"configs", "modes", "schema_references", "schemas", "subject_versions"}
+
+type database struct {
+	dialect migrations.Dialect
+	open    func(t *testing.T) *sql.DB
+	// tables lists the registry's tables that exist, sorted.
+	tables string
+}
+
+var databases = []database{
+	{
+		dialect: migrations.Postgres,
+		open: func(t *testing.T) *sql.DB {
+			db := stdlib.OpenDBFromPool(pgtest.NewEmptyPool(t))
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+		tables: `SELECT table_name FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_name <> 'goose_db_version' ORDER BY 1`,
+	},
+	{
+		dialect: migrations.SQLite,
+		open: func(t *testing.T) *sql.DB {
+			db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "m.db")+"?_pragma=foreign_keys(1)")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+		tables: `SELECT name FROM sqlite_schema
+			WHERE type = 'table' AND name NOT IN ('goose_db_version', 'sqlite_sequence') ORDER BY 1`,
+	},
+}
+
+func TestUpDownUp(t *testing.T) {
+	t.Parallel()
+	for _, d := range databases {
+		t.Run(string(d.dialect), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			db := d.open(t)
+
+			st, err := migrations.Status(ctx, db, d.dialect)
+			mustOK(t, "Status", err)
+			if len(st) == 0 || st[0].Version != 1 || st[0].Name != "00001_init.sql" || st[0].Applied {
+				t.Fatalf("Status of an empty database = %+v, want 00001_init.sql pending first", st)
+			}
+
+			up, err := migrations.Up(ctx, db, d.dialect)
+			mustOK(t, "Up", err)
+			if len(up) != len(st) || up[0].Direction != "up" {
+				t.Errorf("Up applied %+v, want all %d migrations", up, len(st))
+			}
+			all := tables(t, db, d.tables)
+			for _, name := range initTables {
+				if !slices.Contains(all, name) {
+					t.Errorf("after Up, table %s is missing (tables: %v)", name, all)
+				}
+			}
+			again, err := migrations.Up(ctx, db, d.dialect)
+			mustOK(t, "second Up", err)
+			if len(again) != 0 {
+				t.Errorf("second Up applied %+v, want nothing", again)
+			}
+			st, err = migrations.Status(ctx, db, d.dialect)
+			mustOK(t, "Status", err)
+			for _, m := range st {
+				if !m.Applied || m.AppliedAt.IsZero() {
+					t.Errorf("after Up, %s: applied=%v at %v", m.Name, m.Applied, m.AppliedAt)
+				}
+			}
+
+			down, err := migrations.DownTo(ctx, db, d.dialect, 0)
+			mustOK(t, "DownTo(0)", err)
+			if len(down) != len(st) || down[0].Direction != "down" {
+				t.Errorf("DownTo(0) rolled back %+v, want all %d migrations", down, len(st))
+			}
+			if left := tables(t, db, d.tables); len(left) != 0 {
+				t.Errorf("after DownTo(0), tables %v remain", left)
+			}
+			if _, err := migrations.Down(ctx, db, d.dialect); !errors.Is(err, migrations.ErrNoNextVersion) {
+				t.Errorf("Down with nothing applied: err = %v, want ErrNoNextVersion", err)
+			}
+
+			_, err = migrations.Up(ctx, db, d.dialect)
+			mustOK(t, "Up after Down", err)
+			if again := tables(t, db, d.tables); !slices.Equal(again, all) {
+				t.Errorf("tables after up, down, up = %v, want %v", again, all)
+			}
+			last, err := migrations.Down(ctx, db, d.dialect)
+			mustOK(t, "Down", err)
+			if last.Version != st[len(st)-1].Version {
+				t.Errorf("Down rolled back version %d, want the latest, %d", last.Version, st[len(st)-1].Version)
+			}
+		})
+	}
+}
+
+// TestConcurrentUpMigratesOnce starts several migrations of one
+// PostgreSQL schema at once, as several registry processes starting
+// together would: the session lock lets one migrate and the others find
+// nothing to do.
+func TestConcurrentUpMigratesOnce(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewEmptyPool(t, pgtest.WithMaxConns(8))
+	ctx := t.Context()
+	const starters = 4
+	applied := make([]int, starters)
+	errs := make([]error, starters)
+	var wg sync.WaitGroup
+	for i := range starters {
+		wg.Go(func() {
+			db := stdlib.OpenDBFromPool(pool)
+			defer db.Close()
+			res, err := migrations.Up(ctx, db, migrations.Postgres)
+			applied[i], errs[i] = len(res), err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		mustOK(t, "concurrent Up", err)
+	}
+	slices.Sort(applied)
+	if applied[starters-1] == 0 || slices.Max(applied[:starters-1]) != 0 {
+		t.Errorf("migrations applied per starter = %v, want one starter applying them all", applied)
+	}
+	var rows int
+	err := pool.QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&rows)
+	mustOK(t, "count versions", err)
+	if rows != applied[starters-1] {
+		t.Errorf("goose_db_version holds %d applied versions, want %d", rows, applied[starters-1])
+	}
+}
+
+func TestUnknownDialect(t *testing.T) {
+	t.Parallel()
+	db, err := sql.Open("sqlite", ":memory:")
+	mustOK(t, "open", err)
+	defer db.Close()
+	if _, err := migrations.Up(context.Background(), db, "oracle"); err == nil {
+		t.Error("Up with an unknown dialect succeeded")
+	}
+}
+
+// tables runs query, which lists table names.
+func tables(t *testing.T, db *sql.DB, query string) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), query)
+	mustOK(t, "list tables", err)
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var name string
+		mustOK(t, "scan", rows.Scan(&name))
+		got = append(got, name)
+	}
+	mustOK(t, "list tables", rows.Err())
+	return got
+}
+
+func mustOK(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}

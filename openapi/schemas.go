@@ -1,0 +1,135 @@
+package openapi
+
+// obj builds an object schema from its properties; required lists the
+// properties always present.
+func obj(props map[string]any, required ...string) map[string]any {
+	s := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+func typ(t, description string) map[string]any {
+	s := map[string]any{"type": t}
+	if description != "" {
+		s["description"] = description
+	}
+	return s
+}
+
+func arrayOf(items map[string]any) map[string]any {
+	return map[string]any{"type": "array", "items": items}
+}
+
+func enum(description string, values ...string) map[string]any {
+	vs := make([]any, len(values))
+	for i, v := range values {
+		vs[i] = v
+	}
+	return map[string]any{"type": "string", "enum": vs, "description": description}
+}
+
+// Schemas returns the named schemas of components.
+func Schemas() map[string]any {
+	grants := arrayOf(typ("string", `A grant "role:pattern": role reader, writer or admin; pattern a subject, a prefix ending in *, or * for all.`))
+	level := enum("Compatibility level.", "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE")
+	position := obj(map[string]any{"line": typ("integer", ""), "column": typ("integer", "")})
+	schemaFields := func(extra map[string]any) map[string]any {
+		props := map[string]any{
+			"schema":     typ("string", "The schema text."),
+			"schemaType": enum("Absent for Avro.", "AVRO", "PROTOBUF", "JSON"),
+			"references": arrayOf(ref("SchemaReference")),
+			"metadata":   typ("object", "Confluent data-contract metadata, stored and returned unchanged."),
+			"ruleSet":    typ("object", "Confluent data-contract rules, stored and returned unchanged."),
+		}
+		for k, v := range extra {
+			props[k] = v
+		}
+		return props
+	}
+	return map[string]any{
+		"ErrorResponse": obj(map[string]any{
+			"error_code": typ("integer", "Confluent error code, e.g. 40401 subject not found, 40101 unauthenticated, 40301 forbidden."),
+			"message":    typ("string", ""),
+		}, "error_code", "message"),
+		"Empty":                  typ("object", ""),
+		"Int":                    typ("integer", ""),
+		"IntList":                arrayOf(typ("integer", "")),
+		"StringList":             arrayOf(typ("string", "")),
+		"SchemaReference":        obj(map[string]any{"name": typ("string", ""), "subject": typ("string", ""), "version": typ("integer", "")}, "name", "subject", "version"),
+		"SchemaByID":             obj(schemaFields(nil), "schema"),
+		"SubjectVersionPair":     obj(map[string]any{"subject": typ("string", ""), "version": typ("integer", "")}, "subject", "version"),
+		"SubjectVersionPairList": arrayOf(ref("SubjectVersionPair")),
+		"SubjectVersion": obj(schemaFields(map[string]any{
+			"subject": typ("string", ""), "version": typ("integer", ""), "id": typ("integer", "The schema's global id."),
+		}), "subject", "version", "id", "schema"),
+		"SubjectVersionList": arrayOf(ref("SubjectVersion")),
+		"RegisterRequest": obj(schemaFields(map[string]any{
+			"id":      typ("integer", "Explicit id (IMPORT mode only)."),
+			"version": typ("integer", "Explicit version (IMPORT mode only)."),
+		}), "schema"),
+		"RegisterResponse": obj(map[string]any{"id": typ("integer", "")}, "id"),
+		"Finding": obj(map[string]any{
+			"ruleId":    typ("string", "Stable rule ID, e.g. AVRO_FIELD_REMOVED."),
+			"severity":  enum("", "error", "warning"),
+			"path":      typ("string", "Schema path of the element concerned."),
+			"message":   typ("string", ""),
+			"version":   typ("integer", "The earlier version compared with."),
+			"direction": typ("string", ""),
+			"new":       position,
+			"old":       position,
+			"consumer":  typ("string", "The registered consumer a consumer finding concerns."),
+		}, "ruleId", "severity", "message"),
+		"CompatibilityResponse": obj(map[string]any{
+			"is_compatible": typ("boolean", ""),
+			"messages":      arrayOf(typ("string", "")),
+			"findings":      arrayOf(ref("Finding")),
+		}, "is_compatible"),
+		"ConfigResponse": obj(map[string]any{
+			"compatibilityLevel": level,
+			"additiveOnly":       typ("boolean", "The additive-only (deprecate, don't delete) policy."),
+			"normalize":          typ("boolean", ""),
+			"minDeprecationDays": typ("integer", ""),
+			"consumerBreakage":   enum("", "reject", "warn"),
+		}),
+		"ConfigRequest": obj(map[string]any{
+			"compatibility":      level,
+			"additiveOnly":       typ("boolean", ""),
+			"normalize":          typ("boolean", ""),
+			"minDeprecationDays": typ("integer", ""),
+			"consumerBreakage":   enum("", "reject", "warn"),
+		}),
+		"Mode": obj(map[string]any{"mode": enum("", "READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT")}, "mode"),
+		"ServerID": obj(map[string]any{
+			"scope": obj(map[string]any{"path": arrayOf(typ("string", "")), "clusters": typ("object", "")}),
+			"id":    typ("string", ""),
+		}, "id"),
+		"ServerVersion": obj(map[string]any{"version": typ("string", ""), "commitId": typ("string", "")}, "version", "commitId"),
+		"HealthStatus": obj(map[string]any{
+			"status": enum("", "ok", "unavailable"),
+			"checks": typ("object", "Each readiness check: ok or failed."),
+		}, "status"),
+		"Whoami": obj(map[string]any{
+			"name": typ("string", ""), "method": enum("", "basic", "token", "mtls", "anonymous"),
+			"tokenId": typ("string", ""), "grants": grants,
+		}, "name", "method", "grants"),
+		"TokenInfo": obj(map[string]any{
+			"id": typ("string", ""), "name": typ("string", ""), "grants": grants,
+			"createdBy": typ("string", ""), "createdAt": typ("string", ""),
+			"expiresAt": typ("string", ""), "revokedAt": typ("string", ""),
+			"token": typ("string", "The secret: only in the answer that creates the token."),
+		}, "id", "name", "grants", "createdAt"),
+		"TokenInfoList": arrayOf(ref("TokenInfo")),
+		"CreateTokenRequest": obj(map[string]any{
+			"name": typ("string", ""), "grants": grants,
+			"ttl": typ("string", "Lifetime as a Go duration, e.g. 720h; absent for no expiry."),
+		}, "name", "grants"),
+		"UserInfo": obj(map[string]any{
+			"name": typ("string", ""), "grants": grants, "source": enum("", "config", "database"),
+			"createdAt": typ("string", ""), "updatedAt": typ("string", ""),
+		}, "name", "grants", "source"),
+		"UserInfoList":   arrayOf(ref("UserInfo")),
+		"PutUserRequest": obj(map[string]any{"password": typ("string", ""), "grants": grants}, "password", "grants"),
+	}
+}

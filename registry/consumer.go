@@ -1,0 +1,387 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+
+	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// Consumer is a downstream pipeline registered as reading subjects. The
+// registry checks every change to a subject against the consumers that
+// read it, and reports who still reads what is being retired.
+type Consumer struct {
+	// Name is unique: letters, digits and . _ - @ : (see ValidateConsumer).
+	Name string
+	// Owner is the team or contact responsible for the consumer.
+	Owner string
+	// Labels are free-form key/value pairs, e.g. env=prod.
+	Labels map[string]string
+	// Reads lists what the consumer reads, one entry per subject, ordered
+	// by subject.
+	Reads     []ConsumerRead
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ConsumerRead is what a consumer reads from one subject: either a reader
+// schema of its own (ReaderSchema, with Format and References; for
+// Protobuf, Message names the decoded message) or the schema paths it uses
+// (Fields), plus how far back it must be able to re-read.
+type ConsumerRead struct {
+	Subject string
+	// Format is the reader schema's format; empty for a field-path read.
+	Format       schema.Format
+	ReaderSchema string
+	References   []schema.Reference
+	// Message is the full name of the Protobuf message decoded; for field
+	// paths, the message they are relative to. Empty: the first message of
+	// the reader schema, or full-name paths.
+	Message string
+	// Fields are schema paths in the subject format's notation; an Avro
+	// path may leave out the root record's name.
+	Fields []string
+	// Backfill is how far back the consumer must be able to re-read the
+	// subject's history (0: no backfill requirement).
+	Backfill time.Duration
+}
+
+// Error codes of the consumer features, in the Confluent error code style
+// (the HTTP status is the first three digits).
+const (
+	CodeConsumerNotFound    Code = 40410
+	CodeDeprecationNotFound Code = 40411
+	CodeConsumerExists      Code = 40910
+	CodeInvalidConsumer     Code = 42210
+	CodeInvalidDeprecation  Code = 42211
+	// CodeConsumersUnsupported: the store does not implement ConsumerStore.
+	CodeConsumersUnsupported Code = 50010
+)
+
+// Sentinels of the consumer features, for errors.Is.
+var (
+	ErrConsumerNotFound    = &Error{Code: CodeConsumerNotFound}
+	ErrDeprecationNotFound = &Error{Code: CodeDeprecationNotFound}
+	ErrConsumerExists      = &Error{Code: CodeConsumerExists}
+	ErrInvalidConsumer     = &Error{Code: CodeInvalidConsumer}
+)
+
+// consumerNameRE is the shape of a consumer name: URL-path safe, so that
+// /v1/consumers/{name} needs no escaping.
+var consumerNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@:-]{0,199}$`)
+
+// maxOwnerLength bounds owner, label keys and label values.
+const maxOwnerLength = 256
+
+// consumerState holds the Service's consumer features: the store, the
+// parsed reader schemas, the index of deprecated subjects and versions
+// behind the lookup headers, and the runtime usage recorder.
+type consumerState struct {
+	store ConsumerStore // nil when the Store does not implement it
+	// readers caches parsed reader schemas by their fingerprint.
+	readers *otter.Cache[string, schema.Schema]
+
+	// deprecated is the current index of deprecated subjects, versions and
+	// schema ids; nil means it must be (re)loaded. gen counts
+	// invalidations so that a load racing with a change is discarded.
+	deprecated atomic.Pointer[deprecationIndex]
+	gen        atomic.Uint64
+	loadMu     sync.Mutex
+
+	usage *UsageRecorder
+}
+
+func newConsumerState(store Store, opts Options) *consumerState {
+	cs, _ := store.(ConsumerStore)
+	st := &consumerState{
+		store:   cs,
+		readers: otter.Must(&otter.Options[string, schema.Schema]{MaximumSize: 1000}),
+	}
+	if cs != nil {
+		st.usage = NewUsageRecorder(cs, UsageOptions{Now: opts.Now, Logger: opts.Logger})
+	}
+	return st
+}
+
+// consumerStore returns the ConsumerStore or a CodeConsumersUnsupported
+// error.
+func (s *Service) consumerStore() (ConsumerStore, error) {
+	if s.consumers.store == nil {
+		return nil, Errorf(CodeConsumersUnsupported, "This registry's store does not support consumers")
+	}
+	return s.consumers.store, nil
+}
+
+// applyConsumerChange invalidates what a committed change made stale.
+func (s *Service) applyConsumerChange(c Change) {
+	st := s.consumers
+	switch c.Kind {
+	case ChangeReset, ChangeDeprecations:
+		st.invalidateDeprecations()
+	case ChangeVersions:
+		// A new version of a deprecated subject is deprecated too; a
+		// permanent delete may free a schema id.
+		if idx := st.deprecated.Load(); idx != nil && (idx.subjects[c.Subject] != nil || len(idx.versions[c.Subject]) > 0) {
+			st.invalidateDeprecations()
+		}
+	}
+}
+
+func (st *consumerState) invalidateDeprecations() {
+	st.gen.Add(1)
+	st.deprecated.Store(nil)
+}
+
+// ValidateConsumer checks the shape of c: a valid name, an owner, one read
+// per valid subject, each with either a reader schema or field paths, and
+// no negative backfill window. It does not parse reader schemas (the
+// Service does, with their references).
+func ValidateConsumer(c *Consumer) error {
+	if !consumerNameRE.MatchString(c.Name) {
+		return Errorf(CodeInvalidConsumer, "Invalid consumer name %q: use 1 to 200 letters, digits and . _ - @ :, starting with a letter or digit", c.Name)
+	}
+	if strings.TrimSpace(c.Owner) == "" || len(c.Owner) > maxOwnerLength {
+		return Errorf(CodeInvalidConsumer, "Consumer %s needs an owner (a team or contact) of at most %d bytes", c.Name, maxOwnerLength)
+	}
+	for k, v := range c.Labels {
+		if k == "" || len(k) > maxOwnerLength || len(v) > maxOwnerLength {
+			return Errorf(CodeInvalidConsumer, "Consumer %s: label keys must be 1 to %d bytes and values at most %d", c.Name, maxOwnerLength, maxOwnerLength)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range c.Reads {
+		if err := validateSubject(r.Subject); err != nil {
+			return Errorf(CodeInvalidConsumer, "Consumer %s reads an invalid subject %q", c.Name, r.Subject)
+		}
+		if seen[r.Subject] {
+			return Errorf(CodeInvalidConsumer, "Consumer %s lists subject %s twice; give one entry per subject", c.Name, r.Subject)
+		}
+		seen[r.Subject] = true
+		hasReader, hasFields := r.ReaderSchema != "", len(r.Fields) > 0
+		if hasReader == hasFields {
+			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s must give either a reader schema or a list of fields, not both or neither", c.Name, r.Subject)
+		}
+		if slices.Contains(r.Fields, "") {
+			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s lists an empty field path", c.Name, r.Subject)
+		}
+		if r.Backfill < 0 {
+			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s has a negative backfill window", c.Name, r.Subject)
+		}
+	}
+	return nil
+}
+
+// normalizeConsumer puts c in the form it is stored and compared in:
+// reads sorted by subject, empty collections as nil, duplicate fields
+// dropped, Avro as the default reader format.
+func normalizeConsumer(c *Consumer) {
+	c.Owner = strings.TrimSpace(c.Owner)
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
+	for i := range c.Reads {
+		r := &c.Reads[i]
+		if r.ReaderSchema != "" && r.Format == "" {
+			r.Format = schema.Avro
+		}
+		if r.ReaderSchema == "" {
+			r.Format = ""
+		}
+		if len(r.References) == 0 {
+			r.References = nil
+		}
+		var fields []string
+		for _, f := range r.Fields {
+			if f = strings.TrimSpace(f); !slices.Contains(fields, f) {
+				fields = append(fields, f)
+			}
+		}
+		r.Fields = fields
+	}
+	sort.Slice(c.Reads, func(i, j int) bool { return c.Reads[i].Subject < c.Reads[j].Subject })
+}
+
+// sameConsumer reports whether a and b describe the same consumer,
+// ignoring their timestamps.
+func sameConsumer(a, b *Consumer) bool {
+	if a.Name != b.Name || a.Owner != b.Owner || !maps.Equal(a.Labels, b.Labels) || len(a.Reads) != len(b.Reads) {
+		return false
+	}
+	for i := range a.Reads {
+		x, y := a.Reads[i], b.Reads[i]
+		if x.Subject != y.Subject || x.Format != y.Format || x.ReaderSchema != y.ReaderSchema ||
+			x.Message != y.Message || x.Backfill != y.Backfill ||
+			!slices.Equal(x.References, y.References) || !slices.Equal(x.Fields, y.Fields) {
+			return false
+		}
+	}
+	return true
+}
+
+// readerSchema parses a read's reader schema with its references, once
+// per distinct schema. An invalid reader schema is CodeInvalidSchema.
+func (s *Service) readerSchema(ctx context.Context, r ConsumerRead) (schema.Schema, error) {
+	if r.ReaderSchema == "" {
+		return nil, nil
+	}
+	key := fingerprint(r.Format, r.ReaderSchema, r.References, nil, nil)
+	if p, ok := s.consumers.readers.GetIfPresent(key); ok {
+		return p, nil
+	}
+	deps, err := s.resolveReferences(ctx, s.store, r.References, map[string]bool{})
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseText(r.Format, r.ReaderSchema, deps)
+	if err != nil {
+		return nil, err
+	}
+	s.consumers.readers.Set(key, p)
+	return p, nil
+}
+
+// prepareConsumer validates, normalizes and parses c's reader schemas.
+func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
+	if err := ValidateConsumer(c); err != nil {
+		return err
+	}
+	normalizeConsumer(c)
+	for _, r := range c.Reads {
+		p, err := s.readerSchema(ctx, r)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Code == CodeInvalidSchema {
+				return &Error{Code: CodeInvalidSchema, Message: fmt.Sprintf("Consumer %s reading %s: %s", c.Name, r.Subject, e.Message), Err: err}
+			}
+			return err
+		}
+		if p != nil && r.Message != "" && !compat.HasPath(p, r.Message) {
+			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s decodes message %s, which its reader schema does not define", c.Name, r.Subject, r.Message)
+		}
+	}
+	return nil
+}
+
+// PutConsumerResult says what PutConsumer did.
+type PutConsumerResult struct {
+	Consumer *Consumer
+	// Created is set when no consumer of that name existed.
+	Created bool
+	// Changed is set when something was written; putting a consumer
+	// identical to the stored one changes nothing.
+	Changed bool
+}
+
+// PutConsumer creates c or replaces the consumer of that name. It is
+// idempotent: the same input leaves the stored consumer (and its
+// UpdatedAt) untouched. Invalid input is CodeInvalidConsumer, an invalid
+// reader schema CodeInvalidSchema.
+func (s *Service) PutConsumer(ctx context.Context, c Consumer) (PutConsumerResult, error) {
+	return s.putConsumer(ctx, c, false)
+}
+
+// CreateConsumer creates c; CodeConsumerExists when the name is taken by
+// a different consumer (creating an identical one again succeeds, so
+// retries are safe).
+func (s *Service) CreateConsumer(ctx context.Context, c Consumer) (PutConsumerResult, error) {
+	return s.putConsumer(ctx, c, true)
+}
+
+func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) (PutConsumerResult, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return PutConsumerResult{}, err
+	}
+	if err := s.prepareConsumer(ctx, &c); err != nil {
+		return PutConsumerResult{}, err
+	}
+	cur, err := cs.ConsumerGet(ctx, c.Name)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		cur = nil
+	case err != nil:
+		return PutConsumerResult{}, storeError(err)
+	}
+	if cur != nil && sameConsumer(cur, &c) {
+		return PutConsumerResult{Consumer: cur}, nil
+	}
+	if cur != nil && createOnly {
+		return PutConsumerResult{}, Errorf(CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
+	}
+	now := s.opts.Now().UTC()
+	c.CreatedAt, c.UpdatedAt = now, now
+	if cur != nil {
+		c.CreatedAt = cur.CreatedAt
+	}
+	if err := cs.ConsumerPut(ctx, c); err != nil {
+		return PutConsumerResult{}, storeError(err)
+	}
+	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
+	s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", cur == nil)
+	return PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true}, nil
+}
+
+// notifyConsumers tells every process sharing the store (this one
+// included, at once) about a consumer-feature change.
+func (s *Service) notifyConsumers(ctx context.Context, c Change) {
+	s.applyConsumerChange(c)
+	if err := s.store.Notify(ctx, c); err != nil {
+		s.log.WarnContext(ctx, "could not notify other registry processes", "kind", c.Kind, "err", err)
+	}
+}
+
+// Consumer returns the consumer with the given name.
+func (s *Service) Consumer(ctx context.Context, name string) (*Consumer, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return nil, err
+	}
+	c, err := cs.ConsumerGet(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		return nil, consumerNotFound(name)
+	}
+	return c, storeError(err)
+}
+
+func consumerNotFound(name string) error {
+	return Errorf(CodeConsumerNotFound, "Consumer '%s' not found.", name)
+}
+
+// Consumers lists consumers, ordered by name.
+func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consumer, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cs.ConsumerList(ctx, p)
+	return out, storeError(err)
+}
+
+// DeleteConsumer removes a consumer; CodeConsumerNotFound when there is
+// none of that name.
+func (s *Service) DeleteConsumer(ctx context.Context, name string) error {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return err
+	}
+	if err := cs.ConsumerDelete(ctx, name); errors.Is(err, ErrNotFound) {
+		return consumerNotFound(name)
+	} else if err != nil {
+		return storeError(err)
+	}
+	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
+	s.log.InfoContext(ctx, "consumer deleted", "consumer", name)
+	return nil
+}

@@ -1,0 +1,311 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/schemata-dev/schemata/compat"
+)
+
+// DeprecationRecord is a deprecation recorded through the API rather than
+// marked in schema text: of a field (Path), of one version (Version), or,
+// with neither, of a whole subject.
+type DeprecationRecord struct {
+	ID      int
+	Subject string
+	// Path is the schema path of the deprecated element; "" deprecates a
+	// version or the whole subject.
+	Path string
+	// Version is the deprecated version; 0 when not version-specific.
+	Version     int
+	Reason      string
+	Sunset      time.Time // zero: no sunset date
+	Replacement string
+	// CreatedAt is when the deprecation first appeared: its "since".
+	CreatedAt time.Time
+}
+
+// Scope names what r deprecates: "field", "version" or "subject".
+func (r *DeprecationRecord) Scope() string {
+	switch {
+	case r.Path != "":
+		return "field"
+	case r.Version != 0:
+		return "version"
+	}
+	return "subject"
+}
+
+// recorded converts r for compat.Policy.Deprecations.
+func (r *DeprecationRecord) recorded(kind string) compat.RecordedDeprecation {
+	d := compat.RecordedDeprecation{Since: r.CreatedAt}
+	d.Path, d.Kind, d.Reason, d.Sunset, d.Replacement = r.Path, kind, r.Reason, r.Sunset, r.Replacement
+	return d
+}
+
+func deprecationNotFound(id int) error {
+	return Errorf(CodeDeprecationNotFound, "Deprecation %d not found.", id)
+}
+
+// DeprecateResult says what Deprecate did.
+type DeprecateResult struct {
+	Record *DeprecationRecord
+	// Created is set when the element had no record yet.
+	Created bool
+}
+
+// Deprecate records a deprecation. The subject must have a live version;
+// a field path must exist in its latest live version (it is stored in the
+// canonical notation, see compat.ResolvePath); a version must exist.
+// Deprecating an element already recorded updates its reason, sunset and
+// replacement and keeps its original date, so repeating the call is safe.
+func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (DeprecateResult, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return DeprecateResult{}, err
+	}
+	if err := s.validateDeprecation(ctx, &d); err != nil {
+		return DeprecateResult{}, err
+	}
+	existing, err := cs.DeprecationList(ctx, DeprecationListParams{Subject: d.Subject})
+	if err != nil {
+		return DeprecateResult{}, storeError(err)
+	}
+	for _, e := range existing {
+		if e.Path == d.Path && e.Version == d.Version {
+			d.ID = e.ID
+			rec, err := s.updateDeprecation(ctx, cs, e, d)
+			return DeprecateResult{Record: rec}, err
+		}
+	}
+	d.CreatedAt = s.opts.Now().UTC()
+	rec, err := cs.DeprecationInsert(ctx, d)
+	if errors.Is(err, ErrConflict) {
+		return DeprecateResult{}, Errorf(CodeConsumerExists, "A deprecation of this element was recorded concurrently; retry")
+	}
+	if err != nil {
+		return DeprecateResult{}, storeError(err)
+	}
+	s.notifyConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations})
+	s.log.InfoContext(ctx, "deprecation recorded", "subject", d.Subject, "path", d.Path, "version", d.Version, "id", rec.ID)
+	return DeprecateResult{Record: rec, Created: true}, nil
+}
+
+// UpdateDeprecation changes the reason, sunset and replacement of the
+// record with d.ID; its subject, path, version and date stay.
+func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord) (*DeprecationRecord, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.DeprecationRecordByID(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.updateDeprecation(ctx, cs, *cur, d)
+}
+
+func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, d DeprecationRecord) (*DeprecationRecord, error) {
+	next := cur
+	next.Reason, next.Sunset, next.Replacement = d.Reason, d.Sunset, d.Replacement
+	if next.Reason == cur.Reason && next.Sunset.Equal(cur.Sunset) && next.Replacement == cur.Replacement {
+		return &cur, nil
+	}
+	if err := cs.DeprecationUpdate(ctx, next); errors.Is(err, ErrNotFound) {
+		return nil, deprecationNotFound(cur.ID)
+	} else if err != nil {
+		return nil, storeError(err)
+	}
+	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
+	return &next, nil
+}
+
+func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord) error {
+	d.Path = strings.TrimSpace(d.Path)
+	if err := validateSubject(d.Subject); err != nil {
+		return err
+	}
+	if d.Path != "" && d.Version != 0 {
+		return Errorf(CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
+	}
+	if d.Version < 0 {
+		return invalidVersion(d.Version)
+	}
+	if d.Version != 0 {
+		_, err := s.version(ctx, s.store, d.Subject, d.Version, false)
+		return err
+	}
+	latest, err := s.version(ctx, s.store, d.Subject, LatestVersion, false)
+	if err != nil {
+		return err
+	}
+	if d.Path == "" {
+		return nil
+	}
+	p, err := s.parsedSchema(ctx, s.store, latest.Schema)
+	if err != nil {
+		return err
+	}
+	path := compat.ResolvePath(p, "", d.Path)
+	if !compat.HasPath(p, path) {
+		return Errorf(CodeInvalidDeprecation, "Subject %s has no element %s in its latest version %d", d.Subject, d.Path, latest.Version)
+	}
+	d.Path = path
+	return nil
+}
+
+// DeprecationRecordByID returns one record.
+func (s *Service) DeprecationRecordByID(ctx context.Context, id int) (*DeprecationRecord, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return nil, err
+	}
+	d, err := cs.DeprecationGet(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, deprecationNotFound(id)
+	}
+	return d, storeError(err)
+}
+
+// DeprecationRecords lists records, ordered by subject, path, version.
+func (s *Service) DeprecationRecords(ctx context.Context, p DeprecationListParams) ([]DeprecationRecord, error) {
+	cs, err := s.consumerStore()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cs.DeprecationList(ctx, p)
+	return out, storeError(err)
+}
+
+// DeleteDeprecation removes a record (the element is no longer deprecated
+// by it; markers in schema text are unaffected).
+func (s *Service) DeleteDeprecation(ctx context.Context, id int) error {
+	cur, err := s.DeprecationRecordByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.consumers.store.DeprecationDelete(ctx, id); errors.Is(err, ErrNotFound) {
+		return deprecationNotFound(id)
+	} else if err != nil {
+		return storeError(err)
+	}
+	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
+	return nil
+}
+
+// deprecationIndex is an in-memory view of the records that deprecate
+// whole subjects or versions, for the lookup path's response headers.
+type deprecationIndex struct {
+	subjects map[string]*DeprecationRecord
+	versions map[string]map[int]*DeprecationRecord
+	// ids maps each schema id used by a deprecated subject or version to
+	// the record (the earliest-dated when several apply).
+	ids map[int]*DeprecationRecord
+}
+
+// empty reports whether nothing is deprecated.
+func (x *deprecationIndex) empty() bool { return len(x.subjects) == 0 && len(x.versions) == 0 }
+
+// deprecationIndex returns the current index, loading it when a change
+// invalidated it. Loading costs one query per deprecated subject or
+// version; between changes the lookup path reads memory only.
+func (s *Service) deprecationIndex(ctx context.Context) (*deprecationIndex, error) {
+	st := s.consumers
+	if x := st.deprecated.Load(); x != nil {
+		return x, nil
+	}
+	st.loadMu.Lock()
+	defer st.loadMu.Unlock()
+	if x := st.deprecated.Load(); x != nil {
+		return x, nil
+	}
+	gen := st.gen.Load()
+	x := &deprecationIndex{
+		subjects: map[string]*DeprecationRecord{},
+		versions: map[string]map[int]*DeprecationRecord{},
+		ids:      map[int]*DeprecationRecord{},
+	}
+	if st.store != nil {
+		recs, err := st.store.DeprecationList(ctx, DeprecationListParams{})
+		if err != nil {
+			return nil, storeError(err)
+		}
+		for i := range recs {
+			if err := s.indexRecord(ctx, x, &recs[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if st.gen.Load() == gen {
+		st.deprecated.Store(x)
+	}
+	return x, nil
+}
+
+func (s *Service) indexRecord(ctx context.Context, x *deprecationIndex, r *DeprecationRecord) error {
+	if r.Path != "" {
+		return nil
+	}
+	if r.Version == 0 {
+		x.subjects[r.Subject] = r
+	} else {
+		if x.versions[r.Subject] == nil {
+			x.versions[r.Subject] = map[int]*DeprecationRecord{}
+		}
+		x.versions[r.Subject][r.Version] = r
+	}
+	vs, err := s.store.VersionList(ctx, r.Subject, true)
+	if err != nil {
+		return storeError(err)
+	}
+	for _, v := range vs {
+		if r.Version != 0 && v.Version != r.Version {
+			continue
+		}
+		if cur := x.ids[v.SchemaID]; cur == nil || r.CreatedAt.Before(cur.CreatedAt) {
+			x.ids[v.SchemaID] = r
+		}
+	}
+	return nil
+}
+
+// SchemaDeprecation returns the record deprecating a subject or version
+// that uses schema id, or nil. It serves the Deprecation and Sunset
+// headers of GET /schemas/ids/{id} from memory.
+func (s *Service) SchemaDeprecation(ctx context.Context, id int) (*DeprecationRecord, error) {
+	x, err := s.deprecationIndex(ctx)
+	if err != nil || x.empty() {
+		return nil, err
+	}
+	return x.ids[id], nil
+}
+
+// VersionDeprecation returns the record deprecating subject or the given
+// version of it (LatestVersion resolves to the latest live version), or
+// nil. It serves the headers of GET /subjects/{s}/versions/{v}.
+func (s *Service) VersionDeprecation(ctx context.Context, subject string, version int) (*DeprecationRecord, error) {
+	x, err := s.deprecationIndex(ctx)
+	if err != nil || x.empty() {
+		return nil, err
+	}
+	if r := x.subjects[subject]; r != nil {
+		return r, nil
+	}
+	byVersion := x.versions[subject]
+	if len(byVersion) == 0 {
+		return nil, nil
+	}
+	if version == LatestVersion {
+		v, err := s.store.VersionLatest(ctx, subject, false)
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, storeError(err)
+		}
+		version = v.Version
+	}
+	return byVersion[version], nil
+}

@@ -1,0 +1,43 @@
+package avro_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/avro"
+)
+
+// FuzzParse checks that Parse never panics, that it fails only with a
+// *schema.ParseError, and that the text it stores parses to the same
+// schema.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		`"int"`, `["null","string"]`, `{"type":"map","values":"long"}`,
+		`{"type":"record","name":"R","namespace":"n","fields":[{"name":"a","type":["null","R"],"default":null}]}`,
+		`{"type":"enum","name":"E","symbols":["A","B"],"default":"A","deprecated":true}`,
+		`{"type":"fixed","name":"F","size":4,"logicalType":"decimal","precision":9,"scale":2}`,
+		`{"type":"record","name":"R","fields":[{"name":"r","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int","default":1}]},"default":{}}]}`,
+		`{"type":"record","name":"N","fields":[{"name":"next","type":"N","default":{}}]}`,
+		`{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":4}}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := avro.Parse(text, nil)
+		if err != nil {
+			var pe *schema.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error is %T, not *schema.ParseError: %v", err, err)
+			}
+			return
+		}
+		again, err := avro.Parse(s.Text(), nil)
+		if err != nil {
+			t.Fatalf("stored text %s does not parse: %v", s.Text(), err)
+		}
+		if again.Text() != s.Text() {
+			t.Fatalf("stored text is not stable:\n%s\n%s", s.Text(), again.Text())
+		}
+	})
+}

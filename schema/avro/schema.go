@@ -1,0 +1,196 @@
+package avro
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	hamba "github.com/hamba/avro/v2"
+
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// Schema is a parsed, validated Avro schema. It implements schema.Schema
+// and is safe for concurrent use: every form is computed once by Parse.
+type Schema struct {
+	text         string
+	normalized   string
+	canonical    string
+	fingerprint  uint64
+	root         hamba.Schema
+	lines        *lineIndex
+	index        map[string]int
+	deprecations []schema.Deprecation
+}
+
+var _ schema.Schema = (*Schema)(nil)
+
+// Parse parses and validates an Avro schema.
+//
+// deps is the transitive closure of the schema's Confluent references,
+// each listed after the dependencies it needs itself; the named types they
+// define may be used by full name in text. Every call resolves names in its
+// own fresh cache, so a name defined under one subject never leaks into
+// another.
+//
+// An invalid schema, or an invalid dependency, yields a *schema.ParseError,
+// located at a line and column of text wherever possible. Parse never
+// panics.
+func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, &schema.ParseError{
+				Format:  schema.Avro,
+				Message: fmt.Sprintf("internal error while parsing: %v", r),
+				Err:     fmt.Errorf("panic: %v\n%s", r, debug.Stack()),
+			}
+		}
+	}()
+	return parse(text, deps, false)
+}
+
+func parse(text string, deps []schema.Dependency, skipDefaults bool) (*Schema, error) {
+	b := newBuilder()
+	b.skipDefaults = skipDefaults
+	b.external = true
+	for _, d := range deps {
+		v, err := parseJSON(d.Text)
+		if err == nil {
+			_, err = b.build(v)
+		}
+		if err != nil {
+			return nil, dependencyError(d, err)
+		}
+	}
+	b.external = false
+	b.index = map[string]int{}
+	lines := newLineIndex(text)
+	v, err := parseJSON(text)
+	if err != nil {
+		return nil, parseError(lines, err)
+	}
+	root, err := b.build(v)
+	if err != nil {
+		return nil, parseError(lines, err)
+	}
+	s := &Schema{
+		text:       render(root, formText),
+		normalized: render(root, formNormalized),
+		canonical:  render(root, formCanonical),
+		lines:      lines,
+		index:      b.index,
+	}
+	s.fingerprint = Rabin64([]byte(s.canonical))
+	for _, d := range b.deps {
+		d.Pos = s.position(d.off)
+		s.deprecations = append(s.deprecations, d.Deprecation)
+	}
+	if !skipDefaults {
+		if s.root, err = parseHamba(text, deps); err != nil {
+			return nil, &schema.ParseError{Format: schema.Avro, Message: err.Error(), Err: err}
+		}
+	}
+	return s, nil
+}
+
+// parseHamba parses with the Avro library in a fresh cache, turning a
+// library panic into an error.
+func parseHamba(text string, deps []schema.Dependency) (root hamba.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			root, err = nil, fmt.Errorf("avro library failed on this schema: %v", r)
+		}
+	}()
+	cache := &hamba.SchemaCache{}
+	for _, d := range deps {
+		if _, err := hamba.ParseWithCache(d.Text, "", cache); err != nil {
+			return nil, fmt.Errorf("reference %q: %w", d.Name, err)
+		}
+	}
+	return hamba.ParseWithCache(text, "", cache)
+}
+
+func parseError(lines *lineIndex, err error) *schema.ParseError {
+	pe := &schema.ParseError{Format: schema.Avro, Message: err.Error(), Err: err}
+	var p *posError
+	if errors.As(err, &p) {
+		pe.Pos.Line, pe.Pos.Column = lines.pos(p.off)
+		pe.Err = p.err
+	}
+	return pe
+}
+
+func dependencyError(d schema.Dependency, err error) *schema.ParseError {
+	inner := parseError(newLineIndex(d.Text), err)
+	return &schema.ParseError{
+		Format:  schema.Avro,
+		Message: fmt.Sprintf("in referenced schema %q at %s: %s", d.Name, inner.Pos, inner.Message),
+		Err:     err,
+	}
+}
+
+func (s *Schema) position(off int) schema.Position {
+	line, col := s.lines.pos(off)
+	return schema.Position{Line: line, Column: col}
+}
+
+// Format returns schema.Avro.
+func (s *Schema) Format() schema.Format { return schema.Avro }
+
+// Text returns the schema as the registry stores and returns it: Avro
+// Java's Schema.toString() of the parsed schema. It is compact, writes
+// attributes in Java's order (type, name, namespace, doc, then
+// fields/symbols/size/items/values, default, custom properties in source
+// order, aliases), writes names relative to the enclosing namespace, and
+// keeps doc, aliases, defaults, order, logical types and custom
+// properties. A primitive without properties is a bare name: "string".
+// Types defined by referenced schemas are written by name.
+func (s *Schema) Text() string { return s.text }
+
+// Identity returns the form whose equality makes two texts the same
+// schema. As in the Confluent registry, where equality of Avro Java's
+// toString decides, it is Text: whitespace, JSON formatting, the order of
+// attributes within an object, the spelling of names (short name plus
+// namespace, or full name) and the written form of numbers (1.0 and 1.00)
+// are ignored, while everything Text keeps matters: field and symbol
+// order, doc, aliases, defaults, custom properties and their order.
+func (s *Schema) Identity() string { return s.text }
+
+// Normalized returns the form stored for normalize=true: every name and
+// alias in full, no namespace attributes, attributes in one fixed order
+// (type, name, doc, aliases, fields/symbols/size/items/values, default,
+// then custom properties sorted by key; fields as name, type, doc,
+// default, order, aliases, then sorted properties). It keeps doc, aliases,
+// defaults, order, logical types and custom properties, deprecation
+// markers included.
+func (s *Schema) Normalized() string { return s.normalized }
+
+// CanonicalForm returns the schema's Parsing Canonical Form, as defined by
+// the Avro specification. Types defined by referenced schemas are written
+// out where first used, so the form describes the whole wire format.
+func (s *Schema) CanonicalForm() string { return s.canonical }
+
+// Fingerprint returns the CRC-64-AVRO fingerprint of CanonicalForm.
+func (s *Schema) Fingerprint() uint64 { return s.fingerprint }
+
+// Deprecations lists the deprecation markers of fields and named types,
+// in text order. Each Pos is that of the "deprecated" attribute.
+func (s *Schema) Deprecations() []schema.Deprecation {
+	return append([]schema.Deprecation(nil), s.deprecations...)
+}
+
+// Root returns the schema as parsed by github.com/hamba/avro/v2. Types
+// from referenced schemas are part of the tree.
+func (s *Schema) Root() hamba.Schema { return s.root }
+
+// Pos returns where the element at path (see the package documentation for the notation)
+// starts in the text given to Parse: the field object for a field, the
+// type for a type, the symbol for an enum symbol. It is the zero Position
+// when the text has no such path.
+func (s *Schema) Pos(path string) schema.Position {
+	off, ok := s.index[path]
+	if !ok {
+		return schema.Position{}
+	}
+	return s.position(off)
+}

@@ -1,0 +1,58 @@
+// Package formats parses schema text of any supported format, dispatching
+// to the format packages. It is the one place that knows which formats
+// exist; callers that only handle schema.Schema values use it instead of
+// importing each format.
+package formats
+
+import (
+	"fmt"
+
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/avro"
+	"github.com/schemata-dev/schemata/schema/protobuf"
+)
+
+// MainFile is the file name a Protobuf schema is compiled under when it
+// has none of its own (registered schemas have no file name).
+const MainFile = "schema.proto"
+
+// Supported lists the formats Parse accepts, in the order the registry
+// advertises them.
+var Supported = []schema.Format{schema.Avro, schema.Protobuf}
+
+// Parse parses text of format f with its resolved dependencies (the
+// transitive closure of its references, each after its own dependencies).
+// An invalid schema is a *schema.ParseError.
+func Parse(f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
+	return ParseFile(f, MainFile, text, deps)
+}
+
+// ParseFile is Parse for text read from a named file; the name appears in
+// Protobuf diagnostics and lets other files import it.
+func ParseFile(f schema.Format, name, text string, deps []schema.Dependency) (schema.Schema, error) {
+	switch f {
+	case schema.Avro:
+		s, err := avro.Parse(text, deps)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case schema.Protobuf:
+		s, err := protobuf.Parse(name, text, deps)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	return nil, fmt.Errorf("schema type %s is not supported", f)
+}
+
+// Supports reports whether Parse accepts format f.
+func Supports(f schema.Format) bool {
+	for _, s := range Supported {
+		if s == f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,25 @@
+package protobuf
+
+import (
+	"os"
+	"testing"
+)
+
+// BenchmarkProtoParse measures compiling a schema and rendering its
+// identity and normalized forms (Parse renders both).
+func BenchmarkProtoParse(b *testing.B) {
+	text, err := os.ReadFile("testdata/print/shop.proto")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Parse(DefaultName, string(text), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Normalized() == "" {
+			b.Fatal("empty normalized form")
+		}
+	}
+}

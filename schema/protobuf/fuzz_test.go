@@ -1,0 +1,37 @@
+package protobuf
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// FuzzParse checks that Parse never panics, that it fails only with a
+// *schema.ParseError, and that an accepted schema's printed forms compile.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "print", "*.proto"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add("syntax = \"proto3\";\nmessage M { string a = 1; }\n")
+	f.Add("syntax = \"proto2\";\nmessage M { optional group G = 1 { optional int32 x = 1; } }\n")
+	f.Add("message M { // @sunset 2026-01-01\n int32 a = 1 [deprecated = true]; }")
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := Parse(DefaultName, text, nil)
+		if err != nil {
+			var pe *schema.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse() error %T %v is not a *schema.ParseError", err, err)
+			}
+			return
+		}
+		if _, err := Parse(DefaultName, s.Normalized(), nil); err != nil {
+			t.Fatalf("Normalized() does not compile: %v\n%s", err, s.Normalized())
+		}
+	})
+}

@@ -1,0 +1,222 @@
+package protobuf
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bufbuild/protocompile/linker"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// option is one option assignment as printed: name = value.
+type option struct {
+	name  string
+	value string
+}
+
+// optionPrinter renders options messages, including custom options, which
+// the compiler leaves as unknown fields of the options message.
+type optionPrinter struct {
+	resolver linker.Resolver
+}
+
+// uninterpretedOption is the field number of uninterpreted_option in every
+// options message; it is empty after compilation and never printed.
+const uninterpretedOption = 999
+
+// entries returns the options set in opts, sorted by name; repeated options
+// yield one entry per element, in order.
+func (op optionPrinter) entries(opts proto.Message) []option {
+	if opts == nil || !opts.ProtoReflect().IsValid() {
+		return nil
+	}
+	m := op.resolve(opts.ProtoReflect())
+	var out []option
+	for _, fd := range setFields(m) {
+		if fd.Number() == uninterpretedOption && !fd.IsExtension() {
+			continue
+		}
+		name := string(fd.Name())
+		if fd.IsExtension() {
+			name = "(." + string(fd.FullName()) + ")"
+		}
+		v := m.Get(fd)
+		if fd.IsList() {
+			l := v.List()
+			for i := range l.Len() {
+				out = append(out, option{name: name, value: op.value(fd, l.Get(i))})
+			}
+			continue
+		}
+		out = append(out, option{name: name, value: op.value(fd, v)})
+	}
+	sortOptions(out)
+	return out
+}
+
+// resolve re-reads unknown fields of m as extensions known to the file.
+func (op optionPrinter) resolve(m protoreflect.Message) protoreflect.Message {
+	if len(m.GetUnknown()) == 0 || op.resolver == nil {
+		return m
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m.Interface())
+	if err != nil {
+		return m
+	}
+	dm := dynamicpb.NewMessage(m.Descriptor())
+	if err := (proto.UnmarshalOptions{Resolver: op.resolver}).Unmarshal(b, dm); err != nil {
+		return m
+	}
+	return dm
+}
+
+// setFields lists the populated fields of m in field-number order.
+func setFields(m protoreflect.Message) []protoreflect.FieldDescriptor {
+	var fds []protoreflect.FieldDescriptor
+	m.Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
+		fds = append(fds, fd)
+		return true
+	})
+	slices.SortFunc(fds, func(a, b protoreflect.FieldDescriptor) int { return cmp.Compare(a.Number(), b.Number()) })
+	return fds
+}
+
+// value renders one (non-list) option value as source.
+func (op optionPrinter) value(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		return strconv.FormatBool(v.Bool())
+	case protoreflect.EnumKind:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			return string(ev.Name())
+		}
+		return strconv.Itoa(int(v.Enum()))
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
+		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return strconv.FormatInt(v.Int(), 10)
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return strconv.FormatUint(v.Uint(), 10)
+	case protoreflect.FloatKind, protoreflect.DoubleKind:
+		return floatText(v.Float())
+	case protoreflect.StringKind:
+		return quote(v.String())
+	case protoreflect.BytesKind:
+		return quoteBytes(v.Bytes())
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return op.literal(op.resolve(v.Message()))
+	}
+	return v.String()
+}
+
+// literal renders a message-valued option in text format, fields in number
+// order.
+func (op optionPrinter) literal(m protoreflect.Message) string {
+	var parts []string
+	for _, fd := range setFields(m) {
+		name := string(fd.Name())
+		if fd.IsExtension() {
+			name = "[" + string(fd.FullName()) + "]"
+		}
+		v := m.Get(fd)
+		switch {
+		case fd.IsList():
+			l := v.List()
+			elems := make([]string, l.Len())
+			for i := range l.Len() {
+				elems[i] = op.value(fd, l.Get(i))
+			}
+			parts = append(parts, name+": ["+strings.Join(elems, ", ")+"]")
+		case fd.IsMap():
+			var entries []string
+			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
+				entries = append(entries, "{ key: "+op.value(fd.MapKey(), k.Value())+" value: "+op.value(fd.MapValue(), mv)+" }")
+				return true
+			})
+			slices.Sort(entries)
+			parts = append(parts, name+": ["+strings.Join(entries, ", ")+"]")
+		default:
+			parts = append(parts, name+": "+op.value(fd, v))
+		}
+	}
+	if len(parts) == 0 {
+		return "{}"
+	}
+	return "{ " + strings.Join(parts, " ") + " }"
+}
+
+func sortOptions(opts []option) {
+	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(a.name, b.name) })
+}
+
+// bracket renders field-style options: [a = 1, b = 2].
+func bracket(opts []option) string {
+	parts := make([]string, len(opts))
+	for i, o := range opts {
+		parts[i] = o.name + " = " + o.value
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func floatText(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// quote renders s as a Protobuf string literal, escaping quotes,
+// backslashes and control characters; other UTF-8 text is kept.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		writeByte(&b, s[i], false)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// quoteBytes is quote for bytes values: every non-ASCII byte is escaped.
+func quoteBytes(s []byte) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, c := range s {
+		writeByte(&b, c, true)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func writeByte(b *strings.Builder, c byte, escapeHigh bool) {
+	switch c {
+	case '"':
+		b.WriteString(`\"`)
+	case '\\':
+		b.WriteString(`\\`)
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	default:
+		if c < 0x20 || c == 0x7f || (escapeHigh && c >= 0x80) {
+			b.WriteByte('\\')
+			b.WriteByte('0' + c>>6)
+			b.WriteByte('0' + (c>>3)&7)
+			b.WriteByte('0' + c&7)
+			return
+		}
+		b.WriteByte(c)
+	}
+}

@@ -1,0 +1,179 @@
+package protobuf
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestPrintGolden pins Identity and Normalized for every
+// testdata/print/*.proto; regenerate with -update.
+func TestPrintGolden(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("testdata", "print", "*.proto"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			text, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Parse(DefaultName, string(text), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := strings.TrimSuffix(file, ".proto")
+			checkGolden(t, base+".identity.golden", s.Identity())
+			checkGolden(t, base+".normalized.golden", s.Normalized())
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("missing golden file (run with -update): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// TestPrintedFormsReparse checks that both printed forms are valid
+// Protobuf that prints back to themselves.
+func TestPrintedFormsReparse(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob(filepath.Join("testdata", "print", "*.proto"))
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			text, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Parse(DefaultName, string(text), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := Parse(DefaultName, s.Identity(), nil)
+			if err != nil {
+				t.Fatalf("Identity() does not parse: %v\n%s", err, s.Identity())
+			}
+			if id.Identity() != s.Identity() {
+				t.Errorf("Identity() is not stable:\n%s\n---\n%s", s.Identity(), id.Identity())
+			}
+			norm, err := Parse(DefaultName, s.Normalized(), nil)
+			if err != nil {
+				t.Fatalf("Normalized() does not parse: %v\n%s", err, s.Normalized())
+			}
+			if norm.Normalized() != s.Normalized() {
+				t.Errorf("Normalized() is not idempotent:\n%s\n---\n%s", s.Normalized(), norm.Normalized())
+			}
+		})
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	t.Parallel()
+	const base = `syntax = "proto3";
+package shop.v1;
+import "google/protobuf/timestamp.proto";
+option java_package = "a";
+option go_package = "b";
+message Order {
+  string id = 1;
+  google.protobuf.Timestamp at = 2 [deprecated = true, json_name = "when"];
+  message Item { string sku = 1; }
+  Item item = 3;
+}
+`
+	tests := []struct {
+		name  string
+		other string
+		same  bool
+	}{
+		{"WhitespaceAndComments", `// Orders.
+syntax="proto3";package shop.v1;import "google/protobuf/timestamp.proto";
+option java_package="a";option go_package="b";
+/* the order */ message Order{string id=1;google.protobuf.Timestamp at=2[deprecated=true,json_name="when"];
+message Item{string sku=1;} Item item=3;}`, true},
+		{"OptionOrder", strings.Replace(strings.Replace(base, `option java_package = "a";`, "", 1), `option go_package = "b";`, `option go_package = "b"; option java_package = "a";`, 1), true},
+		{"FieldOptionOrder", strings.Replace(base, `[deprecated = true, json_name = "when"]`, `[json_name = "when", deprecated = true]`, 1), true},
+		{"QualifiedTypeNames", strings.Replace(base, "  Item item = 3;", "  .shop.v1.Order.Item item = 3;", 1), true},
+		{"NestedMessageAfterFields", strings.Replace(strings.Replace(base, "  message Item { string sku = 1; }\n", "", 1), "  Item item = 3;\n", "  Item item = 3;\n  message Item { string sku = 1; }\n", 1), true},
+		{"SingleQuotes", strings.Replace(base, `"a"`, `'a'`, 1), true},
+		{"FieldOrder", strings.Replace(strings.Replace(base, "  string id = 1;\n", "", 1), "  Item item = 3;\n", "  Item item = 3;\n  string id = 1;\n", 1), false},
+		{"FieldRenamed", strings.Replace(base, "string id = 1;", "string key = 1;", 1), false},
+		{"OptionValue", strings.Replace(base, `"a"`, `"c"`, 1), false},
+		{"DefaultJSONNameSpelledOut", strings.Replace(base, "string id = 1;", `string id = 1 [json_name = "id"];`, 1), true},
+	}
+	a, err := Parse(DefaultName, base, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, err := Parse(DefaultName, tt.other, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := a.Identity() == b.Identity(); got != tt.same {
+				t.Errorf("identities equal = %v, want %v\n%s---\n%s", got, tt.same, a.Identity(), b.Identity())
+			}
+		})
+	}
+}
+
+func TestNormalizedIgnoresOrder(t *testing.T) {
+	t.Parallel()
+	a, err := Parse(DefaultName, `syntax = "proto3";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/duration.proto";
+message M {
+  reserved 9, 7;
+  string b = 2;
+  oneof o { string y = 6; string x = 5; }
+  string a = 1;
+}
+enum E { E_0 = 0; E_2 = 2; E_1 = 1; }
+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse(DefaultName, `syntax = "proto3";
+import "google/protobuf/duration.proto";
+import "google/protobuf/timestamp.proto";
+message M {
+  string a = 1;
+  reserved 7;
+  string b = 2;
+  reserved 9;
+  oneof o { string x = 5; string y = 6; }
+}
+enum E { E_0 = 0; E_1 = 1; E_2 = 2; }
+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Normalized() != b.Normalized() {
+		t.Errorf("normalized forms differ:\n%s---\n%s", a.Normalized(), b.Normalized())
+	}
+	if a.Identity() == b.Identity() {
+		t.Errorf("identities should keep declaration order, both are:\n%s", a.Identity())
+	}
+}

@@ -1,0 +1,170 @@
+// Package postgres is the registry.Store for PostgreSQL, the backend for
+// deployments that run several registry processes over one database. It
+// uses pgx (pgxpool) directly; migrations run through database/sql on the
+// same pool.
+//
+// Writers of one subject serialise on a transaction-scoped advisory lock;
+// changes are published with pg_notify inside the writing transaction, so
+// they are delivered on commit, to every process, and never on rollback.
+// A registry lives in the pool's current schema (the first schema of its
+// search_path): locks and notifications are namespaced by it, so several
+// registries can share a database.
+//
+// postgres imports the registry domain and the migrations; it must not be
+// imported by the domain, nor depend on other storage implementations or
+// on the HTTP layer.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/schemata-dev/schemata/migrations"
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// Options configure New and Open.
+type Options struct {
+	// SkipMigrations leaves the schema as it is instead of migrating it to
+	// the latest version.
+	SkipMigrations bool
+	Logger         *slog.Logger
+}
+
+// Store is the PostgreSQL registry.Store. It is safe for concurrent use.
+type Store struct {
+	*executor
+	pool     *pgxpool.Pool
+	ownsPool bool
+	log      *slog.Logger
+	// closed ends every Watch when the Store is closed.
+	closed context.Context
+	close  context.CancelFunc
+}
+
+var _ registry.Store = (*Store)(nil)
+
+// New returns a Store over pool, migrating the pool's current schema
+// first unless opts.SkipMigrations. The caller keeps ownership of pool:
+// Close does not close it.
+func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if !opts.SkipMigrations {
+		db := stdlib.OpenDBFromPool(pool)
+		_, err := migrations.Up(ctx, db, migrations.Postgres, migrations.WithLogger(opts.Logger))
+		// Closing db releases its connections back to pool, which stays open.
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+	}
+	var ns string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&ns); err != nil {
+		return nil, fmt.Errorf("postgres: read current schema: %w", translate(err))
+	}
+	closed, cancel := context.WithCancel(context.Background())
+	return &Store{
+		executor: &executor{db: pool, ns: ns},
+		pool:     pool,
+		log:      opts.Logger,
+		closed:   closed,
+		close:    cancel,
+	}, nil
+}
+
+// Open connects to the database at url (a PostgreSQL URL or keyword/value
+// string, as pgxpool.ParseConfig takes) and returns a Store that owns the
+// pool.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s, err := New(ctx, pool, opts)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.ownsPool = true
+	return s, nil
+}
+
+// maxTxAttempts bounds InTx's attempts at a transaction that keeps failing
+// with a serialization failure or deadlock.
+const maxTxAttempts = 5
+
+// InTx runs fn in one transaction, committing when fn returns nil; a
+// serialization failure or deadlock (SQLSTATE 40001, 40P01) reruns fn in
+// a new transaction, up to a few times. Changes queued with Notify are
+// delivered when the transaction commits.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.inTx(ctx, fn)
+		if err == nil || attempt == maxTxAttempts || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		s.log.DebugContext(ctx, "postgres: retrying transaction", "attempt", attempt, "err", err)
+		// Jittered backoff so the transactions that collided do not collide again.
+		wait := time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", translate(err))
+	}
+	// A no-op once committed; rolls back when fn fails or panics.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	if err := fn(ctx, &executor{db: tx, ns: s.ns, inTx: true}); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", translate(err))
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Close ends every Watch and, when the Store was made by Open, closes its
+// pool.
+func (s *Store) Close() error {
+	s.close()
+	if s.ownsPool {
+		s.pool.Close()
+	}
+	return nil
+}
+
+// Pool returns the pool the Store runs on.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// The pool and a transaction both satisfy dbtx.
+var (
+	_ dbtx = (*pgxpool.Pool)(nil)
+	_ dbtx = (pgx.Tx)(nil)
+)

@@ -1,0 +1,64 @@
+package storagetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/schemata-dev/schemata/registry"
+)
+
+// testConcurrentRegistrations runs 16 writers registering new schemas into
+// three subjects at once, the way the domain does (InTx, SubjectLock,
+// VersionMax+1, VersionInsert). Every registration must succeed, each
+// subject's versions must run 1..n without gaps, and every schema must get
+// its own id.
+func testConcurrentRegistrations(t *testing.T, s registry.Store) {
+	const (
+		writers   = 16
+		perWriter = 20
+	)
+	subjects := []string{"c0", "c1", "c2"}
+	ctx := t.Context()
+
+	errs := make(chan error, writers*perWriter)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				subject := subjects[(w+i)%len(subjects)]
+				if _, err := register(ctx, s, subject, fmt.Sprintf(`"w%d-%d"`, w, i)); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if t.Failed() {
+		return
+	}
+
+	ids := make(map[int]string)
+	total := 0
+	for _, subject := range subjects {
+		vs, err := s.VersionList(ctx, subject, true)
+		mustOK(t, "VersionList", err)
+		for i, v := range vs {
+			if v.Version != i+1 {
+				t.Fatalf("%s: version at position %d is %d: versions have a gap or a duplicate", subject, i, v.Version)
+			}
+			if prev, dup := ids[v.SchemaID]; dup {
+				t.Errorf("schema id %d used by %s and %s/%d", v.SchemaID, prev, subject, v.Version)
+			}
+			ids[v.SchemaID] = fmt.Sprintf("%s/%d", subject, v.Version)
+		}
+		total += len(vs)
+	}
+	if total != writers*perWriter {
+		t.Errorf("%d versions stored, want %d", total, writers*perWriter)
+	}
+}

@@ -1,0 +1,155 @@
+// Package storagetest is the conformance suite every registry.Store
+// implementation must pass. It pins, once, the invariants the domain
+// relies on: ids and fingerprints, the version sequence, the soft then
+// hard delete state machine, list filters, config and mode storage,
+// change notification after commit, and gapless versions under
+// concurrent writers.
+//
+// A backend's test calls Run with a constructor that returns a fresh,
+// empty, migrated store per call. storagetest depends on the registry
+// domain and the standard library's testing package only; it must not
+// import any storage implementation.
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// NewStore returns a fresh, empty store for one test, closed when the
+// test ends.
+type NewStore func(t *testing.T) registry.Store
+
+// Run runs the conformance suite against the stores newStore makes. Every
+// subtest gets its own store and runs in parallel with the others.
+func Run(t *testing.T, newStore NewStore) {
+	t.Helper()
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s registry.Store)
+	}{
+		{"SchemaInsertThenGetByIDAndFingerprint", testSchemaInsertGet},
+		{"SchemaMissingIsNotFound", testSchemaMissing},
+		{"SchemaDuplicateFingerprintOrIDConflicts", testSchemaConflict},
+		{"SchemaExplicitIDMovesSequencePastIt", testSchemaExplicitID},
+		{"VersionsListOldestFirst", testVersionsOrder},
+		{"VersionInsertConflictsAndMissingSchema", testVersionInsertErrors},
+		{"VersionMaxCountsSoftDeleted", testVersionMaxSoftDeleted},
+		{"VersionSoftThenHardDelete", testSoftThenHardDelete},
+		{"VersionBySchemaPrefersLive", testVersionBySchema},
+		{"VersionReferencedByLiveSchemas", testReferencedBy},
+		{"SchemaVersionsAcrossSubjects", testSchemaVersions},
+		{"SchemaListFilters", testSchemaList},
+		{"SubjectListFilters", testSubjectList},
+		{"ConfigSetGetDelete", testConfig},
+		{"ModeSetGetDelete", testMode},
+		{"TransactionRollsBackOnError", testRollback},
+		{"TransactionReadsItsOwnWrites", testReadOwnWrites},
+		{"SubjectLockOutsideTransactionFails", testSubjectLockOutsideTx},
+		{"WatchSeesCommittedNotRolledBack", testWatch},
+		{"WatchEndsWithContext", testWatchEnds},
+		{"ConcurrentWritersGetGaplessVersions", testConcurrentRegistrations},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, newStore(t))
+		})
+	}
+	t.Run("Consumers", func(t *testing.T) {
+		t.Parallel()
+		RunConsumers(t, newStore)
+	})
+}
+
+// fingerprint derives a test schema's fingerprint from its text.
+func fingerprint(text string) string { return "fp:" + text }
+
+// insertSchema inserts an Avro schema with text and no references.
+func insertSchema(t *testing.T, ex registry.Executor, text string) *registry.Schema {
+	t.Helper()
+	s, err := ex.SchemaInsert(t.Context(), registry.SchemaInsertParams{Schema: registry.Schema{
+		Format: schema.Avro, Text: text, Fingerprint: fingerprint(text),
+	}})
+	if err != nil {
+		t.Fatalf("SchemaInsert(%q): %v", text, err)
+	}
+	return s
+}
+
+// register adds text as the next version of subject the way the domain
+// does: under the subject lock, reusing the schema if its fingerprint is
+// known, numbering the version VersionMax+1.
+func register(ctx context.Context, s registry.Store, subject, text string, refs ...schema.Reference) (*registry.SubjectVersion, error) {
+	var out *registry.SubjectVersion
+	err := s.InTx(ctx, func(ctx context.Context, tx registry.Executor) error {
+		if err := tx.SubjectLock(ctx, subject); err != nil {
+			return err
+		}
+		sch, err := tx.SchemaGetByFingerprint(ctx, fingerprint(text))
+		if errors.Is(err, registry.ErrNotFound) {
+			sch, err = tx.SchemaInsert(ctx, registry.SchemaInsertParams{Schema: registry.Schema{
+				Format: schema.Avro, Text: text, References: refs, Fingerprint: fingerprint(text),
+			}})
+		}
+		if err != nil {
+			return err
+		}
+		max, err := tx.VersionMax(ctx, subject)
+		if err != nil {
+			return err
+		}
+		out, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: subject, Version: max + 1, SchemaID: sch.ID})
+		if err != nil {
+			return err
+		}
+		return tx.Notify(ctx, registry.Change{Subject: subject, Kind: registry.ChangeVersions})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register %q in %s: %w", text, subject, err)
+	}
+	return out, nil
+}
+
+func mustRegister(t *testing.T, s registry.Store, subject, text string, refs ...schema.Reference) *registry.SubjectVersion {
+	t.Helper()
+	v, err := register(t.Context(), s, subject, text, refs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func wantErr(t *testing.T, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: error = %v, want %v", what, err, want)
+	}
+}
+
+func mustOK(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// versionKey names a subject version in comparisons.
+type versionKey struct {
+	Subject string
+	Version int
+	Deleted bool
+}
+
+func keys(vs []registry.SubjectVersion) []versionKey {
+	out := make([]versionKey, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, versionKey{v.Subject, v.Version, v.Deleted})
+	}
+	return out
+}

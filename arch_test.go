@@ -20,9 +20,22 @@ var allowed = map[string][]string{
 	"compat":          {"schema", "schema/avro", "schema/protobuf"},
 	"registry":        {"schema", "schema/formats", "schema/avro", "schema/protobuf", "compat"},
 	"migrations":      {},
-	"storage":         {"registry", "migrations", "storage", "compat", "schema"},
+	"storage":         {"registry", "migrations", "storage", "compat", "schema", "auth"},
 	"api":             {"registry", "compat", "schema", "api"},
 	"client":          {"compat", "schema"},
+	// Operations: leaf packages that know nothing of the domain, glue that
+	// does (instrument), and their assembly (ops).
+	"auth":          {},
+	"auth/authhttp": {"auth", "audit"},
+	"auth/authtest": {"auth"},
+	"audit":         {"auth", "requestid"},
+	"requestid":     {},
+	"metrics":       {},
+	"health":        {},
+	"ratelimit":     {},
+	"openapi":       {},
+	"instrument":    {"api", "audit", "compat", "metrics", "registry"},
+	"ops":           {"auth", "audit", "health", "metrics", "openapi", "ratelimit", "requestid"},
 }
 
 func TestImportGraph(t *testing.T) {

@@ -155,8 +155,8 @@ func writeVersion(c echo.Context, v *registry.SubjectVersion, e *cachedSchema, c
 	h := fnv.New64a()
 	_, _ = h.Write(p)
 	sum := h.Sum64() ^ e.bodyHash
-	tag := make([]byte, 0, 18)
-	tag = append(tag, '"')
+	var buf [18]byte
+	tag := append(buf[:0], '"')
 	tag = appendHex64(tag, sum)
 	tag = append(tag, '"')
 

@@ -17,8 +17,9 @@ import (
 // ConsumerService is the domain behaviour of the consumer features:
 // consumers, backfill checks, deprecation records and reports, and the
 // runtime usage and deprecation headers of the lookup path.
-// *registry.Service implements it; when the Service given to New does
-// not, the /v1 consumer routes are not mounted.
+// *registry.Service implements it. The API takes it from Options.Consumers,
+// else from the Service given to New when that implements it; with
+// neither, the /v1 consumer routes are not mounted.
 type ConsumerService interface {
 	PutConsumer(ctx context.Context, c registry.Consumer) (registry.PutConsumerResult, error)
 	CreateConsumer(ctx context.Context, c registry.Consumer) (registry.PutConsumerResult, error)
@@ -146,12 +147,12 @@ func FormatWindow(d time.Duration) string {
 	return d.String()
 }
 
-// consumerRoutes mounts the consumer routes when svc implements
+// consumerRoutes mounts the consumer routes when the API has a
 // ConsumerService, and returns the middleware of the lookup routes (a
 // no-op otherwise).
 func (a *API) consumerRoutes(e *echo.Echo) (lookupByID, lookupVersion echo.MiddlewareFunc) {
-	cs, ok := a.svc.(ConsumerService)
-	if !ok {
+	cs := a.consumers
+	if cs == nil {
 		pass := func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 		return pass, pass
 	}

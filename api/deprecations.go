@@ -195,11 +195,8 @@ func (h *consumerAPI) lookupByID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, convErr := strconv.Atoi(c.Param("id"))
 		if convErr == nil {
-			if d, err := h.svc.SchemaDeprecation(c.Request().Context(), id); err != nil {
-				return err
-			} else if d != nil {
-				setDeprecationHeaders(c.Response().Header(), d)
-			}
+			d, err := h.svc.SchemaDeprecation(c.Request().Context(), id)
+			h.deprecationHeaders(c, d, err)
 		}
 		err := next(c)
 		if status := c.Response().Status; err == nil && convErr == nil && (status == http.StatusOK || status == http.StatusNotModified) {
@@ -223,11 +220,21 @@ func (h *consumerAPI) lookupVersion(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return next(c)
 		}
-		if d, err := h.svc.VersionDeprecation(c.Request().Context(), subject, version); err != nil {
-			return err
-		} else if d != nil {
-			setDeprecationHeaders(c.Response().Header(), d)
-		}
+		d, err := h.svc.VersionDeprecation(c.Request().Context(), subject, version)
+		h.deprecationHeaders(c, d, err)
 		return next(c)
+	}
+}
+
+// deprecationHeaders sets the headers for d. A failure to tell whether
+// the resource is deprecated (the store is down while the index reloads)
+// never fails the lookup itself, which may well be served from memory: it
+// is logged and the headers are left out.
+func (h *consumerAPI) deprecationHeaders(c echo.Context, d *registry.DeprecationRecord, err error) {
+	switch {
+	case err != nil:
+		h.log.WarnContext(c.Request().Context(), "deprecation headers left out", "path", c.Request().URL.Path, "err", err)
+	case d != nil:
+		setDeprecationHeaders(c.Response().Header(), d)
 	}
 }

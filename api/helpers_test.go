@@ -26,18 +26,18 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // backend opens a fresh, migrated store for one test.
 type backend struct {
 	name string
-	open func(t *testing.T) registry.Store
+	open func(t testing.TB) registry.Store
 }
 
 // backends lists every store the API is tested on.
 func backends() []backend {
 	return []backend{
 		{name: "SQLite", open: openSQLite},
-		{name: "PostgreSQL", open: func(t *testing.T) registry.Store { return pgtest.NewStore(t) }},
+		{name: "PostgreSQL", open: func(t testing.TB) registry.Store { return pgtest.NewStore(t) }},
 	}
 }
 
-func openSQLite(t *testing.T) registry.Store {
+func openSQLite(t testing.TB) registry.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{Logger: quietLogger()})
 	if err != nil {
@@ -64,7 +64,7 @@ type serverOptions struct {
 }
 
 // newServer serves the API over a store from b on a free port.
-func newServer(t *testing.T, b backend, opts serverOptions) *testServer {
+func newServer(t testing.TB, b backend, opts serverOptions) *testServer {
 	t.Helper()
 	store := b.open(t)
 	defaults := registry.DefaultConfig()
@@ -100,7 +100,7 @@ type request struct {
 }
 
 // do performs r against s and reads the whole response.
-func (s *testServer) do(t *testing.T, r request) response {
+func (s *testServer) do(t testing.TB, r request) response {
 	t.Helper()
 	var body io.Reader
 	if r.Body != "" {
@@ -135,7 +135,7 @@ func (s *testServer) do(t *testing.T, r request) response {
 }
 
 // mustDo performs r and fails the test unless the status is want.
-func (s *testServer) mustDo(t *testing.T, r request, want int) response {
+func (s *testServer) mustDo(t testing.TB, r request, want int) response {
 	t.Helper()
 	resp := s.do(t, r)
 	if resp.Status != want {

@@ -78,6 +78,9 @@ type Options struct {
 	// from the binary's build information when empty.
 	Version  string
 	CommitID string
+	// Consumers serves the consumer routes (consumers.go); when nil, the
+	// Service given to New is used if it implements ConsumerService.
+	Consumers ConsumerService
 }
 
 // API is the HTTP handler of the registry. It is safe for concurrent use.
@@ -88,6 +91,8 @@ type API struct {
 	echo    *echo.Echo
 	cache   *responseCache
 	meta    metadata
+	// consumers serves the /v1 consumer routes; nil leaves them unmounted.
+	consumers ConsumerService
 }
 
 // New returns the API over svc.
@@ -115,6 +120,10 @@ func New(svc Service, opts Options) *API {
 		cache:   newResponseCache(opts.CacheEntries),
 		meta:    metadata{serverID: opts.ServerID, version: opts.Version, commitID: opts.CommitID},
 	}
+	a.consumers = opts.Consumers
+	if cs, ok := svc.(ConsumerService); ok && a.consumers == nil {
+		a.consumers = cs
+	}
 	a.echo = a.routes()
 	return a
 }
@@ -132,15 +141,16 @@ func (a *API) routes() *echo.Echo {
 	e.HTTPErrorHandler = a.handleError
 	e.Use(a.observe)
 	// Consumers, deprecations and reports (consumers.go); byID and
-	// byVersion add deprecation headers and record runtime usage.
+	// byVersion wrap the lookup handlers (once, here, not per request) to
+	// add deprecation headers and record runtime usage.
 	byID, byVersion := a.consumerRoutes(e)
 
 	e.GET("/", a.getRoot)
 
 	e.GET("/schemas", a.listSchemas)
 	e.GET("/schemas/types", a.getSchemaTypes)
-	e.GET("/schemas/ids/:id", a.getSchemaByID, byID)
-	e.GET("/schemas/ids/:id/schema", a.getSchemaTextByID, byID)
+	e.GET("/schemas/ids/:id", byID(a.getSchemaByID))
+	e.GET("/schemas/ids/:id/schema", byID(a.getSchemaTextByID))
 	e.GET("/schemas/ids/:id/subjects", a.getSubjectsByID)
 	e.GET("/schemas/ids/:id/versions", a.getVersionsByID)
 
@@ -149,9 +159,9 @@ func (a *API) routes() *echo.Echo {
 	e.DELETE("/subjects/:subject", a.deleteSubject)
 	e.GET("/subjects/:subject/versions", a.listVersions)
 	e.POST("/subjects/:subject/versions", a.registerSchema)
-	e.GET("/subjects/:subject/versions/:version", a.getVersion, byVersion)
+	e.GET("/subjects/:subject/versions/:version", byVersion(a.getVersion))
 	e.DELETE("/subjects/:subject/versions/:version", a.deleteVersion)
-	e.GET("/subjects/:subject/versions/:version/schema", a.getVersionText, byVersion)
+	e.GET("/subjects/:subject/versions/:version/schema", byVersion(a.getVersionText))
 	e.GET("/subjects/:subject/versions/:version/referencedby", a.getReferencedBy)
 
 	e.POST("/compatibility/subjects/:subject/versions", a.checkCompatibilityAll)

@@ -58,6 +58,8 @@ type Authenticator struct {
 	store   Store
 	ttl     time.Duration
 	now     func() time.Time
+	// dummy is compared against for unknown users.
+	dummy func() []byte
 
 	mu    sync.Mutex
 	cache map[[sha256.Size]byte]cached
@@ -87,12 +89,23 @@ func NewAuthenticator(opts Options) (*Authenticator, error) {
 		now:     opts.Now,
 		cache:   make(map[[sha256.Size]byte]cached),
 	}
+	// Unknown users cost as much as the dearest configured hash, or as a
+	// hash made by HashPassword when database users are possible.
+	cost := 0
+	if opts.Store != nil {
+		cost = PasswordCost
+	}
 	for _, u := range opts.Users {
 		if err := validHash(u.PasswordHash); err != nil {
 			return nil, fmt.Errorf("auth: user %s: %w", u.Name, err)
 		}
 		a.users[u.Name] = u
+		cost = max(cost, hashCost(u.PasswordHash))
 	}
+	if cost == 0 {
+		cost = PasswordCost
+	}
+	a.dummy = dummyHasher(cost)
 	for _, c := range opts.Clients {
 		a.clients[c.CommonName] = c.Grants
 	}
@@ -129,7 +142,7 @@ func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Prin
 		}
 	}
 	// Compare even for an unknown user, so timing does not reveal names.
-	if !checkPassword(u.PasswordHash, password) || !ok {
+	if !checkPassword(u.PasswordHash, password, a.dummy) || !ok {
 		return nil, ErrUnauthenticated
 	}
 	p := &Principal{Name: u.Name, Method: MethodBasic, Grants: u.Grants}

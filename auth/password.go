@@ -35,23 +35,34 @@ func validHash(h string) error {
 	return nil
 }
 
-// dummyHash is compared against when a user does not exist, so a failed
-// login costs the same whether or not the name is known.
-// It is made on first use, not at program start.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("schemata-no-such-user"), PasswordCost)
-	if err != nil {
-		panic(err) // only for a password over 72 bytes
-	}
-	return h
-})
+// dummyHasher returns a function making, once, a hash of cost to compare
+// against when a user does not exist, so that a failed login costs the
+// same whether or not the name is known.
+func dummyHasher(cost int) func() []byte {
+	return sync.OnceValue(func() []byte {
+		h, err := bcrypt.GenerateFromPassword([]byte("schemata-no-such-user"), cost)
+		if err != nil {
+			panic(err) // only for a password over 72 bytes
+		}
+		return h
+	})
+}
 
 // checkPassword reports whether password matches hash; with an empty hash
-// it compares against dummyHash and reports false.
-func checkPassword(hash, password string) bool {
+// it compares against dummy and reports false.
+func checkPassword(hash, password string, dummy func() []byte) bool {
 	if hash == "" {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummy(), []byte(password))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+
+// hashCost returns the cost of a bcrypt hash, 0 when it is not one.
+func hashCost(h string) int {
+	c, err := bcrypt.Cost([]byte(h))
+	if err != nil {
+		return 0
+	}
+	return c
 }

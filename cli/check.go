@@ -80,6 +80,7 @@ func (a *app) localPolicy(cmd *cobra.Command, p *project, f *reportFlags) (compa
 
 func (a *app) checkCommand() *cobra.Command {
 	var f reportFlags
+	var consumer string
 	cmd := &cobra.Command{
 		Use:   "check [SUBJECT...]",
 		Short: "Check mapped schemas for breaking changes (the CI gate)",
@@ -93,10 +94,14 @@ file in a baseline instead, locally, with --level and --additive.
 A subject the registry does not know yet is reported as new, not as an error.`,
 		ValidArgsFunction: a.completeSubjects,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if consumer != "" {
+				return a.runConsumerCheck(cmd, consumer, &f)
+			}
 			return a.runCheck(cmd, args, &f)
 		},
 	}
 	f.register(cmd)
+	cmd.Flags().StringVar(&consumer, "consumer", "", "backfill check of this consumer: can it re-read every writer version in its backfill window? (consumer_check.go)")
 	return cmd
 }
 

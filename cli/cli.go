@@ -273,6 +273,10 @@ schema parse error, 3 registry unreachable or server error.`,
 		a.configCommand(),
 		a.rulesCommand(),
 		a.versionCommand(),
+		a.consumerCommand(),
+		a.deprecateCommand(),
+		a.deprecationsCommand(),
+		a.tokenCommand(),
 	)
 	return root
 }

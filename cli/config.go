@@ -30,6 +30,9 @@ type Config struct {
 	Local LocalConfig `yaml:"local"`
 	// Subjects maps schema files to subjects.
 	Subjects []SubjectConfig `yaml:"subjects"`
+	// Consumers declares the consumers `schemactl consumer apply`
+	// registers (consumer.go).
+	Consumers []ConsumerConfig `yaml:"consumers"`
 }
 
 // LocalConfig are the defaults of `check --against` and `lint --additive`;

@@ -345,3 +345,19 @@ func TestServerErrorExits3(t *testing.T) {
 		t.Errorf("%s", r)
 	}
 }
+
+func TestLint(t *testing.T) {
+	t.Parallel()
+	dir, e := registeredProject(t)
+	r := schemactl(t, dir, e, "lint")
+	if r.code != ExitOK || strings.Count(r.stdout, ": valid") != 4 {
+		t.Errorf("lint: %s", r)
+	}
+	// Removing a field is BACKWARD compatible but not additive.
+	removed := strings.Replace(orderV1, ",\n    {\"name\": \"amount\", \"type\": \"double\"}", "", 1)
+	writeFiles(t, dir, map[string]string{"schemas/order.avsc": removed})
+	r = schemactl(t, dir, e, "lint", "--additive", "--format", "json", "orders-value")
+	if r.code != ExitBreaking || !strings.Contains(r.stdout, `"ruleId": "AVRO_ADDITIVE_`) {
+		t.Errorf("lint --additive against the registry: %s", r)
+	}
+}

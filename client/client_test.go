@@ -243,34 +243,52 @@ func TestRequestShape(t *testing.T) {
 		wantAuth   string
 	}{
 		{
-			name:       "RegisterEscapesSubjectAndSendsReferences",
-			call:       func(c *Client) error { _, err := c.Register(ctx(), "a/b c", protoSchema, &RegisterOptions{Normalize: true}); return err },
+			name: "RegisterEscapesSubjectAndSendsReferences",
+			call: func(c *Client) error {
+				_, err := c.Register(ctx(), "a/b c", protoSchema, &RegisterOptions{Normalize: true})
+				return err
+			},
 			wantMethod: "POST", wantURI: "/subjects/a%2Fb%20c/versions?normalize=true",
 			wantBody: `{"schema":"syntax = \"proto3\";","schemaType":"PROTOBUF","references":[{"name":"c.proto","subject":"c","version":2}]}`,
 		},
 		{
-			name:       "LookupWithDeleted",
-			call:       func(c *Client) error { _, err := c.Lookup(ctx(), "s", Schema{Schema: "x"}, &LookupOptions{Deleted: true}); return err },
+			name: "LookupWithDeleted",
+			call: func(c *Client) error {
+				_, err := c.Lookup(ctx(), "s", Schema{Schema: "x"}, &LookupOptions{Deleted: true})
+				return err
+			},
 			wantMethod: "POST", wantURI: "/subjects/s?deleted=true", wantBody: `{"schema":"x"}`,
 		},
 		{
-			name:       "CompatibilityAgainstAllIsVerbose",
-			call:       func(c *Client) error { _, err := c.CheckCompatibility(ctx(), "s", 0, Schema{Schema: "x"}, nil); return err },
+			name: "CompatibilityAgainstAllIsVerbose",
+			call: func(c *Client) error {
+				_, err := c.CheckCompatibility(ctx(), "s", 0, Schema{Schema: "x"}, nil)
+				return err
+			},
 			wantMethod: "POST", wantURI: "/compatibility/subjects/s/versions?verbose=true", wantBody: `{"schema":"x"}`,
 		},
 		{
-			name:       "CompatibilityAgainstLatest",
-			call:       func(c *Client) error { _, err := c.CheckCompatibility(ctx(), "s", Latest, Schema{Schema: "x"}, nil); return err },
+			name: "CompatibilityAgainstLatest",
+			call: func(c *Client) error {
+				_, err := c.CheckCompatibility(ctx(), "s", Latest, Schema{Schema: "x"}, nil)
+				return err
+			},
 			wantMethod: "POST", wantURI: "/compatibility/subjects/s/versions/latest?verbose=true", wantBody: `{"schema":"x"}`,
 		},
 		{
-			name:       "PermanentDeleteSubject",
-			call:       func(c *Client) error { _, err := c.DeleteSubject(ctx(), "s", &DeleteOptions{Permanent: true}); return err },
+			name: "PermanentDeleteSubject",
+			call: func(c *Client) error {
+				_, err := c.DeleteSubject(ctx(), "s", &DeleteOptions{Permanent: true})
+				return err
+			},
 			wantMethod: "DELETE", wantURI: "/subjects/s?permanent=true",
 		},
 		{
-			name:       "GlobalConfigSetSendsExtensions",
-			call:       func(c *Client) error { _, err := c.SetConfig(ctx(), "", ConfigUpdate{Compatibility: "FULL", AdditiveOnly: ptr(false)}); return err },
+			name: "GlobalConfigSetSendsExtensions",
+			call: func(c *Client) error {
+				_, err := c.SetConfig(ctx(), "", ConfigUpdate{Compatibility: "FULL", AdditiveOnly: ptr(false)})
+				return err
+			},
 			wantMethod: "PUT", wantURI: "/config", wantBody: `{"compatibility":"FULL","additiveOnly":false}`,
 		},
 		{
@@ -279,8 +297,11 @@ func TestRequestShape(t *testing.T) {
 			wantMethod: "GET", wantURI: "/subjects?subjectPrefix=orders-",
 		},
 		{
-			name:       "SetModeForce",
-			call:       func(c *Client) error { _, err := c.SetMode(ctx(), "s", ModeImport, &SetModeOptions{Force: true}); return err },
+			name: "SetModeForce",
+			call: func(c *Client) error {
+				_, err := c.SetMode(ctx(), "s", ModeImport, &SetModeOptions{Force: true})
+				return err
+			},
 			wantMethod: "PUT", wantURI: "/mode/s?force=true", wantBody: `{"mode":"IMPORT"}`,
 		},
 		{

@@ -179,14 +179,17 @@ func avroReadable(w, r hamba.Schema) bool {
 	if wt == rt {
 		return true
 	}
-	promotions := map[hamba.Type][]hamba.Type{
-		hamba.Int:    {hamba.Long, hamba.Float, hamba.Double},
-		hamba.Long:   {hamba.Float, hamba.Double},
-		hamba.Float:  {hamba.Double},
-		hamba.String: {hamba.Bytes},
-		hamba.Bytes:  {hamba.String},
-	}
-	return slices.Contains(promotions[wt], rt)
+	return slices.Contains(avroPromotions[wt], rt)
+}
+
+// avroPromotions lists, per writer type, the reader types the Avro
+// specification promotes it to.
+var avroPromotions = map[hamba.Type][]hamba.Type{
+	hamba.Int:    {hamba.Long, hamba.Float, hamba.Double},
+	hamba.Long:   {hamba.Float, hamba.Double},
+	hamba.Float:  {hamba.Double},
+	hamba.String: {hamba.Bytes},
+	hamba.Bytes:  {hamba.String},
 }
 
 // avroTypeName describes an Avro type in a message.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -46,6 +47,9 @@ var benchStores = []benchStore{
 func startBenchServer(b *testing.B, cfg server.Config) string {
 	b.Helper()
 	cfg.Listen = "127.0.0.1:0"
+	// The audit trail is written as in production, but not to the
+	// benchmark's output.
+	cfg.Ops.AuditLog = filepath.Join(b.TempDir(), "audit.log")
 	srv, err := server.New(b.Context(), cfg, server.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		b.Fatal(err)

@@ -57,11 +57,6 @@ var pathParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 // openAPIPath turns /subjects/:subject into /subjects/{subject}.
 func openAPIPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
 
-// EchoPath turns /subjects/{subject} into /subjects/:subject.
-func EchoPath(p string) string {
-	return regexp.MustCompile(`\{([A-Za-z_]+)\}`).ReplaceAllString(p, ":$1")
-}
-
 // Document returns the OpenAPI document as a JSON-ready value.
 func Document() map[string]any {
 	paths := map[string]map[string]any{}
@@ -163,7 +158,7 @@ func (op Operation) render() map[string]any {
 		"summary":     op.Summary,
 		"responses": map[string]any{
 			strconv.Itoa(status): success,
-			"default":    map[string]any{"$ref": "#/components/responses/Error"},
+			"default":            map[string]any{"$ref": "#/components/responses/Error"},
 		},
 	}
 	if op.Description != "" {
@@ -197,7 +192,6 @@ func operationID(op Operation) string {
 	}
 	return b.String()
 }
-
 
 var encoded = sync.OnceValues(func() ([]byte, error) {
 	return json.MarshalIndent(Document(), "", "  ")

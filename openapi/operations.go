@@ -33,7 +33,7 @@ func Operations() []Operation {
 	return []Operation{
 		// Schemas by id.
 		{Method: get, Path: "/schemas", Tag: tagSchemas, Summary: "List schemas (latest or all versions of each subject).",
-			Query: []Param{qSubjectPrefix, qDeleted, {"latestOnly", "boolean", "Only each subject's latest version."}, qOffset, qLimit},
+			Query:    []Param{qSubjectPrefix, qDeleted, {"latestOnly", "boolean", "Only each subject's latest version."}, qOffset, qLimit},
 			Response: "SubjectVersionList"},
 		{Method: get, Path: "/schemas/types", Tag: tagSchemas, Summary: "Supported schema types.", Response: "StringList"},
 		{Method: get, Path: "/schemas/ids/:id", Tag: tagSchemas, Summary: "The schema a global id names (cached, ETag, immutable).",

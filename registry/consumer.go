@@ -66,7 +66,9 @@ const (
 	CodeConsumerExists      Code = 40910
 	CodeInvalidConsumer     Code = 42210
 	CodeInvalidDeprecation  Code = 42211
-	// CodeConsumersUnsupported: the store does not implement ConsumerStore.
+	// CodeConsumersUnsupported: a store without the consumer features.
+	// Every Store has them today (Store embeds ConsumerStore), so the
+	// Service never returns it; callers may still test for it.
 	CodeConsumersUnsupported Code = 50010
 )
 
@@ -89,7 +91,7 @@ const maxOwnerLength = 256
 // parsed reader schemas, the index of deprecated subjects and versions
 // behind the lookup headers, and the runtime usage recorder.
 type consumerState struct {
-	store ConsumerStore // nil when the Store does not implement it
+	store ConsumerStore
 	// readers caches parsed reader schemas by their fingerprint.
 	readers *otter.Cache[string, schema.Schema]
 
@@ -104,23 +106,17 @@ type consumerState struct {
 }
 
 func newConsumerState(store Store, opts Options) *consumerState {
-	cs, _ := store.(ConsumerStore)
-	st := &consumerState{
-		store:   cs,
+	return &consumerState{
+		store:   store,
 		readers: otter.Must(&otter.Options[string, schema.Schema]{MaximumSize: 1000}),
+		usage:   NewUsageRecorder(store, UsageOptions{Now: opts.Now, Logger: opts.Logger}),
 	}
-	if cs != nil {
-		st.usage = NewUsageRecorder(cs, UsageOptions{Now: opts.Now, Logger: opts.Logger})
-	}
-	return st
 }
 
-// consumerStore returns the ConsumerStore or a CodeConsumersUnsupported
-// error.
+// consumerStore returns the store of the consumer features. It cannot
+// fail today; the error keeps call sites ready for stores that split it
+// out.
 func (s *Service) consumerStore() (ConsumerStore, error) {
-	if s.consumers.store == nil {
-		return nil, Errorf(CodeConsumersUnsupported, "This registry's store does not support consumers")
-	}
 	return s.consumers.store, nil
 }
 

@@ -32,9 +32,6 @@ func (s *Service) subjectConsumers(ctx context.Context, ex Executor, subject str
 	if txcs, ok := ex.(ConsumerStore); ok {
 		cs = txcs
 	}
-	if cs == nil {
-		return out, nil
-	}
 	consumers, err := cs.ConsumerList(ctx, ConsumerListParams{Subject: subject})
 	if err != nil {
 		return nil, storeError(err)

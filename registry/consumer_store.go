@@ -6,9 +6,9 @@ import (
 )
 
 // ConsumerStore persists consumers, deprecation records and runtime schema
-// usage. A Store that also implements ConsumerStore (both storage backends
-// do) enables the consumer features of the Service; storage/storagetest
-// holds its conformance suite (RunConsumers).
+// usage; Store embeds it. storage/storagetest holds its conformance suite
+// (RunConsumers). Both backends implement it on their transaction
+// executors too, so checks inside a transaction read its snapshot.
 //
 // Each method is atomic on its own. Like Executor, every method returns an
 // error wrapping ErrNotFound when a row is missing and ErrConflict when a

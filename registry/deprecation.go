@@ -69,28 +69,31 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (Deprecate
 	if err := s.validateDeprecation(ctx, &d); err != nil {
 		return DeprecateResult{}, err
 	}
-	existing, err := cs.DeprecationList(ctx, DeprecationListParams{Subject: d.Subject})
-	if err != nil {
-		return DeprecateResult{}, storeError(err)
-	}
-	for _, e := range existing {
-		if e.Path == d.Path && e.Version == d.Version {
-			d.ID = e.ID
-			rec, err := s.updateDeprecation(ctx, cs, e, d)
-			return DeprecateResult{Record: rec}, err
+	// Two attempts: a concurrent Deprecate of the same element may insert
+	// between our lookup and our insert; the second attempt updates it.
+	for attempt := 0; ; attempt++ {
+		existing, err := cs.DeprecationList(ctx, DeprecationListParams{Subject: d.Subject})
+		if err != nil {
+			return DeprecateResult{}, storeError(err)
 		}
+		for _, e := range existing {
+			if e.Path == d.Path && e.Version == d.Version {
+				rec, err := s.updateDeprecation(ctx, cs, e, d)
+				return DeprecateResult{Record: rec}, err
+			}
+		}
+		d.CreatedAt = s.opts.Now().UTC()
+		rec, err := cs.DeprecationInsert(ctx, d)
+		if errors.Is(err, ErrConflict) && attempt == 0 {
+			continue
+		}
+		if err != nil {
+			return DeprecateResult{}, storeError(err)
+		}
+		s.notifyConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations})
+		s.log.InfoContext(ctx, "deprecation recorded", "subject", d.Subject, "path", d.Path, "version", d.Version, "id", rec.ID)
+		return DeprecateResult{Record: rec, Created: true}, nil
 	}
-	d.CreatedAt = s.opts.Now().UTC()
-	rec, err := cs.DeprecationInsert(ctx, d)
-	if errors.Is(err, ErrConflict) {
-		return DeprecateResult{}, Errorf(CodeConsumerExists, "A deprecation of this element was recorded concurrently; retry")
-	}
-	if err != nil {
-		return DeprecateResult{}, storeError(err)
-	}
-	s.notifyConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations})
-	s.log.InfoContext(ctx, "deprecation recorded", "subject", d.Subject, "path", d.Path, "version", d.Version, "id", rec.ID)
-	return DeprecateResult{Record: rec, Created: true}, nil
 }
 
 // UpdateDeprecation changes the reason, sunset and replacement of the
@@ -227,15 +230,13 @@ func (s *Service) deprecationIndex(ctx context.Context) (*deprecationIndex, erro
 		versions: map[string]map[int]*DeprecationRecord{},
 		ids:      map[int]*DeprecationRecord{},
 	}
-	if st.store != nil {
-		recs, err := st.store.DeprecationList(ctx, DeprecationListParams{})
-		if err != nil {
-			return nil, storeError(err)
-		}
-		for i := range recs {
-			if err := s.indexRecord(ctx, x, &recs[i]); err != nil {
-				return nil, err
-			}
+	recs, err := st.store.DeprecationList(ctx, DeprecationListParams{})
+	if err != nil {
+		return nil, storeError(err)
+	}
+	for i := range recs {
+		if err := s.indexRecord(ctx, x, &recs[i]); err != nil {
+			return nil, err
 		}
 	}
 	if st.gen.Load() == gen {

@@ -14,6 +14,9 @@ import (
 // missing and ErrConflict when a unique constraint rejects a write.
 type Store interface {
 	Executor
+	// ConsumerStore persists consumers, deprecation records and runtime
+	// usage (consumer_store.go).
+	ConsumerStore
 	// InTx runs fn in one transaction, committing if fn returns nil. A
 	// serialization failure or deadlock is retried transparently.
 	InTx(ctx context.Context, fn func(ctx context.Context, tx Executor) error) error

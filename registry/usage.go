@@ -233,27 +233,18 @@ func (r *UsageRecorder) Run(ctx context.Context) error {
 // RecordUsage counts one lookup of schema id by a client (see
 // ClientIdentity). It only touches memory; RunUsage flushes.
 func (s *Service) RecordUsage(who Identity, id int) {
-	if u := s.consumers.usage; u != nil {
-		u.Record(who, id)
-	}
+	s.consumers.usage.Record(who, id)
 }
 
 // RunUsage flushes recorded usage periodically until ctx ends, then once
-// more. Run it in its own goroutine next to Watch. It returns at once
-// when the store keeps no usage.
+// more. Run it in its own goroutine next to Watch.
 func (s *Service) RunUsage(ctx context.Context) error {
-	if u := s.consumers.usage; u != nil {
-		return u.Run(ctx)
-	}
-	return nil
+	return s.consumers.usage.Run(ctx)
 }
 
 // FlushUsage writes recorded usage to the store now.
 func (s *Service) FlushUsage(ctx context.Context) error {
-	if u := s.consumers.usage; u != nil {
-		return u.Flush(ctx)
-	}
-	return nil
+	return s.consumers.usage.Flush(ctx)
 }
 
 // principalKey is the context key of the authenticated principal.

@@ -52,7 +52,7 @@ func cacheStats(svc *registry.Service) []metrics.CacheStats {
 
 // serve serves HTTP, or HTTPS when the layer configured TLS.
 func (s *Server) serve(ln net.Listener) error {
-	if s.http.TLSConfig != nil {
+	if s.ops.TLSConfig() != nil {
 		// The certificate comes from TLSConfig.GetCertificate.
 		return s.http.ServeTLS(ln, "", "")
 	}

@@ -67,6 +67,8 @@ type Config struct {
 	// Ops configures authentication and authorization, TLS, the audit
 	// trail and rate limits (see package ops).
 	Ops ops.Config
+	// DisableUI turns the web UI under /ui/ off.
+	DisableUI bool
 }
 
 // Defaults of Config's fields.
@@ -197,6 +199,9 @@ type Server struct {
 	svc       *registry.Service
 	ops       *ops.Ops
 	http      *http.Server
+	// tls records whether the server serves HTTPS; http.Server's own
+	// TLSConfig is filled in by Serve for HTTP/2 and cannot tell.
+	tls bool
 
 	mu       sync.Mutex
 	ln       net.Listener
@@ -249,8 +254,12 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 		Logger:       s.log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		ServerID:     cfg.ServerID,
+		Consumers:    s.svc,
 	})
 	layer.Mount(handler.Echo())
+	if !cfg.DisableUI {
+		mountUI(handler.Echo(), s.svc, layer.AuthEnabled(), s.log, o.now)
+	}
 	s.http = &http.Server{
 		Handler:           handler,
 		TLSConfig:         layer.TLSConfig(),
@@ -261,6 +270,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.tls = s.http.TLSConfig != nil
 	return s, nil
 }
 
@@ -300,7 +310,7 @@ func (s *Server) Start() error {
 		close(s.serveErr)
 	}()
 	s.log.Info("registry listening", "addr", ln.Addr().String(), "store", storeKind(s.cfg),
-		"confluent_defaults", s.cfg.ConfluentDefaults, "tls", s.http.TLSConfig != nil, "auth", s.ops.AuthEnabled())
+		"confluent_defaults", s.cfg.ConfluentDefaults, "tls", s.ops.TLSConfig() != nil, "auth", s.ops.AuthEnabled())
 	return nil
 }
 
@@ -323,7 +333,7 @@ func (s *Server) URL() string {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	scheme := "http://"
-	if s.http.TLSConfig != nil {
+	if s.tls {
 		scheme = "https://"
 	}
 	if err != nil {

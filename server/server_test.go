@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,14 +146,41 @@ func TestDefaultsFlag(t *testing.T) {
 	}
 }
 
+// syncBuffer is a log sink the server and the test share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func TestRunStopsWhenContextEnds(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- server.Run(ctx, server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir()}, server.WithLogger(quietLogger()))
+		done <- server.Run(ctx, server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir()},
+			server.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	}()
-	time.Sleep(200 * time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "registry listening") {
+		if time.Now().After(deadline) {
+			t.Fatalf("Run did not start; logs:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -160,6 +189,9 @@ func TestRunStopsWhenContextEnds(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after its context ended")
+	}
+	if !strings.Contains(logs.String(), "registry stopped") {
+		t.Errorf("no shutdown log:\n%s", logs.String())
 	}
 }
 

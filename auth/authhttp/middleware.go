@@ -126,9 +126,6 @@ func (m *Middleware) Handle(next echo.HandlerFunc) echo.HandlerFunc {
 // be authenticated, then gets its 404 or 405.
 func (m *Middleware) ruleFor(c echo.Context) Rule {
 	method, path := c.Request().Method, c.Path()
-	if method == http.MethodHead {
-		method = http.MethodGet
-	}
 	if rule, ok := m.rules[method+" "+path]; ok {
 		return rule
 	}

@@ -58,6 +58,7 @@ func execute(ctx context.Context, args []string, env lookupEnv, stdout, stderr i
 // with the precedence flag > environment > config file > default.
 func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Command {
 	var cfg server.Config
+	serveUI := true
 	root := &cobra.Command{
 		Use:   "registry",
 		Short: "Run the schema registry server",
@@ -74,6 +75,7 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 			return resolveFlags(cmd, env)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.DisableUI = !serveUI
 			log, err := server.NewLogger(cfg, logOut)
 			if err != nil {
 				return err
@@ -106,6 +108,7 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.StringVar(&cfg.Ops.TLSClientCAFile, "tls-client-ca-file", "", "PEM bundle of the CAs that sign client certificates (mutual TLS)")
 	f.StringVar(&cfg.Ops.TLSClientAuth, "tls-client-auth", "", "client certificates: none, optional (default with a client CA) or require")
 	f.StringVar(&cfg.Ops.AuditLog, "audit-log", "stdout", "where the audit trail of writes goes: stdout, stderr, off, or a file path")
+	f.BoolVar(&serveUI, "ui", true, "serve the web UI under /ui/ (--ui=false turns it off)")
 	f.Float64Var(&cfg.Ops.RateLimit, "rate-limit", 0, "requests per second allowed per principal (per client address when anonymous); 0 disables")
 	f.IntVar(&cfg.Ops.RateBurst, "rate-burst", 0, "requests a principal may make at once; 0 means --rate-limit rounded up")
 

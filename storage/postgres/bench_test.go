@@ -1,66 +1,17 @@
 package postgres_test
 
 import (
-	"context"
-	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/schemata-dev/schemata/registry"
-	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
+	"github.com/schemata-dev/schemata/storage/storagetest"
 )
 
-// BenchmarkRegister measures new versions per second with 8 writer
-// goroutines, each registering new schemas the way the domain does: in one
-// transaction, under the subject lock, a schema insert and a version
-// insert numbered VersionMax+1. "subjects=8" gives each writer its own
-// subject; "subjects=1" makes all eight contend for one.
+// BenchmarkRegister: 8 writers registering new versions (see
+// storagetest.BenchmarkRegister), one pool connection per writer.
 func BenchmarkRegister(b *testing.B) {
-	for _, subjects := range []int{8, 1} {
-		b.Run(fmt.Sprintf("writers=8/subjects=%d", subjects), func(b *testing.B) {
-			s := pgtest.NewStore(b, pgtest.WithMaxConns(8))
-			const writers = 8
-			var seq atomic.Int64
-			b.ResetTimer()
-			var wg sync.WaitGroup
-			for w := range writers {
-				subject := fmt.Sprintf("bench-%d", w%subjects)
-				wg.Go(func() {
-					for n := seq.Add(1); n <= int64(b.N); n = seq.Add(1) {
-						if err := registerNew(s, subject, n); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
-			}
-			wg.Wait()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "versions/s")
-		})
-	}
-}
-
-// registerNew inserts schema number n and makes it the next version of
-// subject.
-func registerNew(s registry.Store, subject string, n int64) error {
-	return s.InTx(context.Background(), func(ctx context.Context, tx registry.Executor) error {
-		if err := tx.SubjectLock(ctx, subject); err != nil {
-			return err
-		}
-		text := fmt.Sprintf(`{"type":"record","name":"R%d","fields":[]}`, n)
-		sch, err := tx.SchemaInsert(ctx, registry.SchemaInsertParams{Schema: registry.Schema{
-			Format: schema.Avro, Text: text, Fingerprint: fmt.Sprintf("bench:%d", n),
-		}})
-		if err != nil {
-			return err
-		}
-		max, err := tx.VersionMax(ctx, subject)
-		if err != nil {
-			return err
-		}
-		_, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: subject, Version: max + 1, SchemaID: sch.ID})
-		return err
+	storagetest.BenchmarkRegister(b, func(b *testing.B) registry.Store {
+		return pgtest.NewStore(b, pgtest.WithMaxConns(storagetest.BenchWriters))
 	})
 }

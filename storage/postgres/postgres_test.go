@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"context"
 	"log/slog"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,7 +28,7 @@ func TestOpenMigratesAndOwnsThePool(t *testing.T) {
 	ctx := t.Context()
 	ns := pgtest.Schema(pgtest.NewEmptyPool(t))
 
-	s, err := postgres.Open(ctx, pgtest.URL()+"&search_path="+ns, postgres.Options{Logger: slog.New(slog.DiscardHandler)})
+	s, err := postgres.Open(ctx, withSearchPath(pgtest.URL(), ns), postgres.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -42,6 +44,19 @@ func TestOpenMigratesAndOwnsThePool(t *testing.T) {
 	if err := s.Pool().Ping(ctx); err == nil {
 		t.Error("the pool Open made is still usable after Close")
 	}
+}
+
+// withSearchPath adds a search_path setting to a connection string, URL or
+// keyword/value.
+func withSearchPath(conn, ns string) string {
+	if !strings.HasPrefix(conn, "postgres://") && !strings.HasPrefix(conn, "postgresql://") {
+		return conn + " search_path=" + ns
+	}
+	sep := "?"
+	if strings.Contains(conn, "?") {
+		sep = "&"
+	}
+	return conn + sep + "search_path=" + url.QueryEscape(ns)
 }
 
 // TestWatchReconnects kills the listening connection: Watch must come back

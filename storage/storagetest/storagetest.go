@@ -7,8 +7,8 @@
 //
 // A backend's test calls Run with a constructor that returns a fresh,
 // empty, migrated store per call. storagetest depends on the registry
-// domain and the standard library's testing package only; it must not
-// import any storage implementation.
+// domain, its vocabulary (schema, compat) and the testing package; it must
+// not import any storage implementation.
 package storagetest
 
 import (

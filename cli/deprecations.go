@@ -1,0 +1,378 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// deprecationWire is a deprecation record on the registry's wire.
+type deprecationWire struct {
+	ID          int        `json:"id,omitempty"`
+	Subject     string     `json:"subject"`
+	Path        string     `json:"path,omitempty"`
+	Version     int        `json:"version,omitempty"`
+	Scope       string     `json:"scope,omitempty"`
+	Reason      string     `json:"reason,omitempty"`
+	Sunset      string     `json:"sunset,omitempty"`
+	Replacement string     `json:"replacement,omitempty"`
+	Since       *time.Time `json:"since,omitempty"`
+}
+
+func (a *app) deprecateCommand() *cobra.Command {
+	var d deprecationWire
+	cmd := &cobra.Command{
+		Use:   "deprecate SUBJECT",
+		Short: "Record a deprecation of a field, a version or a whole subject",
+		Long: `Deprecate records that an element of SUBJECT is being retired: a field
+(--path, a schema path such as Order.note or just note), a version
+(--version), or, with neither, the whole subject. The registry dates it now;
+the additive-only policy lets the element be removed only after --sunset
+(or, without one, the subject's minimum deprecation period) and once no
+registered consumer reads it. Deprecating an element again updates its
+reason, sunset and replacement and keeps its date.`,
+		Example: `  schemactl deprecate orders-value --path Order.note --sunset 2026-06-01 \
+    --replacement Order.comment --reason "free text moves to comment"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d.Subject = args[0]
+			if d.Path != "" && d.Version != 0 {
+				return usageErrorf("give --path or --version, not both")
+			}
+			if d.Sunset != "" {
+				if _, err := time.Parse(time.DateOnly, d.Sunset); err != nil {
+					if _, err := time.Parse(time.RFC3339, d.Sunset); err != nil {
+						return usageErrorf("--sunset %q: want a date such as 2026-06-01", d.Sunset)
+					}
+				}
+			}
+			p, err := a.optionalProject()
+			if err != nil {
+				return err
+			}
+			var out deprecationWire
+			status, err := a.v1(cmd.Context(), p, http.MethodPost, "/v1/deprecations", nil, d, &out)
+			if err != nil {
+				return err
+			}
+			verb := "updated"
+			if status == http.StatusCreated {
+				verb = "recorded"
+			}
+			fmt.Fprintf(a.stdout, "%s deprecation %d of %s\n", verb, out.ID, describeDeprecation(out))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&d.Path, "path", "", "schema path of the deprecated field")
+	fl.IntVar(&d.Version, "version", 0, "deprecated version")
+	fl.StringVar(&d.Sunset, "sunset", "", "date after which the element may be removed, e.g. 2026-06-01")
+	fl.StringVar(&d.Replacement, "replacement", "", "schema path of what replaces it")
+	fl.StringVar(&d.Reason, "reason", "", "why it is deprecated")
+	return cmd
+}
+
+// describeDeprecation names what d deprecates: "orders-value Order.note
+// (sunset 2026-06-01)".
+func describeDeprecation(d deprecationWire) string {
+	var b strings.Builder
+	b.WriteString(d.Subject)
+	switch {
+	case d.Path != "":
+		b.WriteString(" " + d.Path)
+	case d.Version != 0:
+		fmt.Fprintf(&b, " version %d", d.Version)
+	}
+	if d.Sunset != "" {
+		b.WriteString(" (sunset " + dateOf(d.Sunset) + ")")
+	}
+	return b.String()
+}
+
+// dateOf shortens an RFC 3339 time at midnight UTC to its date.
+func dateOf(s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return formatDay(t)
+	}
+	return s
+}
+
+func formatDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+// reportWire is the registry's deprecation report.
+type reportWire struct {
+	GeneratedAt time.Time        `json:"generatedAt"`
+	UsageDays   int              `json:"usageDays"`
+	Items       []reportItemWire `json:"items"`
+}
+
+type reportItemWire struct {
+	Subject       string     `json:"subject"`
+	Path          string     `json:"path,omitempty"`
+	Version       int        `json:"version,omitempty"`
+	Kind          string     `json:"kind"`
+	Source        string     `json:"source"`
+	RecordID      int        `json:"recordId,omitempty"`
+	Reason        string     `json:"reason,omitempty"`
+	Replacement   string     `json:"replacement,omitempty"`
+	Since         time.Time  `json:"since"`
+	Sunset        *time.Time `json:"sunset,omitempty"`
+	RemovableFrom time.Time  `json:"removableFrom"`
+	DaysLeft      int        `json:"daysLeft"`
+	Overdue       bool       `json:"overdue"`
+	Status        string     `json:"status"`
+	Consumers     []struct {
+		Name  string `json:"name"`
+		Owner string `json:"owner"`
+	} `json:"consumers"`
+	Clients []struct {
+		Identity  string    `json:"identity"`
+		Count     int64     `json:"count"`
+		LastSeen  time.Time `json:"lastSeen"`
+		SchemaIDs []int     `json:"schemaIds"`
+	} `json:"clients"`
+}
+
+// element names the deprecated element of it.
+func (it *reportItemWire) element() string {
+	switch {
+	case it.Path != "":
+		return it.Path
+	case it.Version != 0:
+		return fmt.Sprintf("version %d", it.Version)
+	}
+	return "(whole subject)"
+}
+
+// due describes the days left or overdue.
+func (it *reportItemWire) due() string {
+	switch {
+	case it.DaysLeft > 0:
+		return fmt.Sprintf("%d days left", it.DaysLeft)
+	case it.DaysLeft == 0:
+		return "due today"
+	}
+	return fmt.Sprintf("%d days overdue", -it.DaysLeft)
+}
+
+func (it *reportItemWire) consumers() []string {
+	out := make([]string, len(it.Consumers))
+	for i, c := range it.Consumers {
+		out[i] = fmt.Sprintf("%s (%s)", c.Name, c.Owner)
+	}
+	return out
+}
+
+func (it *reportItemWire) clients() []string {
+	out := make([]string, len(it.Clients))
+	for i, c := range it.Clients {
+		out[i] = fmt.Sprintf("%s (%d lookups, last %s)", c.Identity, c.Count, formatDay(c.LastSeen))
+	}
+	return out
+}
+
+func (a *app) deprecationsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "deprecations",
+		Short: "Report deprecated elements and who still depends on them",
+	}
+	var (
+		format, prefix, owner string
+		overdue               bool
+		usageDays             int
+	)
+	rep := &cobra.Command{
+		Use:   "report",
+		Short: "Print the deprecation report: what is deprecated, until when, and who still reads it",
+		Long: `Report lists every deprecated element still present (schema markers and
+recorded deprecations) with its reason, since, sunset and replacement, the
+days left or overdue, the registered consumers still reading it with their
+owners, and the runtime clients that fetched versions containing it in the
+last --usage-days days. --format markdown is meant for a pull request or a
+wiki page.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			render, ok := reportRenderers[format]
+			if !ok {
+				return usageErrorf("--format must be text, json, markdown or csv, not %q", format)
+			}
+			p, err := a.optionalProject()
+			if err != nil {
+				return err
+			}
+			q := url.Values{}
+			if prefix != "" {
+				q.Set("subjectPrefix", prefix)
+			}
+			if owner != "" {
+				q.Set("owner", owner)
+			}
+			if overdue {
+				q.Set("overdueOnly", "true")
+			}
+			if usageDays > 0 {
+				q.Set("usageDays", strconv.Itoa(usageDays))
+			}
+			var r reportWire
+			if _, err := a.v1(cmd.Context(), p, http.MethodGet, "/v1/reports/deprecations", q, nil, &r); err != nil {
+				return err
+			}
+			return render(a.stdout, &r)
+		},
+	}
+	fl := rep.Flags()
+	fl.StringVarP(&format, "format", "f", "text", "output format: text, json, markdown or csv")
+	fl.StringVar(&prefix, "subject-prefix", "", "only subjects starting with this prefix")
+	fl.StringVar(&owner, "owner", "", "only elements a consumer of this owner still reads")
+	fl.BoolVar(&overdue, "overdue-only", false, "only elements whose sunset (or minimum deprecation period) has passed")
+	fl.IntVar(&usageDays, "usage-days", 0, "runtime usage window in days (default: the registry's, 30)")
+	_ = rep.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.AddCommand(rep)
+	return cmd
+}
+
+// reportRenderers render the deprecation report, one per --format.
+var reportRenderers = map[string]func(io.Writer, *reportWire) error{
+	"text":     writeReportText,
+	"json":     writeReportJSON,
+	"markdown": writeReportMarkdown,
+	"csv":      writeReportCSV,
+}
+
+// reportJSONVersion versions the JSON document of the report.
+const reportJSONVersion = 1
+
+func writeReportJSON(w io.Writer, r *reportWire) error {
+	doc := struct {
+		Version int `json:"version"`
+		*reportWire
+	}{reportJSONVersion, r}
+	if doc.Items == nil {
+		doc.Items = []reportItemWire{}
+	}
+	return writeIndentedJSON(w, doc)
+}
+
+func writeReportText(w io.Writer, r *reportWire) error {
+	if len(r.Items) == 0 {
+		_, err := fmt.Fprintln(w, "No deprecated elements.")
+		return err
+	}
+	var b strings.Builder
+	for i, it := range r.Items {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s %s (%s, %s): %s, %s\n", it.Subject, it.element(), it.Kind, it.Source, it.Status, it.due())
+		fmt.Fprintf(&b, "  since %s", formatDay(it.Since))
+		if it.Sunset != nil {
+			fmt.Fprintf(&b, ", sunset %s", formatDay(*it.Sunset))
+		} else {
+			fmt.Fprintf(&b, ", removable from %s", formatDay(it.RemovableFrom))
+		}
+		b.WriteString("\n")
+		if it.Reason != "" {
+			fmt.Fprintf(&b, "  reason: %s\n", it.Reason)
+		}
+		if it.Replacement != "" {
+			fmt.Fprintf(&b, "  replacement: %s\n", it.Replacement)
+		}
+		fmt.Fprintf(&b, "  consumers: %s\n", listOrNone(it.consumers()))
+		fmt.Fprintf(&b, "  clients in the last %d days: %s\n", r.UsageDays, listOrNone(it.clients()))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func listOrNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
+}
+
+func writeReportMarkdown(w io.Writer, r *reportWire) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Deprecations\n\n")
+	overdue := 0
+	for _, it := range r.Items {
+		if it.Overdue {
+			overdue++
+		}
+	}
+	fmt.Fprintf(&b, "%d deprecated element(s), %d past their sunset. Report of %s; runtime clients over the last %d days.\n\n",
+		len(r.Items), overdue, formatDay(r.GeneratedAt), r.UsageDays)
+	if len(r.Items) == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	b.WriteString("| Subject | Element | Status | Since | Sunset | Due | Replacement | Reason | Consumers still reading | Runtime clients |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, it := range r.Items {
+		sunset := "—"
+		if it.Sunset != nil {
+			sunset = formatDay(*it.Sunset)
+		}
+		status := it.Status
+		if it.Status == "overdue" {
+			status = "**overdue**"
+		}
+		cells := []string{
+			"`" + it.Subject + "`", "`" + it.element() + "`", status, formatDay(it.Since), sunset, it.due(),
+			codeOrDash(it.Replacement), mdOrDash(it.Reason), mdOrDash(strings.Join(it.consumers(), "<br>")), mdOrDash(strings.Join(it.clients(), "<br>")),
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdOrDash escapes table cell text, or gives a dash for nothing.
+func mdOrDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+func codeOrDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return "`" + s + "`"
+}
+
+func writeReportCSV(w io.Writer, r *reportWire) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"subject", "path", "version", "kind", "source", "status", "reason", "since", "sunset",
+		"removable_from", "days_left", "overdue", "replacement", "consumers", "clients"})
+	for _, it := range r.Items {
+		sunset := ""
+		if it.Sunset != nil {
+			sunset = formatDay(*it.Sunset)
+		}
+		version := ""
+		if it.Version != 0 {
+			version = strconv.Itoa(it.Version)
+		}
+		_ = cw.Write([]string{
+			it.Subject, it.Path, version, it.Kind, it.Source, it.Status, it.Reason, formatDay(it.Since), sunset,
+			formatDay(it.RemovableFrom), strconv.Itoa(it.DaysLeft), strconv.FormatBool(it.Overdue), it.Replacement,
+			strings.Join(it.consumers(), "; "), strings.Join(it.clients(), "; "),
+		})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,39 @@
+package compat
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/avro"
+)
+
+// FuzzCheckConsumer checks that no pair of Avro schemas and no field list
+// makes a consumer check panic, whether the consumer reads with the first
+// schema or declares fields of it.
+func FuzzCheckConsumer(f *testing.F) {
+	f.Add(`{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}`,
+		`{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}`, "a,R.a,b")
+	f.Add(`{"type":"record","name":"R","fields":[{"name":"u","type":["null",{"type":"record","name":"S","fields":[{"name":"x","type":"string"}]}]}]}`,
+		`{"type":"record","name":"R","fields":[{"name":"u","type":"null"}]}`, "u<S>.x,u")
+	f.Add(`{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]}`, `"string"`, "next<L>.next")
+	f.Fuzz(func(t *testing.T, readerText, writerText, fields string) {
+		reader, err1 := avro.Parse(readerText, nil)
+		writer, err2 := avro.Parse(writerText, nil)
+		if err1 != nil || err2 != nil {
+			return
+		}
+		paths := strings.Split(fields, ",")
+		for _, c := range []ConsumerReader{
+			{Consumer: "c", Reader: reader},
+			{Consumer: "c", Fields: paths},
+		} {
+			CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer, Reference: reader})
+			CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer})
+			for _, p := range paths {
+				c.Reads(schema.Schema(writer), p)
+				HasPath(writer, ResolvePath(writer, "", p))
+			}
+		}
+	})
+}

@@ -1,0 +1,219 @@
+package compat
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/avro"
+	"github.com/schemata-dev/schemata/schema/protobuf"
+)
+
+// TestConsumerRuleTable pins the consumer rules: IDs never change.
+func TestConsumerRuleTable(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, r := range Rules() {
+		if !strings.HasPrefix(r.ID, "CONSUMER_") {
+			continue
+		}
+		if r.Purpose == "" || !slices.Equal(r.Categories, []Category{CategoryConsumer}) {
+			t.Errorf("rule %s: want a purpose and exactly the CONSUMER category: %+v", r.ID, r)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Format, r.Severity))
+	}
+	slices.Sort(got)
+	want := []string{
+		"CONSUMER_FIELD_MISSING  error",
+		"CONSUMER_FIELD_NUMBER_CHANGED PROTOBUF error",
+		"CONSUMER_FIELD_TYPE_CHANGED  error",
+		"CONSUMER_FIELD_UNKNOWN  warning",
+		"CONSUMER_MESSAGE_MISSING PROTOBUF error",
+		"CONSUMER_READER_INCOMPATIBLE  error",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("consumer rules =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func consumerAvro(t *testing.T, fields string) schema.Schema {
+	t.Helper()
+	s, err := avro.Parse(`{"type":"record","name":"Order","namespace":"shop","fields":[`+fields+`]}`, nil)
+	if err != nil {
+		t.Fatalf("parse Avro: %v", err)
+	}
+	return s
+}
+
+func consumerProto(t *testing.T, body string) schema.Schema {
+	t.Helper()
+	s, err := protobuf.Parse("schema.proto", "syntax = \"proto3\";\npackage shop.v1;\n"+body, nil)
+	if err != nil {
+		t.Fatalf("parse Protobuf: %v", err)
+	}
+	return s
+}
+
+func TestCheckConsumer(t *testing.T) {
+	t.Parallel()
+	const (
+		id      = `{"name":"id","type":"long"}`
+		note    = `{"name":"note","type":"string","default":""}`
+		items   = `{"name":"items","type":{"type":"array","items":{"type":"record","name":"Item","fields":[{"name":"sku","type":"string"}]}}}`
+		itemsNo = `{"name":"items","type":{"type":"array","items":{"type":"record","name":"Item","fields":[{"name":"code","type":"string"}]}}}`
+		opt     = `{"name":"email","type":["null","string"],"default":null}`
+		optBad  = `{"name":"email","type":["null","int"],"default":null}`
+	)
+	pOrder := `message Order { int64 id = 1; string note = 2; repeated Item items = 3; map<string, int64> tags = 4; }
+message Item { string sku = 1; }`
+	tests := []struct {
+		name      string
+		reader    ConsumerReader
+		writer    func(t *testing.T) schema.Schema
+		reference func(t *testing.T) schema.Schema
+		want      []string // rule@path
+	}{
+		{
+			name:      "AvroFieldsAllPresent",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"id", "Order.note"}},
+			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+note) },
+			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+note) },
+		},
+		{
+			name:      "AvroNestedFieldInArrayRemoved",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"Order.items[].sku"}},
+			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+itemsNo) },
+			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+items) },
+			want:      []string{"CONSUMER_FIELD_MISSING@Order.items[].sku"},
+		},
+		{
+			name:      "AvroUnionBranchRetyped",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"email"}},
+			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+optBad) },
+			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+opt) },
+			want:      []string{"CONSUMER_FIELD_TYPE_CHANGED@Order.email"},
+		},
+		{
+			name:      "AvroUnknownFieldIsAWarning",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"nothing"}},
+			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id) },
+			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id) },
+			want:      []string{"CONSUMER_FIELD_UNKNOWN@nothing"},
+		},
+		{
+			name:   "AvroReaderWithoutDefaultCannotReadRemoval",
+			reader: ConsumerReader{Consumer: "c", Reader: nil},
+			writer: func(t *testing.T) schema.Schema { return consumerAvro(t, id) },
+		},
+		{
+			name:      "ProtoFieldsByFullAndRelativeName",
+			reader:    ConsumerReader{Consumer: "c", Message: "shop.v1.Order", Fields: []string{"shop.v1.Order.id", "items.sku", "tags"}},
+			writer:    func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+		},
+		{
+			name:   "ProtoMapValueRetyped",
+			reader: ConsumerReader{Consumer: "c", Fields: []string{"Order.tags"}},
+			writer: func(t *testing.T) schema.Schema {
+				return consumerProto(t, strings.Replace(pOrder, "map<string, int64>", "map<string, string>", 1))
+			},
+			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			want:      []string{"CONSUMER_FIELD_TYPE_CHANGED@shop.v1.Order.tags"},
+		},
+		{
+			name:   "ProtoWireCompatibleChangeIsFine",
+			reader: ConsumerReader{Consumer: "c", Fields: []string{"Order.id"}},
+			writer: func(t *testing.T) schema.Schema {
+				return consumerProto(t, strings.Replace(pOrder, "int64 id", "uint64 id", 1))
+			},
+			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+		},
+		{
+			name:   "ProtoRenamedFieldIsMissing",
+			reader: ConsumerReader{Consumer: "c", Fields: []string{"Order.note"}},
+			writer: func(t *testing.T) schema.Schema {
+				return consumerProto(t, strings.Replace(pOrder, "string note = 2", "string remark = 2", 1))
+			},
+			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			want:      []string{"CONSUMER_FIELD_MISSING@shop.v1.Order.note"},
+		},
+		{
+			name: "ProtoReaderMessageRemoved",
+			reader: ConsumerReader{Consumer: "c", Message: "shop.v1.Item", Reader: func() schema.Schema {
+				s, _ := protobuf.Parse("r.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Item { string sku = 1; }", nil)
+				return s
+			}()},
+			writer: func(t *testing.T) schema.Schema { return consumerProto(t, "message Order { int64 id = 1; }") },
+			want:   []string{"CONSUMER_MESSAGE_MISSING@shop.v1.Item"},
+		},
+		{
+			name: "ProtoReaderRecursesIntoMessages",
+			reader: ConsumerReader{Consumer: "c", Reader: func() schema.Schema {
+				s, _ := protobuf.Parse("r.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Order { repeated Item items = 3; }\nmessage Item { string sku = 1; }", nil)
+				return s
+			}()},
+			writer: func(t *testing.T) schema.Schema {
+				return consumerProto(t, strings.Replace(pOrder, "string sku = 1", "int32 sku = 1", 1))
+			},
+			want: []string{"CONSUMER_FIELD_TYPE_CHANGED@shop.v1.Item.sku"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req := ConsumerRequest{Consumer: tc.reader, Writer: tc.writer(t)}
+			if tc.reference != nil {
+				req.Reference = tc.reference(t)
+			}
+			if tc.name == "AvroReaderWithoutDefaultCannotReadRemoval" {
+				req.Consumer.Reader = consumerAvro(t, id+`,{"name":"note","type":"string"}`)
+				tc.want = []string{"CONSUMER_READER_INCOMPATIBLE@Order.note"}
+			}
+			var got []string
+			for _, f := range CheckConsumer(req) {
+				got = append(got, f.RuleID+"@"+f.Path)
+				if f.Consumer != "c" || !strings.HasPrefix(f.Message, "consumer c ") {
+					t.Errorf("finding %+v does not name the consumer", f)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("findings = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPathsOverlapAndReads(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Order.customer", "Order.customer.email", true},
+		{"Order.items", "Order.items[].sku", true},
+		{"Order.meta", "Order.meta{}", true},
+		{"Order.pay", "Order.pay<Card>.number", true},
+		{"Order.note", "Order.note", true},
+		{"Order.note", "Order.notes", false},
+		{"Order.a", "Order.b", false},
+	}
+	for _, tc := range tests {
+		if got := PathsOverlap(tc.a, tc.b); got != tc.want {
+			t.Errorf("PathsOverlap(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+		if got := PathsOverlap(tc.b, tc.a); got != tc.want {
+			t.Errorf("PathsOverlap(%q, %q) = %v, want %v", tc.b, tc.a, got, tc.want)
+		}
+	}
+	s := consumerAvro(t, `{"name":"id","type":"long"},{"name":"note","type":"string","default":""}`)
+	fields := ConsumerReader{Fields: []string{"note"}}
+	reader := ConsumerReader{Reader: consumerAvro(t, `{"name":"id","type":"long"}`)}
+	if !fields.Reads(s, "Order.note") || fields.Reads(s, "Order.id") || !fields.Reads(s, "") {
+		t.Error("a field consumer of note should read Order.note and the whole subject, not Order.id")
+	}
+	if reader.Reads(s, "Order.note") || !reader.Reads(s, "Order.id") {
+		t.Error("a reader schema with only id should read Order.id, not Order.note")
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // ErrUnauthenticated reports credentials that prove nothing: an unknown
@@ -45,6 +47,9 @@ type Options struct {
 	// CacheTTL is how long a verified credential is trusted; zero means
 	// DefaultCacheTTL.
 	CacheTTL time.Duration
+	// PasswordCost is the bcrypt cost of passwords set with SetUser; zero
+	// means PasswordCost.
+	PasswordCost int
 	// Now returns the current time; tests inject a clock.
 	Now func() time.Time
 }
@@ -58,6 +63,7 @@ type Authenticator struct {
 	store   Store
 	ttl     time.Duration
 	now     func() time.Time
+	cost    int
 	// dummy is compared against for unknown users.
 	dummy func() []byte
 
@@ -81,19 +87,26 @@ func NewAuthenticator(opts Options) (*Authenticator, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.PasswordCost == 0 {
+		opts.PasswordCost = PasswordCost
+	}
+	if opts.PasswordCost < bcrypt.MinCost || opts.PasswordCost > bcrypt.MaxCost {
+		return nil, fmt.Errorf("auth: password cost %d out of bcrypt's range [%d, %d]", opts.PasswordCost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
 	a := &Authenticator{
 		users:   make(map[string]User, len(opts.Users)),
 		clients: make(map[string][]Grant, len(opts.Clients)),
 		store:   opts.Store,
 		ttl:     opts.CacheTTL,
 		now:     opts.Now,
+		cost:    opts.PasswordCost,
 		cache:   make(map[[sha256.Size]byte]cached),
 	}
 	// Unknown users cost as much as the dearest configured hash, or as a
 	// hash made by HashPassword when database users are possible.
 	cost := 0
 	if opts.Store != nil {
-		cost = PasswordCost
+		cost = opts.PasswordCost
 	}
 	for _, u := range opts.Users {
 		if err := validHash(u.PasswordHash); err != nil {
@@ -103,7 +116,7 @@ func NewAuthenticator(opts Options) (*Authenticator, error) {
 		cost = max(cost, hashCost(u.PasswordHash))
 	}
 	if cost == 0 {
-		cost = PasswordCost
+		cost = opts.PasswordCost
 	}
 	a.dummy = dummyHasher(cost)
 	for _, c := range opts.Clients {
@@ -268,7 +281,7 @@ func (a *Authenticator) SetUser(ctx context.Context, name, password string, gran
 	if _, ok := a.users[name]; ok {
 		return nil, ErrConfiguredUser
 	}
-	hash, err := HashPassword(password)
+	hash, err := hashPassword(password, a.cost)
 	if err != nil {
 		return nil, err
 	}

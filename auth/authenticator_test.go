@@ -239,3 +239,16 @@ func TestLoadConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestPasswordCostBounds(t *testing.T) {
+	t.Parallel()
+	anon := []auth.Grant{{Role: auth.Reader, Pattern: "*"}}
+	for _, cost := range []int{1, 32} {
+		if _, err := auth.NewAuthenticator(auth.Options{Anonymous: anon, PasswordCost: cost}); err == nil {
+			t.Errorf("PasswordCost %d accepted", cost)
+		}
+	}
+	if _, err := auth.NewAuthenticator(auth.Options{}); err == nil {
+		t.Error("an Authenticator with no way to authenticate was accepted")
+	}
+}

@@ -16,6 +16,7 @@ import (
 //
 //	anonymous: read            # none (default) or read
 //	cacheTTL: 10s              # how long a verified credential is trusted
+//	passwordCost: 12           # bcrypt cost of passwords set through the API
 //	users:
 //	  - name: ci
 //	    passwordHash: $2a$12$...   # bcrypt; see HashPassword
@@ -24,10 +25,13 @@ import (
 //	  - commonName: payments-ingest
 //	    grants: [writer:payments.*, reader:*]
 type Config struct {
-	Anonymous string         `yaml:"anonymous"`
-	CacheTTL  time.Duration  `yaml:"cacheTTL"`
-	Users     []ConfigUser   `yaml:"users"`
-	Clients   []ConfigClient `yaml:"clients"`
+	Anonymous string        `yaml:"anonymous"`
+	CacheTTL  time.Duration `yaml:"cacheTTL"`
+	// PasswordCost is the bcrypt cost of passwords set through the admin
+	// API (default 12).
+	PasswordCost int            `yaml:"passwordCost"`
+	Users        []ConfigUser   `yaml:"users"`
+	Clients      []ConfigClient `yaml:"clients"`
 }
 
 // ConfigUser is a user in the configuration file.
@@ -81,6 +85,7 @@ func (c Config) Options() (Options, error) {
 		return Options{}, fmt.Errorf("cacheTTL: %s must not be negative", c.CacheTTL)
 	}
 	o.CacheTTL = c.CacheTTL
+	o.PasswordCost = c.PasswordCost
 	seen := map[string]bool{}
 	for i, u := range c.Users {
 		if u.Name == "" {

@@ -16,10 +16,14 @@ const PasswordCost = 12
 // configuration file and the database. Passwords longer than 72 bytes are
 // refused rather than silently truncated.
 func HashPassword(password string) (string, error) {
+	return hashPassword(password, PasswordCost)
+}
+
+func hashPassword(password string, cost int) (string, error) {
 	if password == "" {
 		return "", errors.New("auth: empty password")
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
 	if err != nil {
 		return "", fmt.Errorf("auth: hash password: %w", err)
 	}

@@ -13,6 +13,7 @@ const (
 	tagServer   = "server"
 	tagOps      = "operations"
 	tagAuth     = "auth"
+	tagConsumer = "consumers"
 )
 
 var (
@@ -93,6 +94,28 @@ func Operations() []Operation {
 		{Method: get, Path: "/readyz", Tag: tagOps, Summary: "Readiness: 200 when the database is reachable and migrated, else 503.", Response: "HealthStatus", Public: true},
 		{Method: get, Path: "/metrics", Tag: tagOps, Summary: "Prometheus metrics (text exposition format).", Response: "text", Public: true},
 		{Method: get, Path: "/openapi.json", Tag: tagOps, Summary: "This document.", Response: "Empty", Public: true},
+
+		// Consumers, deprecations and reports (this registry's extension).
+		{Method: get, Path: "/v1/consumers", Tag: tagConsumer, Summary: "List registered consumers.",
+			Query: []Param{{"subject", "string", "Only consumers reading this subject."}, {"owner", "string", "Only consumers of this owner."}}, Response: "ConsumerList"},
+		{Method: post, Path: "/v1/consumers", Tag: tagConsumer, Summary: "Register a consumer (201 created, 200 identical one exists, 409 name taken).",
+			Request: "Consumer", Response: "Consumer", Status: http.StatusCreated},
+		{Method: get, Path: "/v1/consumers/:name", Tag: tagConsumer, Summary: "One consumer.", Response: "Consumer"},
+		{Method: put, Path: "/v1/consumers/:name", Tag: tagConsumer, Summary: "Create or replace a consumer (idempotent).", Request: "Consumer", Response: "Consumer"},
+		{Method: del, Path: "/v1/consumers/:name", Tag: tagConsumer, Summary: "Delete a consumer.", Status: http.StatusNoContent},
+		{Method: get, Path: "/v1/consumers/:name/backfill", Tag: tagConsumer, Summary: "Can the consumer re-read every writer version in its backfill window?", Response: "BackfillReport"},
+		{Method: post, Path: "/v1/consumers/:name/backfill", Tag: tagConsumer, Summary: "The backfill check for a candidate consumer definition.", Request: "Consumer", Response: "BackfillReport"},
+		{Method: get, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Recorded deprecations.",
+			Query: []Param{{"subject", "string", "Only this subject's."}, qSubjectPrefix}, Response: "DeprecationList"},
+		{Method: post, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Deprecate a field, a version or a subject (201 recorded, 200 updated).",
+			Request: "Deprecation", Response: "Deprecation", Status: http.StatusCreated},
+		{Method: get, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "One deprecation record.", Response: "Deprecation"},
+		{Method: put, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Replace a record's reason, sunset and replacement.", Request: "Deprecation", Response: "Deprecation"},
+		{Method: del, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Delete a deprecation record.", Status: http.StatusNoContent},
+		{Method: get, Path: "/v1/reports/deprecations", Tag: tagConsumer, Summary: "Deprecated elements with their sunset, readers and runtime usage.",
+			Query: []Param{qSubjectPrefix, {"owner", "string", "Only elements a consumer of this owner still reads."},
+				{"overdueOnly", "boolean", "Only elements past their removal date."}, {"usageDays", "integer", "Runtime usage window in days (default 30)."}},
+			Response: "DeprecationReport"},
 
 		// Auth admin.
 		{Method: get, Path: "/v1/auth/whoami", Tag: tagAuth, Summary: "The caller's identity and grants.", Response: "Whoami"},

@@ -129,6 +129,52 @@ func Schemas() map[string]any {
 			"name": typ("string", ""), "grants": grants, "source": enum("", "config", "database"),
 			"createdAt": typ("string", ""), "updatedAt": typ("string", ""),
 		}, "name", "grants", "source"),
+		"Consumer": obj(map[string]any{
+			"name": typ("string", ""), "owner": typ("string", "The owning team, named in findings."),
+			"labels": typ("object", ""), "reads": arrayOf(ref("ConsumerRead")),
+			"createdAt": typ("string", ""), "updatedAt": typ("string", ""),
+		}, "name", "owner", "reads"),
+		"ConsumerList": arrayOf(ref("Consumer")),
+		"ConsumerRead": obj(map[string]any{
+			"subject": typ("string", ""), "schemaType": enum("", "AVRO", "PROTOBUF"),
+			"schema":     typ("string", "The consumer's reader schema."),
+			"references": arrayOf(ref("SchemaReference")),
+			"message":    typ("string", "Protobuf message full name."),
+			"fields":     arrayOf(typ("string", "A field path the consumer uses.")),
+			"backfill":   typ("string", "How far back the consumer may re-read, e.g. 720h."),
+		}, "subject"),
+		"BackfillReport": obj(map[string]any{
+			"consumer": typ("string", ""), "owner": typ("string", ""), "compatible": typ("boolean", ""),
+			"subjects": arrayOf(obj(map[string]any{
+				"subject": typ("string", ""), "window": typ("string", ""), "since": typ("string", ""),
+				"versions": arrayOf(obj(map[string]any{
+					"version": typ("integer", ""), "id": typ("integer", ""), "deleted": typ("boolean", ""), "registeredAt": typ("string", ""),
+				})),
+				"findings": arrayOf(ref("Finding")),
+			})),
+		}, "consumer", "compatible", "subjects"),
+		"Deprecation": obj(map[string]any{
+			"id": typ("integer", ""), "subject": typ("string", ""), "path": typ("string", "A field path; absent for a version or subject."),
+			"version": typ("integer", ""), "scope": typ("string", ""), "reason": typ("string", ""),
+			"sunset": typ("string", "Date after which the element may be removed."), "replacement": typ("string", ""),
+			"since": typ("string", ""),
+		}, "subject"),
+		"DeprecationList": arrayOf(ref("Deprecation")),
+		"DeprecationReport": obj(map[string]any{
+			"generatedAt": typ("string", ""), "usageDays": typ("integer", ""),
+			"items": arrayOf(obj(map[string]any{
+				"subject": typ("string", ""), "path": typ("string", ""), "version": typ("integer", ""),
+				"kind": typ("string", ""), "source": typ("string", ""), "recordId": typ("integer", ""),
+				"reason": typ("string", ""), "replacement": typ("string", ""), "since": typ("string", ""),
+				"sunset": typ("string", ""), "removableFrom": typ("string", ""), "daysLeft": typ("integer", ""),
+				"overdue": typ("boolean", ""), "status": enum("", "deprecated", "overdue", "removable"),
+				"consumers": arrayOf(obj(map[string]any{"name": typ("string", ""), "owner": typ("string", "")})),
+				"clients": arrayOf(obj(map[string]any{
+					"identity": typ("string", ""), "count": typ("integer", ""), "lastSeen": typ("string", ""),
+					"schemaIds": arrayOf(typ("integer", "")),
+				})),
+			})),
+		}, "generatedAt", "items"),
 		"UserInfoList":   arrayOf(ref("UserInfo")),
 		"PutUserRequest": obj(map[string]any{"password": typ("string", ""), "grants": grants}, "password", "grants"),
 	}

@@ -49,7 +49,8 @@ type user struct {
 func writeAuthConfig(t *testing.T, users []user, extra string) string {
 	t.Helper()
 	var b strings.Builder
-	b.WriteString("users:\n")
+	// The cheapest bcrypt cost for passwords set through the API, too.
+	b.WriteString("passwordCost: 4\nusers:\n")
 	for _, u := range users {
 		h, err := bcrypt.GenerateFromPassword([]byte(u.password), bcrypt.MinCost)
 		if err != nil {

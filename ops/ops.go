@@ -162,7 +162,16 @@ func (o *Ops) Mount(e *echo.Echo) {
 		if o.authMW != nil {
 			key = principalKey
 		}
-		e.Use(ratelimit.Middleware(o.limiter, key, func(string) { o.metrics.ObserveRateLimited() }))
+		limit := ratelimit.Middleware(o.limiter, key, func(string) { o.metrics.ObserveRateLimited() })
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			limited := limit(next)
+			return func(c echo.Context) error {
+				if probes[c.Path()] {
+					return next(c)
+				}
+				return limited(c)
+			}
+		})
 	}
 	o.health.Routes(e)
 	e.GET("/metrics", echo.WrapHandler(o.metrics.Handler()))
@@ -171,6 +180,10 @@ func (o *Ops) Mount(e *echo.Echo) {
 		authhttp.NewAdmin(o.authn, o.log).Routes(e)
 	}
 }
+
+// probes are the routes orchestrators and Prometheus poll; rate limits
+// never apply to them.
+var probes = map[string]bool{"/livez": true, "/readyz": true, "/metrics": true}
 
 // principalKey keys rate limits by the authenticated principal, or by
 // client address for anonymous callers, who would otherwise share one

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"strconv"
 
 	"github.com/schemata-dev/schemata/schema"
 )
@@ -23,6 +25,19 @@ type parsed struct {
 // parseInput resolves in's references and parses it. Invalid schemas and
 // unresolvable references are CodeInvalidSchema errors.
 func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, error) {
+	key := inputKey(in)
+	if p, ok := s.inputs.GetIfPresent(key); ok {
+		return p, nil
+	}
+	p, err := s.parseUncached(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s.inputs.Set(key, p)
+	return p, nil
+}
+
+func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, error) {
 	deps, err := s.resolveReferences(ctx, s.store, in.References, map[string]bool{})
 	if err != nil {
 		return nil, err
@@ -89,25 +104,42 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 	return deps, nil
 }
 
+// inputKey hashes everything that determines how in parses.
+func inputKey(in SchemaInput) [32]byte {
+	h := sha256.New()
+	normalize := "0"
+	if in.Normalize {
+		normalize = "1"
+	}
+	writeFields(h, []byte(in.Format), []byte(normalize), []byte(in.Text), in.Metadata, in.RuleSet)
+	for _, r := range in.References {
+		writeFields(h, []byte(r.Name), []byte(r.Subject), []byte(strconv.Itoa(r.Version)))
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// writeFields writes each field length-prefixed, so field boundaries
+// cannot be confused.
+func writeFields(h hash.Hash, fields ...[]byte) {
+	var n [8]byte
+	for _, f := range fields {
+		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
+		h.Write(n[:])
+		h.Write(f)
+	}
+}
+
 // fingerprint is the identity key of a schema: format, identity form,
 // references, metadata and rule set. Two inputs with the same fingerprint
 // get the same global id.
 func fingerprint(f schema.Format, identity string, refs []schema.Reference, metadata, ruleSet json.RawMessage) string {
 	h := sha256.New()
-	field := func(b []byte) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
-		h.Write(n[:])
-		h.Write(b)
-	}
-	field([]byte(f))
-	field([]byte(identity))
+	writeFields(h, []byte(f), []byte(identity))
 	for _, r := range refs {
-		field([]byte(r.Name))
-		field([]byte(r.Subject))
-		field([]byte(fmt.Sprint(r.Version)))
+		writeFields(h, []byte(r.Name), []byte(r.Subject), []byte(strconv.Itoa(r.Version)))
 	}
-	field(metadata)
-	field(ruleSet)
+	writeFields(h, metadata, ruleSet)
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -123,6 +123,20 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 	return out, err
 }
 
+// schemaByFingerprint reads through the fingerprint cache. Only hits are
+// cached: a miss may become a hit at any moment.
+func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp string) (*Schema, error) {
+	if sch, ok := s.byFingerprint.GetIfPresent(fp); ok {
+		return sch, nil
+	}
+	sch, err := ex.SchemaGetByFingerprint(ctx, fp)
+	if err != nil {
+		return nil, err
+	}
+	s.byFingerprint.Set(fp, sch)
+	return sch, nil
+}
+
 // schemaForInsert returns the stored schema with in's fingerprint,
 // inserting it (with p.ID in IMPORT mode) when it is new.
 func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterParams, in *parsed, mode Mode) (*Schema, error) {
@@ -160,7 +174,7 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 // nil. With normalize it also matches versions whose normalized form
 // equals in's.
 func (s *Service) findVersion(ctx context.Context, ex Executor, subject string, in *parsed, normalize, includeDeleted bool) (*SubjectVersion, error) {
-	sch, err := ex.SchemaGetByFingerprint(ctx, in.fingerprint)
+	sch, err := s.schemaByFingerprint(ctx, ex, in.fingerprint)
 	switch {
 	case err == nil:
 		v, err := ex.VersionBySchema(ctx, subject, sch.ID, includeDeleted)

@@ -76,6 +76,14 @@ type Service struct {
 	byID *otter.Cache[int, *Schema]
 	// parsedByID caches parsed schemas by id for compatibility checks.
 	parsedByID *otter.Cache[int, schema.Schema]
+	// inputs caches parsed client inputs by a hash of everything that
+	// determines the parse, so a re-registration (what every producer does
+	// at start-up) skips parsing. Flushed on permanent deletes, the only
+	// event that can change what a reference resolves to.
+	inputs *otter.Cache[[32]byte, *parsed]
+	// byFingerprint caches schemas by identity key. Schema rows are never
+	// deleted, so the mapping never goes stale.
+	byFingerprint *otter.Cache[string, *Schema]
 	// consumers holds the consumer features (consumer.go).
 	consumers *consumerState
 }
@@ -94,12 +102,14 @@ func New(store Store, opts Options) *Service {
 	}
 	opts.Defaults = mergeConfig(DefaultConfig(), opts.Defaults)
 	return &Service{
-		store:      store,
-		opts:       opts,
-		log:        opts.Logger,
-		byID:       otter.Must(&otter.Options[int, *Schema]{MaximumSize: opts.CacheSize, StatsRecorder: stats.NewCounter()}),
-		parsedByID: otter.Must(&otter.Options[int, schema.Schema]{MaximumSize: opts.CacheSize / 10, StatsRecorder: stats.NewCounter()}),
-		consumers:  newConsumerState(store, opts),
+		store:         store,
+		opts:          opts,
+		log:           opts.Logger,
+		byID:          otter.Must(&otter.Options[int, *Schema]{MaximumSize: opts.CacheSize, StatsRecorder: stats.NewCounter()}),
+		parsedByID:    otter.Must(&otter.Options[int, schema.Schema]{MaximumSize: opts.CacheSize / 10, StatsRecorder: stats.NewCounter()}),
+		inputs:        otter.Must(&otter.Options[[32]byte, *parsed]{MaximumSize: opts.CacheSize / 10}),
+		byFingerprint: otter.Must(&otter.Options[string, *Schema]{MaximumSize: opts.CacheSize}),
+		consumers:     newConsumerState(store, opts),
 	}
 }
 
@@ -114,9 +124,11 @@ func (s *Service) apply(c Change) {
 	case c.Kind == ChangeReset:
 		s.byID.InvalidateAll()
 		s.parsedByID.InvalidateAll()
+		s.inputs.InvalidateAll()
 	case c.SchemaID != 0:
 		s.byID.Invalidate(c.SchemaID)
 		s.parsedByID.Invalidate(c.SchemaID)
+		s.inputs.InvalidateAll()
 	}
 	s.applyConsumerChange(c)
 }

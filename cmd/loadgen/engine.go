@@ -65,8 +65,8 @@ func newTransport(connections, targets int) *http.Transport {
 }
 
 // worker is the private state of one connection: its samples and error
-// counts, merged into the result once the run ends, so the hot path
-// shares nothing but two atomics.
+// counts, merged into the result once the run ends, so that connections
+// share nothing on the hot path but a few atomic flags and counters.
 type worker struct {
 	latencies []time.Duration
 	errors    map[string]int64

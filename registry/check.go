@@ -36,12 +36,22 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 		return compat.Result{}, err
 	}
 	var live []SubjectVersion
-	if version == 0 {
+	switch {
+	case version == 0 && (cfg.Compatibility.Transitive() || *cfg.AdditiveOnly):
 		live, err = ex.VersionList(ctx, subject, false)
 		if err != nil {
 			return compat.Result{}, storeError(err)
 		}
-	} else {
+	case version == 0:
+		// Only the latest version matters to the level and to consumers.
+		v, err := ex.VersionLatest(ctx, subject, false)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return compat.Result{}, storeError(err)
+		}
+		if v != nil {
+			live = []SubjectVersion{*v}
+		}
+	default:
 		v, err := s.version(ctx, ex, subject, version, false)
 		if err != nil {
 			return compat.Result{}, err

@@ -39,11 +39,22 @@ func storedConfig(ctx context.Context, ex Executor, subject string) (*Config, er
 	return c, nil
 }
 
+// cachedConfig is storedConfig through the config cache, which store
+// changes (from any process) invalidate.
+func (s *Service) cachedConfig(ctx context.Context, ex Executor, subject string) (*Config, error) {
+	return s.configs.get(subject, func() (*Config, error) { return storedConfig(ctx, ex, subject) })
+}
+
+// cachedMode is storedMode through the mode cache.
+func (s *Service) cachedMode(ctx context.Context, ex Executor, subject string) (Mode, error) {
+	return s.modes.get(subject, func() (Mode, error) { return storedMode(ctx, ex, subject) })
+}
+
 // effectiveConfig resolves subject's config: subject fields over global
 // fields over the service defaults. Every field of the result is set.
 func (s *Service) effectiveConfig(ctx context.Context, ex Executor, subject string) (Config, error) {
 	c := s.opts.Defaults
-	global, err := storedConfig(ctx, ex, GlobalSubject)
+	global, err := s.cachedConfig(ctx, ex, GlobalSubject)
 	if err != nil {
 		return Config{}, err
 	}
@@ -51,7 +62,7 @@ func (s *Service) effectiveConfig(ctx context.Context, ex Executor, subject stri
 		c = mergeConfig(c, *global)
 	}
 	if subject != GlobalSubject {
-		sub, err := storedConfig(ctx, ex, subject)
+		sub, err := s.cachedConfig(ctx, ex, subject)
 		if err != nil {
 			return Config{}, err
 		}
@@ -111,6 +122,7 @@ func (s *Service) SetConfig(ctx context.Context, subject string, c Config) (Conf
 		out = c
 		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeConfig})
 	})
+	s.apply(Change{Subject: subject, Kind: ChangeConfig})
 	return out, storeError(err)
 }
 
@@ -139,6 +151,7 @@ func (s *Service) DeleteConfig(ctx context.Context, subject string) (Config, err
 		}
 		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeConfig})
 	})
+	s.apply(Change{Subject: subject, Kind: ChangeConfig})
 	return prev, storeError(err)
 }
 
@@ -163,12 +176,12 @@ func storedMode(ctx context.Context, ex Executor, subject string) (Mode, error) 
 // READONLY_OVERRIDE on a subject wins over everything.
 func (s *Service) effectiveMode(ctx context.Context, ex Executor, subject string) (Mode, error) {
 	if subject != GlobalSubject {
-		m, err := storedMode(ctx, ex, subject)
+		m, err := s.cachedMode(ctx, ex, subject)
 		if err != nil || m != "" {
 			return m, err
 		}
 	}
-	m, err := storedMode(ctx, ex, GlobalSubject)
+	m, err := s.cachedMode(ctx, ex, GlobalSubject)
 	if err != nil || m != "" {
 		return m, err
 	}
@@ -222,6 +235,7 @@ func (s *Service) SetMode(ctx context.Context, subject string, m Mode, force boo
 		}
 		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeMode})
 	})
+	s.apply(Change{Subject: subject, Kind: ChangeMode})
 	if err != nil {
 		return "", storeError(err)
 	}
@@ -249,5 +263,6 @@ func (s *Service) DeleteMode(ctx context.Context, subject string) (Mode, error) 
 		}
 		return tx.Notify(ctx, Change{Subject: subject, Kind: ChangeMode})
 	})
+	s.apply(Change{Subject: subject, Kind: ChangeMode})
 	return prev, storeError(err)
 }

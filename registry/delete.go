@@ -57,7 +57,7 @@ func (s *Service) DeleteVersion(ctx context.Context, subject string, version int
 	if err != nil {
 		return 0, storeError(err)
 	}
-	s.evict(purged)
+	s.evict(subject, purged)
 	return deleted, nil
 }
 
@@ -127,8 +127,10 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 					return err
 				}
 			}
-			if err := tx.Notify(ctx, Change{Subject: subject, Kind: ChangeConfig}); err != nil {
-				return err
+			for _, kind := range []ChangeKind{ChangeConfig, ChangeMode} {
+				if err := tx.Notify(ctx, Change{Subject: subject, Kind: kind}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -136,7 +138,11 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 	if err != nil {
 		return nil, storeError(err)
 	}
-	s.evict(purged)
+	s.evict(subject, purged)
+	if permanent {
+		s.apply(Change{Subject: subject, Kind: ChangeConfig})
+		s.apply(Change{Subject: subject, Kind: ChangeMode})
+	}
 	return deleted, nil
 }
 
@@ -176,10 +182,12 @@ func (s *Service) notifyDeleted(ctx context.Context, tx Executor, subject string
 	return tx.Notify(ctx, c)
 }
 
-// evict drops permanently deleted schemas from this process's caches at
-// once; other processes learn of it through Watch.
-func (s *Service) evict(ids []int) {
+// evict updates this process's caches at once after a delete in subject
+// (ids: the schemas of permanently deleted versions); other processes
+// learn of it through Watch.
+func (s *Service) evict(subject string, ids []int) {
+	s.apply(Change{Subject: subject, Kind: ChangeVersions})
 	for _, id := range ids {
-		s.apply(Change{Kind: ChangeVersions, SchemaID: id})
+		s.apply(Change{Subject: subject, Kind: ChangeVersions, SchemaID: id})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,7 +42,19 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err != nil {
 		return nil, err
 	}
+	// Producers re-register their schema at every start: answer from
+	// memory while nothing in the subject has changed since.
+	idem := registeredKey{subject: p.Subject, input: in.key}
+	gen := s.subjectGeneration(p.Subject).Load()
+	if p.ID == 0 && p.Version == 0 {
+		if e, ok := s.registered.GetIfPresent(idem); ok && e.gen == gen {
+			return e.version, nil
+		}
+	}
 	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
+		if v != nil {
+			s.registered.Set(idem, registeredEntry{gen: gen, version: v})
+		}
 		return v, err
 	}
 	mode, err := s.effectiveMode(ctx, s.store, p.Subject)
@@ -67,6 +80,16 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			return nil, storeError(err)
 		}
 		s.log.DebugContext(ctx, "schema registered", "subject", v.Subject, "version", v.Version, "id", v.SchemaID)
+		// Told after commit rather than inside the transaction: a
+		// NOTIFY in a transaction takes a database-wide lock through
+		// the commit's flush, which would serialise every registration.
+		// Nothing cached elsewhere goes wrong if this is lost; deletes,
+		// which caches must not miss, notify inside their transaction.
+		change := Change{Subject: p.Subject, Kind: ChangeVersions}
+		if err := s.store.Notify(ctx, change); err != nil {
+			s.log.WarnContext(ctx, "cannot notify other registry processes of a new version", "subject", p.Subject, "error", err)
+		}
+		s.apply(change)
 		return v, nil
 	}
 }
@@ -80,9 +103,20 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 			return err
 		}
 		// Another writer may have registered the same schema meanwhile.
-		if v, err := s.findVersion(ctx, tx, p.Subject, in, false, false); err != nil || v != nil {
-			out = v
+		existing, err := s.schemaByFingerprint(ctx, tx, in.fingerprint)
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
+		}
+		if existing != nil {
+			v, err := tx.VersionBySchema(ctx, p.Subject, existing.ID, false)
+			if err == nil {
+				v.Schema = existing
+				out = v
+				return nil
+			}
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
 		}
 		if mode != Import {
 			res, err := s.checkHistory(ctx, tx, p.Subject, in, 0)
@@ -97,7 +131,7 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 		if err != nil {
 			return err
 		}
-		sch, err := s.schemaForInsert(ctx, tx, p, in, mode)
+		sch, err := s.schemaForInsert(ctx, tx, p, in, mode, existing)
 		if err != nil {
 			return err
 		}
@@ -118,9 +152,31 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 		}
 		v.Schema = sch
 		out = v
-		return tx.Notify(ctx, Change{Subject: p.Subject, Kind: ChangeVersions})
+		return nil
 	})
 	return out, err
+}
+
+// registeredKey and registeredEntry cache idempotent re-registrations: an
+// entry holds while its subject's generation is unchanged.
+type registeredKey struct {
+	subject string
+	input   [32]byte
+}
+
+type registeredEntry struct {
+	gen     uint64
+	version *SubjectVersion
+}
+
+// subjectGeneration returns the counter bumped whenever the subject's
+// versions change, here or (through Watch) in another process.
+func (s *Service) subjectGeneration(subject string) *atomic.Uint64 {
+	if g, ok := s.generations.Load(subject); ok {
+		return g.(*atomic.Uint64)
+	}
+	g, _ := s.generations.LoadOrStore(subject, new(atomic.Uint64))
+	return g.(*atomic.Uint64)
 }
 
 // schemaByFingerprint reads through the fingerprint cache. Only hits are
@@ -137,13 +193,10 @@ func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp strin
 	return sch, nil
 }
 
-// schemaForInsert returns the stored schema with in's fingerprint,
-// inserting it (with p.ID in IMPORT mode) when it is new.
-func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterParams, in *parsed, mode Mode) (*Schema, error) {
-	sch, err := tx.SchemaGetByFingerprint(ctx, in.fingerprint)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
+// schemaForInsert returns the stored schema with in's fingerprint (sch,
+// when the caller found it), inserting it (with p.ID in IMPORT mode) when
+// it is new.
+func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterParams, in *parsed, mode Mode, sch *Schema) (*Schema, error) {
 	if mode == Import && p.ID != 0 {
 		byID, err := tx.SchemaGetByID(ctx, p.ID)
 		switch {

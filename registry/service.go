@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
@@ -84,6 +86,13 @@ type Service struct {
 	// byFingerprint caches schemas by identity key. Schema rows are never
 	// deleted, so the mapping never goes stale.
 	byFingerprint *otter.Cache[string, *Schema]
+	// registered answers idempotent re-registrations from memory, and
+	// generations (subject → *atomic.Uint64) says when an entry is stale.
+	registered  *otter.Cache[registeredKey, registeredEntry]
+	generations sync.Map
+	// configs and modes cache what is stored per subject ("" global).
+	configs coherent[*Config]
+	modes   coherent[Mode]
 	// consumers holds the consumer features (consumer.go).
 	consumers *consumerState
 }
@@ -109,6 +118,7 @@ func New(store Store, opts Options) *Service {
 		parsedByID:    otter.Must(&otter.Options[int, schema.Schema]{MaximumSize: opts.CacheSize / 10, StatsRecorder: stats.NewCounter()}),
 		inputs:        otter.Must(&otter.Options[[32]byte, *parsed]{MaximumSize: opts.CacheSize / 10}),
 		byFingerprint: otter.Must(&otter.Options[string, *Schema]{MaximumSize: opts.CacheSize}),
+		registered:    otter.Must(&otter.Options[registeredKey, registeredEntry]{MaximumSize: opts.CacheSize}),
 		consumers:     newConsumerState(store, opts),
 	}
 }
@@ -120,11 +130,27 @@ func (s *Service) Watch(ctx context.Context) error {
 }
 
 func (s *Service) apply(c Change) {
+	switch c.Kind {
+	case ChangeVersions:
+		s.subjectGeneration(c.Subject).Add(1)
+	case ChangeConfig:
+		s.configs.invalidate(c.Subject)
+	case ChangeMode:
+		s.modes.invalidate(c.Subject)
+	case ChangeReset:
+		s.configs.invalidateAll()
+		s.modes.invalidateAll()
+		s.generations.Range(func(_, g any) bool {
+			g.(*atomic.Uint64).Add(1)
+			return true
+		})
+	}
 	switch {
 	case c.Kind == ChangeReset:
 		s.byID.InvalidateAll()
 		s.parsedByID.InvalidateAll()
 		s.inputs.InvalidateAll()
+		s.registered.InvalidateAll()
 	case c.SchemaID != 0:
 		s.byID.Invalidate(c.SchemaID)
 		s.parsedByID.Invalidate(c.SchemaID)

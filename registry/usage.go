@@ -160,15 +160,16 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 	var batch []UsageDelta
 	for i := range r.shards {
 		sh := &r.shards[i]
+		// Swap the map under the write lock: once it is released no
+		// Record can still touch the old map or its counters.
 		sh.mu.Lock()
 		old := sh.m
-		if len(old) > 0 {
-			sh.m = make(map[usageKey]*usageCounter, len(old))
-		}
-		sh.mu.Unlock()
 		if len(old) == 0 {
+			sh.mu.Unlock()
 			continue
 		}
+		sh.m = make(map[usageKey]*usageCounter, len(old))
+		sh.mu.Unlock()
 		r.size.Add(-int64(len(old)))
 		for k, c := range old {
 			batch = append(batch, UsageDelta{

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -347,7 +346,7 @@ func (a *app) checkRegistry(ctx context.Context, p *project, rc *registryCache, 
 			sub.Findings = append(sub.Findings, report.Finding{RuleID: RuleRegistryIncompatible, Severity: compat.Error, Message: m})
 		}
 	}
-	sortFindings(sub.Findings)
+	report.Sort(sub.Findings)
 	if res.IsCompatible {
 		sub.Status = report.StatusCompatible
 		return outcome{sub, ExitOK}
@@ -373,30 +372,6 @@ func fromWire(f client.Finding) report.Finding {
 		rf.OldLine, rf.OldColumn = f.Old.Line, f.Old.Column
 	}
 	return rf
-}
-
-// fromCompat places a compat finding in the file its new schema came from.
-func fromCompat(f compat.Finding) report.Finding {
-	return report.Finding{
-		RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Message: f.Message,
-		Version: f.Version, Direction: f.Direction, Consumer: f.Consumer,
-		Line: f.New.Line, Column: f.New.Column, OldLine: f.Old.Line, OldColumn: f.Old.Column,
-	}
-}
-
-// sortFindings orders findings by position in the file (unplaced ones
-// last), keeping the checker's order otherwise.
-func sortFindings(fs []report.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		li, lj := fs[i].Line, fs[j].Line
-		if (li == 0) != (lj == 0) {
-			return lj == 0
-		}
-		if li != lj {
-			return li < lj
-		}
-		return fs[i].Column < fs[j].Column
-	})
 }
 
 // checkLocal compares e's working-tree schema with its baseline, without
@@ -430,9 +405,9 @@ func (a *app) compareLocal(sub report.Subject, level compat.Level, policy compat
 		History: []compat.Version{{Version: baselineVersion, Schema: oldSchema}},
 	})
 	for _, f := range res.Findings {
-		sub.Findings = append(sub.Findings, fromCompat(f))
+		sub.Findings = append(sub.Findings, report.FromCompat(f))
 	}
-	sortFindings(sub.Findings)
+	report.Sort(sub.Findings)
 	if res.Compatible() {
 		sub.Status = report.StatusCompatible
 		return outcome{sub, ExitOK}

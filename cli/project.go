@@ -10,8 +10,7 @@ import (
 	"sort"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/schema/avro"
-	"github.com/schemata-dev/schemata/schema/protobuf"
+	"github.com/schemata-dev/schemata/schema/formats"
 )
 
 // project is a loaded schemactl.yaml with its subjects resolved to files.
@@ -239,21 +238,7 @@ func (s dirSource) String() string { return s.label }
 // parseSchema parses text in format; name is the file name Protobuf
 // imports resolve against.
 func parseSchema(format schema.Format, name, text string, deps []schema.Dependency) (schema.Schema, error) {
-	switch format {
-	case schema.Avro:
-		s, err := avro.Parse(text, deps)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	case schema.Protobuf:
-		s, err := protobuf.Parse(name, text, deps)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	return nil, fmt.Errorf("schemactl cannot parse %s schemas", format)
+	return formats.ParseFile(format, name, text, deps)
 }
 
 // depResolver collects the transitive dependencies of a schema, each

@@ -68,8 +68,13 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if mode != Import && (p.ID != 0 || p.Version != 0) {
 		return nil, Errorf(CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
 	}
+	// findVersion caches the schema when it exists; if it is not cached
+	// now, it did not exist a moment ago, and the transaction can insert
+	// without looking again: should another writer insert it first, the
+	// fingerprint constraint refuses ours and the retry looks.
+	_, exists := s.byFingerprint.GetIfPresent(in.fingerprint)
 	for attempt := 0; ; attempt++ {
-		v, err := s.insertVersion(ctx, p, in, mode)
+		v, err := s.insertVersion(ctx, p, in, mode, exists || attempt > 0)
 		// Two subjects inserting the same new schema at once: one insert
 		// loses on the fingerprint constraint and finds the winner's row
 		// on retry.
@@ -96,16 +101,20 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 
 // insertVersion checks and writes the version under the subject lock, so
 // the compatibility verdict holds for exactly the versions it saw.
-func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode) (*SubjectVersion, error) {
+func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode, lookup bool) (*SubjectVersion, error) {
 	var out *SubjectVersion
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if err := tx.SubjectLock(ctx, p.Subject); err != nil {
 			return err
 		}
 		// Another writer may have registered the same schema meanwhile.
-		existing, err := s.schemaByFingerprint(ctx, tx, in.fingerprint)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
+		var existing *Schema
+		if lookup {
+			var err error
+			existing, err = s.schemaByFingerprint(ctx, tx, in.fingerprint)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
 		}
 		if existing != nil {
 			v, err := tx.VersionBySchema(ctx, p.Subject, existing.ID, false)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/schemata-dev/schemata/cli/report"
@@ -167,9 +166,9 @@ func (h *handler) runCheck(r *http.Request, subject string, format schema.Format
 		return sub, nil
 	}
 	for _, f := range res.Findings {
-		sub.Findings = append(sub.Findings, reportFinding(f))
+		sub.Findings = append(sub.Findings, report.FromCompat(f))
 	}
-	sortFindings(sub.Findings)
+	report.Sort(sub.Findings)
 	sub.Status = report.StatusCompatible
 	if !res.Compatible() {
 		sub.Status = report.StatusIncompatible
@@ -194,35 +193,6 @@ func invalidFinding(err error, de *registry.Error) report.Finding {
 		f.Message, f.Line, f.Column = pe.Error(), pe.Pos.Line, pe.Pos.Column
 	}
 	return f
-}
-
-// reportFinding places a checker finding in the submitted file, as the
-// CLI does with the registry's verbose answer.
-func reportFinding(f compat.Finding) report.Finding {
-	sev := f.Severity
-	if sev != compat.Warning {
-		sev = compat.Error
-	}
-	return report.Finding{
-		RuleID: f.RuleID, Severity: sev, Path: f.Path, Message: f.Message,
-		Version: f.Version, Direction: f.Direction, Consumer: f.Consumer,
-		Line: f.New.Line, Column: f.New.Column, OldLine: f.Old.Line, OldColumn: f.Old.Column,
-	}
-}
-
-// sortFindings orders findings by position (unplaced last), keeping the
-// checker's order otherwise: the CLI's order.
-func sortFindings(fs []report.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		li, lj := fs[i].Line, fs[j].Line
-		if (li == 0) != (lj == 0) {
-			return lj == 0
-		}
-		if li != lj {
-			return li < lj
-		}
-		return fs[i].Column < fs[j].Column
-	})
 }
 
 // newCheckResult renders the report text and places the findings on the

@@ -11,6 +11,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
@@ -225,4 +226,29 @@ func Write(w io.Writer, r *Report, f Format, opts Options) error {
 		return fmt.Errorf("write %s report: %w", f, err)
 	}
 	return nil
+}
+
+// FromCompat turns a checker finding into a report finding placed at its
+// position in the new schema's file.
+func FromCompat(f compat.Finding) Finding {
+	return Finding{
+		RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Message: f.Message,
+		Version: f.Version, Direction: f.Direction, Consumer: f.Consumer,
+		Line: f.New.Line, Column: f.New.Column, OldLine: f.Old.Line, OldColumn: f.Old.Column,
+	}
+}
+
+// Sort orders findings by position in the file (unplaced ones last),
+// keeping the checker's order otherwise.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		li, lj := fs[i].Line, fs[j].Line
+		if (li == 0) != (lj == 0) {
+			return lj == 0
+		}
+		if li != lj {
+			return li < lj
+		}
+		return fs[i].Column < fs[j].Column
+	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -118,7 +119,8 @@ func newSubjectVersionJSON(v *registry.SubjectVersion) subjectVersionJSON {
 
 // getSchemaByID serves GET /schemas/ids/{id}, the runtime lookup path of
 // every deserializer. Query parameters: subject (accepted; ids are global
-// in the single default context) and format (only "" or "default").
+// in the single default context) and format ("default"; Avro "resolved";
+// Protobuf "serialized", rendered on demand, outside the cache).
 // The encoded body is cached per id and served with a strong ETag and an
 // immutable Cache-Control, honouring If-None-Match.
 func (a *API) getSchemaByID(c echo.Context) error {
@@ -126,8 +128,18 @@ func (a *API) getSchemaByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFormat(c); err != nil {
-		return err
+	if form := c.QueryParam("format"); form != "" && form != "default" {
+		s, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
+		if err != nil {
+			return err
+		}
+		body := newSchemaJSON(s)
+		body.Schema = text
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, ContentType, b)
 	}
 	s, err := a.svc.SchemaByID(c.Request().Context(), id)
 	if err != nil {
@@ -148,8 +160,12 @@ func (a *API) getSchemaTextByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFormat(c); err != nil {
-		return err
+	if form := c.QueryParam("format"); form != "" && form != "default" {
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, ContentType, []byte(text))
 	}
 	s, err := a.svc.SchemaByID(c.Request().Context(), id)
 	if err != nil {
@@ -160,21 +176,6 @@ func (a *API) getSchemaTextByID(c echo.Context) error {
 		return err
 	}
 	return writeCached(c, e.textETag, e.textLength, hdrImmutable, nil, e.text)
-}
-
-// checkFormat rejects the format query values that name a rendering this
-// registry does not produce (Avro "resolved", Protobuf "serialized" and
-// "ignore_extensions").
-func checkFormat(c echo.Context) error {
-	if c.Request().URL.RawQuery == "" {
-		return nil
-	}
-	switch f := c.QueryParam("format"); f {
-	case "", "default":
-		return nil
-	default:
-		return httpError(codeBadRequest, "Unsupported format %q: this registry returns schemas in the default format only", f)
-	}
 }
 
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects

@@ -34,6 +34,7 @@ type Service interface {
 	Register(ctx context.Context, p registry.RegisterParams) (*registry.SubjectVersion, error)
 	Lookup(ctx context.Context, p registry.LookupParams) (*registry.SubjectVersion, error)
 	SchemaByID(ctx context.Context, id int) (*registry.Schema, error)
+	RenderSchema(ctx context.Context, id int, form string) (*registry.Schema, string, error)
 	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
 	Schemas(ctx context.Context, p registry.SchemaListParams) ([]registry.SubjectVersion, error)
 	Subjects(ctx context.Context, p registry.SubjectListParams) ([]string, error)

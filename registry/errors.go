@@ -30,6 +30,7 @@ const (
 	CodeVersionNotSoftDeleted     Code = 40407
 	CodeSubjectLevelCompatNotSet  Code = 40408
 	CodeSubjectLevelModeNotSet    Code = 40409
+	CodeBadRequest                Code = 400
 	CodeIncompatibleSchema        Code = 409
 	CodeInvalidSchema             Code = 42201
 	CodeInvalidVersion            Code = 42202

@@ -128,3 +128,12 @@ type Schema interface {
 	// Deprecations lists the deprecation markers in the schema.
 	Deprecations() []Deprecation
 }
+
+// Renderer is implemented by schemas that can be shown in the alternative
+// forms named by the Confluent API's format parameter, such as Protobuf's
+// "serialized" (a base64-encoded FileDescriptorProto).
+type Renderer interface {
+	// Render returns the schema in form; ok is false when the format has
+	// no such form.
+	Render(form string) (text string, ok bool)
+}

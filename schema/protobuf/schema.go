@@ -1,9 +1,12 @@
 package protobuf
 
 import (
+	"encoding/base64"
 	"sync"
 
 	"github.com/bufbuild/protocompile/linker"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -195,4 +198,18 @@ func indexPositions(f protoreflect.FileDescriptor, out map[string]schema.Positio
 			out[string(ms.Get(j).FullName())] = at(ms.Get(j))
 		}
 	}
+}
+
+// Render returns the schema in one of the forms the Confluent API's format
+// parameter names: "serialized" is the file's FileDescriptorProto in
+// binary, base64-encoded, as Confluent's serializers exchange it.
+func (s *Schema) Render(form string) (string, bool) {
+	if form != "serialized" {
+		return "", false
+	}
+	b, err := proto.Marshal(protodesc.ToFileDescriptorProto(s.file))
+	if err != nil {
+		return "", false
+	}
+	return base64.StdEncoding.EncodeToString(b), true
 }

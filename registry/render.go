@@ -1,0 +1,36 @@
+package registry
+
+import (
+	"context"
+
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// RenderSchema returns the schema with the given id and its text in form,
+// one of the values of the Confluent API's format parameter: "" and
+// "default" are the stored text; Avro "resolved" is the stored text when
+// the schema has no references (it is then already self-contained);
+// Protobuf "serialized" is the base64-encoded FileDescriptorProto. Any
+// other form is CodeBadRequest.
+func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schema, string, error) {
+	sch, err := s.SchemaByID(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case form == "" || form == "default":
+		return sch, sch.Text, nil
+	case form == "resolved" && sch.Format == schema.Avro && len(sch.References) == 0:
+		return sch, sch.Text, nil
+	}
+	p, err := s.parsedSchema(ctx, s.store, sch)
+	if err != nil {
+		return nil, "", err
+	}
+	if r, ok := p.(schema.Renderer); ok {
+		if text, ok := r.Render(form); ok {
+			return sch, text, nil
+		}
+	}
+	return nil, "", Errorf(CodeBadRequest, "Unsupported format %q for this %s schema", form, sch.Format)
+}

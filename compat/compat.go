@@ -82,14 +82,6 @@ const (
 	DirPolicy Direction = "policy"
 )
 
-// Reader and Writer return the new/old roles for d.
-func (d Direction) describe() (reader, writer string) {
-	if d == DirForward {
-		return "the previous schema", "the new schema"
-	}
-	return "the new schema", "the previous schema"
-}
-
 // Severity ranks a finding.
 type Severity string
 

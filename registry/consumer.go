@@ -66,10 +66,6 @@ const (
 	CodeConsumerExists      Code = 40910
 	CodeInvalidConsumer     Code = 42210
 	CodeInvalidDeprecation  Code = 42211
-	// CodeConsumersUnsupported: a store without the consumer features.
-	// Every Store has them today (Store embeds ConsumerStore), so the
-	// Service never returns it; callers may still test for it.
-	CodeConsumersUnsupported Code = 50010
 )
 
 // Sentinels of the consumer features, for errors.Is.

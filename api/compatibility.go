@@ -84,15 +84,7 @@ func (a *API) checkCompatibilityVersion(c echo.Context) error {
 }
 
 func (a *API) checkCompatibility(c echo.Context, version int) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	var req schemaRequest
-	if err := a.decodeBody(c, &req); err != nil {
-		return err
-	}
-	in, err := req.input(queryBool(c, "normalize"))
+	subject, _, in, err := a.bindSchema(c)
 	if err != nil {
 		return err
 	}

@@ -178,3 +178,17 @@ func pageParams(c echo.Context) (offset, limit int, err error) {
 	}
 	return offset, limit, nil
 }
+
+// bindSchema binds what every schema-carrying route shares: the subject
+// from the path, the schema request from the body, and the domain input
+// it makes under the normalize query parameter.
+func (a *API) bindSchema(c echo.Context) (subject string, req schemaRequest, in registry.SchemaInput, err error) {
+	if subject, err = subjectParam(c); err != nil {
+		return "", req, in, err
+	}
+	if err = a.decodeBody(c, &req); err != nil {
+		return "", req, in, err
+	}
+	in, err = req.input(queryBool(c, "normalize"))
+	return subject, req, in, err
+}

@@ -68,15 +68,7 @@ func (a *API) listVersions(c echo.Context) error {
 // Registering a schema the subject already holds returns its existing id
 // and version; an incompatible schema is 409.
 func (a *API) registerSchema(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	var req schemaRequest
-	if err := a.decodeBody(c, &req); err != nil {
-		return err
-	}
-	in, err := req.input(queryBool(c, "normalize"))
+	subject, req, in, err := a.bindSchema(c)
 	if err != nil {
 		return err
 	}
@@ -100,15 +92,7 @@ func (a *API) registerSchema(c echo.Context) error {
 // under the subject, and as which version? Query parameters: normalize,
 // deleted (also match soft-deleted versions).
 func (a *API) lookupSchema(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	var req schemaRequest
-	if err := a.decodeBody(c, &req); err != nil {
-		return err
-	}
-	in, err := req.input(queryBool(c, "normalize"))
+	subject, _, in, err := a.bindSchema(c)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,10 @@ func storedConfig(ctx context.Context, ex Executor, subject string) (*Config, er
 }
 
 // cachedConfig is storedConfig through the config cache, which store
-// changes (from any process) invalidate.
+// changes (from any process) invalidate. Registrations read it too: a
+// config change committed on another instance in the last milliseconds
+// orders after a registration that has not seen it yet, as it would had
+// it arrived a moment later.
 func (s *Service) cachedConfig(ctx context.Context, ex Executor, subject string) (*Config, error) {
 	return s.configs.get(subject, func() (*Config, error) { return storedConfig(ctx, ex, subject) })
 }

@@ -13,37 +13,44 @@ const module = "github.com/schemata-dev/schemata"
 // the checker at the bottom, the registry domain in the middle, transport
 // and persistence around it, commands on top.
 var allowed = map[string][]string{
-	// Formats and the checker: the bottom layer.
+	// Formats and the checker: the bottom layer, public so that other Go
+	// programs can embed the checker.
 	"schema":          {},
 	"schema/avro":     {"schema"},
 	"schema/protobuf": {"schema"},
 	"schema/formats":  {"schema", "schema/avro", "schema/protobuf"},
 	"compat":          {"schema", "schema/avro", "schema/protobuf"},
 	// The domain.
-	"registry": {"schema", "schema/formats", "compat"},
+	"internal/registry": {"schema", "schema/formats", "compat"},
+	// Identity and access: the model, its HTTP side and its test kit.
+	"internal/auth":          {"internal/auth"},
+	"internal/auth/authhttp": {"internal/auth", "internal/ops/audit"},
 	// Persistence: implements the domain's Store (and auth's token store).
-	"migrations": {},
-	"storage":    {"registry", "migrations", "storage", "compat", "schema", "auth"},
-	// Cross-cutting HTTP pieces, each independent of the domain.
-	"requestid": {},
-	"health":    {},
-	"metrics":   {},
-	"ratelimit": {},
-	"openapi":   {},
-	"auth":      {"auth", "audit"},
-	"audit":     {"auth", "requestid"},
-	"ops":       {"audit", "auth", "health", "metrics", "openapi", "ratelimit", "requestid"},
-	// Transport over the domain.
-	"api":        {"registry", "compat", "schema"},
-	"instrument": {"api", "audit", "compat", "metrics", "registry"},
-	"ui":         {"auth", "cli/report", "compat", "registry", "schema"},
+	// Each store may import the shared layer, never the other store.
+	"migrations":       {},
+	"storage":          {"internal/registry", "migrations", "storage", "compat", "schema", "internal/auth"},
+	"storage/postgres": {"internal/registry", "migrations", "storage/postgres", "compat", "schema", "internal/auth"},
+	"storage/sqlite":   {"internal/registry", "migrations", "storage/sqlite", "compat", "schema", "internal/auth"},
+	// Transport over the domain, and the OpenAPI document of it.
+	"api":         {"internal/registry", "compat", "schema"},
+	"api/openapi": {},
+	// Operations around the router: each piece independent of the domain,
+	// except instrument, which wraps the domain service.
+	"internal/ops/requestid":  {},
+	"internal/ops/health":     {},
+	"internal/ops/metrics":    {},
+	"internal/ops/ratelimit":  {},
+	"internal/ops/audit":      {"internal/auth", "internal/ops/requestid"},
+	"internal/ops/instrument": {"api", "internal/ops/audit", "compat", "internal/ops/metrics", "internal/registry"},
+	"internal/ops":            {"internal/ops", "internal/auth", "api/openapi"},
+	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/registry", "schema"},
 	// Clients of the HTTP API.
-	"client": {},
-	"cli":    {"cli", "client", "compat", "schema"},
+	"client":       {},
+	"internal/cli": {"internal/cli", "client", "compat", "schema"},
 	// Assembly and commands.
-	"server": {"api", "auth", "instrument", "metrics", "migrations", "ops", "registry", "requestid", "storage", "ui"},
-	"cmd":    {""},
-	"e2e":    {""},
+	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},
+	"cmd":             {""},
+	"e2e":             {""},
 }
 
 func TestImportGraph(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/api"
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )

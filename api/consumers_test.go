@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/api"
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // testClock is an injectable, settable clock.

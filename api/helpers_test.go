@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/api"
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )

@@ -18,7 +18,7 @@ func TestImportBoundaries(t *testing.T) {
 	forbidden := []string{
 		"github.com/schemata-dev/schemata/storage",
 		"github.com/schemata-dev/schemata/migrations",
-		"github.com/schemata-dev/schemata/server",
+		"github.com/schemata-dev/schemata/internal/server",
 		"github.com/schemata-dev/schemata/cmd",
 		"github.com/jackc/pgx",
 		"modernc.org/sqlite",

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/client"
-	"github.com/schemata-dev/schemata/server"
+	"github.com/schemata-dev/schemata/internal/server"
 )
 
 // startRegistry starts a real registry in-process on a free port.

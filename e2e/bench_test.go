@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/server"
+	"github.com/schemata-dev/schemata/internal/server"
 )
 
 // The benchmarks below run the registry in process (server.New, on a

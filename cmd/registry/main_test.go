@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/schemata-dev/schemata/server"
+	"github.com/schemata-dev/schemata/internal/server"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/migrations"
-	"github.com/schemata-dev/schemata/server"
 )
 
 // newMigrateCommand builds "registry migrate up|down|status", which run

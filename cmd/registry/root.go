@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/schemata-dev/schemata/server"
+	"github.com/schemata-dev/schemata/internal/server"
 )
 
 // lookupEnv reads an environment variable (os.LookupEnv in production).

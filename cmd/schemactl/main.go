@@ -8,7 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/schemata-dev/schemata/cli"
+	"github.com/schemata-dev/schemata/internal/cli"
 )
 
 func main() {

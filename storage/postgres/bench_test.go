@@ -3,7 +3,7 @@ package postgres_test
 import (
 	"testing"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 	"github.com/schemata-dev/schemata/storage/storagetest"
 )

@@ -26,8 +26,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/migrations"
-	"github.com/schemata-dev/schemata/registry"
 )
 
 // Options configure New and Open.

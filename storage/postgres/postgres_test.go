@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/storage/postgres"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 	"github.com/schemata-dev/schemata/storage/storagetest"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // VersionInsert adds a live version to a subject. A taken version number,

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/compat"
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // ConfigGet returns the config stored for subject ("" for global);

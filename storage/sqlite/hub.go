@@ -4,7 +4,7 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // maxQueued is how many undelivered changes a watcher may fall behind by

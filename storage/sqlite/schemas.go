@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // SchemaGetByID returns the schema with the given id.

@@ -30,8 +30,8 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/migrations"
-	"github.com/schemata-dev/schemata/registry"
 )
 
 // FileName is the database file Open creates inside the data directory.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 	"github.com/schemata-dev/schemata/storage/storagetest"

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/schemata-dev/schemata/auth"
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // The embedded store keeps API tokens and database users (auth.Store) in

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/schemata-dev/schemata/auth"
-	"github.com/schemata-dev/schemata/auth/authtest"
+	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/internal/auth/authtest"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // VersionInsert adds a live version to a subject. A taken version number,

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // testConcurrentRegistrations runs 16 writers registering new schemas into

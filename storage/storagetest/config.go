@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/compat"
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 func testConfig(t *testing.T, s registry.Store) {

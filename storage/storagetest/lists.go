@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // listFixture registers versions in several subjects, soft-deleting some:

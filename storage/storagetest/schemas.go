@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 )
 

@@ -17,7 +17,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 )
 

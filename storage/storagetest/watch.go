@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/registry"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // watchTimeout bounds every wait for a change to arrive.

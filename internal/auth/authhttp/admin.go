@@ -1,0 +1,257 @@
+package authhttp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/internal/ops/audit"
+)
+
+// Admin serves the token and user management API. Mount it with Routes;
+// its requirements are AdminRules (tokens and users need a global admin).
+type Admin struct {
+	authn *auth.Authenticator
+	log   *slog.Logger
+}
+
+// NewAdmin returns the admin API over authn.
+func NewAdmin(authn *auth.Authenticator, log *slog.Logger) *Admin {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Admin{authn: authn, log: log}
+}
+
+// Routes mounts the admin API on e.
+func (a *Admin) Routes(e *echo.Echo) {
+	e.GET("/v1/auth/whoami", a.whoami)
+	e.GET("/v1/auth/tokens", a.listTokens)
+	e.POST("/v1/auth/tokens", a.createToken)
+	e.DELETE("/v1/auth/tokens/:id", a.revokeToken)
+	e.GET("/v1/auth/users", a.listUsers)
+	e.PUT("/v1/auth/users/:name", a.putUser)
+	e.DELETE("/v1/auth/users/:name", a.deleteUser)
+}
+
+// Whoami is the answer of GET /v1/auth/whoami.
+type Whoami struct {
+	Name    string       `json:"name"`
+	Method  auth.Method  `json:"method"`
+	TokenID string       `json:"tokenId,omitempty"`
+	Grants  []auth.Grant `json:"grants"`
+}
+
+// TokenInfo describes a token; the secret appears only in the answer that
+// creates it.
+type TokenInfo struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	Grants    []auth.Grant `json:"grants"`
+	CreatedBy string       `json:"createdBy,omitempty"`
+	CreatedAt time.Time    `json:"createdAt"`
+	ExpiresAt *time.Time   `json:"expiresAt,omitempty"`
+	RevokedAt *time.Time   `json:"revokedAt,omitempty"`
+	// Token is the secret, set only when the token is created.
+	Token string `json:"token,omitempty"`
+}
+
+// CreateTokenRequest is the body of POST /v1/auth/tokens.
+type CreateTokenRequest struct {
+	Name   string       `json:"name"`
+	Grants []auth.Grant `json:"grants"`
+	// TTL is a Go duration ("720h"); empty for a token that never expires.
+	TTL string `json:"ttl,omitempty"`
+}
+
+// UserInfo describes a user, never its password hash.
+type UserInfo struct {
+	Name   string       `json:"name"`
+	Grants []auth.Grant `json:"grants"`
+	// Source is "config" for users of the configuration file, "database"
+	// for users managed through this API.
+	Source    string     `json:"source"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+}
+
+// PutUserRequest is the body of PUT /v1/auth/users/{name}.
+type PutUserRequest struct {
+	Password string       `json:"password"`
+	Grants   []auth.Grant `json:"grants"`
+}
+
+// whoami serves GET /v1/auth/whoami: the caller's identity and grants.
+func (a *Admin) whoami(c echo.Context) error {
+	p, ok := auth.FromContext(c.Request().Context())
+	if !ok {
+		return writeError(c, http.StatusUnauthorized, CodeUnauthenticated, "Unauthorized")
+	}
+	return c.JSON(http.StatusOK, Whoami{Name: p.Name, Method: p.Method, TokenID: p.TokenID, Grants: nonNil(p.Grants)})
+}
+
+// listTokens serves GET /v1/auth/tokens: every token, revoked ones
+// included, oldest first, without secrets.
+func (a *Admin) listTokens(c echo.Context) error {
+	ts, err := a.authn.Tokens(c.Request().Context())
+	if err != nil {
+		return a.internal(c, err)
+	}
+	out := make([]TokenInfo, len(ts))
+	for i := range ts {
+		out[i] = tokenInfo(&ts[i])
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// createToken serves POST /v1/auth/tokens with a CreateTokenRequest. The
+// answer (201) is the only place the secret ever appears.
+func (a *Admin) createToken(c echo.Context) error {
+	var req CreateTokenRequest
+	if msg := decode(c, &req); msg != "" {
+		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, msg)
+	}
+	var ttl time.Duration
+	if req.TTL != "" {
+		d, err := time.ParseDuration(req.TTL)
+		if err != nil || d <= 0 {
+			return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity,
+				fmt.Sprintf("Invalid ttl %q: use a positive duration such as 720h", req.TTL))
+		}
+		ttl = d
+	}
+	if req.Name == "" || len(req.Grants) == 0 {
+		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity,
+			"A token needs a name and at least one grant")
+	}
+	var by string
+	if p, ok := auth.FromContext(c.Request().Context()); ok {
+		by = p.Name
+	}
+	secret, t, err := a.authn.CreateToken(c.Request().Context(), auth.TokenParams{Name: req.Name, Grants: req.Grants, TTL: ttl, CreatedBy: by})
+	if err != nil {
+		return a.internal(c, err)
+	}
+	audit.Annotate(c.Request().Context(), func(r *audit.Record) { r.Target = t.ID })
+	info := tokenInfo(t)
+	info.Token = secret
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusCreated, info)
+}
+
+// revokeToken serves DELETE /v1/auth/tokens/{id}: 204, or 404 when there
+// is no such token.
+func (a *Admin) revokeToken(c echo.Context) error {
+	err := a.authn.RevokeToken(c.Request().Context(), c.Param("id"))
+	switch {
+	case errors.Is(err, auth.ErrNotFound):
+		return writeError(c, http.StatusNotFound, http.StatusNotFound, "Token not found")
+	case err != nil:
+		return a.internal(c, err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// listUsers serves GET /v1/auth/users: configured and database users.
+func (a *Admin) listUsers(c echo.Context) error {
+	us, err := a.authn.Users(c.Request().Context())
+	if err != nil {
+		return a.internal(c, err)
+	}
+	out := make([]UserInfo, len(us))
+	for i, u := range us {
+		out[i] = userInfo(u)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// putUser serves PUT /v1/auth/users/{name} with a PutUserRequest: it
+// creates or replaces a database user (409 for a configured user).
+func (a *Admin) putUser(c echo.Context) error {
+	var req PutUserRequest
+	if msg := decode(c, &req); msg != "" {
+		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, msg)
+	}
+	if req.Password == "" || len(req.Grants) == 0 {
+		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity,
+			"A user needs a password and at least one grant")
+	}
+	u, err := a.authn.SetUser(c.Request().Context(), c.Param("name"), req.Password, req.Grants)
+	switch {
+	case errors.Is(err, auth.ErrConfiguredUser):
+		return writeError(c, http.StatusConflict, http.StatusConflict, "User is defined in the configuration file")
+	case err != nil:
+		return a.internal(c, err)
+	}
+	return c.JSON(http.StatusOK, userInfo(*u))
+}
+
+// deleteUser serves DELETE /v1/auth/users/{name}: 204, 404 when there is
+// no such database user, 409 for a configured one.
+func (a *Admin) deleteUser(c echo.Context) error {
+	err := a.authn.DeleteUser(c.Request().Context(), c.Param("name"))
+	switch {
+	case errors.Is(err, auth.ErrConfiguredUser):
+		return writeError(c, http.StatusConflict, http.StatusConflict, "User is defined in the configuration file")
+	case errors.Is(err, auth.ErrNotFound):
+		return writeError(c, http.StatusNotFound, http.StatusNotFound, "User not found")
+	case err != nil:
+		return a.internal(c, err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// internal logs err and answers with the generic store error.
+func (a *Admin) internal(c echo.Context, err error) error {
+	a.log.ErrorContext(c.Request().Context(), "auth admin request failed",
+		"method", c.Request().Method, "route", c.Path(), "err", err)
+	return writeError(c, http.StatusInternalServerError, codeStoreError, "Error in the backend data store")
+}
+
+// decode reads a JSON body strictly, whatever its content type, and
+// returns the message to show the client when it cannot.
+func decode(c echo.Context, v any) string {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return fmt.Sprintf("Request body is larger than the limit of %d bytes", mbe.Limit)
+		}
+		return fmt.Sprintf("Malformed JSON request body: %v", err)
+	}
+	return ""
+}
+
+func tokenInfo(t *auth.Token) TokenInfo {
+	info := TokenInfo{ID: t.ID, Name: t.Name, Grants: nonNil(t.Grants), CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt}
+	if !t.ExpiresAt.IsZero() {
+		info.ExpiresAt = &t.ExpiresAt
+	}
+	if !t.RevokedAt.IsZero() {
+		info.RevokedAt = &t.RevokedAt
+	}
+	return info
+}
+
+func userInfo(u auth.User) UserInfo {
+	info := UserInfo{Name: u.Name, Grants: nonNil(u.Grants), Source: "config"}
+	if !u.CreatedAt.IsZero() {
+		info.Source = "database"
+		info.CreatedAt, info.UpdatedAt = &u.CreatedAt, &u.UpdatedAt
+	}
+	return info
+}
+
+func nonNil(g []auth.Grant) []auth.Grant {
+	if g == nil {
+		return []auth.Grant{}
+	}
+	return g
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schemata-dev/schemata/internal/server"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// result is what a user sees after one schemactl run.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// env is a fake process environment.
+type env map[string]string
+
+// schemactl runs the CLI in dir with env, as a user would from a shell.
+func schemactl(t testing.TB, dir string, e env, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := RunWith(context.Background(), args, Options{
+		Stdout: &stdout, Stderr: &stderr, Dir: dir,
+		Getenv: func(k string) string { return e[k] },
+		Now:    func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
+	})
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// writeFiles creates files (path → content) under dir.
+func writeFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// startRegistry starts a real registry in-process on a free port, with
+// the embedded store in a temporary directory.
+func startRegistry(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := server.New(ctx, server.Config{
+		Listen: "127.0.0.1:0", DataDir: t.TempDir(), LogLevel: "error", LogFormat: "text",
+	})
+	if err != nil {
+		t.Fatalf("start registry: %v", err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatalf("start registry: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shut down registry: %v", err)
+		}
+	})
+	return srv.URL()
+}
+
+// closedPort returns a URL nothing listens on.
+func closedPort(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+// gitRepo makes dir a git repository with one commit of everything in it.
+func gitRepo(t testing.TB, dir string) {
+	t.Helper()
+	runGit(t, dir, "init", "-q", "-b", "main")
+	commitAll(t, dir, "baseline")
+}
+
+func commitAll(t testing.TB, dir, msg string) {
+	t.Helper()
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", msg)
+}
+
+func runGit(t testing.TB, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// assertGolden compares got with testdata/<name>, rewriting it with
+// -update. Registry URLs (random ports) are replaced first.
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	got = scrub(got)
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("missing golden file (run with -update): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+var urlPattern = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+
+func scrub(s string) string {
+	s = urlPattern.ReplaceAllString(s, "http://REGISTRY")
+	return strings.ReplaceAll(s, version(), "VERSION")
+}
+
+func (r result) String() string {
+	return "exit " + strconv.Itoa(r.code) + "\n--- stdout\n" + r.stdout + "--- stderr\n" + r.stderr
+}

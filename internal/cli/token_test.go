@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/schemata-dev/schemata/internal/ops"
+	"github.com/schemata-dev/schemata/internal/server"
+)
+
+// startSecuredRegistry starts a registry with authentication on and one
+// global admin, alice.
+func startSecuredRegistry(t *testing.T) string {
+	t.Helper()
+	h, err := bcrypt.GenerateFromPassword([]byte("pw-alice"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authFile := filepath.Join(t.TempDir(), "auth.yaml")
+	conf := "users:\n  - name: alice\n    passwordHash: '" + string(h) + "'\n    grants: ['admin:*']\n"
+	if err := os.WriteFile(authFile, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(context.Background(), server.Config{
+		Listen: "127.0.0.1:0", DataDir: t.TempDir(), LogLevel: "error", LogFormat: "text",
+		Ops: ops.Config{AuthConfigFile: authFile, AuditLog: ops.AuditOff},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	return srv.URL()
+}
+
+func TestTokenCommands(t *testing.T) {
+	t.Parallel()
+	url := startSecuredRegistry(t)
+	dir := t.TempDir()
+	admin := env{EnvRegistry: url, EnvUser: "alice", EnvPassword: "pw-alice"}
+
+	r := schemactl(t, dir, admin, "token", "create", "payments-ci", "--grant", "reader:*", "--ttl", "24h")
+	if r.code != 0 {
+		t.Fatalf("token create: %s", r)
+	}
+	secret := strings.TrimSpace(r.stdout)
+	if !strings.HasPrefix(secret, "sch_") || strings.Contains(r.stderr, secret) {
+		t.Fatalf("token create printed %q (stderr %q); want the secret alone on stdout", r.stdout, r.stderr)
+	}
+
+	r = schemactl(t, dir, admin, "token", "list", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("token list: %s", r)
+	}
+	var ts []tokenWire
+	if err := json.Unmarshal([]byte(r.stdout), &ts); err != nil || len(ts) != 1 {
+		t.Fatalf("token list json %q: %v", r.stdout, err)
+	}
+	if ts[0].Name != "payments-ci" || ts[0].Token != "" || ts[0].ExpiresAt == nil || ts[0].RevokedAt != nil {
+		t.Errorf("listed token = %+v", ts[0])
+	}
+
+	// The token authenticates schemactl itself; as a reader it may not
+	// manage tokens.
+	asToken := env{EnvRegistry: url, EnvToken: secret}
+	if r := schemactl(t, dir, asToken, "token", "list"); r.code != ExitUsage || !strings.Contains(r.stdout+r.stderr, "40301") {
+		t.Errorf("token list as a reader: %s, want exit %d with 40301", r, ExitUsage)
+	}
+
+	if r := schemactl(t, dir, admin, "token", "revoke", ts[0].ID); r.code != 0 || !strings.Contains(r.stdout, ts[0].ID) {
+		t.Fatalf("token revoke: %s", r)
+	}
+	r = schemactl(t, dir, admin, "token", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "revoked") || !strings.Contains(r.stdout, "payments-ci") {
+		t.Errorf("token list after revoke: %s", r)
+	}
+	if r := schemactl(t, dir, asToken, "token", "list"); r.code != ExitUsage || !strings.Contains(r.stdout+r.stderr, "40101") {
+		t.Errorf("revoked token: %s, want exit %d with 40101", r, ExitUsage)
+	}
+}
+
+func TestTokenUsageErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"CreateWithoutGrant", []string{"token", "create", "x"}},
+		{"CreateWithoutName", []string{"token", "create", "--grant", "reader:*"}},
+		{"BadFormat", []string{"token", "list", "--format", "xml"}},
+		{"RevokeWithoutID", []string{"token", "revoke"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := schemactl(t, t.TempDir(), env{EnvRegistry: "http://127.0.0.1:1"}, tt.args...)
+			if r.code != ExitUsage {
+				t.Errorf("exit %d, want %d: %s", r.code, ExitUsage, r)
+			}
+		})
+	}
+}

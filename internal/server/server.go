@@ -1,0 +1,405 @@
+// Package server assembles the registry process: it opens the store
+// (PostgreSQL when a database URL is given, else the embedded SQLite store
+// under a data directory), builds the domain service with the shipped
+// defaults, mounts the HTTP API and serves it with timeouts and a graceful
+// shutdown.
+//
+// server is the composition root: it may import every other package of
+// the module except cmd/. Nothing but cmd/ and end-to-end tests imports
+// it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schemata-dev/schemata/api"
+	"github.com/schemata-dev/schemata/internal/ops"
+	"github.com/schemata-dev/schemata/internal/ops/instrument"
+	"github.com/schemata-dev/schemata/internal/ops/metrics"
+	"github.com/schemata-dev/schemata/internal/ops/requestid"
+	"github.com/schemata-dev/schemata/internal/registry"
+)
+
+// Config is what an operator sets. The zero value of every field means
+// its default (see the Default constants).
+type Config struct {
+	// Listen is the TCP address to serve on; ":0" picks a free port.
+	Listen string
+	// DatabaseURL selects PostgreSQL (postgres://...). When empty the
+	// embedded store under DataDir is used.
+	DatabaseURL string
+	// DataDir holds the embedded store's database file.
+	DataDir string
+	// SkipMigrations opens the store without migrating its schema.
+	SkipMigrations bool
+	// MaxBodyBytes limits request bodies (413 beyond it).
+	MaxBodyBytes int64
+	// HTTP server timeouts; see net/http.Server.
+	ReadTimeout       time.Duration
+	ReadHeaderTimeout time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// ShutdownTimeout bounds how long Run waits for in-flight requests to
+	// drain after its context ends.
+	ShutdownTimeout time.Duration
+	// ConfluentDefaults makes the global default plain BACKWARD, without
+	// the additive-only policy, as Confluent ships.
+	ConfluentDefaults bool
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is json or text.
+	LogFormat string
+	// ServerID names this registry in GET /v1/metadata/id.
+	ServerID string
+	// MaxHeaderBytes limits the size of request headers; see
+	// net/http.Server.
+	MaxHeaderBytes int
+	// Ops configures authentication and authorization, TLS, the audit
+	// trail and rate limits (see package ops).
+	Ops ops.Config
+	// DisableUI turns the web UI under /ui/ off.
+	DisableUI bool
+}
+
+// Defaults of Config's fields.
+const (
+	DefaultListen            = ":8081"
+	DefaultDataDir           = "./data"
+	DefaultMaxBodyBytes      = api.DefaultMaxBodyBytes
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultShutdownTimeout   = 30 * time.Second
+	DefaultLogLevel          = "info"
+	DefaultLogFormat         = "json"
+	DefaultServerID          = "schemata"
+	DefaultMaxHeaderBytes    = 64 << 10
+)
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	set := func(v *string, def string) {
+		if *v == "" {
+			*v = def
+		}
+	}
+	setDur := func(v *time.Duration, def time.Duration) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	set(&c.Listen, DefaultListen)
+	set(&c.DataDir, DefaultDataDir)
+	set(&c.LogLevel, DefaultLogLevel)
+	set(&c.LogFormat, DefaultLogFormat)
+	set(&c.ServerID, DefaultServerID)
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxHeaderBytes == 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	setDur(&c.ReadTimeout, DefaultReadTimeout)
+	setDur(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setDur(&c.WriteTimeout, DefaultWriteTimeout)
+	setDur(&c.IdleTimeout, DefaultIdleTimeout)
+	setDur(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	return c
+}
+
+// Validate reports the first invalid setting of c (after WithDefaults).
+func (c Config) Validate() error {
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	switch strings.ToLower(c.LogFormat) {
+	case "json", "text":
+	default:
+		return fmt.Errorf("invalid log format %q: use json or text", c.LogFormat)
+	}
+	if c.MaxBodyBytes < 0 {
+		return fmt.Errorf("invalid max body bytes %d: must be positive", c.MaxBodyBytes)
+	}
+	for name, d := range map[string]time.Duration{
+		"read timeout": c.ReadTimeout, "read header timeout": c.ReadHeaderTimeout,
+		"write timeout": c.WriteTimeout, "idle timeout": c.IdleTimeout, "shutdown timeout": c.ShutdownTimeout,
+	} {
+		if d < 0 {
+			return fmt.Errorf("invalid %s %s: must not be negative", name, d)
+		}
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("invalid log level %q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// NewLogger builds the process logger that cfg describes, writing to w.
+func NewLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
+	cfg = cfg.WithDefaults()
+	level, err := parseLevel(cfg.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.LogFormat, "text") {
+		return slog.New(requestid.LogHandler(slog.NewTextHandler(w, hopts))), nil
+	}
+	return slog.New(requestid.LogHandler(slog.NewJSONHandler(w, hopts))), nil
+}
+
+// Option adjusts how New assembles a Server.
+type Option func(*options)
+
+type options struct {
+	logger *slog.Logger
+	store  registry.Store
+	now    func() time.Time
+}
+
+// WithLogger sends logs to l instead of a logger built from the config
+// on standard error.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// WithStore serves store instead of opening one from the config. The
+// caller keeps ownership: Shutdown does not close it.
+func WithStore(store registry.Store) Option {
+	return func(o *options) { o.store = store }
+}
+
+// WithClock makes the registry read time from now (tests).
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// Server is one registry process: store, service and HTTP server.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	store     registry.Store
+	ownsStore bool
+	svc       *registry.Service
+	ops       *ops.Ops
+	http      *http.Server
+	// tls records whether the server serves HTTPS; http.Server's own
+	// TLSConfig is filled in by Serve for HTTP/2 and cannot tell.
+	tls bool
+
+	mu       sync.Mutex
+	ln       net.Listener
+	stop     context.CancelFunc // ends the cache watcher
+	done     sync.WaitGroup     // the serve loop and the watcher
+	serveErr chan error
+}
+
+// New opens the store and assembles the server; it does not listen yet.
+func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		l, err := NewLogger(cfg, os.Stderr)
+		if err != nil {
+			return nil, err
+		}
+		o.logger = l
+	}
+	s := &Server{cfg: cfg, log: o.logger, store: o.store, serveErr: make(chan error, 1)}
+	if s.store == nil {
+		store, err := openStore(ctx, cfg, s.log)
+		if err != nil {
+			return nil, err
+		}
+		s.store, s.ownsStore = store, true
+	}
+
+	defaults := registry.DefaultConfig()
+	if cfg.ConfluentDefaults {
+		defaults = registry.ConfluentDefaultConfig()
+	}
+	s.svc = registry.New(s.store, registry.Options{Defaults: defaults, Now: o.now, Logger: s.log})
+	m := metrics.New()
+	layer, err := newOps(cfg, s.log, m, s.store, s.svc, o.now)
+	if err != nil {
+		if s.ownsStore {
+			err = errors.Join(err, s.store.Close())
+		}
+		return nil, err
+	}
+	s.ops = layer
+	handler := api.New(instrument.Wrap(s.svc, m), api.Options{
+		Logger:       s.log,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		ServerID:     cfg.ServerID,
+		Consumers:    s.svc,
+	})
+	layer.Mount(handler.Echo())
+	if !cfg.DisableUI {
+		mountUI(handler.Echo(), s.svc, layer.AuthEnabled(), s.log, o.now)
+	}
+	s.http = &http.Server{
+		Handler:           handler,
+		TLSConfig:         layer.TLSConfig(),
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ReadTimeout:       cfg.ReadTimeout,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	s.tls = s.http.TLSConfig != nil
+	return s, nil
+}
+
+// Start binds the listen address and serves in the background. Addr is
+// valid once Start returns.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return errors.New("server: already started")
+	}
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.Listen, err)
+	}
+	s.ln = ln
+
+	watchCtx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	s.done.Add(3)
+	go func() {
+		defer s.done.Done()
+		if err := s.svc.Watch(watchCtx); err != nil && watchCtx.Err() == nil {
+			s.log.Error("cache watcher stopped", "err", err)
+		}
+	}()
+	go func() {
+		// Runtime schema usage: flushed in batches, and once more at shutdown.
+		defer s.done.Done()
+		s.svc.RunUsage(watchCtx)
+	}()
+	go func() {
+		defer s.done.Done()
+		if err := s.serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr <- err
+		}
+		close(s.serveErr)
+	}()
+	s.log.Info("registry listening", "addr", ln.Addr().String(), "store", storeKind(s.cfg),
+		"confluent_defaults", s.cfg.ConfluentDefaults, "tls", s.ops.TLSConfig() != nil, "auth", s.ops.AuthEnabled())
+	return nil
+}
+
+// Addr is the bound address (host:port), empty before Start.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// URL is the base URL clients use to reach the server, empty before
+// Start. An unspecified listen host is reached through loopback.
+func (s *Server) URL() string {
+	addr := s.Addr()
+	if addr == "" {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(addr)
+	scheme := "http://"
+	if s.tls {
+		scheme = "https://"
+	}
+	if err != nil {
+		return scheme + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return scheme + net.JoinHostPort(host, port)
+}
+
+// Handler is the server's HTTP handler, for in-process tests.
+func (s *Server) Handler() http.Handler {
+	return s.http.Handler
+}
+
+// Errors delivers a serve failure, and is closed when serving stops.
+func (s *Server) Errors() <-chan error {
+	return s.serveErr
+}
+
+// Shutdown stops accepting connections, waits for in-flight requests
+// until ctx ends, then stops the watcher and closes the store it opened.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	started := s.ln != nil
+	s.mu.Unlock()
+	var errs []error
+	s.ops.Drain()
+	if started {
+		if err := s.http.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("server: drain: %w", err))
+			_ = s.http.Close()
+		}
+		s.stop()
+		s.done.Wait()
+	}
+	if s.ownsStore {
+		if err := s.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("server: close store: %w", err))
+		}
+	}
+	if err := s.ops.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("server: close audit log: %w", err))
+	}
+	s.log.Info("registry stopped")
+	return errors.Join(errs...)
+}
+
+// Run serves cfg until ctx ends or serving fails, then shuts down
+// gracefully within cfg.ShutdownTimeout.
+func Run(ctx context.Context, cfg Config, opts ...Option) error {
+	s, err := New(ctx, cfg, opts...)
+	if err != nil {
+		return err
+	}
+	if err := s.Start(); err != nil {
+		return errors.Join(err, s.Shutdown(ctx))
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down", "cause", context.Cause(ctx))
+	case serveErr = <-s.Errors():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.WithDefaults().ShutdownTimeout)
+	defer cancel()
+	return errors.Join(serveErr, s.Shutdown(shutdownCtx))
+}

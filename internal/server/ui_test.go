@@ -1,0 +1,86 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/internal/ops"
+	"github.com/schemata-dev/schemata/internal/server"
+)
+
+func TestUIIsServedUnderUI(t *testing.T) {
+	t.Parallel()
+	s := start(t, server.Config{DataDir: t.TempDir()})
+	status, body := get(t, s.URL(), "/ui/subjects")
+	if status != http.StatusOK || !strings.Contains(body, "<h1>Subjects</h1>") {
+		t.Errorf("GET /ui/subjects = %d\n%s", status, body)
+	}
+	if status, _ := get(t, s.URL(), "/ui/static/ui.css"); status != http.StatusOK {
+		t.Errorf("GET /ui/static/ui.css = %d", status)
+	}
+	// The API is untouched.
+	if status, body := get(t, s.URL(), "/subjects"); status != http.StatusOK || strings.TrimSpace(body) != "[]" {
+		t.Errorf("GET /subjects = %d %s", status, body)
+	}
+}
+
+func TestUICanBeTurnedOff(t *testing.T) {
+	t.Parallel()
+	s := start(t, server.Config{DataDir: t.TempDir(), DisableUI: true})
+	if status, _ := get(t, s.URL(), "/ui/subjects"); status != http.StatusNotFound {
+		t.Errorf("GET /ui/subjects = %d, want 404", status)
+	}
+}
+
+// TestUIRespectsAuthentication runs the UI behind the auth middleware:
+// anonymous callers may read, and only a writer may run the Check page.
+func TestUIRespectsAuthentication(t *testing.T) {
+	t.Parallel()
+	hash, err := auth.HashPassword("s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgFile := filepath.Join(t.TempDir(), "auth.yaml")
+	yaml := "anonymous: read\nusers:\n  - name: dev\n    passwordHash: " + hash + "\n    grants: [writer:*]\n"
+	if err := os.WriteFile(cfgFile, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, server.Config{DataDir: t.TempDir(), Ops: ops.Config{AuthConfigFile: cfgFile, AuditLog: ops.AuditOff}})
+	if status, _ := get(t, s.URL(), "/ui/subjects"); status != http.StatusOK {
+		t.Errorf("anonymous GET /ui/subjects = %d, want 200", status)
+	}
+	form := url.Values{"subject": {"s"}, "schema": {`"string"`}}.Encode()
+	for _, tc := range []struct {
+		name       string
+		user, pass string
+		want       int
+	}{
+		{"AnonymousReadersMayNotCheck", "", "", http.StatusForbidden},
+		{"WritersMayCheck", "dev", "s3cret", http.StatusOK},
+		{"WrongPasswordsAreRefused", "dev", "nope", http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, s.URL()+"/ui/check", strings.NewReader(form))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tc.user != "" {
+				req.SetBasicAuth(tc.user, tc.pass)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Errorf("POST /ui/check = %d, want %d", resp.StatusCode, tc.want)
+			}
+		})
+	}
+}

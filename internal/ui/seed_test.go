@@ -1,0 +1,289 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/internal/ui"
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
+	"github.com/schemata-dev/schemata/storage/sqlite"
+)
+
+// stores are the backends every page is tested on.
+var stores = []string{"sqlite", "postgres"}
+
+// clock is a settable clock shared by the registry and the UI.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// seedStart is when the seeded history begins; seedNow is "now" for the
+// pages.
+var (
+	seedStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	seedNow   = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+)
+
+// The seeded Avro subject's versions: v2 adds a field with a default, v3
+// deprecates currency (sunset passed by seedNow) in favour of a new field.
+const (
+	ordersV1 = `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "amount", "type": "double"},
+    {"name": "currency", "type": "string"}
+  ]
+}`
+	ordersV2 = `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "amount", "type": "double"},
+    {"name": "currency", "type": "string"},
+    {"name": "note", "type": "string", "default": ""}
+  ]
+}`
+	ordersV3 = `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "amount", "type": "double"},
+    {"name": "currency", "type": "string", "default": "EUR",
+     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
+    {"name": "note", "type": "string", "default": ""},
+    {"name": "currency_code", "type": "string", "default": "EUR"}
+  ]
+}`
+	// ordersBreaking removes note, which the additive-only policy forbids.
+	ordersBreaking = `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "amount", "type": "double"},
+    {"name": "currency", "type": "string", "default": "EUR",
+     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
+    {"name": "currency_code", "type": "string", "default": "EUR"}
+  ]
+}`
+	// ordersNext adds an optional field: compatible.
+	ordersNext = `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "amount", "type": "double"},
+    {"name": "currency", "type": "string", "default": "EUR",
+     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
+    {"name": "note", "type": "string", "default": ""},
+    {"name": "currency_code", "type": "string", "default": "EUR"},
+    {"name": "channel", "type": ["null", "string"], "default": null}
+  ]
+}`
+	paymentsV1 = `syntax = "proto3";
+package payments.v1;
+
+message Payment {
+  string id = 1;
+  int64 cents = 2;
+}
+`
+	paymentsV2 = `syntax = "proto3";
+package payments.v1;
+
+message Payment {
+  string id = 1;
+  int64 cents = 2;
+  string memo = 3;
+}
+`
+)
+
+// Seeded names.
+const (
+	ordersSubject   = "orders-value"
+	paymentsSubject = "payments.v1.Payment-value"
+	bulkPrefix      = "bulk-"
+	bulkSubjects    = 60
+)
+
+// fixture is a registry seeded with real data behind the UI, served over
+// real HTTP.
+type fixture struct {
+	svc *registry.Service
+	clk *clock
+	srv *httptest.Server
+	// ordersIDs are the schema ids of orders-value v1..v3.
+	ordersIDs []int
+}
+
+// newStore opens an empty store of the named backend, closed when the
+// test ends.
+func newStore(t testing.TB, backend string) registry.Store {
+	t.Helper()
+	switch backend {
+	case "sqlite":
+		st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatalf("open sqlite store: %v", err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	case "postgres":
+		return pgtest.NewStore(t)
+	}
+	t.Fatalf("unknown backend %q", backend)
+	return nil
+}
+
+// newFixture seeds a registry on backend and serves the UI with opts
+// (BasePath /ui; Now and Logger are filled in).
+func newFixture(t testing.TB, backend string, opts ui.Options) *fixture {
+	t.Helper()
+	return newWrappedFixture(t, backend, opts, nil)
+}
+
+// newWrappedFixture is newFixture with middleware in front of the UI.
+func newWrappedFixture(t testing.TB, backend string, opts ui.Options, wrap func(http.Handler) http.Handler) *fixture {
+	t.Helper()
+	clk := &clock{now: seedStart}
+	svc := registry.New(newStore(t, backend), registry.Options{Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
+	f := &fixture{svc: svc, clk: clk}
+	f.seed(t)
+	clk.Set(seedNow)
+
+	opts.Now = clk.Now
+	opts.Logger = slog.New(slog.DiscardHandler)
+	mux := http.NewServeMux()
+	var h http.Handler = ui.New(svc, opts)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	mux.Handle("/ui/", h)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) seed(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	day := 24 * time.Hour
+	register := func(subject string, format schema.Format, text string) *registry.SubjectVersion {
+		t.Helper()
+		v, err := f.svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: registry.SchemaInput{Format: format, Text: text}})
+		if err != nil {
+			t.Fatalf("register %s: %v", subject, err)
+		}
+		return v
+	}
+	for i, text := range []string{ordersV1, ordersV2, ordersV3} {
+		f.clk.Set(seedStart.Add(time.Duration(i) * 10 * day))
+		f.ordersIDs = append(f.ordersIDs, register(ordersSubject, schema.Avro, text).SchemaID)
+	}
+	f.clk.Set(seedStart.Add(2 * day))
+	register(paymentsSubject, schema.Protobuf, paymentsV1)
+	f.clk.Set(seedStart.Add(25 * day))
+	register(paymentsSubject, schema.Protobuf, paymentsV2)
+	f.clk.Set(seedStart.Add(26 * day))
+	for i := range bulkSubjects {
+		register(fmt.Sprintf("%s%03d", bulkPrefix, i), schema.Avro, fmt.Sprintf(`{"type":"record","name":"Bulk%d","fields":[{"name":"n","type":"int"}]}`, i))
+	}
+
+	consumers := []registry.Consumer{
+		{
+			Name: "billing-etl", Owner: "team-billing", Labels: map[string]string{"env": "prod"},
+			Reads: []registry.ConsumerRead{{Subject: ordersSubject, Fields: []string{"amount", "currency"}, Backfill: 60 * day}},
+		},
+		{
+			Name: "ledger", Owner: "team-ledger",
+			Reads: []registry.ConsumerRead{{Subject: paymentsSubject, Fields: []string{"payments.v1.Payment.cents", "payments.v1.Payment.memo"}, Backfill: 7 * day}},
+		},
+	}
+	for _, c := range consumers {
+		if _, err := f.svc.PutConsumer(ctx, c); err != nil {
+			t.Fatalf("put consumer %s: %v", c.Name, err)
+		}
+	}
+	f.clk.Set(seedStart.Add(30 * day))
+	if _, err := f.svc.Deprecate(ctx, registry.DeprecationRecord{
+		Subject: paymentsSubject, Path: "payments.v1.Payment.memo", Reason: "free text leaks personal data",
+		Sunset: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
+	}); err != nil {
+		t.Fatalf("deprecate memo: %v", err)
+	}
+	f.clk.Set(seedStart.Add(40 * day))
+	f.svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "billing-prod"}, f.ordersIDs[2])
+	if err := f.svc.FlushUsage(ctx); err != nil {
+		t.Fatalf("flush usage: %v", err)
+	}
+}
+
+// url is the address of a UI path on the fixture's server.
+func (f *fixture) url(path string) string { return f.srv.URL + path }
+
+// get fetches path and returns the status and body.
+func (f *fixture) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	return do(t, f.srv.Client(), http.MethodGet, f.url(path), nil, "")
+}
+
+// postForm posts a urlencoded form.
+func (f *fixture) postForm(t *testing.T, path string, form url.Values) (int, string) {
+	t.Helper()
+	return do(t, f.srv.Client(), http.MethodPost, f.url(path), strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+}
+
+func do(t *testing.T, c *http.Client, method, u string, body io.Reader, contentType string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", u, err)
+	}
+	return resp.StatusCode, string(b)
+}

@@ -15,3 +15,9 @@ func BenchmarkRegister(b *testing.B) {
 		return pgtest.NewStore(b, pgtest.WithMaxConns(storagetest.BenchWriters))
 	})
 }
+
+// BenchmarkLookup: parallel readers of the latest version and its schema
+// (see storagetest.BenchmarkLookup).
+func BenchmarkLookup(b *testing.B) {
+	storagetest.BenchmarkLookup(b, func(b *testing.B) registry.Store { return pgtest.NewStore(b) })
+}

@@ -12,12 +12,20 @@ import (
 // BenchmarkRegister: 8 writers registering new versions (see
 // storagetest.BenchmarkRegister); SQLite runs them one at a time.
 func BenchmarkRegister(b *testing.B) {
-	storagetest.BenchmarkRegister(b, func(b *testing.B) registry.Store {
-		s, err := sqlite.Open(b.Context(), b.TempDir(), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			b.Fatalf("sqlite.Open: %v", err)
-		}
-		b.Cleanup(func() { s.Close() })
-		return s
-	})
+	storagetest.BenchmarkRegister(b, openBench)
+}
+
+// BenchmarkLookup: parallel readers of the latest version and its schema
+// (see storagetest.BenchmarkLookup).
+func BenchmarkLookup(b *testing.B) {
+	storagetest.BenchmarkLookup(b, openBench)
+}
+
+func openBench(b *testing.B) registry.Store {
+	s, err := sqlite.Open(b.Context(), b.TempDir(), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatalf("sqlite.Open: %v", err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }

@@ -66,3 +66,36 @@ func registerNew(s registry.Store, subject string, n int64) error {
 		return err
 	})
 }
+
+// BenchmarkLookup measures the read path a registry serves most: a
+// subject's latest version, then its schema by id, on a store holding
+// 100 versions, with b.RunParallel readers. Writes are bounded by the disk;
+// reads show what each query costs the store's own code and driver.
+func BenchmarkLookup(b *testing.B, newStore func(b *testing.B) registry.Store) {
+	s := newStore(b)
+	const versions = 100
+	for n := range int64(versions) {
+		if err := registerNew(s, "lookup", n+1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			v, err := s.VersionLatest(ctx, "lookup", false)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if v.Version != versions {
+				b.Errorf("latest version = %d, want %d", v.Version, versions)
+				return
+			}
+			if _, err := s.SchemaGetByID(ctx, v.SchemaID); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -26,11 +26,13 @@ var allowed = map[string][]string{
 	"internal/auth":          {"internal/auth"},
 	"internal/auth/authhttp": {"internal/auth", "internal/ops/audit"},
 	// Persistence: implements the domain's Store (and auth's token store).
-	// Each store may import the shared layer, never the other store.
+	// sqlstore holds the store logic written once; each store imports it
+	// and adds its dialect, never the other store.
 	"migrations":       {},
 	"storage":          {"internal/registry", "migrations", "storage", "compat", "schema", "internal/auth"},
-	"storage/postgres": {"internal/registry", "migrations", "storage/postgres", "compat", "schema", "internal/auth"},
-	"storage/sqlite":   {"internal/registry", "migrations", "storage/sqlite", "compat", "schema", "internal/auth"},
+	"storage/sqlstore": {"internal/registry", "compat", "schema", "internal/auth"},
+	"storage/postgres": {"internal/registry", "migrations", "storage/postgres", "storage/sqlstore", "compat", "schema", "internal/auth"},
+	"storage/sqlite":   {"internal/registry", "migrations", "storage/sqlite", "storage/sqlstore", "compat", "schema", "internal/auth"},
 	// Transport over the domain, and the OpenAPI document of it.
 	"api":         {"internal/registry", "compat", "schema"},
 	"api/openapi": {},

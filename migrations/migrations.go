@@ -141,6 +141,22 @@ func Status(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) ([]Migra
 	return out, nil
 }
 
+// RequireApplied returns nil when every known migration is applied to db,
+// and otherwise an error naming the first that is not: a readiness check,
+// so that a process that skipped migrations never serves an older schema.
+func RequireApplied(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) error {
+	st, err := Status(ctx, db, d, opts...)
+	if err != nil {
+		return err
+	}
+	for _, m := range st {
+		if !m.Applied {
+			return fmt.Errorf("migrations: %s is not applied", m.Name)
+		}
+	}
+	return nil
+}
+
 // newProvider builds a goose provider over d's embedded directory.
 func newProvider(ctx context.Context, db *sql.DB, d Dialect, opts []Option) (*goose.Provider, error) {
 	cfg := config{logger: slog.New(slog.DiscardHandler)}

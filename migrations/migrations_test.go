@@ -67,8 +67,13 @@ func TestUpDownUp(t *testing.T) {
 				t.Fatalf("Status of an empty database = %+v, want 00001_init.sql pending first", st)
 			}
 
+			if err := migrations.RequireApplied(ctx, db, d.dialect); err == nil {
+				t.Error("RequireApplied on an empty database: nil, want an error")
+			}
+
 			up, err := migrations.Up(ctx, db, d.dialect)
 			mustOK(t, "Up", err)
+			mustOK(t, "RequireApplied after Up", migrations.RequireApplied(ctx, db, d.dialect))
 			if len(up) != len(st) || up[0].Direction != "up" {
 				t.Errorf("Up applied %+v, want all %d migrations", up, len(st))
 			}

@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"errors"
-	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/storage/sqlstore"
 )
 
 // SQLSTATE codes the store acts on.
@@ -18,29 +18,43 @@ const (
 	codeDeadlockDetected     = "40P01"
 )
 
-// translate maps a database error onto the registry's storage sentinels,
-// keeping the original in the chain. It is the one place that maps
-// PostgreSQL errors to domain errors, by SQLSTATE and never by message: no rows becomes registry.ErrNotFound, a
-// unique violation registry.ErrConflict, and a foreign key violation (a
-// version naming a schema id that does not exist) registry.ErrNotFound.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
+// dialect is PostgreSQL's sqlstore.Dialect.
+type dialect struct{}
+
+func (dialect) Name() string { return "postgres" }
+
+// Classify reads a pgx error by SQLSTATE, never by message.
+func (dialect) Classify(err error) sqlstore.ErrorClass {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%w (%w)", registry.ErrNotFound, err)
+		return sqlstore.ErrorNoRows
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case codeUniqueViolation:
-			return fmt.Errorf("%w (%w)", registry.ErrConflict, err)
+			return sqlstore.ErrorUnique
 		case codeForeignKeyViolation:
-			return fmt.Errorf("%w (%w)", registry.ErrNotFound, err)
+			return sqlstore.ErrorForeignKey
 		}
 	}
-	return err
+	return sqlstore.ErrorOther
 }
+
+// Time passes t as it is: pgx encodes time.Time as timestamptz, which keeps
+// microseconds.
+func (dialect) Time(t time.Time) any { return t }
+
+// ReferencesJSON aggregates with json_agg; coalesce turns "no rows" into
+// an empty array.
+func (dialect) ReferencesJSON() string {
+	return `coalesce((
+	SELECT json_agg(json_build_object('name', r.name, 'subject', r.subject, 'version', r.version) ORDER BY r.ordinal)
+	FROM schema_references r WHERE r.schema_id = s.id), '[]')`
+}
+
+// translate maps a pgx error onto the registry's storage sentinels (see
+// sqlstore's translation), for the statements this package runs itself.
+func translate(err error) error { return sqlstore.Translate(dialect{}, err) }
 
 // retryable reports whether err is a serialization failure or a deadlock,
 // after which rerunning the whole transaction may succeed.

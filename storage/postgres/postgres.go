@@ -3,6 +3,12 @@
 // uses pgx (pgxpool) directly; migrations run through database/sql on the
 // same pool.
 //
+// The queries and store logic are storage/sqlstore's, shared with the
+// embedded store; this package supplies what is PostgreSQL's own: the
+// connection setup, the sqlstore.Conn (advisory locks, the schema id
+// sequence, pg_notify), the sqlstore.Dialect (SQLSTATE codes, json_agg),
+// the retry of serialization failures and the LISTEN-based Watch.
+//
 // Writers of one subject serialise on a transaction-scoped advisory lock;
 // changes are published with pg_notify inside the writing transaction, so
 // they are delivered on commit, to every process, and never on rollback.
@@ -10,9 +16,9 @@
 // search_path): locks and notifications are namespaced by it, so several
 // registries can share a database.
 //
-// postgres imports the registry domain and the migrations; it must not be
-// imported by the domain, nor depend on other storage implementations or
-// on the HTTP layer.
+// postgres imports the registry domain, the migrations and sqlstore; it
+// must not be imported by the domain, nor depend on other storage
+// implementations or on the HTTP layer.
 package postgres
 
 import (
@@ -26,8 +32,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/migrations"
+	"github.com/schemata-dev/schemata/storage/sqlstore"
 )
 
 // Options configure New and Open.
@@ -40,16 +48,23 @@ type Options struct {
 
 // Store is the PostgreSQL registry.Store. It is safe for concurrent use.
 type Store struct {
-	*executor
+	// The registry and auth stores, written once for every SQL backend.
+	*sqlstore.Executor
+	*sqlstore.Auth
+	ns       string
 	pool     *pgxpool.Pool
 	ownsPool bool
 	log      *slog.Logger
+	retry    sqlstore.Retry
 	// closed ends every Watch when the Store is closed.
 	closed context.Context
 	close  context.CancelFunc
 }
 
-var _ registry.Store = (*Store)(nil)
+var (
+	_ registry.Store = (*Store)(nil)
+	_ auth.Store     = (*Store)(nil)
+)
 
 // New returns a Store over pool, migrating the pool's current schema
 // first unless opts.SkipMigrations. The caller keeps ownership of pool:
@@ -74,12 +89,25 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		return nil, fmt.Errorf("postgres: read current schema: %w", translate(err))
 	}
 	closed, cancel := context.WithCancel(context.Background())
+	c := &conn{db: pool, ns: ns}
 	return &Store{
-		executor: &executor{db: pool, ns: ns},
+		Executor: sqlstore.NewExecutor(c, dialect{}),
+		Auth:     sqlstore.NewAuth(c, dialect{}),
+		ns:       ns,
 		pool:     pool,
 		log:      opts.Logger,
-		closed:   closed,
-		close:    cancel,
+		retry: sqlstore.Retry{
+			Attempts:  5,
+			Retryable: retryable,
+			Backoff: func(attempt int) time.Duration {
+				return time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
+			},
+			Logger:  opts.Logger,
+			Level:   slog.LevelDebug,
+			Message: "postgres: retrying transaction",
+		},
+		closed: closed,
+		close:  cancel,
 	}, nil
 }
 
@@ -100,29 +128,13 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// maxTxAttempts bounds InTx's attempts at a transaction that keeps failing
-// with a serialization failure or deadlock.
-const maxTxAttempts = 5
-
 // InTx runs fn in one transaction, committing when fn returns nil; a
 // serialization failure or deadlock (SQLSTATE 40001, 40P01) reruns fn in
-// a new transaction, up to a few times. Changes queued with Notify are
-// delivered when the transaction commits.
+// a new transaction, up to 5 attempts with jittered backoff, so that the
+// transactions that collided do not collide again. Changes queued with
+// Notify are delivered when the transaction commits.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	for attempt := 1; ; attempt++ {
-		err := s.inTx(ctx, fn)
-		if err == nil || attempt == maxTxAttempts || !retryable(err) || ctx.Err() != nil {
-			return err
-		}
-		s.log.DebugContext(ctx, "postgres: retrying transaction", "attempt", attempt, "err", err)
-		// Jittered backoff so the transactions that collided do not collide again.
-		wait := time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-	}
+	return s.retry.Run(ctx, func() error { return s.inTx(ctx, fn) })
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
@@ -133,7 +145,7 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx regist
 	// A no-op once committed; rolls back when fn fails or panics.
 	defer tx.Rollback(context.WithoutCancel(ctx))
 
-	if err := fn(ctx, &executor{db: tx, ns: s.ns, inTx: true}); err != nil {
+	if err := fn(ctx, s.WithConn(&conn{db: tx, ns: s.ns, inTx: true})); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

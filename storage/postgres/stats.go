@@ -20,14 +20,8 @@ func (s *Store) PoolStats() *pgxpool.Stat { return s.pool.Stat() }
 func (s *Store) MigrationsApplied(ctx context.Context) error {
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close() // returns the connections to the pool, which stays open
-	st, err := migrations.Status(ctx, db, migrations.Postgres)
-	if err != nil {
+	if err := migrations.RequireApplied(ctx, db, migrations.Postgres); err != nil {
 		return fmt.Errorf("postgres: %w", err)
-	}
-	for _, m := range st {
-		if !m.Applied {
-			return fmt.Errorf("postgres: migration %s is not applied", m.Name)
-		}
 	}
 	return nil
 }

@@ -3,37 +3,51 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
-	"fmt"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/storage/sqlstore"
 )
 
-// translate maps a database error onto the registry's storage sentinels,
-// keeping the original in the chain. It is the one place that looks at
-// SQLite result codes: no rows becomes registry.ErrNotFound, a unique or
-// primary key violation registry.ErrConflict, and a foreign key violation
-// (a version naming a schema id that does not exist) registry.ErrNotFound.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
+// dialect is SQLite's sqlstore.Dialect.
+type dialect struct{}
+
+func (dialect) Name() string { return "sqlite" }
+
+// Classify reads a driver error by SQLite's extended result code, never
+// by message.
+func (dialect) Classify(err error) sqlstore.ErrorClass {
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w (%w)", registry.ErrNotFound, err)
+		return sqlstore.ErrorNoRows
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w (%w)", registry.ErrConflict, err)
+			return sqlstore.ErrorUnique
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%w (%w)", registry.ErrNotFound, err)
+			return sqlstore.ErrorForeignKey
 		}
 	}
-	return err
+	return sqlstore.ErrorOther
 }
+
+// Time stores t as fixed-width UTC text, so that text order is time order
+// in comparisons and min/max.
+func (dialect) Time(t time.Time) any { return sqlstore.FormatTime(t) }
+
+// ReferencesJSON aggregates with json_group_array, which yields '[]' for
+// no rows.
+func (dialect) ReferencesJSON() string {
+	return `(SELECT json_group_array(json_object('name', r.name, 'subject', r.subject, 'version', r.version) ORDER BY r.ordinal)
+	FROM schema_references r WHERE r.schema_id = s.id)`
+}
+
+// translate maps a driver error onto the registry's storage sentinels (see
+// sqlstore.Translate), for the statements this package runs itself.
+func translate(err error) error { return sqlstore.Translate(dialect{}, err) }
 
 // isBusy reports whether err says another connection held a lock for
 // longer than the busy timeout.

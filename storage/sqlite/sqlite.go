@@ -11,9 +11,16 @@
 // Store after commit, and other processes opening the same file are not
 // told about them.
 //
-// sqlite imports the registry domain and the migrations; it must not be
-// imported by the domain, nor depend on other storage implementations or
-// on the HTTP layer.
+// The queries and store logic are storage/sqlstore's, shared with the
+// PostgreSQL store; this package supplies what is SQLite's own: the
+// connection setup, the sqlstore.Conn (reader pool and single writer,
+// in-process notifications), the sqlstore.Dialect (result codes, times
+// as fixed-width text, json_group_array) and the retry of busy
+// transactions.
+//
+// sqlite imports the registry domain, the migrations and sqlstore; it must
+// not be imported by the domain, nor depend on other storage
+// implementations or on the HTTP layer.
 package sqlite
 
 import (
@@ -30,8 +37,10 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/migrations"
+	"github.com/schemata-dev/schemata/storage/sqlstore"
 )
 
 // FileName is the database file Open creates inside the data directory.
@@ -53,14 +62,21 @@ type Options struct {
 
 // Store is the embedded registry.Store. It is safe for concurrent use.
 type Store struct {
-	*executor
+	// The registry and auth stores, written once for every SQL backend.
+	*sqlstore.Executor
+	*sqlstore.Auth
+	conn  *conn
 	read  *sql.DB // read-only connections, used outside transactions
 	write *sql.DB // the single writer connection
 	hub   *hub
 	log   *slog.Logger
+	retry sqlstore.Retry
 }
 
-var _ registry.Store = (*Store)(nil)
+var (
+	_ registry.Store = (*Store)(nil)
+	_ auth.Store     = (*Store)(nil)
+)
 
 // Open opens (creating if needed) dir/registry.db and migrates it to the
 // latest schema unless opts.SkipMigrations.
@@ -113,9 +129,25 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	read.SetMaxOpenConns(opts.MaxReaders)
 	read.SetMaxIdleConns(opts.MaxReaders)
 
-	s := &Store{read: read, write: write, hub: newHub(), log: opts.Logger}
-	s.executor = &executor{r: read, w: write, writer: write, publish: s.hub.publish}
-	return s, nil
+	h := newHub()
+	c := &conn{r: querier{read}, w: querier{write}, writer: write, publish: h.publish}
+	return &Store{
+		Executor: sqlstore.NewExecutor(c, dialect{}),
+		Auth:     sqlstore.NewAuth(c, dialect{}),
+		conn:     c,
+		read:     read,
+		write:    write,
+		hub:      h,
+		log:      opts.Logger,
+		retry: sqlstore.Retry{
+			Attempts:  3,
+			Retryable: isBusy,
+			Backoff:   func(attempt int) time.Duration { return time.Duration(attempt) * 50 * time.Millisecond },
+			Logger:    opts.Logger,
+			Level:     slog.LevelWarn,
+			Message:   "sqlite: database busy, retrying transaction",
+		},
+	}, nil
 }
 
 func openDB(ctx context.Context, path string, q url.Values) (*sql.DB, error) {
@@ -131,27 +163,18 @@ func openDB(ctx context.Context, path string, q url.Values) (*sql.DB, error) {
 	return db, nil
 }
 
-// maxTxAttempts bounds InTx's retries of a transaction that found the
-// database busy (another process held the write lock past BusyTimeout).
-const maxTxAttempts = 3
-
 // InTx runs fn in one IMMEDIATE transaction on the writer connection,
 // committing when fn returns nil. Changes queued with Notify reach
 // watchers after commit and are dropped on rollback. fn must use tx, not
-// the Store, for writes: the Store's writer is busy until fn returns.
+// the Store, for writes: the Store's writer is busy until fn returns. A
+// transaction that found the database busy (another process held the
+// write lock past BusyTimeout) is retried, up to 3 attempts.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	for attempt := 1; ; attempt++ {
-		err := s.inTx(ctx, fn)
-		if err == nil || attempt == maxTxAttempts || !isBusy(err) || ctx.Err() != nil {
-			return err
-		}
-		s.log.WarnContext(ctx, "sqlite: database busy, retrying transaction", "attempt", attempt, "err", err)
-		time.Sleep(time.Duration(attempt) * 50 * time.Millisecond)
-	}
+	return s.retry.Run(ctx, func() error { return s.inTx(ctx, fn) })
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	return s.executor.atomically(ctx, func(tx *executor) error { return fn(ctx, tx) })
+	return s.conn.Atomically(ctx, func(tx sqlstore.Conn) error { return fn(ctx, s.WithConn(tx)) })
 }
 
 // Watch calls fn with every change committed through this Store until ctx

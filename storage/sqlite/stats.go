@@ -18,14 +18,8 @@ func (s *Store) PoolStats() map[string]sql.DBStats {
 // applied to the database (a readiness check: a process that skipped
 // migrations must not serve an older schema).
 func (s *Store) MigrationsApplied(ctx context.Context) error {
-	st, err := migrations.Status(ctx, s.read, migrations.SQLite)
-	if err != nil {
+	if err := migrations.RequireApplied(ctx, s.read, migrations.SQLite); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
-	}
-	for _, m := range st {
-		if !m.Applied {
-			return fmt.Errorf("sqlite: migration %s is not applied", m.Name)
-		}
 	}
 	return nil
 }

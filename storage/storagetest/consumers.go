@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ func RunConsumers(t *testing.T, newStore NewStore) {
 		{"DeprecationInsertConflictUpdateDelete", testDeprecationRecords},
 		{"DeprecationListFilters", testDeprecationList},
 		{"UsageAddAccumulatesCountsAndTimes", testUsageAdd},
+		{"UsageAddMergesALargeBatchWithRepeatedKeys", testUsageAddLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -274,5 +276,46 @@ func testUsageAdd(t *testing.T, s registry.ConsumerStore) {
 	two, err := s.UsageList(ctx, registry.UsageListParams{SchemaIDs: []int{2, 9}})
 	if err != nil || len(two) != 1 || two[0].SchemaID != 2 {
 		t.Errorf("UsageList(SchemaIDs) = %+v, %v; want only id 2", two, err)
+	}
+}
+
+// testUsageAddLarge flushes one batch far larger than a store writes in
+// one statement, in which every key appears three times, out of order:
+// each key must come out once, with its counts summed and the widest time
+// span.
+func testUsageAddLarge(t *testing.T, s registry.ConsumerStore) {
+	ctx := t.Context()
+	const keys = 1200
+	var batch []registry.UsageDelta
+	for round := range 3 {
+		for k := keys - 1; k >= 0; k-- {
+			at := day.Add(time.Duration(round) * time.Hour)
+			batch = append(batch, registry.UsageDelta{
+				SchemaID: k%7 + 1, Identity: fmt.Sprintf("client:%04d", k),
+				Count: int64(round + 1), FirstSeen: at, LastSeen: at.Add(time.Second),
+			})
+		}
+	}
+	if err := s.UsageAdd(ctx, batch); err != nil {
+		t.Fatalf("UsageAdd of %d deltas: %v", len(batch), err)
+	}
+	all, err := s.UsageList(ctx, registry.UsageListParams{})
+	if err != nil {
+		t.Fatalf("UsageList: %v", err)
+	}
+	if len(all) != keys {
+		t.Fatalf("UsageList returned %d rows, want %d", len(all), keys)
+	}
+	for i, u := range all {
+		want := registry.Usage{
+			SchemaID: u.SchemaID, Identity: u.Identity, Count: 1 + 2 + 3,
+			FirstSeen: day, LastSeen: day.Add(2*time.Hour + time.Second),
+		}
+		if !reflect.DeepEqual(u, want) {
+			t.Fatalf("row %d = %+v, want %+v", i, u, want)
+		}
+		if i > 0 && all[i-1].SchemaID == u.SchemaID && all[i-1].Identity >= u.Identity {
+			t.Fatalf("rows %d and %d are out of order: %+v, %+v", i-1, i, all[i-1], u)
+		}
 	}
 }

@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/schemata-dev/schemata/internal/registry"
+)
+
+// Executor implements registry.Executor and registry.ConsumerStore on a
+// Conn: on a backend's pools, or inside one of its transactions.
+type Executor struct {
+	conn Conn
+	d    Dialect
+	// Query fragments built once from the Dialect.
+	schemaColumns, versionColumns string
+}
+
+var (
+	_ registry.Executor      = (*Executor)(nil)
+	_ registry.ConsumerStore = (*Executor)(nil)
+)
+
+// versionsFrom joins a subject version with its schema.
+const versionsFrom = ` FROM subject_versions v JOIN schemas s ON s.id = v.schema_id `
+
+// NewExecutor returns an Executor running its statements on c in dialect d.
+func NewExecutor(c Conn, d Dialect) *Executor {
+	schemaColumns := `s.id, s.format, s.text, s.metadata, s.ruleset, s.fingerprint, ` + d.ReferencesJSON()
+	return &Executor{
+		conn:          c,
+		d:             d,
+		schemaColumns: schemaColumns,
+		// scan them with scanVersion
+		versionColumns: `v.subject, v.version, v.deleted, v.created_at, ` + schemaColumns,
+	}
+}
+
+// WithConn returns an Executor like e running on c, typically a
+// transaction of the same backend; it reuses e's query fragments.
+func (e *Executor) WithConn(c Conn) *Executor {
+	cp := *e
+	cp.conn = c
+	return &cp
+}
+
+// errorf formats a store error, prefixed by the backend's name.
+func (e *Executor) errorf(format string, args ...any) error {
+	return fmt.Errorf(e.d.Name()+": "+format, args...)
+}
+
+// translate is Translate in e's dialect.
+func (e *Executor) translate(err error) error { return Translate(e.d, err) }
+
+// atomically runs fn on an Executor inside a transaction (see
+// Conn.Atomically).
+func (e *Executor) atomically(ctx context.Context, fn func(tx *Executor) error) error {
+	return e.conn.Atomically(ctx, func(tx Conn) error { return fn(e.WithConn(tx)) })
+}
+
+// SubjectLock serialises writers of subject until the transaction ends;
+// outside a transaction it is an error.
+func (e *Executor) SubjectLock(ctx context.Context, subject string) error {
+	return e.conn.LockSubject(ctx, subject)
+}
+
+// Notify publishes c to every Watch: in a transaction when it commits,
+// never on rollback; outside one at once.
+func (e *Executor) Notify(ctx context.Context, c registry.Change) error {
+	return e.conn.Notify(ctx, c)
+}
+
+// affectedOne turns the outcome of an UPDATE or DELETE of one row into an
+// error: the statement's own, or registry.ErrNotFound when no row matched.
+func (e *Executor) affectedOne(n int64, err error) error {
+	if err != nil {
+		return e.translate(err)
+	}
+	if n == 0 {
+		return registry.ErrNotFound
+	}
+	return nil
+}

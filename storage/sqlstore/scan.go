@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/schema"
+)
+
+// timeLayout is the fixed-width UTC text form of a time, for backends that
+// store times as text: fixed width keeps text order the same as time
+// order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// FormatTime returns t in UTC in the fixed-width text form, with
+// microseconds: a Dialect.Time for backends that keep times as text.
+func FormatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// timeDest scans a time column whichever way the driver returns it: a
+// time.Time (PostgreSQL's timestamptz) or text in RFC 3339 form (SQLite).
+// With optional set, NULL scans as the zero time.
+type timeDest struct {
+	t        *time.Time
+	optional bool
+}
+
+// Scan implements sql.Scanner; pgx calls it too.
+func (d timeDest) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*d.t = v.UTC()
+	case string:
+		return d.parse(v)
+	case []byte:
+		return d.parse(string(v))
+	case nil:
+		if !d.optional {
+			return fmt.Errorf("stored time is NULL")
+		}
+		*d.t = time.Time{}
+	default:
+		return fmt.Errorf("stored time has type %T", src)
+	}
+	return nil
+}
+
+func (d timeDest) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("stored time %q: %w", s, err)
+	}
+	*d.t = t.UTC()
+	return nil
+}
+
+func scanTime(t *time.Time) timeDest    { return timeDest{t: t} }
+func scanOptTime(t *time.Time) timeDest { return timeDest{t: t, optional: true} }
+
+// noLimit is the LIMIT both dialects read as "every row" (PostgreSQL
+// rejects SQLite's -1, SQLite rejects PostgreSQL's NULL).
+const noLimit = math.MaxInt64
+
+// limit turns a non-positive limit into noLimit.
+func limit(n int) int64 {
+	if n <= 0 {
+		return noLimit
+	}
+	return int64(n)
+}
+
+// refJSON is the shape of one element of Dialect.ReferencesJSON, and of a
+// consumer read's stored references.
+type refJSON struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+func decodeRefs(b []byte) ([]schema.Reference, error) {
+	var refs []refJSON
+	if err := json.Unmarshal(b, &refs); err != nil {
+		return nil, err
+	}
+	var out []schema.Reference
+	for _, r := range refs {
+		out = append(out, schema.Reference(r))
+	}
+	return out, nil
+}
+
+func encodeRefs(refs []schema.Reference) ([]byte, error) {
+	out := make([]refJSON, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, refJSON(r))
+	}
+	return json.Marshal(out)
+}
+
+// schemaRow receives the columns of e.schemaColumns.
+type schemaRow struct {
+	id                      int
+	format, text            string
+	metadata, ruleset, refs []byte
+	fingerprint             string
+}
+
+func (r *schemaRow) dest() []any {
+	return []any{&r.id, &r.format, &r.text, &r.metadata, &r.ruleset, &r.fingerprint, &r.refs}
+}
+
+func (r *schemaRow) schema() (*registry.Schema, error) {
+	s := &registry.Schema{ID: r.id, Format: schema.Format(r.format), Text: r.text, Fingerprint: r.fingerprint}
+	if r.metadata != nil {
+		s.Metadata = json.RawMessage(r.metadata)
+	}
+	if r.ruleset != nil {
+		s.RuleSet = json.RawMessage(r.ruleset)
+	}
+	refs, err := decodeRefs(r.refs)
+	if err != nil {
+		return nil, fmt.Errorf("references of schema %d: %w", r.id, err)
+	}
+	s.References = refs
+	return s, nil
+}
+
+// nullJSON stores an empty document as NULL.
+func nullJSON(m json.RawMessage) any {
+	if len(m) == 0 {
+		return nil
+	}
+	return string(m)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// collect scans every row of rows with scan, then closes rows.
+func collect[T any](rows Rows, scan func(Row) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanOne scans a single column of type T.
+func scanOne[T any](row Row) (T, error) {
+	var v T
+	err := row.Scan(&v)
+	return v, err
+}

@@ -1,0 +1,119 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/schemata-dev/schemata/internal/registry"
+)
+
+// usageChunk is how many rows one UsageAdd statement writes: 5 parameters
+// a row stays far below both backends' parameter limits (PostgreSQL
+// 65,535, SQLite 32,766).
+const usageChunk = 500
+
+// UsageAdd adds a batch of usage counts: one statement per usageChunk
+// rows, in one transaction when there are several. Rows are merged per key
+// and sorted first, so that one statement never touches a row twice and
+// concurrent flushes from several processes lock rows in the same order.
+func (e *Executor) UsageAdd(ctx context.Context, batch []registry.UsageDelta) error {
+	merged := mergeUsage(batch)
+	if len(merged) <= usageChunk {
+		return e.usageUpsert(ctx, merged)
+	}
+	return e.atomically(ctx, func(tx *Executor) error {
+		for chunk := range slices.Chunk(merged, usageChunk) {
+			if err := tx.usageUpsert(ctx, chunk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// usageUpsert adds rows in one statement. Times compare correctly in both
+// backends: timestamptz in PostgreSQL, fixed-width UTC text in SQLite.
+func (e *Executor) usageUpsert(ctx context.Context, rows []registry.UsageDelta) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen) VALUES `)
+	args := make([]any, 0, 5*len(rows))
+	for i, d := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
+		args = append(args, d.SchemaID, d.Identity, d.Count, e.time(d.FirstSeen), e.time(d.LastSeen))
+	}
+	q.WriteString(`
+		ON CONFLICT (schema_id, identity) DO UPDATE SET
+			count = schema_usage.count + excluded.count,
+			first_seen = CASE WHEN excluded.first_seen < schema_usage.first_seen
+			                  THEN excluded.first_seen ELSE schema_usage.first_seen END,
+			last_seen = CASE WHEN excluded.last_seen > schema_usage.last_seen
+			                 THEN excluded.last_seen ELSE schema_usage.last_seen END`)
+	if _, err := e.conn.Writer().Exec(ctx, q.String(), args...); err != nil {
+		return e.errorf("add usage: %w", e.translate(err))
+	}
+	return nil
+}
+
+// mergeUsage sums deltas with the same key and sorts them by key.
+func mergeUsage(batch []registry.UsageDelta) []registry.UsageDelta {
+	out := slices.Clone(batch)
+	slices.SortFunc(out, func(a, b registry.UsageDelta) int {
+		return cmp.Or(cmp.Compare(a.SchemaID, b.SchemaID), strings.Compare(a.Identity, b.Identity))
+	})
+	merged := out[:0]
+	for _, d := range out {
+		if k := len(merged) - 1; k >= 0 && merged[k].SchemaID == d.SchemaID && merged[k].Identity == d.Identity {
+			merged[k].Count += d.Count
+			if d.FirstSeen.Before(merged[k].FirstSeen) {
+				merged[k].FirstSeen = d.FirstSeen
+			}
+			if d.LastSeen.After(merged[k].LastSeen) {
+				merged[k].LastSeen = d.LastSeen
+			}
+			continue
+		}
+		merged = append(merged, d)
+	}
+	return merged
+}
+
+// UsageList lists usage rows ordered by schema id then identity.
+func (e *Executor) UsageList(ctx context.Context, p registry.UsageListParams) ([]registry.Usage, error) {
+	q := `SELECT schema_id, identity, count, first_seen, last_seen FROM schema_usage WHERE true`
+	var args []any
+	if !p.SeenSince.IsZero() {
+		args = append(args, e.time(p.SeenSince))
+		q += fmt.Sprintf(` AND last_seen >= $%d`, len(args))
+	}
+	if len(p.SchemaIDs) > 0 {
+		marks := make([]string, len(p.SchemaIDs))
+		for i, id := range p.SchemaIDs {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		q += ` AND schema_id IN (` + strings.Join(marks, ", ") + `)`
+	}
+	rows, err := e.conn.Reader().Query(ctx, q+` ORDER BY schema_id, identity`, args...)
+	if err != nil {
+		return nil, e.errorf("list usage: %w", e.translate(err))
+	}
+	out, err := collect(rows, func(row Row) (registry.Usage, error) {
+		var u registry.Usage
+		err := row.Scan(&u.SchemaID, &u.Identity, &u.Count, scanTime(&u.FirstSeen), scanTime(&u.LastSeen))
+		return u, err
+	})
+	if err != nil {
+		return nil, e.errorf("list usage: %w", e.translate(err))
+	}
+	return out, nil
+}

@@ -1,0 +1,186 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/schemata-dev/schemata/internal/registry"
+)
+
+// scanVersion scans e.versionColumns.
+func (e *Executor) scanVersion(row Row) (*registry.SubjectVersion, error) {
+	var (
+		v  registry.SubjectVersion
+		sr schemaRow
+	)
+	if err := row.Scan(append([]any{&v.Subject, &v.Version, &v.Deleted, scanTime(&v.CreatedAt)}, sr.dest()...)...); err != nil {
+		return nil, e.translate(err)
+	}
+	var err error
+	if v.Schema, err = sr.schema(); err != nil {
+		return nil, err
+	}
+	v.SchemaID = v.Schema.ID
+	return &v, nil
+}
+
+func (e *Executor) queryVersions(ctx context.Context, query string, args ...any) ([]registry.SubjectVersion, error) {
+	rows, err := e.conn.Reader().Query(ctx, query, args...)
+	if err != nil {
+		return nil, e.translate(err)
+	}
+	return collect(rows, func(r Row) (registry.SubjectVersion, error) {
+		v, err := e.scanVersion(r)
+		if err != nil {
+			return registry.SubjectVersion{}, err
+		}
+		return *v, nil
+	})
+}
+
+// VersionInsert adds a live version to a subject. A taken version number,
+// or a schema already live in the subject, is registry.ErrConflict; an
+// unknown schema id is registry.ErrNotFound. The result has no Schema.
+func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertParams) (*registry.SubjectVersion, error) {
+	created := p.CreatedAt
+	if created.IsZero() {
+		created = time.Now()
+	}
+	// Both backends keep microseconds.
+	created = created.UTC().Truncate(time.Microsecond)
+	_, err := e.conn.Writer().Exec(ctx, `
+		INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at)
+		VALUES ($1, $2, $3, false, $4)`,
+		p.Subject, p.Version, p.SchemaID, e.d.Time(created))
+	if err != nil {
+		return nil, e.errorf("insert version %d of %q: %w", p.Version, p.Subject, e.translate(err))
+	}
+	return &registry.SubjectVersion{
+		Subject: p.Subject, Version: p.Version, SchemaID: p.SchemaID, CreatedAt: created,
+	}, nil
+}
+
+// VersionGet returns one version with its schema.
+func (e *Executor) VersionGet(ctx context.Context, subject string, version int, includeDeleted bool) (*registry.SubjectVersion, error) {
+	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, `SELECT `+e.versionColumns+versionsFrom+`
+		WHERE v.subject = $1 AND v.version = $2 AND ($3 OR NOT v.deleted)`,
+		subject, version, includeDeleted))
+	if err != nil {
+		return nil, e.errorf("version %d of %q: %w", version, subject, err)
+	}
+	return v, nil
+}
+
+// VersionLatest returns the subject's highest version with its schema.
+func (e *Executor) VersionLatest(ctx context.Context, subject string, includeDeleted bool) (*registry.SubjectVersion, error) {
+	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, `SELECT `+e.versionColumns+versionsFrom+`
+		WHERE v.subject = $1 AND ($2 OR NOT v.deleted)
+		ORDER BY v.version DESC LIMIT 1`,
+		subject, includeDeleted))
+	if err != nil {
+		return nil, e.errorf("latest version of %q: %w", subject, err)
+	}
+	return v, nil
+}
+
+// VersionList returns the subject's versions with their schemas, oldest
+// first.
+func (e *Executor) VersionList(ctx context.Context, subject string, includeDeleted bool) ([]registry.SubjectVersion, error) {
+	vs, err := e.queryVersions(ctx, `SELECT `+e.versionColumns+versionsFrom+`
+		WHERE v.subject = $1 AND ($2 OR NOT v.deleted)
+		ORDER BY v.version`,
+		subject, includeDeleted)
+	if err != nil {
+		return nil, e.errorf("versions of %q: %w", subject, err)
+	}
+	return vs, nil
+}
+
+// VersionMax returns the highest version number present in the subject,
+// soft-deleted ones included; 0 when none.
+func (e *Executor) VersionMax(ctx context.Context, subject string) (int, error) {
+	var n int
+	err := e.conn.Reader().QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM subject_versions WHERE subject = $1`, subject).Scan(&n)
+	if err != nil {
+		return 0, e.errorf("max version of %q: %w", subject, e.translate(err))
+	}
+	return n, nil
+}
+
+// VersionBySchema returns the subject's version that uses schema id. When
+// deleted versions are included and several match, the live one wins,
+// then the highest.
+func (e *Executor) VersionBySchema(ctx context.Context, subject string, schemaID int, includeDeleted bool) (*registry.SubjectVersion, error) {
+	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, `SELECT `+e.versionColumns+versionsFrom+`
+		WHERE v.subject = $1 AND v.schema_id = $2 AND ($3 OR NOT v.deleted)
+		ORDER BY v.deleted, v.version DESC LIMIT 1`,
+		subject, schemaID, includeDeleted))
+	if err != nil {
+		return nil, e.errorf("version of %q with schema %d: %w", subject, schemaID, err)
+	}
+	return v, nil
+}
+
+// VersionSoftDelete marks a live version deleted; registry.ErrNotFound when
+// there is no such live version.
+func (e *Executor) VersionSoftDelete(ctx context.Context, subject string, version int) error {
+	err := e.affectedOne(e.conn.Writer().Exec(ctx, `UPDATE subject_versions SET deleted = true
+		WHERE subject = $1 AND version = $2 AND NOT deleted`, subject, version))
+	if err != nil {
+		return e.errorf("soft-delete version %d of %q: %w", version, subject, err)
+	}
+	return nil
+}
+
+// VersionHardDelete removes a version for good; registry.ErrNotFound when
+// there is none.
+func (e *Executor) VersionHardDelete(ctx context.Context, subject string, version int) error {
+	err := e.affectedOne(e.conn.Writer().Exec(ctx, `DELETE FROM subject_versions WHERE subject = $1 AND version = $2`, subject, version))
+	if err != nil {
+		return e.errorf("delete version %d of %q: %w", version, subject, err)
+	}
+	return nil
+}
+
+// VersionReferencedBy returns, ascending, the ids of schemas used by a live
+// version of some subject that reference subject/version.
+func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, version int) ([]int, error) {
+	rows, err := e.conn.Reader().Query(ctx, `
+		SELECT DISTINCT r.schema_id FROM schema_references r
+		WHERE r.subject = $1 AND r.version = $2
+		  AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id AND NOT v.deleted)
+		ORDER BY r.schema_id`, subject, version)
+	if err != nil {
+		return nil, e.errorf("schemas referencing %q version %d: %w", subject, version, e.translate(err))
+	}
+	ids, err := collect(rows, scanOne[int])
+	if err != nil {
+		return nil, e.errorf("schemas referencing %q version %d: %w", subject, version, e.translate(err))
+	}
+	return ids, nil
+}
+
+// SubjectList lists subject names, sorted by byte. By default a subject is
+// listed when it has a live version; IncludeDeleted lists every subject
+// with any version; DeletedOnly, which wins over IncludeDeleted, lists
+// subjects with a soft-deleted version.
+func (e *Executor) SubjectList(ctx context.Context, p registry.SubjectListParams) ([]string, error) {
+	rows, err := e.conn.Reader().Query(ctx, `
+		SELECT subject FROM subject_versions
+		WHERE substr(subject, 1, length($1)) = $1
+		GROUP BY subject
+		HAVING CASE WHEN $2 THEN count(*) FILTER (WHERE deleted) > 0
+		            WHEN $3 THEN true
+		            ELSE count(*) FILTER (WHERE NOT deleted) > 0 END
+		ORDER BY subject
+		LIMIT $4 OFFSET $5`,
+		p.Prefix, p.DeletedOnly, p.IncludeDeleted, limit(p.Limit), max(p.Offset, 0))
+	if err != nil {
+		return nil, e.errorf("list subjects: %w", e.translate(err))
+	}
+	subjects, err := collect(rows, scanOne[string])
+	if err != nil {
+		return nil, e.errorf("list subjects: %w", e.translate(err))
+	}
+	return subjects, nil
+}

@@ -12,8 +12,8 @@ import (
 type Executor struct {
 	conn Conn
 	d    Dialect
-	// Query fragments built once from the Dialect.
-	schemaColumns, versionColumns string
+	// q holds the query text built from d, shared by WithConn's copies.
+	q *queries
 }
 
 var (
@@ -21,23 +21,13 @@ var (
 	_ registry.ConsumerStore = (*Executor)(nil)
 )
 
-// versionsFrom joins a subject version with its schema.
-const versionsFrom = ` FROM subject_versions v JOIN schemas s ON s.id = v.schema_id `
-
 // NewExecutor returns an Executor running its statements on c in dialect d.
 func NewExecutor(c Conn, d Dialect) *Executor {
-	schemaColumns := `s.id, s.format, s.text, s.metadata, s.ruleset, s.fingerprint, ` + d.ReferencesJSON()
-	return &Executor{
-		conn:          c,
-		d:             d,
-		schemaColumns: schemaColumns,
-		// scan them with scanVersion
-		versionColumns: `v.subject, v.version, v.deleted, v.created_at, ` + schemaColumns,
-	}
+	return &Executor{conn: c, d: d, q: newQueries(d)}
 }
 
 // WithConn returns an Executor like e running on c, typically a
-// transaction of the same backend; it reuses e's query fragments.
+// transaction of the same backend; it reuses e's query text.
 func (e *Executor) WithConn(c Conn) *Executor {
 	cp := *e
 	cp.conn = c

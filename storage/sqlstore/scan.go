@@ -21,43 +21,54 @@ func FormatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 // timeDest scans a time column whichever way the driver returns it: a
 // time.Time (PostgreSQL's timestamptz) or text in RFC 3339 form (SQLite).
-// With optional set, NULL scans as the zero time.
-type timeDest struct {
-	t        *time.Time
-	optional bool
+// It converts a *time.Time in place, so passing one to Scan allocates
+// nothing.
+type timeDest time.Time
+
+// optTimeDest is timeDest for a nullable column: NULL scans as the zero
+// time.
+type optTimeDest time.Time
+
+func scanTime(t *time.Time) *timeDest       { return (*timeDest)(t) }
+func scanOptTime(t *time.Time) *optTimeDest { return (*optTimeDest)(t) }
+
+// Scan implements sql.Scanner; pgx calls it too.
+func (d *timeDest) Scan(src any) error {
+	if src == nil {
+		return fmt.Errorf("stored time is NULL")
+	}
+	return scanTimeValue((*time.Time)(d), src)
 }
 
 // Scan implements sql.Scanner; pgx calls it too.
-func (d timeDest) Scan(src any) error {
+func (d *optTimeDest) Scan(src any) error {
+	if src == nil {
+		*d = optTimeDest{}
+		return nil
+	}
+	return scanTimeValue((*time.Time)(d), src)
+}
+
+func scanTimeValue(t *time.Time, src any) error {
+	var text string
 	switch v := src.(type) {
 	case time.Time:
-		*d.t = v.UTC()
+		*t = v.UTC()
+		return nil
 	case string:
-		return d.parse(v)
+		text = v
 	case []byte:
-		return d.parse(string(v))
-	case nil:
-		if !d.optional {
-			return fmt.Errorf("stored time is NULL")
-		}
-		*d.t = time.Time{}
+		text = string(v)
 	default:
 		return fmt.Errorf("stored time has type %T", src)
 	}
-	return nil
-}
-
-func (d timeDest) parse(s string) error {
-	t, err := time.Parse(time.RFC3339Nano, s)
+	parsed, err := time.Parse(time.RFC3339Nano, text)
 	if err != nil {
-		return fmt.Errorf("stored time %q: %w", s, err)
+		return fmt.Errorf("stored time %q: %w", text, err)
 	}
-	*d.t = t.UTC()
+	*t = parsed.UTC()
 	return nil
 }
-
-func scanTime(t *time.Time) timeDest    { return timeDest{t: t} }
-func scanOptTime(t *time.Time) timeDest { return timeDest{t: t, optional: true} }
 
 // noLimit is the LIMIT both dialects read as "every row" (PostgreSQL
 // rejects SQLite's -1, SQLite rejects PostgreSQL's NULL).
@@ -99,7 +110,7 @@ func encodeRefs(refs []schema.Reference) ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// schemaRow receives the columns of e.schemaColumns.
+// schemaRow receives the schema columns of the queries in queries.go.
 type schemaRow struct {
 	id                      int
 	format, text            string

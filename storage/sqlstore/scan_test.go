@@ -28,7 +28,12 @@ func TestTimeDestScan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := time.Unix(1, 0) // overwritten, also by NULL
-			err := timeDest{t: &got, optional: tc.optional}.Scan(tc.src)
+			var err error
+			if tc.optional {
+				err = scanOptTime(&got).Scan(tc.src)
+			} else {
+				err = scanTime(&got).Scan(tc.src)
+			}
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Scan(%v) error = %v, want error: %v", tc.src, err, tc.wantErr)
 			}

@@ -16,7 +16,7 @@ func (e *Executor) scanSchema(row Row) (*registry.Schema, error) {
 
 // SchemaGetByID returns the schema with id.
 func (e *Executor) SchemaGetByID(ctx context.Context, id int) (*registry.Schema, error) {
-	s, err := e.scanSchema(e.conn.Reader().QueryRow(ctx, `SELECT `+e.schemaColumns+` FROM schemas s WHERE s.id = $1`, id))
+	s, err := e.scanSchema(e.conn.Reader().QueryRow(ctx, e.q.schemaByID, id))
 	if err != nil {
 		return nil, e.errorf("schema %d: %w", id, err)
 	}
@@ -25,7 +25,7 @@ func (e *Executor) SchemaGetByID(ctx context.Context, id int) (*registry.Schema,
 
 // SchemaGetByFingerprint returns the schema with fingerprint.
 func (e *Executor) SchemaGetByFingerprint(ctx context.Context, fingerprint string) (*registry.Schema, error) {
-	s, err := e.scanSchema(e.conn.Reader().QueryRow(ctx, `SELECT `+e.schemaColumns+` FROM schemas s WHERE s.fingerprint = $1`, fingerprint))
+	s, err := e.scanSchema(e.conn.Reader().QueryRow(ctx, e.q.schemaByFingerprint, fingerprint))
 	if err != nil {
 		return nil, e.errorf("schema by fingerprint: %w", err)
 	}
@@ -87,14 +87,7 @@ func (e *Executor) SchemaInsert(ctx context.Context, p registry.SchemaInsertPara
 // then version. With LatestOnly it keeps each subject's highest version
 // among those the deleted filter admits.
 func (e *Executor) SchemaList(ctx context.Context, p registry.SchemaListParams) ([]registry.SubjectVersion, error) {
-	vs, err := e.queryVersions(ctx, `SELECT `+e.versionColumns+versionsFrom+`
-		WHERE substr(v.subject, 1, length($1)) = $1
-		  AND ($2 OR NOT v.deleted)
-		  AND (NOT $3 OR v.version = (
-		        SELECT max(l.version) FROM subject_versions l
-		        WHERE l.subject = v.subject AND ($2 OR NOT l.deleted)))
-		ORDER BY v.subject, v.version
-		LIMIT $4 OFFSET $5`,
+	vs, err := e.queryVersions(ctx, e.q.schemaList,
 		p.SubjectPrefix, p.IncludeDeleted, p.LatestOnly, limit(p.Limit), max(p.Offset, 0))
 	if err != nil {
 		return nil, e.errorf("list schemas: %w", err)
@@ -105,10 +98,7 @@ func (e *Executor) SchemaList(ctx context.Context, p registry.SchemaListParams) 
 // SchemaVersions lists the subject versions that use schema id, ordered by
 // subject then version, each with its schema.
 func (e *Executor) SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]registry.SubjectVersion, error) {
-	vs, err := e.queryVersions(ctx, `SELECT `+e.versionColumns+versionsFrom+`
-		WHERE v.schema_id = $1 AND ($2 OR NOT v.deleted)
-		ORDER BY v.subject, v.version`,
-		id, includeDeleted)
+	vs, err := e.queryVersions(ctx, e.q.schemaVersions, id, includeDeleted)
 	if err != nil {
 		return nil, e.errorf("versions of schema %d: %w", id, err)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/registry"
 )
 
-// scanVersion scans e.versionColumns.
+// scanVersion scans the columns of the version queries (queries.go).
 func (e *Executor) scanVersion(row Row) (*registry.SubjectVersion, error) {
 	var (
 		v  registry.SubjectVersion
@@ -62,9 +62,7 @@ func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertPa
 
 // VersionGet returns one version with its schema.
 func (e *Executor) VersionGet(ctx context.Context, subject string, version int, includeDeleted bool) (*registry.SubjectVersion, error) {
-	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, `SELECT `+e.versionColumns+versionsFrom+`
-		WHERE v.subject = $1 AND v.version = $2 AND ($3 OR NOT v.deleted)`,
-		subject, version, includeDeleted))
+	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, e.q.versionGet, subject, version, includeDeleted))
 	if err != nil {
 		return nil, e.errorf("version %d of %q: %w", version, subject, err)
 	}
@@ -73,10 +71,7 @@ func (e *Executor) VersionGet(ctx context.Context, subject string, version int, 
 
 // VersionLatest returns the subject's highest version with its schema.
 func (e *Executor) VersionLatest(ctx context.Context, subject string, includeDeleted bool) (*registry.SubjectVersion, error) {
-	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, `SELECT `+e.versionColumns+versionsFrom+`
-		WHERE v.subject = $1 AND ($2 OR NOT v.deleted)
-		ORDER BY v.version DESC LIMIT 1`,
-		subject, includeDeleted))
+	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, e.q.versionLatest, subject, includeDeleted))
 	if err != nil {
 		return nil, e.errorf("latest version of %q: %w", subject, err)
 	}
@@ -86,10 +81,7 @@ func (e *Executor) VersionLatest(ctx context.Context, subject string, includeDel
 // VersionList returns the subject's versions with their schemas, oldest
 // first.
 func (e *Executor) VersionList(ctx context.Context, subject string, includeDeleted bool) ([]registry.SubjectVersion, error) {
-	vs, err := e.queryVersions(ctx, `SELECT `+e.versionColumns+versionsFrom+`
-		WHERE v.subject = $1 AND ($2 OR NOT v.deleted)
-		ORDER BY v.version`,
-		subject, includeDeleted)
+	vs, err := e.queryVersions(ctx, e.q.versionList, subject, includeDeleted)
 	if err != nil {
 		return nil, e.errorf("versions of %q: %w", subject, err)
 	}
@@ -111,10 +103,7 @@ func (e *Executor) VersionMax(ctx context.Context, subject string) (int, error) 
 // deleted versions are included and several match, the live one wins,
 // then the highest.
 func (e *Executor) VersionBySchema(ctx context.Context, subject string, schemaID int, includeDeleted bool) (*registry.SubjectVersion, error) {
-	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, `SELECT `+e.versionColumns+versionsFrom+`
-		WHERE v.subject = $1 AND v.schema_id = $2 AND ($3 OR NOT v.deleted)
-		ORDER BY v.deleted, v.version DESC LIMIT 1`,
-		subject, schemaID, includeDeleted))
+	v, err := e.scanVersion(e.conn.Reader().QueryRow(ctx, e.q.versionBySchema, subject, schemaID, includeDeleted))
 	if err != nil {
 		return nil, e.errorf("version of %q with schema %d: %w", subject, schemaID, err)
 	}

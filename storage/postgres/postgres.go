@@ -134,24 +134,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 // transactions that collided do not collide again. Changes queued with
 // Notify are delivered when the transaction commits.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	return s.retry.Run(ctx, func() error { return s.inTx(ctx, fn) })
-}
-
-func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", translate(err))
-	}
-	// A no-op once committed; rolls back when fn fails or panics.
-	defer tx.Rollback(context.WithoutCancel(ctx))
-
-	if err := fn(ctx, s.WithConn(&conn{db: tx, ns: s.ns, inTx: true})); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", translate(err))
-	}
-	return nil
+	return s.RunTx(ctx, s.retry, fn)
 }
 
 // Ping checks that the database answers.

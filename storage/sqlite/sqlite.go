@@ -65,7 +65,6 @@ type Store struct {
 	// The registry and auth stores, written once for every SQL backend.
 	*sqlstore.Executor
 	*sqlstore.Auth
-	conn  *conn
 	read  *sql.DB // read-only connections, used outside transactions
 	write *sql.DB // the single writer connection
 	hub   *hub
@@ -134,7 +133,6 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	return &Store{
 		Executor: sqlstore.NewExecutor(c, dialect{}),
 		Auth:     sqlstore.NewAuth(c, dialect{}),
-		conn:     c,
 		read:     read,
 		write:    write,
 		hub:      h,
@@ -170,11 +168,7 @@ func openDB(ctx context.Context, path string, q url.Values) (*sql.DB, error) {
 // transaction that found the database busy (another process held the
 // write lock past BusyTimeout) is retried, up to 3 attempts.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	return s.retry.Run(ctx, func() error { return s.inTx(ctx, fn) })
-}
-
-func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx registry.Executor) error) error {
-	return s.conn.Atomically(ctx, func(tx sqlstore.Conn) error { return fn(ctx, s.WithConn(tx)) })
+	return s.RunTx(ctx, s.retry, fn)
 }
 
 // Watch calls fn with every change committed through this Store until ctx

@@ -42,6 +42,14 @@ func (e *Executor) errorf(format string, args ...any) error {
 // translate is Translate in e's dialect.
 func (e *Executor) translate(err error) error { return Translate(e.d, err) }
 
+// RunTx runs fn in one transaction (Conn.Atomically), rerun as r allows:
+// the InTx of a backend's registry.Store.
+func (e *Executor) RunTx(ctx context.Context, r Retry, fn func(ctx context.Context, tx registry.Executor) error) error {
+	return r.Run(ctx, func() error {
+		return e.atomically(ctx, func(tx *Executor) error { return fn(ctx, tx) })
+	})
+}
+
 // atomically runs fn on an Executor inside a transaction (see
 // Conn.Atomically).
 func (e *Executor) atomically(ctx context.Context, fn func(tx *Executor) error) error {

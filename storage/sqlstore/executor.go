@@ -34,9 +34,10 @@ func (e *Executor) WithConn(c Conn) *Executor {
 	return &cp
 }
 
-// errorf formats a store error, prefixed by the backend's name.
+// errorf formats a store error, prefixed by the backend's name. It passes
+// format to fmt.Errorf unchanged, so vet checks its callers.
 func (e *Executor) errorf(format string, args ...any) error {
-	return fmt.Errorf(e.d.Name()+": "+format, args...)
+	return fmt.Errorf("%s: %w", e.d.Name(), fmt.Errorf(format, args...))
 }
 
 // translate is Translate in e's dialect.

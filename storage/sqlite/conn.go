@@ -51,7 +51,8 @@ func (r sqlRows) Close() { r.Rows.Close() }
 // the read-only pool and writes to the single writer connection; in a
 // transaction, both go to it.
 type conn struct {
-	r, w querier
+	// r and w hold a querier each, boxed once rather than on every call.
+	r, w sqlstore.Querier
 	// writer is the writer pool, set outside a transaction, where a write
 	// of several rows starts a transaction of its own.
 	writer *sql.DB
@@ -79,7 +80,7 @@ func (c *conn) Atomically(ctx context.Context, fn func(tx sqlstore.Conn) error) 
 	}
 	defer tx.Rollback()
 	var pending []registry.Change
-	q := querier{tx}
+	q := sqlstore.Querier(querier{tx})
 	txc := &conn{r: q, w: q, inTx: true, publish: func(c registry.Change) { pending = append(pending, c) }}
 	if err := fn(txc); err != nil {
 		return err

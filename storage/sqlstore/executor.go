@@ -54,7 +54,12 @@ func (e *Executor) RunTx(ctx context.Context, r Retry, fn func(ctx context.Conte
 // atomically runs fn on an Executor inside a transaction (see
 // Conn.Atomically).
 func (e *Executor) atomically(ctx context.Context, fn func(tx *Executor) error) error {
-	return e.conn.Atomically(ctx, func(tx Conn) error { return fn(e.WithConn(tx)) })
+	return e.conn.Atomically(ctx, func(tx Conn) error {
+		if tx == e.conn { // already a transaction: no copy needed
+			return fn(e)
+		}
+		return fn(e.WithConn(tx))
+	})
 }
 
 // SubjectLock serialises writers of subject until the transaction ends;

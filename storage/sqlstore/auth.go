@@ -109,11 +109,7 @@ func (a *Auth) TokenGetByHash(ctx context.Context, hash string) (*auth.Token, er
 
 // TokenList implements auth.TokenStore.
 func (a *Auth) TokenList(ctx context.Context) ([]auth.Token, error) {
-	rows, err := a.conn.Reader().Query(ctx, `SELECT `+tokenColumns+` FROM auth_tokens ORDER BY created_at, id`)
-	if err != nil {
-		return nil, a.errorf("list tokens", err)
-	}
-	out, err := collect(rows, scanToken)
+	out, err := queryAll(ctx, a.conn.Reader(), scanToken, `SELECT `+tokenColumns+` FROM auth_tokens ORDER BY created_at, id`)
 	if err != nil {
 		return nil, a.errorf("list tokens", err)
 	}
@@ -170,11 +166,7 @@ func (a *Auth) UserGet(ctx context.Context, name string) (*auth.User, error) {
 
 // UserList implements auth.UserStore.
 func (a *Auth) UserList(ctx context.Context) ([]auth.User, error) {
-	rows, err := a.conn.Reader().Query(ctx, `SELECT `+userColumns+` FROM auth_users ORDER BY name`)
-	if err != nil {
-		return nil, a.errorf("list users", err)
-	}
-	out, err := collect(rows, scanUser)
+	out, err := queryAll(ctx, a.conn.Reader(), scanUser, `SELECT `+userColumns+` FROM auth_users ORDER BY name`)
 	if err != nil {
 		return nil, a.errorf("list users", err)
 	}

@@ -50,11 +50,8 @@ func (e *Executor) ConsumerList(ctx context.Context, p registry.ConsumerListPara
 // not return is dropped.
 func (e *Executor) consumers(ctx context.Context, where string, args ...any) ([]registry.Consumer, error) {
 	r := e.conn.Reader()
-	rows, err := r.Query(ctx, `SELECT c.name, c.owner, c.labels, c.created_at, c.updated_at FROM consumers c `+where+` ORDER BY c.name`, args...)
-	if err != nil {
-		return nil, e.errorf("list consumers: %w", e.translate(err))
-	}
-	out, err := collect(rows, scanConsumer)
+	out, err := queryAll(ctx, r, scanConsumer,
+		`SELECT c.name, c.owner, c.labels, c.created_at, c.updated_at FROM consumers c `+where+` ORDER BY c.name`, args...)
 	if err != nil {
 		return nil, e.errorf("list consumers: %w", e.translate(err))
 	}

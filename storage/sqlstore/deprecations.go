@@ -62,17 +62,13 @@ func (e *Executor) DeprecationList(ctx context.Context, p registry.DeprecationLi
 		args = append(args, p.SubjectPrefix)
 		q += fmt.Sprintf(` AND substr(subject, 1, length($%d)) = $%d`, len(args), len(args))
 	}
-	rows, err := e.conn.Reader().Query(ctx, q+` ORDER BY subject, path, version`, args...)
-	if err != nil {
-		return nil, e.errorf("list deprecations: %w", e.translate(err))
-	}
-	out, err := collect(rows, func(row Row) (registry.DeprecationRecord, error) {
+	out, err := queryAll(ctx, e.conn.Reader(), func(row Row) (registry.DeprecationRecord, error) {
 		d, err := e.scanDeprecation(row)
 		if err != nil {
 			return registry.DeprecationRecord{}, err
 		}
 		return *d, nil
-	})
+	}, q+` ORDER BY subject, path, version`, args...)
 	if err != nil {
 		return nil, e.errorf("list deprecations: %w", e.translate(err))
 	}

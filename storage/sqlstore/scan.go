@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -148,8 +149,12 @@ func nullJSON(m json.RawMessage) any {
 
 func ptr[T any](v T) *T { return &v }
 
-// collect scans every row of rows with scan, then closes rows.
-func collect[T any](rows Rows, scan func(Row) (T, error)) ([]T, error) {
+// queryAll runs query on q and scans every row with scan.
+func queryAll[T any](ctx context.Context, q Querier, scan func(Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	var out []T
 	for rows.Next() {

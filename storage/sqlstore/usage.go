@@ -103,15 +103,11 @@ func (e *Executor) UsageList(ctx context.Context, p registry.UsageListParams) ([
 		}
 		q += ` AND schema_id IN (` + strings.Join(marks, ", ") + `)`
 	}
-	rows, err := e.conn.Reader().Query(ctx, q+` ORDER BY schema_id, identity`, args...)
-	if err != nil {
-		return nil, e.errorf("list usage: %w", e.translate(err))
-	}
-	out, err := collect(rows, func(row Row) (registry.Usage, error) {
+	out, err := queryAll(ctx, e.conn.Reader(), func(row Row) (registry.Usage, error) {
 		var u registry.Usage
 		err := row.Scan(&u.SchemaID, &u.Identity, &u.Count, scanTime(&u.FirstSeen), scanTime(&u.LastSeen))
 		return u, err
-	})
+	}, q+` ORDER BY schema_id, identity`, args...)
 	if err != nil {
 		return nil, e.errorf("list usage: %w", e.translate(err))
 	}

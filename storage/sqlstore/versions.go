@@ -25,17 +25,14 @@ func (e *Executor) scanVersion(row Row) (*registry.SubjectVersion, error) {
 }
 
 func (e *Executor) queryVersions(ctx context.Context, query string, args ...any) ([]registry.SubjectVersion, error) {
-	rows, err := e.conn.Reader().Query(ctx, query, args...)
-	if err != nil {
-		return nil, e.translate(err)
-	}
-	return collect(rows, func(r Row) (registry.SubjectVersion, error) {
+	vs, err := queryAll(ctx, e.conn.Reader(), func(r Row) (registry.SubjectVersion, error) {
 		v, err := e.scanVersion(r)
 		if err != nil {
 			return registry.SubjectVersion{}, err
 		}
 		return *v, nil
-	})
+	}, query, args...)
+	return vs, e.translate(err)
 }
 
 // VersionInsert adds a live version to a subject. A taken version number,
@@ -134,15 +131,11 @@ func (e *Executor) VersionHardDelete(ctx context.Context, subject string, versio
 // VersionReferencedBy returns, ascending, the ids of schemas used by a live
 // version of some subject that reference subject/version.
 func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, version int) ([]int, error) {
-	rows, err := e.conn.Reader().Query(ctx, `
+	ids, err := queryAll(ctx, e.conn.Reader(), scanOne[int], `
 		SELECT DISTINCT r.schema_id FROM schema_references r
 		WHERE r.subject = $1 AND r.version = $2
 		  AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id AND NOT v.deleted)
 		ORDER BY r.schema_id`, subject, version)
-	if err != nil {
-		return nil, e.errorf("schemas referencing %q version %d: %w", subject, version, e.translate(err))
-	}
-	ids, err := collect(rows, scanOne[int])
 	if err != nil {
 		return nil, e.errorf("schemas referencing %q version %d: %w", subject, version, e.translate(err))
 	}
@@ -154,7 +147,7 @@ func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, vers
 // with any version; DeletedOnly, which wins over IncludeDeleted, lists
 // subjects with a soft-deleted version.
 func (e *Executor) SubjectList(ctx context.Context, p registry.SubjectListParams) ([]string, error) {
-	rows, err := e.conn.Reader().Query(ctx, `
+	subjects, err := queryAll(ctx, e.conn.Reader(), scanOne[string], `
 		SELECT subject FROM subject_versions
 		WHERE substr(subject, 1, length($1)) = $1
 		GROUP BY subject
@@ -164,10 +157,6 @@ func (e *Executor) SubjectList(ctx context.Context, p registry.SubjectListParams
 		ORDER BY subject
 		LIMIT $4 OFFSET $5`,
 		p.Prefix, p.DeletedOnly, p.IncludeDeleted, limit(p.Limit), max(p.Offset, 0))
-	if err != nil {
-		return nil, e.errorf("list subjects: %w", e.translate(err))
-	}
-	subjects, err := collect(rows, scanOne[string])
 	if err != nil {
 		return nil, e.errorf("list subjects: %w", e.translate(err))
 	}

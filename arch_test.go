@@ -51,6 +51,8 @@ var allowed = map[string][]string{
 	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},
 	"cmd":             {""},
 	"e2e":             {""},
+	// Test kits: imported by tests only, never by the packages above.
+	"internal/golden": {},
 }
 
 func TestImportGraph(t *testing.T) {

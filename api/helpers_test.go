@@ -1,16 +1,12 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +16,6 @@ import (
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // backend opens a fresh, migrated store for one test.
 type backend struct {
@@ -159,29 +153,6 @@ func schemaBody(t *testing.T, schemaType, text string, refs ...map[string]any) s
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// golden compares got with testdata/<name>.golden, rewriting it with
-// -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file %s\n got: %s\nwant: %s", name, path, got, want)
-	}
 }
 
 // The schemas the tests register.

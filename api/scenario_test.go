@@ -3,7 +3,10 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/golden"
 )
 
 // step is one raw HTTP exchange of the scenario.
@@ -173,7 +176,7 @@ func TestScenario(t *testing.T) {
 					t.Errorf("%s %s: status %d, want %d; body %s", st.Method, st.Path, resp.Status, st.Status, resp.Body)
 				}
 			}
-			golden(t, "scenario", transcript.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "scenario.golden"), transcript.Bytes())
 		})
 	}
 }

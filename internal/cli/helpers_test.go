@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
 	"net"
 	"os"
 	"os/exec"
@@ -14,10 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/internal/server"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // result is what a user sees after one schemactl run.
 type result struct {
@@ -117,24 +115,7 @@ func runGit(t testing.TB, dir string, args ...string) {
 // -update. Registry URLs (random ports) are replaced first.
 func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	got = scrub(got)
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden file (run with -update): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.AssertString(t, filepath.Join("testdata", name), scrub(got))
 }
 
 var urlPattern = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)

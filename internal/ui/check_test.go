@@ -2,21 +2,18 @@ package ui_test
 
 import (
 	"bytes"
-	"flag"
 	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/internal/ui"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // reportRE extracts the schemactl report a Check page shows.
 var reportRE = regexp.MustCompile(`(?s)<pre class="report" tabindex="0">(.*?)</pre>`)
@@ -102,7 +99,7 @@ func TestCheck(t *testing.T) {
 					if m == nil {
 						t.Fatalf("the page shows no report:\n%s", body)
 					}
-					golden(t, filepath.Join("testdata", "check", tc.golden), html.UnescapeString(m[1]))
+					golden.AssertString(t, filepath.Join("testdata", "check", tc.golden), html.UnescapeString(m[1]))
 				})
 			}
 		})
@@ -181,26 +178,5 @@ func TestCheckLimitsTheSchemaSize(t *testing.T) {
 	status, _ := f.postForm(t, "/ui/check", url.Values{"subject": {ordersSubject}, "schema": {strings.Repeat(" ", 200<<10)}})
 	if status != http.StatusRequestEntityTooLarge {
 		t.Errorf("status = %d, want 413", status)
-	}
-}
-
-// golden compares got with the file at path, rewriting it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/internal/golden"
-	"github.com/schemata-dev/schemata/internal/server"
 )
 
 // result is what a user sees after one schemactl run.
@@ -50,30 +49,6 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// startRegistry starts a real registry in-process on a free port, with
-// the embedded store in a temporary directory.
-func startRegistry(t testing.TB) string {
-	t.Helper()
-	ctx := context.Background()
-	srv, err := server.New(ctx, server.Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), LogLevel: "error", LogFormat: "text",
-	})
-	if err != nil {
-		t.Fatalf("start registry: %v", err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatalf("start registry: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shut down registry: %v", err)
-		}
-	})
-	return srv.URL()
 }
 
 // closedPort returns a URL nothing listens on.

@@ -2,105 +2,14 @@ package ops_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/schemata-dev/schemata/api"
-	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// user is a test user of the auth configuration file.
-type user struct {
-	name, password string
-	grants         []string
-}
-
-// writeAuthConfig writes an auth configuration file with users (hashed at
-// bcrypt's minimum cost, to keep tests fast) and extra YAML appended.
-func writeAuthConfig(t *testing.T, users []user, extra string) string {
-	t.Helper()
-	var b strings.Builder
-	// The cheapest bcrypt cost for passwords set through the API, too.
-	b.WriteString("passwordCost: 4\nusers:\n")
-	for _, u := range users {
-		h, err := bcrypt.GenerateFromPassword([]byte(u.password), bcrypt.MinCost)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString("  - name: " + u.name + "\n    passwordHash: '" + string(h) + "'\n    grants: [" + strings.Join(u.grants, ", ") + "]\n")
-	}
-	b.WriteString(extra)
-	path := filepath.Join(t.TempDir(), "auth.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// startServer starts a registry on the embedded store on a free loopback
-// port, logging at debug level into logs when it is not nil.
-func startServer(t *testing.T, cfg server.Config, logs io.Writer, opts ...server.Option) *server.Server {
-	t.Helper()
-	cfg.Listen = "127.0.0.1:0"
-	if cfg.DataDir == "" {
-		cfg.DataDir = t.TempDir()
-	}
-	if cfg.Ops.AuditLog == "" {
-		cfg.Ops.AuditLog = ops.AuditOff
-	}
-	if logs == nil {
-		logs = io.Discard
-	}
-	cfg.LogLevel = "debug"
-	log, err := server.NewLogger(cfg, logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := server.New(context.Background(), cfg, append([]server.Option{server.WithLogger(log)}, opts...)...)
-	if err != nil {
-		t.Fatalf("server.New: %v", err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := s.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	})
-	return s
-}
 
 // routes lists the routes the server's router registered.
 func routes(t *testing.T, s *server.Server) [][2]string {

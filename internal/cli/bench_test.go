@@ -16,7 +16,7 @@ import (
 func generatedProject(b *testing.B, n int) (dir string, e env) {
 	b.Helper()
 	dir = b.TempDir()
-	url := servertest.Start(b).URL()
+	url := servertest.Start(b, servertest.WithoutLogs()).URL()
 	c, err := client.New(url)
 	if err != nil {
 		b.Fatal(err)

@@ -15,7 +15,7 @@ package servertest
 
 import (
 	"context"
-	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -35,8 +35,7 @@ type Registry struct {
 	// Store is the store the server serves when one was given (WithStore,
 	// WithBackend); nil when the server opened its own from the config.
 	Store registry.Store
-	// Logs holds what the server logged, unless WithLogOutput sent its
-	// logs elsewhere.
+	// Logs holds what the server logged; nil under WithoutLogs.
 	Logs *LogBuffer
 }
 
@@ -50,7 +49,7 @@ type settings struct {
 	authUsers  []User
 	authExtra  string
 	auth       bool
-	logOutput  io.Writer
+	noLogs     bool
 	serverOpts []server.Option
 }
 
@@ -79,10 +78,10 @@ func WithAuth(users []User, extra string) Option {
 	return func(s *settings) { s.auth, s.authUsers, s.authExtra = true, users, extra }
 }
 
-// WithLogOutput sends the server's logs to w instead of Registry.Logs,
-// for benchmarks, whose logs would only grow.
-func WithLogOutput(w io.Writer) Option {
-	return func(s *settings) { s.logOutput = w }
+// WithoutLogs drops the server's logs unformatted, for benchmarks: their
+// logs would only grow, and formatting them would be measured too.
+func WithoutLogs() Option {
+	return func(s *settings) { s.noLogs = true }
 }
 
 // WithServerOptions passes opts to server.New (a clock, say).
@@ -120,19 +119,18 @@ func Start(t testing.TB, opts ...Option) *Registry {
 	}
 
 	r := &Registry{Store: s.store}
-	out := s.logOutput
-	if out == nil {
+	log := slog.New(slog.DiscardHandler)
+	if !s.noLogs {
 		r.Logs = &LogBuffer{}
-		out = r.Logs
+		var err error
+		if log, err = server.NewLogger(cfg, r.Logs); err != nil {
+			t.Fatalf("servertest: %v", err)
+		}
 		t.Cleanup(func() {
 			if t.Failed() {
 				t.Logf("registry logs:\n%s", r.Logs)
 			}
 		})
-	}
-	log, err := server.NewLogger(cfg, out)
-	if err != nil {
-		t.Fatalf("servertest: %v", err)
 	}
 	serverOpts := append([]server.Option{server.WithLogger(log)}, s.serverOpts...)
 	if s.store != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/golden"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 )
 
@@ -76,34 +77,31 @@ var checkCases = []checkCase{
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	for _, backend := range stores {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			f := newFixture(t, backend, ui.Options{})
-			for _, tc := range checkCases {
-				t.Run(tc.name, func(t *testing.T) {
-					t.Parallel()
-					status, body := f.submitCheck(t, tc)
-					if status != tc.wantStatus {
-						t.Errorf("POST /ui/check = %d, want %d\n%s", status, tc.wantStatus, body)
+	servertest.ForEachBackend(t, func(t *testing.T, backend servertest.Backend) {
+		f := newFixture(t, backend, ui.Options{})
+		for _, tc := range checkCases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				status, body := f.submitCheck(t, tc)
+				if status != tc.wantStatus {
+					t.Errorf("POST /ui/check = %d, want %d\n%s", status, tc.wantStatus, body)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(html.UnescapeString(body), w) {
+						t.Errorf("body lacks %q", w)
 					}
-					for _, w := range tc.want {
-						if !strings.Contains(html.UnescapeString(body), w) {
-							t.Errorf("body lacks %q", w)
-						}
-					}
-					if tc.golden == "" {
-						return
-					}
-					m := reportRE.FindStringSubmatch(body)
-					if m == nil {
-						t.Fatalf("the page shows no report:\n%s", body)
-					}
-					golden.AssertString(t, filepath.Join("testdata", "check", tc.golden), html.UnescapeString(m[1]))
-				})
-			}
-		})
-	}
+				}
+				if tc.golden == "" {
+					return
+				}
+				m := reportRE.FindStringSubmatch(body)
+				if m == nil {
+					t.Fatalf("the page shows no report:\n%s", body)
+				}
+				golden.AssertString(t, filepath.Join("testdata", "check", tc.golden), html.UnescapeString(m[1]))
+			})
+		}
+	})
 }
 
 // submitCheck posts the Check form, pasting or uploading the schema.
@@ -135,7 +133,7 @@ func (f *fixture) submitCheck(t *testing.T, tc checkCase) (int, string) {
 
 func TestCheckRefusesCrossSitePosts(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	for _, tc := range []struct {
 		name, header, value string
 	}{
@@ -165,7 +163,7 @@ func TestCheckRefusesCrossSitePosts(t *testing.T) {
 
 func TestCheckAcceptsAURLEncodedForm(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	status, body := f.postForm(t, "/ui/check", url.Values{"subject": {ordersSubject}, "format": {"auto"}, "schema": {ordersNext}})
 	if status != http.StatusOK || !strings.Contains(body, "orders-value: compatible") {
 		t.Errorf("status %d, body:\n%s", status, body)
@@ -174,7 +172,7 @@ func TestCheckAcceptsAURLEncodedForm(t *testing.T) {
 
 func TestCheckLimitsTheSchemaSize(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{MaxSchemaBytes: 1024})
+	f := newFixture(t, servertest.SQLite, ui.Options{MaxSchemaBytes: 1024})
 	status, _ := f.postForm(t, "/ui/check", url.Values{"subject": {ordersSubject}, "schema": {strings.Repeat(" ", 200<<10)}})
 	if status != http.StatusRequestEntityTooLarge {
 		t.Errorf("status = %d, want 413", status)

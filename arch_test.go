@@ -54,6 +54,7 @@ var allowed = map[string][]string{
 	// Test kits: imported by tests only, never by the packages above. A
 	// kit may import what it needs to stand up what it serves.
 	"internal/golden":            {},
+	"internal/clocktest":         {},
 	"internal/server/servertest": {"internal/server", "internal/ops", "internal/registry", "storage"},
 }
 

@@ -8,32 +8,14 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/schemata-dev/schemata/api"
+	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
-
-// testClock is an injectable, settable clock.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
 
 // consumerServer is the API over a real store with an injected clock and
 // the shipped defaults (BACKWARD, additive-only, consumer breakage
@@ -44,12 +26,12 @@ func (c *testClock) Set(t time.Time) {
 type consumerServer struct {
 	*testServer
 	svc   *registry.Service
-	clock *testClock
+	clock *clocktest.Clock
 }
 
 func newConsumerServer(t *testing.T, b servertest.Backend) *consumerServer {
 	t.Helper()
-	clk := &testClock{now: time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC))
 	svc := registry.New(b.NewStore(t), registry.Options{Now: clk.Now, Logger: quietLogger()})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

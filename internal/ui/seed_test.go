@@ -9,33 +9,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 	"github.com/schemata-dev/schemata/schema"
 )
-
-// clock is a settable clock shared by the registry and the UI.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
 
 // seedStart is when the seeded history begins; seedNow is "now" for the
 // pages.
@@ -140,7 +122,8 @@ const (
 // real HTTP.
 type fixture struct {
 	svc *registry.Service
-	clk *clock
+	// clk is the clock the registry and the UI share.
+	clk *clocktest.Clock
 	srv *httptest.Server
 	// ordersIDs are the schema ids of orders-value v1..v3.
 	ordersIDs []int
@@ -156,7 +139,7 @@ func newFixture(t testing.TB, backend servertest.Backend, opts ui.Options) *fixt
 // newWrappedFixture is newFixture with middleware in front of the UI.
 func newWrappedFixture(t testing.TB, backend servertest.Backend, opts ui.Options, wrap func(http.Handler) http.Handler) *fixture {
 	t.Helper()
-	clk := &clock{now: seedStart}
+	clk := clocktest.New(seedStart)
 	svc := registry.New(backend.NewStore(t), registry.Options{Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	f := &fixture{svc: svc, clk: clk}
 	f.seed(t)

@@ -55,7 +55,7 @@ var allowed = map[string][]string{
 	// kit may import what it needs to stand up what it serves.
 	"internal/golden":            {},
 	"internal/clocktest":         {},
-	"internal/server/servertest": {"internal/server", "internal/ops", "internal/registry", "storage"},
+	"internal/server/servertest": {"internal/server", "api", "internal/ops", "internal/registry", "storage"},
 }
 
 func TestImportGraph(t *testing.T) {

@@ -190,8 +190,8 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 		allowed              map[string]bool
 	}
 	seen := 0
-	for _, rt := range routes(t, s.Server) {
-		method, path := rt[0], rt[1]
+	for _, rt := range s.Routes(t) {
+		method, path := rt.Method, rt.Path
 		key := method + " " + path
 		want, ok := expected[key]
 		if !ok {

@@ -6,27 +6,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
-
-	"github.com/schemata-dev/schemata/api"
-	"github.com/schemata-dev/schemata/internal/server"
 )
-
-// routes lists the routes the server's router registered.
-func routes(t *testing.T, s *server.Server) [][2]string {
-	t.Helper()
-	a, ok := s.Handler().(*api.API)
-	if !ok {
-		t.Fatalf("server handler is %T, want *api.API", s.Handler())
-	}
-	var out [][2]string
-	for _, r := range a.Echo().Routes() {
-		switch r.Method {
-		case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
-			out = append(out, [2]string{r.Method, r.Path})
-		}
-	}
-	return out
-}
 
 // credential authenticates a request.
 type credential func(*http.Request)

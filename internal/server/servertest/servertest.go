@@ -16,9 +16,11 @@ package servertest
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/internal/server"
@@ -152,4 +154,31 @@ func Start(t testing.TB, opts ...Option) *Registry {
 	})
 	r.Server = srv
 	return r
+}
+
+// Route is a method and path the registry's router serves.
+type Route struct {
+	Method string
+	// Path is the route's pattern, e.g. /subjects/:subject/versions.
+	Path string
+}
+
+// Routes lists the REST routes (GET, POST, PUT, DELETE, PATCH) the
+// registry's router serves: the API, the operations layer's routes and
+// the UI, for tests that hold a table of every route (documentation,
+// authorization) to the truth.
+func (r *Registry) Routes(t testing.TB) []Route {
+	t.Helper()
+	a, ok := r.Handler().(*api.API)
+	if !ok {
+		t.Fatalf("servertest: the server's handler is %T, want *api.API", r.Handler())
+	}
+	var out []Route
+	for _, rt := range a.Echo().Routes() {
+		switch rt.Method {
+		case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
+			out = append(out, Route{Method: rt.Method, Path: rt.Path})
+		}
+	}
+	return out
 }

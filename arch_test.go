@@ -58,6 +58,19 @@ var allowed = map[string][]string{
 	"internal/server/servertest": {"internal/server", "api", "internal/ops", "internal/registry", "storage"},
 }
 
+// testKits are the packages only tests import: a program that linked one
+// would carry test scaffolding (and flags, for golden) into production.
+// A kit may build on another kit.
+var testKits = map[string]bool{
+	"internal/golden":            true,
+	"internal/clocktest":         true,
+	"internal/server/servertest": true,
+	"internal/auth/authtest":     true,
+	"storage/storagetest":        true,
+	"storage/postgres/pgtest":    true,
+	"storage/sqlite/sqlitetest":  true,
+}
+
 func TestImportGraph(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").Output()
 	if err != nil {
@@ -79,6 +92,9 @@ func TestImportGraph(t *testing.T) {
 				continue
 			}
 			dep := strings.TrimPrefix(imp, module+"/")
+			if testKits[dep] && !testKits[pkg] {
+				t.Errorf("%s imports the test kit %s; only tests may", pkg, dep)
+			}
 			if !permitted(rule, dep) {
 				t.Errorf("%s imports %s, which the architecture does not allow (see allowed in arch_test.go)", pkg, dep)
 			}

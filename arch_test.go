@@ -53,6 +53,24 @@ var allowed = map[string][]string{
 	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},
 	"cmd":             {""},
 	"e2e":             {""},
+	// Test kits: imported by tests only, never by the packages above. A
+	// kit may import what it needs to stand up what it serves.
+	"internal/golden":            {},
+	"internal/clocktest":         {},
+	"internal/server/servertest": {"internal/server", "api", "internal/ops", "internal/registry", "storage"},
+}
+
+// testKits are the packages only tests import: a program that linked one
+// would carry test scaffolding (and flags, for golden) into production.
+// A kit may build on another kit.
+var testKits = map[string]bool{
+	"internal/golden":            true,
+	"internal/clocktest":         true,
+	"internal/server/servertest": true,
+	"internal/auth/authtest":     true,
+	"storage/storagetest":        true,
+	"storage/postgres/pgtest":    true,
+	"storage/sqlite/sqlitetest":  true,
 }
 
 func TestImportGraph(t *testing.T) {
@@ -76,6 +94,9 @@ func TestImportGraph(t *testing.T) {
 				continue
 			}
 			dep := strings.TrimPrefix(imp, module+"/")
+			if testKits[dep] && !testKits[pkg] {
+				t.Errorf("%s imports the test kit %s; only tests may", pkg, dep)
+			}
 			if !permitted(rule, dep) {
 				t.Errorf("%s imports %s, which the architecture does not allow (see allowed in arch_test.go)", pkg, dep)
 			}

@@ -4,13 +4,16 @@ import (
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // BenchmarkSchemaByIDOverHTTP is the runtime lookup path end to end: a
 // keep-alive client fetching GET /schemas/ids/{id} from the API over the
 // embedded store, with parallel clients.
 func BenchmarkSchemaByIDOverHTTP(b *testing.B) {
-	s := newServer(b, backends()[0], serverOptions{})
+	s := newServer(b, servertest.SQLite, server.Config{}, servertest.WithoutLogs())
 	s.mustDo(b, request{Method: "POST", Path: "/subjects/bench-value/versions", Body: `{"schema":"{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}"}`}, 200)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	defer tr.CloseIdleConnections()

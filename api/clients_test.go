@@ -9,15 +9,18 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/rest"
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // TestConfluentClient drives the registry with Confluent's own Go client.
 func TestConfluentClient(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			cl, err := schemaregistry.NewClient(schemaregistry.NewConfig(s.URL))
 			if err != nil {
 				t.Fatal(err)
@@ -150,10 +153,10 @@ func assertRestCode(t *testing.T, err error, code int) {
 // Protobuf references and modes.
 func TestFranzClient(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			cl, err := sr.NewClient(sr.URLs(s.URL))
 			if err != nil {
 				t.Fatal(err)

@@ -9,8 +9,8 @@ import (
 
 	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/storage/sqlite"
 )
 
 // withoutConsumers hides the consumer features of a Service, so the
@@ -21,7 +21,7 @@ type withoutConsumers struct{ api.Service }
 // handler with and without runtime usage recording (and the deprecation
 // header check), from parallel clients with distinct client ids.
 func BenchmarkLookupByIDUsage(b *testing.B) {
-	store := openSQLiteB(b)
+	store := servertest.SQLite.NewStore(b)
 	svc := registry.New(store, registry.Options{Logger: quietLogger()})
 	v, err := svc.Register(b.Context(), registry.RegisterParams{Subject: "orders-value", Schema: registry.SchemaInput{Format: schema.Avro, Text: orderV1}})
 	if err != nil {
@@ -52,14 +52,4 @@ func BenchmarkLookupByIDUsage(b *testing.B) {
 			})
 		})
 	}
-}
-
-func openSQLiteB(b *testing.B) registry.Store {
-	b.Helper()
-	st, err := sqlite.Open(b.Context(), b.TempDir(), sqlite.Options{Logger: quietLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
-	return st
 }

@@ -8,45 +8,31 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/schemata-dev/schemata/api"
+	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
-
-// testClock is an injectable, settable clock.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
 
 // consumerServer is the API over a real store with an injected clock and
 // the shipped defaults (BACKWARD, additive-only, consumer breakage
-// rejected), served on a loopback port.
+// rejected), served on a loopback port. Unlike newServer it serves the
+// API alone, over a service the test holds: the tests flush runtime usage
+// themselves, at the moments they choose, which the registry's own
+// background flushing would race.
 type consumerServer struct {
 	*testServer
 	svc   *registry.Service
-	clock *testClock
+	clock *clocktest.Clock
 }
 
-func newConsumerServer(t *testing.T, b backend) *consumerServer {
+func newConsumerServer(t *testing.T, b servertest.Backend) *consumerServer {
 	t.Helper()
-	clk := &testClock{now: time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)}
-	svc := registry.New(b.open(t), registry.Options{Now: clk.Now, Logger: quietLogger()})
+	clk := clocktest.New(time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC))
+	svc := registry.New(b.NewStore(t), registry.Options{Now: clk.Now, Logger: quietLogger()})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -140,8 +126,8 @@ func (s *consumerServer) report(t *testing.T, query string) reportView {
 // each step.
 func TestDeprecationStory(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			s := newConsumerServer(t, b)
 			register := func(text string) response {
@@ -244,8 +230,8 @@ func TestDeprecationStory(t *testing.T) {
 
 func TestConsumerRoutes(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			s := newConsumerServer(t, b)
 			body := jsonBody(t, map[string]any{
@@ -309,7 +295,7 @@ func TestConsumerRoutes(t *testing.T) {
 
 func TestDeprecationRecordRoutes(t *testing.T) {
 	t.Parallel()
-	s := newConsumerServer(t, backends()[0])
+	s := newConsumerServer(t, servertest.SQLite)
 	s.mustDo(t, request{Method: http.MethodPost, Path: "/subjects/orders-value/versions", Body: jsonBody(t, map[string]string{"schema": orderV1})}, http.StatusOK)
 	created := decode[map[string]any](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/deprecations",
 		Body: `{"subject":"orders-value","version":1,"reason":"v1 is legacy"}`}, http.StatusCreated))
@@ -332,7 +318,7 @@ func TestDeprecationRecordRoutes(t *testing.T) {
 
 func TestLookupsCarryDeprecationHeaders(t *testing.T) {
 	t.Parallel()
-	s := newConsumerServer(t, backends()[0])
+	s := newConsumerServer(t, servertest.SQLite)
 	reg := func(subject string) int {
 		r := s.mustDo(t, request{Method: http.MethodPost, Path: "/subjects/" + subject + "/versions", Body: jsonBody(t, map[string]string{"schema": orderV1})}, http.StatusOK)
 		return decode[struct{ ID int }](t, r).ID
@@ -368,7 +354,7 @@ func TestLookupsCarryDeprecationHeaders(t *testing.T) {
 
 func TestBackfillRoute(t *testing.T) {
 	t.Parallel()
-	s := newConsumerServer(t, backends()[0])
+	s := newConsumerServer(t, servertest.SQLite)
 	s.mustDo(t, request{Method: http.MethodPut, Path: "/config/orders-value", Body: `{"compatibility":"NONE","additiveOnly":false}`}, http.StatusOK)
 	s.mustDo(t, request{Method: http.MethodPost, Path: "/subjects/orders-value/versions", Body: jsonBody(t, map[string]string{"schema": orderWithoutNote})}, http.StatusOK)
 	s.clock.Set(time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC))

@@ -8,6 +8,9 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // TestSchemaFormats covers the format query parameter of the by-id
@@ -16,7 +19,7 @@ import (
 // format does not have is a 400.
 func TestSchemaFormats(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, backends()[0], serverOptions{})
+	srv := newServer(t, servertest.SQLite, server.Config{})
 	proto3 := `syntax = "proto3"; package shop.v1; message Order { int64 id = 1; }`
 	pb := srv.mustDo(t, request{Method: "POST", Path: "/subjects/orders-proto/versions",
 		Body: schemaBody(t, "PROTOBUF", proto3)}, 200)

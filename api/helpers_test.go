@@ -1,86 +1,37 @@
 package api_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/schemata-dev/schemata/api"
-	"github.com/schemata-dev/schemata/internal/registry"
-	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
-	"github.com/schemata-dev/schemata/storage/sqlite"
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// backend opens a fresh, migrated store for one test.
-type backend struct {
-	name string
-	open func(t testing.TB) registry.Store
-}
-
-// backends lists every store the API is tested on.
-func backends() []backend {
-	return []backend{
-		{name: "SQLite", open: openSQLite},
-		{name: "PostgreSQL", open: func(t testing.TB) registry.Store { return pgtest.NewStore(t) }},
-	}
-}
-
-func openSQLite(t testing.TB) registry.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatalf("open sqlite store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
-}
 
 func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// testServer is the API over a real store, served on a loopback port.
+// testServer is a registry serving the API, on a loopback port.
 type testServer struct {
 	URL    string
 	client *http.Client
 }
 
-// serverOptions adjust newServer.
-type serverOptions struct {
-	maxBody  int64
-	defaults *registry.Config
-}
-
-// newServer serves the API over a store from b on a free port.
-func newServer(t testing.TB, b backend, opts serverOptions) *testServer {
+// newServer starts the registry on a fresh store of b, as deployed (the
+// API behind the operations layer), named test-registry; cfg adjusts the
+// rest of its configuration, and opts the rest of the start.
+func newServer(t testing.TB, b servertest.Backend, cfg server.Config, opts ...servertest.Option) *testServer {
 	t.Helper()
-	store := b.open(t)
-	defaults := registry.DefaultConfig()
-	if opts.defaults != nil {
-		defaults = *opts.defaults
-	}
-	svc := registry.New(store, registry.Options{Defaults: defaults, Logger: quietLogger()})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { _ = svc.Watch(ctx) }()
-	h := api.New(svc, api.Options{Logger: quietLogger(), MaxBodyBytes: opts.maxBody, ServerID: "test-registry"})
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-	})
-	return &testServer{URL: srv.URL, client: srv.Client()}
+	cfg.ServerID = "test-registry"
+	r := servertest.Start(t, append([]servertest.Option{servertest.WithBackend(b), servertest.WithConfig(cfg)}, opts...)...)
+	return &testServer{URL: r.URL(), client: http.DefaultClient}
 }
 
 // response is what a raw HTTP exchange returned.
@@ -159,29 +110,6 @@ func schemaBody(t *testing.T, schemaType, text string, refs ...map[string]any) s
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// golden compares got with testdata/<name>.golden, rewriting it with
-// -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file %s\n got: %s\nwant: %s", name, path, got, want)
-	}
 }
 
 // The schemas the tests register.

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // FuzzRegisterBody sends arbitrary bodies to the registration and
@@ -19,7 +22,7 @@ func FuzzRegisterBody(f *testing.F) {
 	f.Add(`{"schema":1}`)
 	f.Add(`[]`)
 	f.Add(``)
-	srv := newServer(f, backends()[0], serverOptions{})
+	srv := newServer(f, servertest.SQLite, server.Config{}, servertest.WithoutLogs())
 	seed := srv.mustDo(f, request{Method: "POST", Path: "/subjects/seed/versions",
 		Body: `{"schema":"{\"type\":\"record\",\"name\":\"S\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}"}`}, 200)
 	var seeded struct{ ID int }

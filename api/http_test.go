@@ -8,14 +8,16 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/api"
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 func TestContentTypes(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			tests := []struct {
 				name        string
 				contentType string
@@ -63,10 +65,10 @@ func assertErrorBody(t *testing.T, body []byte, code int, message string) {
 
 func TestRequestBodyLimit(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{maxBody: 256})
+			s := newServer(t, b, server.Config{MaxBodyBytes: 256})
 			big := schemaBody(t, "", `{"type":"record","name":"Big","doc":"`+strings.Repeat("x", 512)+`","fields":[]}`)
 
 			// Announced by Content-Length.
@@ -102,10 +104,10 @@ func TestRequestBodyLimit(t *testing.T) {
 
 func TestLookupCaching(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			s.mustDo(t, request{Method: "POST", Path: "/subjects/c-value/versions", Body: schemaBody(t, "", avroOrderV1)}, 200)
 
 			byID := s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1"}, 200)
@@ -159,10 +161,10 @@ func TestLookupCaching(t *testing.T) {
 
 func TestPermanentDeleteMakesIDUnreachable(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			s.mustDo(t, request{Method: "POST", Path: "/subjects/gone-value/versions", Body: schemaBody(t, "", avroOrderV1)}, 200)
 			s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1"}, 200)
 			s.mustDo(t, request{Method: "DELETE", Path: "/subjects/gone-value"}, 200)
@@ -180,10 +182,10 @@ func TestPermanentDeleteMakesIDUnreachable(t *testing.T) {
 
 func TestSubjectNamesAreEscapedAndUnescaped(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			for _, tt := range []struct{ path, subject string }{
 				{"a%2Fb", "a/b"},
 				{"with%20space", "with space"},

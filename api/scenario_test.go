@@ -3,7 +3,12 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/golden"
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // step is one raw HTTP exchange of the scenario.
@@ -157,10 +162,10 @@ func scenario(t *testing.T) []step {
 
 func TestScenario(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range servertest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			s := newServer(t, b, serverOptions{})
+			s := newServer(t, b, server.Config{})
 			var transcript bytes.Buffer
 			for _, st := range scenario(t) {
 				resp := s.do(t, st.request)
@@ -173,7 +178,7 @@ func TestScenario(t *testing.T) {
 					t.Errorf("%s %s: status %d, want %d; body %s", st.Method, st.Path, resp.Status, st.Status, resp.Body)
 				}
 			}
-			golden(t, "scenario", transcript.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "scenario.golden"), transcript.Bytes())
 		})
 	}
 }

@@ -5,37 +5,10 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/schemata-dev/schemata/client"
-	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
-
-// startRegistry starts a real registry in-process on a free port.
-func startRegistry(t *testing.T) *client.Client {
-	t.Helper()
-	srv, err := server.New(context.Background(), server.Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), LogLevel: "error", LogFormat: "text",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	c, err := client.New(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 const (
 	orderV1 = `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`
@@ -54,7 +27,10 @@ const (
 func TestAgainstRealRegistry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c := startRegistry(t)
+	c, err := client.New(servertest.Start(t).URL())
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	reg, err := c.Register(ctx, "orders", client.Schema{Schema: orderV1}, nil)
 	if err != nil {

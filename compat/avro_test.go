@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
 )
@@ -170,21 +171,7 @@ func TestAvroDiffGolden(t *testing.T) {
 			if len(changes) == 0 {
 				b.WriteString("no changes\n")
 			}
-			got := b.String()
-			golden := filepath.Join(dir, "diff.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden file (run with -update): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("diff differs from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.AssertString(t, filepath.Join(dir, "diff.golden"), b.String())
 		})
 	}
 }

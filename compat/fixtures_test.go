@@ -2,7 +2,6 @@ package compat
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixtureParsers maps a file extension to the parser fixtures use; each
 // format's test file registers its own in init.
@@ -44,21 +42,7 @@ func TestFixtures(t *testing.T) {
 		}
 		t.Run(filepath.ToSlash(dir[len("testdata/"):]), func(t *testing.T) {
 			t.Parallel()
-			got := runFixture(t, dir)
-			golden := filepath.Join(dir, "findings.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden file (run with -update): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.AssertString(t, filepath.Join(dir, "findings.golden"), runFixture(t, dir))
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/protobuf"
 )
@@ -132,20 +133,7 @@ func TestProtoDiff(t *testing.T) {
 	for _, c := range changes {
 		fmt.Fprintf(&b, "%s %s %s old=%q@%s new=%q@%s\n", c.Kind, c.Element, c.Path, c.Old, c.OldPos, c.New, c.NewPos)
 	}
-	golden := filepath.Join("testdata", "proto", "diff.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("missing golden file (run with -update): %v", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("diff differs from %s\n--- got\n%s--- want\n%s", golden, b.String(), want)
-	}
+	golden.AssertString(t, filepath.Join("testdata", "proto", "diff.golden"), b.String())
 }
 
 // TestProtoReferencedTypes checks that message types from referenced files

@@ -2,9 +2,10 @@ package compat
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/golden"
 )
 
 // ruleTableDoc is the rule reference generated from the rule table; the
@@ -36,20 +37,9 @@ func renderRuleTable() string {
 }
 
 func TestRuleTableDocumented(t *testing.T) {
-	got := renderRuleTable()
-	if *update {
-		if err := os.WriteFile(ruleTableDoc, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(ruleTableDoc)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("the rule table changed; review the change, then regenerate %s with -update", ruleTableDoc)
-	}
+	// The rule table is documentation: a change to it shows as a diff to
+	// review, then to accept with -update.
+	golden.AssertString(t, ruleTableDoc, renderRuleTable())
 }
 
 func TestRulesAreWellFormed(t *testing.T) {

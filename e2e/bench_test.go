@@ -2,10 +2,8 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // The benchmarks below run the registry in process (server.New, on a
@@ -31,39 +29,26 @@ import (
 // the read and re-registration benchmarks, as in docs/benchmarks.md.
 const benchConnections = 64
 
-// benchStore names a store the benchmarks run the registry on.
-type benchStore struct {
-	name   string
-	config func(b *testing.B) server.Config
+// benchStores are the stores the benchmarks run the registry on, under
+// the names docs/benchmarks.md reports them by. The server opens each
+// from its configuration, with its production pool settings.
+var benchStores = []struct {
+	name    string
+	backend servertest.Backend
+}{
+	{"embedded", servertest.SQLite},
+	{"postgres", servertest.PostgreSQL},
 }
 
-var benchStores = []benchStore{
-	{"embedded", func(b *testing.B) server.Config { return server.Config{DataDir: b.TempDir()} }},
-	{"postgres", func(b *testing.B) server.Config { return server.Config{DatabaseURL: postgresURL(b)} }},
-}
-
-// startBenchServer starts an in-process registry on a loopback port with
-// the global compatibility NONE and returns its base URL.
-func startBenchServer(b *testing.B, cfg server.Config) string {
+// startBenchServer starts an in-process registry of backend on a loopback
+// port with the global compatibility NONE and returns its base URL.
+func startBenchServer(b *testing.B, backend servertest.Backend) string {
 	b.Helper()
-	cfg.Listen = "127.0.0.1:0"
+	cfg := backend.Config(b)
 	// The audit trail is written as in production, but not to the
-	// benchmark's output.
+	// benchmark's output; the logs are dropped.
 	cfg.Ops.AuditLog = filepath.Join(b.TempDir(), "audit.log")
-	srv, err := server.New(b.Context(), cfg, server.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			b.Errorf("shutdown: %v", err)
-		}
-	})
+	srv := servertest.Start(b, servertest.WithConfig(cfg), servertest.WithoutLogs())
 	if err := setGlobalCompatibility(b.Context(), newClient(1), srv.URL(), "NONE"); err != nil {
 		b.Fatal(err)
 	}
@@ -124,7 +109,7 @@ func BenchmarkGetSchemaByID(b *testing.B) {
 	const text = `{"type":"record","name":"Bench","fields":[{"name":"id","type":"long"}]}`
 	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
-			base := startBenchServer(b, st.config(b))
+			base := startBenchServer(b, st.backend)
 			r, err := register(b.Context(), newClient(1), base, "bench-value", text)
 			if err != nil {
 				b.Fatal(err)
@@ -136,7 +121,7 @@ func BenchmarkGetSchemaByID(b *testing.B) {
 		})
 	}
 	b.Run("bare", func(b *testing.B) {
-		base := startBenchServer(b, benchStores[0].config(b))
+		base := startBenchServer(b, benchStores[0].backend)
 		r, err := register(b.Context(), newClient(1), base, "bench-value", text)
 		if err != nil {
 			b.Fatal(err)
@@ -172,7 +157,7 @@ func BenchmarkRegisterSame(b *testing.B) {
 	const schemas, subjects = 64, 8
 	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
-			base := startBenchServer(b, st.config(b))
+			base := startBenchServer(b, st.backend)
 			bodies := make([][]byte, schemas)
 			urls := make([]string, schemas)
 			for i := range schemas {
@@ -200,7 +185,7 @@ func BenchmarkRegisterNew(b *testing.B) {
 	const writers, subjects = 8, 8
 	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
-			base := startBenchServer(b, st.config(b))
+			base := startBenchServer(b, st.backend)
 			runClients(b, writers, func(i int64) (*http.Request, error) {
 				url := base + "/subjects/bench-" + strconv.FormatInt(i%subjects, 10) + "-value/versions"
 				r, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(fmt.Appendf(nil, `{"schema":%q}`, schemaText(int(i)))))

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // The workload of TestMultiInstance.
@@ -36,7 +38,7 @@ const (
 // evicts the schema from the others' caches.
 func TestMultiInstance(t *testing.T) {
 	t.Parallel()
-	cluster := startCluster(t, instances, postgresURL(t))
+	cluster := startCluster(t, instances, servertest.PostgreSQL.Config(t).DatabaseURL)
 	client := newClient(writers)
 	ctx := withTimeout(t, 2*time.Minute)
 	// NONE, so that every distinct schema registers.

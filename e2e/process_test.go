@@ -1,19 +1,14 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"net/url"
 	"os/exec"
-	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // Time limits of a registry process's life.
@@ -28,61 +23,11 @@ type instance struct {
 	// url is the base URL the process reported listening on.
 	url  string
 	cmd  *exec.Cmd
-	logs *logBuffer
+	logs *servertest.LogBuffer
 	// exited is closed once the process has been waited for; err is its
 	// exit status.
 	exited chan struct{}
 	err    error
-}
-
-// logBuffer collects a process's standard error, safe for the process
-// pipe and the test to share.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// listeningAddr returns the address of the "registry listening" log line,
-// "" while there is none.
-func (b *logBuffer) listeningAddr() string {
-	for _, line := range strings.Split(b.String(), "\n") {
-		var rec struct {
-			Msg  string `json:"msg"`
-			Addr string `json:"addr"`
-		}
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "registry listening" {
-			return rec.Addr
-		}
-	}
-	return ""
-}
-
-// postgresURL creates an empty PostgreSQL schema for this test (dropped
-// when it ends) and returns the test database URL selecting it through
-// search_path, so that registry processes migrate and use it.
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	pool := pgtest.NewEmptyPool(t)
-	u, err := url.Parse(pgtest.URL())
-	if err != nil {
-		t.Fatalf("parse %s: %v", pgtest.EnvURL, err)
-	}
-	q := u.Query()
-	q.Set("search_path", pgtest.Schema(pool))
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // startCluster starts n registry processes on databaseURL at once (so
@@ -105,7 +50,7 @@ func startCluster(t *testing.T, n int, databaseURL string) []*instance {
 // using its url.
 func startRegistry(t *testing.T, name, databaseURL string) *instance {
 	t.Helper()
-	in := &instance{name: name, logs: &logBuffer{}, exited: make(chan struct{})}
+	in := &instance{name: name, logs: &servertest.LogBuffer{}, exited: make(chan struct{})}
 	in.cmd = exec.Command(registryBin,
 		"--listen", "127.0.0.1:0",
 		"--database-url", databaseURL,
@@ -134,7 +79,7 @@ func (in *instance) waitListening(t *testing.T) {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if addr := in.logs.listeningAddr(); addr != "" {
+		if addr := in.logs.ListeningAddr(); addr != "" {
 			in.url = "http://" + addr
 			return
 		}

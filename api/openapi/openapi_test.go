@@ -1,52 +1,30 @@
 package openapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"sort"
 	"testing"
-	"time"
 
-	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/api/openapi"
-	"github.com/schemata-dev/schemata/internal/ops"
-	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // startRegistry starts the real server, with authentication on so the
 // admin routes are mounted too.
-func startRegistry(t *testing.T) *server.Server {
+func startRegistry(t *testing.T) *servertest.Registry {
 	t.Helper()
-	cfg := server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(),
-		Ops: ops.Config{AuditLog: ops.AuditOff, AuthConfigFile: writeFile(t, "anonymous: read\n")}}
-	s, err := server.New(context.Background(), cfg, server.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
+	return servertest.Start(t, servertest.WithAuth(nil, "anonymous: read\n"))
 }
 
 func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
 	t.Parallel()
 	s := startRegistry(t)
 	registered := map[string]bool{}
-	for _, r := range s.Handler().(*api.API).Echo().Routes() {
-		switch r.Method {
-		case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
-			registered[r.Method+" "+r.Path] = true
-		}
+	for _, r := range s.Routes(t) {
+		registered[r.Method+" "+r.Path] = true
 	}
 	documented := map[string]bool{}
 	for _, op := range openapi.Operations() {

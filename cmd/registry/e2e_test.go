@@ -3,57 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's logger and the test
-// to share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// listeningAddr waits for the server's "registry listening" log line and
-// returns the address it names.
-func listeningAddr(t *testing.T, logs *syncBuffer) string {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, line := range strings.Split(logs.String(), "\n") {
-			var rec struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "registry listening" {
-				return rec.Addr
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("server did not report listening; logs:\n%s", logs.String())
-	return ""
-}
 
 // TestServeUntilCancelled runs the real entry point on a free port,
 // registers a schema over HTTP and stops it as SIGTERM would.
@@ -62,12 +20,12 @@ func TestServeUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout bytes.Buffer
-	logs := &syncBuffer{}
+	logs := &servertest.LogBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--confluent-defaults"}, envMap(nil), &stdout, logs)
 	}()
-	base := "http://" + listeningAddr(t, logs)
+	base := "http://" + logs.WaitListening(t, 10*time.Second)
 
 	resp, err := http.Post(base+"/subjects/e2e-value/versions", "application/vnd.schemaregistry.v1+json",
 		strings.NewReader(`{"schema":"\"string\""}`))
@@ -134,19 +92,7 @@ func TestMigratePostgres(t *testing.T) {
 	t.Parallel()
 	// pgtest hands out a migrated schema of its own; point the command at
 	// it through the URL's search_path.
-	pool := pgtest.NewPool(t)
-	var schema string
-	if err := pool.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(pgtest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	env := envMap(map[string]string{"REGISTRY_DATABASE_URL": u.String()})
+	env := envMap(map[string]string{"REGISTRY_DATABASE_URL": pgtest.SchemaURL(t, pgtest.NewPool(t))})
 
 	for _, s := range []struct {
 		args []string

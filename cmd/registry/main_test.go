@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,10 +12,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/internal/server"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // envMap is a test environment.
 func envMap(m map[string]string) lookupEnv {
@@ -220,28 +218,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 			if tt.name == "Root" {
 				root.Flags().VisitAll(check)
 			}
-			golden(t, "help-"+strings.ToLower(tt.name), stdout.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "help-"+strings.ToLower(tt.name)+".golden"), stdout.Bytes())
 		})
-	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s\n got:\n%s\nwant:\n%s", path, got, want)
 	}
 }

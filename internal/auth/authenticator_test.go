@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/auth/authtest"
+	"github.com/schemata-dev/schemata/internal/clocktest"
 )
 
 // fastHash hashes with bcrypt's minimum cost, to keep tests quick.
@@ -28,20 +28,7 @@ func fastHash(t *testing.T, password string) string {
 	return string(h)
 }
 
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newAuthenticator(t *testing.T, store auth.Store, now *clock) *auth.Authenticator {
+func newAuthenticator(t *testing.T, store auth.Store, now *clocktest.Clock) *auth.Authenticator {
 	t.Helper()
 	a, err := auth.NewAuthenticator(auth.Options{
 		Users:   []auth.User{{Name: "alice", PasswordHash: fastHash(t, "alice-pw"), Grants: []auth.Grant{{Role: auth.Admin, Pattern: "*"}}}},
@@ -65,7 +52,7 @@ func TestBasic(t *testing.T) {
 		Grants: []auth.Grant{{Role: auth.Reader, Pattern: "*"}}}); err != nil {
 		t.Fatal(err)
 	}
-	a := newAuthenticator(t, store, &clock{t: time.Now()})
+	a := newAuthenticator(t, store, clocktest.New(time.Now()))
 	tests := []struct {
 		name, user, password string
 		wantErr              error
@@ -99,7 +86,7 @@ func TestBasic(t *testing.T) {
 func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	now := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	now := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	store := authtest.NewMemoryStore()
 	a := newAuthenticator(t, store, now)
 
@@ -149,7 +136,7 @@ func TestTokenLifecycle(t *testing.T) {
 	if _, err := a.Bearer(ctx, secret2); err != nil {
 		t.Fatalf("fresh token: %v", err)
 	}
-	now.Add(2 * time.Minute) // past both the TTL and the cache
+	now.Advance(2 * time.Minute) // past both the TTL and the cache
 	if _, err := a.Bearer(ctx, secret2); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Errorf("expired token: %v, want ErrUnauthenticated", err)
 	}
@@ -158,7 +145,7 @@ func TestTokenLifecycle(t *testing.T) {
 func TestRevocationOnAnotherInstanceWithinCacheTTL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	now := &clock{t: time.Now()}
+	now := clocktest.New(time.Now())
 	store := authtest.NewMemoryStore()
 	a, b := newAuthenticator(t, store, now), newAuthenticator(t, store, now)
 	secret, tok, err := a.CreateToken(ctx, auth.TokenParams{Name: "ci", Grants: []auth.Grant{{Role: auth.Reader, Pattern: "*"}}})
@@ -171,7 +158,7 @@ func TestRevocationOnAnotherInstanceWithinCacheTTL(t *testing.T) {
 	if err := a.RevokeToken(ctx, tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	now.Add(auth.DefaultCacheTTL + time.Second)
+	now.Advance(auth.DefaultCacheTTL + time.Second)
 	if _, err := b.Bearer(ctx, secret); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Errorf("other instance after TTL: %v, want ErrUnauthenticated", err)
 	}
@@ -179,7 +166,7 @@ func TestRevocationOnAnotherInstanceWithinCacheTTL(t *testing.T) {
 
 func TestCertificateAndAnonymous(t *testing.T) {
 	t.Parallel()
-	a := newAuthenticator(t, nil, &clock{t: time.Now()})
+	a := newAuthenticator(t, nil, clocktest.New(time.Now()))
 	p, err := a.Certificate(&x509.Certificate{Subject: pkix.Name{CommonName: "ingest"}})
 	if err != nil || p.Name != "ingest" || p.Method != auth.MethodCertificate {
 		t.Errorf("Certificate(ingest) = %+v, %v", p, err)

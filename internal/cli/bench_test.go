@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // generatedProject writes n Avro subjects of 12 fields each, registers
@@ -15,7 +16,7 @@ import (
 func generatedProject(b *testing.B, n int) (dir string, e env) {
 	b.Helper()
 	dir = b.TempDir()
-	url := startRegistry(b)
+	url := servertest.Start(b, servertest.WithoutLogs()).URL()
 	c, err := client.New(url)
 	if err != nil {
 		b.Fatal(err)

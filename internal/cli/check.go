@@ -116,7 +116,7 @@ func (a *app) runCheck(cmd *cobra.Command, args []string, f *reportFlags) error 
 	if err != nil {
 		return err
 	}
-	wt := dirSource{root: p.dir, label: "working tree"}
+	wt := a.workingTree(p)
 	rep := &report.Report{Command: "check"}
 	var outcomes []outcome
 	if f.against != "" {
@@ -206,7 +206,7 @@ func (a *app) baseline(p *project, against string) (source, error) {
 		if ref == "" {
 			return nil, usageErrorf("--against git: needs a ref, e.g. git:main")
 		}
-		return gitSource{dir: p.dir, ref: ref}, nil
+		return loadOnce(gitSource{dir: p.dir, ref: ref}), nil
 	}
 	dir := against
 	if !filepath.IsAbs(dir) {
@@ -215,7 +215,7 @@ func (a *app) baseline(p *project, against string) (source, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, usageErrorf("--against %s: not a directory (use git:REF for a git revision)", against)
 	}
-	return dirSource{root: dir, label: "dir:" + against}, nil
+	return a.dirSource(dir, "dir:"+against), nil
 }
 
 // runParallel runs fn for every entry, at most jobs at a time, and returns
@@ -381,6 +381,12 @@ func (a *app) checkLocal(ctx context.Context, p *project, e *entry, wt, base sou
 	if bad != nil {
 		return *bad
 	}
+	return a.compareWithBaseline(ctx, p, e, newSchema, base, level, policy)
+}
+
+// compareWithBaseline compares newSchema, e's parsed working-tree schema,
+// with e's file in base.
+func (a *app) compareWithBaseline(ctx context.Context, p *project, e *entry, newSchema schema.Schema, base source, level compat.Level, policy compat.Policy) outcome {
 	sub := a.newSubject(p, e)
 	if _, ok, err := base.read(ctx, e.rel); err != nil {
 		sub.Status, sub.Message = report.StatusError, err.Error()

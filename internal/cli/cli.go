@@ -85,6 +85,8 @@ type Options struct {
 	// IsTerminal reports whether w is a terminal (for colour); nil means
 	// detecting it on *os.File.
 	IsTerminal func(w io.Writer) bool
+	// ReadFile reads schema files; nil means os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // Run runs schemactl with args (without the program name) using the
@@ -151,6 +153,7 @@ type app struct {
 	now            func() time.Time
 	httpClient     *http.Client
 	isTerminal     func(io.Writer) bool
+	readFile       func(string) ([]byte, error)
 
 	// Global flags.
 	configPath string
@@ -169,6 +172,7 @@ func newApp(opts Options) (*app, error) {
 		stdin: opts.Stdin, stdout: opts.Stdout, stderr: opts.Stderr,
 		getenv: opts.Getenv, dir: opts.Dir, now: opts.Now,
 		httpClient: opts.HTTPClient, isTerminal: opts.IsTerminal,
+		readFile: opts.ReadFile,
 	}
 	if a.stdin == nil {
 		a.stdin = eofReader{}

@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 const (
@@ -19,7 +21,7 @@ const (
 // reading it, against a fresh registry where the subject is registered.
 func consumerProject(t *testing.T) (string, env) {
 	t.Helper()
-	url := startRegistry(t)
+	url := servertest.Start(t).URL()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"schemactl.yaml": "registry: " + url + `

@@ -133,7 +133,7 @@ func (a *app) localSide(ctx context.Context, p *project, rc *registryCache, subj
 	if e == nil {
 		return side{}, usageErrorf("subject %q is not mapped in %s; give --file or two versions", subject, p.configFile)
 	}
-	src := dirSource{root: p.dir, label: "working tree"}
+	src := a.dirSource(p.dir, "working tree")
 	s, bad := a.parseLocal(ctx, p, e, src, rc)
 	if bad != nil {
 		return side{}, &exitError{code: bad.exit, err: fmt.Errorf("%s: %s", bad.sub.File, badMessage(bad))}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/cli/report"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // registeredProject starts a registry, writes the base project into a
@@ -18,7 +19,7 @@ func registeredProject(t *testing.T) (dir string, e env) {
 	t.Helper()
 	dir = t.TempDir()
 	writeFiles(t, dir, baseProject())
-	e = env{EnvRegistry: startRegistry(t)}
+	e = env{EnvRegistry: servertest.Start(t).URL()}
 	if r := schemactl(t, dir, e, "register"); r.code != ExitOK {
 		t.Fatalf("register: %s", r)
 	}
@@ -29,7 +30,7 @@ func TestRegisterInReferenceOrderAndIdempotently(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, baseProject())
-	e := env{EnvRegistry: startRegistry(t)}
+	e := env{EnvRegistry: servertest.Start(t).URL()}
 
 	dry := schemactl(t, dir, e, "register", "--dry-run")
 	if dry.code != ExitOK {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
 	"net"
 	"os"
 	"os/exec"
@@ -14,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // result is what a user sees after one schemactl run.
 type result struct {
@@ -52,30 +49,6 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// startRegistry starts a real registry in-process on a free port, with
-// the embedded store in a temporary directory.
-func startRegistry(t testing.TB) string {
-	t.Helper()
-	ctx := context.Background()
-	srv, err := server.New(ctx, server.Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), LogLevel: "error", LogFormat: "text",
-	})
-	if err != nil {
-		t.Fatalf("start registry: %v", err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatalf("start registry: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shut down registry: %v", err)
-		}
-	})
-	return srv.URL()
 }
 
 // closedPort returns a URL nothing listens on.
@@ -117,24 +90,7 @@ func runGit(t testing.TB, dir string, args ...string) {
 // -update. Registry URLs (random ports) are replaced first.
 func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	got = scrub(got)
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden file (run with -update): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.AssertString(t, filepath.Join("testdata", name), scrub(got))
 }
 
 var urlPattern = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)

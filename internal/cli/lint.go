@@ -45,7 +45,7 @@ func (a *app) runLint(cmd *cobra.Command, args []string, f *reportFlags) error {
 		return err
 	}
 	additive := policy.AdditiveOnly
-	wt := dirSource{root: p.dir, label: "working tree"}
+	wt := a.workingTree(p)
 	rep := &report.Report{Command: "lint"}
 
 	// A registry resolves references to registered subjects, and is the
@@ -80,7 +80,7 @@ func (a *app) runLint(cmd *cobra.Command, args []string, f *reportFlags) error {
 			return outcome{sub, ExitOK}
 		}
 		if base != nil {
-			return a.checkLocal(ctx, p, e, wt, base, level, policy)
+			return a.compareWithBaseline(ctx, p, e, newSchema, base, level, policy)
 		}
 		oldSchema, version, err := a.registeredLatest(ctx, rc, e)
 		switch {

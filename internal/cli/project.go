@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/formats"
@@ -214,6 +215,8 @@ type source interface {
 type dirSource struct {
 	root  string
 	label string
+	// readFile reads a file; nil means os.ReadFile.
+	readFile func(name string) ([]byte, error)
 }
 
 // read reads rel under the root; an absolute rel (a file given on the
@@ -223,7 +226,11 @@ func (s dirSource) read(_ context.Context, rel string) (string, bool, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(s.root, path)
 	}
-	b, err := os.ReadFile(path)
+	readFile := s.readFile
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	b, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", false, nil
 	}
@@ -234,6 +241,59 @@ func (s dirSource) read(_ context.Context, rel string) (string, bool, error) {
 }
 
 func (s dirSource) String() string { return s.label }
+
+// loadedSource reads each file of a source at most once, however many
+// times a command asks for it: a schema is read to be parsed, again as a
+// reference of every schema that imports it, and again for the text sent
+// to the registry. Every command wraps its sources in one, so a run does
+// the file (or git) reads of a project once. It is safe for the parallel
+// checks of one run.
+type loadedSource struct {
+	src   source
+	mu    sync.Mutex
+	files map[string]*loadedFile
+}
+
+// loadedFile is one file's read, done once; readers of the same file
+// wait for the first.
+type loadedFile struct {
+	once sync.Once
+	text string
+	ok   bool
+	err  error
+}
+
+// loadOnce wraps src so that each of its files is read once.
+func loadOnce(src source) *loadedSource {
+	if l, ok := src.(*loadedSource); ok {
+		return l
+	}
+	return &loadedSource{src: src, files: map[string]*loadedFile{}}
+}
+
+func (l *loadedSource) read(ctx context.Context, rel string) (string, bool, error) {
+	l.mu.Lock()
+	f, ok := l.files[rel]
+	if !ok {
+		f = &loadedFile{}
+		l.files[rel] = f
+	}
+	l.mu.Unlock()
+	f.once.Do(func() { f.text, f.ok, f.err = l.src.read(ctx, rel) })
+	return f.text, f.ok, f.err
+}
+
+func (l *loadedSource) String() string { return l.src.String() }
+
+// workingTree is the project's files as they are on disk, each read once.
+func (a *app) workingTree(p *project) source {
+	return a.dirSource(p.dir, "working tree")
+}
+
+// dirSource is the files under root, each read once.
+func (a *app) dirSource(root, label string) source {
+	return loadOnce(dirSource{root: root, label: label, readFile: a.readFile})
+}
 
 // parseSchema parses text in format; name is the file name Protobuf
 // imports resolve against.

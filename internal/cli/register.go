@@ -49,7 +49,7 @@ func (a *app) runRegister(ctx context.Context, subjects []string, changedSince s
 		return err
 	}
 	rc := newRegistryCache(c, p)
-	wt := dirSource{root: p.dir, label: "working tree"}
+	wt := a.workingTree(p)
 	var registered, unchanged int
 	// pending holds what a dry run would register: a schema referencing
 	// one of them would be registered too, pointing at its new version.

@@ -1,54 +1,18 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"github.com/schemata-dev/schemata/internal/ops"
-	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
-
-// startSecuredRegistry starts a registry with authentication on and one
-// global admin, alice.
-func startSecuredRegistry(t *testing.T) string {
-	t.Helper()
-	h, err := bcrypt.GenerateFromPassword([]byte("pw-alice"), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	authFile := filepath.Join(t.TempDir(), "auth.yaml")
-	conf := "users:\n  - name: alice\n    passwordHash: '" + string(h) + "'\n    grants: ['admin:*']\n"
-	if err := os.WriteFile(authFile, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(context.Background(), server.Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), LogLevel: "error", LogFormat: "text",
-		Ops: ops.Config{AuthConfigFile: authFile, AuditLog: ops.AuditOff},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	return srv.URL()
-}
 
 func TestTokenCommands(t *testing.T) {
 	t.Parallel()
-	url := startSecuredRegistry(t)
+	// Authentication on, with one global admin.
+	alice := servertest.User{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}
+	url := servertest.Start(t, servertest.WithAuth([]servertest.User{alice}, "")).URL()
 	dir := t.TempDir()
 	admin := env{EnvRegistry: url, EnvUser: "alice", EnvPassword: "pw-alice"}
 

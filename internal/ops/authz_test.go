@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/auth/authhttp"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // The principals of the matrix.
@@ -161,14 +162,14 @@ func bodyFor(method, path string) any {
 
 func TestEveryRouteWithEveryRole(t *testing.T) {
 	t.Parallel()
-	authFile := writeAuthConfig(t, []user{
-		{pReader, "pw-reader", []string{"reader:*"}},
-		{pTeam, "pw-team", []string{"writer:payments.*", "reader:*"}},
-		{pTeamAdmin, "pw-teamadmin", []string{"admin:payments.*"}},
-		{pWriter, "pw-writer", []string{"writer:*"}},
-		{pAdmin, "pw-admin", []string{"admin:*"}},
+	authFile := servertest.AuthConfigFile(t, []servertest.User{
+		{Name: pReader, Password: "pw-reader", Grants: []string{"reader:*"}},
+		{Name: pTeam, Password: "pw-team", Grants: []string{"writer:payments.*", "reader:*"}},
+		{Name: pTeamAdmin, Password: "pw-teamadmin", Grants: []string{"admin:payments.*"}},
+		{Name: pWriter, Password: "pw-writer", Grants: []string{"writer:*"}},
+		{Name: pAdmin, Password: "pw-admin", Grants: []string{"admin:*"}},
 	}, "")
-	s := startServer(t, server.Config{Ops: opsConfig(authFile)}, nil)
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
 	hc := &http.Client{}
 
 	// The token principal is made through the admin API, as an operator
@@ -189,8 +190,8 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 		allowed              map[string]bool
 	}
 	seen := 0
-	for _, rt := range routes(t, s) {
-		method, path := rt[0], rt[1]
+	for _, rt := range s.Routes(t) {
+		method, path := rt.Method, rt.Path
 		key := method + " " + path
 		want, ok := expected[key]
 		if !ok {
@@ -257,8 +258,8 @@ func assertAccess(t *testing.T, res response, allowed, unauthenticated bool) {
 
 func TestAnonymousReadOnly(t *testing.T) {
 	t.Parallel()
-	authFile := writeAuthConfig(t, []user{{pAdmin, "pw-admin", []string{"admin:*"}}}, "anonymous: read\n")
-	s := startServer(t, server.Config{Ops: opsConfig(authFile)}, nil)
+	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: pAdmin, Password: "pw-admin", Grants: []string{"admin:*"}}}, "anonymous: read\n")
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
 	hc := &http.Client{}
 	tests := []struct {
 		name         string

@@ -8,6 +8,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // TestConfluentClientAuthenticates drives Confluent's own Go client with
@@ -15,8 +16,8 @@ import (
 // for an authenticated registry would.
 func TestConfluentClientAuthenticates(t *testing.T) {
 	t.Parallel()
-	authFile := writeAuthConfig(t, []user{{"alice", "pw-alice", []string{"admin:*"}}}, "")
-	s := startServer(t, server.Config{Ops: opsConfig(authFile)}, nil)
+	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "")
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
 	token := decodeToken(t, do(t, &http.Client{}, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
 		map[string]any{"name": "serializer", "grants": []string{"writer:payments.*"}}))
 

@@ -19,6 +19,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/storage/postgres"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 	"github.com/schemata-dev/schemata/storage/sqlite"
@@ -77,7 +78,7 @@ next:
 
 func TestMetricsScrapedOverHTTP(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, server.Config{}, nil)
+	s := servertest.Start(t)
 	hc := &http.Client{}
 	base := s.URL()
 
@@ -181,7 +182,7 @@ func TestReadinessFlipsWhenTheDatabaseGoesAway(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			st, kill := tt.store(t)
-			s := startServer(t, server.Config{}, nil, server.WithStore(st))
+			s := servertest.Start(t, servertest.WithStore(st))
 			if got := readyz(t, s.URL()); got != http.StatusOK {
 				t.Fatalf("/readyz with the database up = %d, want 200", got)
 			}
@@ -205,9 +206,9 @@ func TestReadinessFlipsWhenTheDatabaseGoesAway(t *testing.T) {
 
 func TestAuditTrail(t *testing.T) {
 	t.Parallel()
-	authFile := writeAuthConfig(t, []user{{"alice", "pw-alice", []string{"admin:*"}}, {"bob", "pw-bob", []string{"reader:*"}}}, "")
+	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}, {Name: "bob", Password: "pw-bob", Grants: []string{"reader:*"}}}, "")
 	auditFile := filepath.Join(t.TempDir(), "audit.log")
-	s := startServer(t, server.Config{Ops: ops.Config{AuthConfigFile: authFile, AuditLog: auditFile}}, nil)
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: ops.Config{AuthConfigFile: authFile, AuditLog: auditFile}}))
 	hc := &http.Client{}
 	alice := basic("alice", "pw-alice")
 	base := s.URL()

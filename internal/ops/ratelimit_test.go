@@ -6,16 +6,17 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 func TestRateLimitPerPrincipal(t *testing.T) {
 	t.Parallel()
-	authFile := writeAuthConfig(t, []user{
-		{"alice", "pw-alice", []string{"reader:*"}},
-		{"bob", "pw-bob", []string{"reader:*"}},
+	authFile := servertest.AuthConfigFile(t, []servertest.User{
+		{Name: "alice", Password: "pw-alice", Grants: []string{"reader:*"}},
+		{Name: "bob", Password: "pw-bob", Grants: []string{"reader:*"}},
 	}, "")
-	s := startServer(t, server.Config{Ops: ops.Config{AuthConfigFile: authFile, AuditLog: ops.AuditOff,
-		RateLimit: 0.001, RateBurst: 2}}, nil)
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: ops.Config{AuthConfigFile: authFile, AuditLog: ops.AuditOff,
+		RateLimit: 0.001, RateBurst: 2}}))
 	hc := &http.Client{}
 	alice, bob := basic("alice", "pw-alice"), basic("bob", "pw-bob")
 	steps := []struct {

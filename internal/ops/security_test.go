@@ -19,6 +19,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // pki is a throwaway CA with a server certificate for 127.0.0.1 and a
@@ -93,12 +94,12 @@ func newPKI(t *testing.T, clientCN string) pki {
 func TestTLS(t *testing.T) {
 	t.Parallel()
 	p := newPKI(t, "payments-ingest")
-	authFile := writeAuthConfig(t, []user{{"alice", "pw-alice", []string{"admin:*"}}},
+	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}},
 		"clients:\n  - commonName: payments-ingest\n    grants: [writer:payments.*]\n")
-	s := startServer(t, server.Config{Ops: ops.Config{
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: ops.Config{
 		AuthConfigFile: authFile, AuditLog: ops.AuditOff,
 		TLSCertFile: p.certFile, TLSKeyFile: p.keyFile, TLSClientCAFile: p.caFile,
-	}}, nil)
+	}}))
 	if !strings.HasPrefix(s.URL(), "https://") {
 		t.Fatalf("URL = %s, want https", s.URL())
 	}
@@ -156,8 +157,8 @@ func TestTLS(t *testing.T) {
 
 func TestTokenAdminAPI(t *testing.T) {
 	t.Parallel()
-	authFile := writeAuthConfig(t, []user{{"alice", "pw-alice", []string{"admin:*"}}}, "")
-	s := startServer(t, server.Config{Ops: opsConfig(authFile)}, nil)
+	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "")
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
 	hc := &http.Client{}
 	base, alice := s.URL(), basic("alice", "pw-alice")
 
@@ -221,7 +222,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 		badPassword = "Pw-0b1e2d-wrong"
 		dbPassword  = "DbPw-91c4e7"
 	)
-	var logs syncBuffer
+	var logs servertest.LogBuffer
 	auditFile := filepath.Join(t.TempDir(), "audit.log")
 
 	// A database URL with a password, for a database that is not there.
@@ -239,8 +240,8 @@ func TestSecretsNeverLogged(t *testing.T) {
 		t.Errorf("the start-up error reveals the database password: %v", err)
 	}
 
-	authFile := writeAuthConfig(t, []user{{"alice", password, []string{"admin:*"}}}, "")
-	s := startServer(t, server.Config{Ops: ops.Config{AuthConfigFile: authFile, AuditLog: auditFile}}, &logs)
+	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: password, Grants: []string{"admin:*"}}}, "")
+	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: ops.Config{AuthConfigFile: authFile, AuditLog: auditFile}}))
 	hc := &http.Client{}
 	base := s.URL()
 	do(t, hc, http.MethodGet, base+"/subjects", basic("alice", password), nil)
@@ -257,7 +258,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	captured := logs.String() + string(audit)
+	captured := logs.String() + s.Logs.String() + string(audit)
 	if !strings.Contains(captured, "request not authenticated") {
 		t.Fatalf("the refusals were not logged, so this test proves nothing:\n%s", captured)
 	}

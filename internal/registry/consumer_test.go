@@ -11,34 +11,18 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )
 
-// clock is an injectable, settable clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock is the consumer tests' clock, at their starting time.
+func newClock() *clocktest.Clock { return clocktest.New(time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)) }
 
 // consumerService returns a Service on a fresh embedded store with
 // Confluent's plain defaults and an injected clock.
-func consumerService(t *testing.T) (*registry.Service, *clock) {
+func consumerService(t *testing.T) (*registry.Service, *clocktest.Clock) {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), t.TempDir(), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {

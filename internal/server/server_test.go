@@ -1,19 +1,16 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/schemata-dev/schemata/internal/server"
-	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 func quietLogger() *slog.Logger {
@@ -35,95 +32,38 @@ func get(t *testing.T, base, path string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// start assembles and starts a server, shutting it down at the end of
-// the test.
-func start(t *testing.T, cfg server.Config, opts ...server.Option) *server.Server {
-	t.Helper()
-	cfg.Listen = "127.0.0.1:0"
-	s, err := server.New(context.Background(), cfg, append([]server.Option{server.WithLogger(quietLogger())}, opts...)...)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := s.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	})
-	return s
-}
-
+// TestServerStores serves each backend both ways: opened by the server
+// from its configuration (a data directory, a database URL), and injected.
 func TestServerStores(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  func(t *testing.T) server.Config
-		opts func(t *testing.T) []server.Option
-	}{
-		{
-			name: "EmbeddedStoreUnderDataDir",
-			cfg:  func(t *testing.T) server.Config { return server.Config{DataDir: t.TempDir()} },
-		},
-		{
-			name: "PostgresFromDatabaseURL",
-			cfg:  func(t *testing.T) server.Config { return server.Config{DatabaseURL: schemaURL(t)} },
-		},
-		{
-			name: "InjectedStore",
-			opts: func(t *testing.T) []server.Option { return []server.Option{server.WithStore(pgtest.NewStore(t))} },
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var cfg server.Config
-			if tt.cfg != nil {
-				cfg = tt.cfg(t)
-			}
-			var opts []server.Option
-			if tt.opts != nil {
-				opts = tt.opts(t)
-			}
-			s := start(t, cfg, opts...)
-			if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || strings.HasSuffix(s.Addr(), ":0") {
-				t.Fatalf("URL %q, Addr %q: want the bound loopback port", s.URL(), s.Addr())
-			}
-			resp, err := http.Post(s.URL()+"/subjects/s-value/versions", "application/json", strings.NewReader(`{"schema":"\"string\""}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				t.Fatalf("register: status %d", resp.StatusCode)
-			}
-			if status, body := get(t, s.URL(), "/subjects"); status != 200 || body != `["s-value"]` {
-				t.Errorf("GET /subjects = %d %s", status, body)
-			}
-		})
-	}
-}
-
-// schemaURL returns the test database URL pointed at a fresh, migrated
-// schema of its own.
-func schemaURL(t *testing.T) string {
-	t.Helper()
-	pool := pgtest.NewPool(t)
-	var schema string
-	if err := pool.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(pgtest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		for _, tt := range []struct {
+			name string
+			opt  func(t *testing.T) servertest.Option
+		}{
+			{"OpenedFromTheConfig", func(t *testing.T) servertest.Option { return servertest.WithConfig(b.Config(t)) }},
+			{"Injected", func(t *testing.T) servertest.Option { return servertest.WithBackend(b) }},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				s := servertest.Start(t, tt.opt(t))
+				if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || strings.HasSuffix(s.Addr(), ":0") {
+					t.Fatalf("URL %q, Addr %q: want the bound loopback port", s.URL(), s.Addr())
+				}
+				resp, err := http.Post(s.URL()+"/subjects/s-value/versions", "application/json", strings.NewReader(`{"schema":"\"string\""}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					t.Fatalf("register: status %d", resp.StatusCode)
+				}
+				if status, body := get(t, s.URL(), "/subjects"); status != 200 || body != `["s-value"]` {
+					t.Errorf("GET /subjects = %d %s", status, body)
+				}
+			})
+		}
+	})
 }
 
 func TestDefaultsFlag(t *testing.T) {
@@ -138,7 +78,7 @@ func TestDefaultsFlag(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := start(t, server.Config{DataDir: t.TempDir(), ConfluentDefaults: tt.confluent})
+			s := servertest.Start(t, servertest.WithConfig(server.Config{ConfluentDefaults: tt.confluent}))
 			if status, body := get(t, s.URL(), "/config"); status != 200 || body != tt.want {
 				t.Errorf("GET /config = %d %s, want %s", status, body, tt.want)
 			}
@@ -146,29 +86,11 @@ func TestDefaultsFlag(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink the server and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestRunStopsWhenContextEnds(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &servertest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- server.Run(ctx, server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir()},
@@ -251,7 +173,7 @@ func TestConfigValidation(t *testing.T) {
 
 func TestListenFailureIsReported(t *testing.T) {
 	t.Parallel()
-	a := start(t, server.Config{DataDir: t.TempDir()})
+	a := servertest.Start(t)
 	b, err := server.New(context.Background(), server.Config{Listen: a.Addr(), DataDir: t.TempDir()}, server.WithLogger(quietLogger()))
 	if err != nil {
 		t.Fatal(err)

@@ -3,19 +3,16 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/schemata-dev/schemata/internal/auth"
-	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 func TestUIIsServedUnderUI(t *testing.T) {
 	t.Parallel()
-	s := start(t, server.Config{DataDir: t.TempDir()})
+	s := servertest.Start(t)
 	status, body := get(t, s.URL(), "/ui/subjects")
 	if status != http.StatusOK || !strings.Contains(body, "<h1>Subjects</h1>") {
 		t.Errorf("GET /ui/subjects = %d\n%s", status, body)
@@ -31,7 +28,7 @@ func TestUIIsServedUnderUI(t *testing.T) {
 
 func TestUICanBeTurnedOff(t *testing.T) {
 	t.Parallel()
-	s := start(t, server.Config{DataDir: t.TempDir(), DisableUI: true})
+	s := servertest.Start(t, servertest.WithConfig(server.Config{DisableUI: true}))
 	if status, _ := get(t, s.URL(), "/ui/subjects"); status != http.StatusNotFound {
 		t.Errorf("GET /ui/subjects = %d, want 404", status)
 	}
@@ -41,16 +38,7 @@ func TestUICanBeTurnedOff(t *testing.T) {
 // anonymous callers may read, and only a writer may run the Check page.
 func TestUIRespectsAuthentication(t *testing.T) {
 	t.Parallel()
-	hash, err := auth.HashPassword("s3cret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgFile := filepath.Join(t.TempDir(), "auth.yaml")
-	yaml := "anonymous: read\nusers:\n  - name: dev\n    passwordHash: " + hash + "\n    grants: [writer:*]\n"
-	if err := os.WriteFile(cfgFile, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := start(t, server.Config{DataDir: t.TempDir(), Ops: ops.Config{AuthConfigFile: cfgFile, AuditLog: ops.AuditOff}})
+	s := servertest.Start(t, servertest.WithAuth([]servertest.User{{Name: "dev", Password: "s3cret", Grants: []string{"writer:*"}}}, "anonymous: read\n"))
 	if status, _ := get(t, s.URL(), "/ui/subjects"); status != http.StatusOK {
 		t.Errorf("anonymous GET /ui/subjects = %d, want 200", status)
 	}

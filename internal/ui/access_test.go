@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 )
 
@@ -33,7 +34,7 @@ func withTestPrincipal(t testing.TB) func(http.Handler) http.Handler {
 
 func TestAccess(t *testing.T) {
 	t.Parallel()
-	f := newWrappedFixture(t, "sqlite", ui.Options{Authorizer: ui.PrincipalAuthorizer}, withTestPrincipal(t))
+	f := newWrappedFixture(t, servertest.SQLite, ui.Options{Authorizer: ui.PrincipalAuthorizer}, withTestPrincipal(t))
 	checkForm := url.Values{"subject": {ordersSubject}, "schema": {ordersNext}}.Encode()
 	tests := []struct {
 		name       string

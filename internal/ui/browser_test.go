@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 )
 
@@ -139,7 +140,7 @@ func screenshot(dir, name string) chromedp.Action[chromedp.Void] {
 // and checks keyboard access and that nothing is fetched from elsewhere.
 func TestBrowserSubjectDiffCheck(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	ctx, requests := newBrowser(t)
 	dir := screenshotDir(t)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
@@ -217,7 +218,7 @@ func TestBrowserSubjectDiffCheck(t *testing.T) {
 // not be wider than the screen (code views scroll inside themselves).
 func TestBrowserPhone(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	ctx, _ := newBrowser(t)
 	dir := screenshotDir(t)
 	for _, tc := range []struct{ path, shot string }{

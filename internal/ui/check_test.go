@@ -2,21 +2,19 @@ package ui_test
 
 import (
 	"bytes"
-	"flag"
 	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/golden"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // reportRE extracts the schemactl report a Check page shows.
 var reportRE = regexp.MustCompile(`(?s)<pre class="report" tabindex="0">(.*?)</pre>`)
@@ -79,34 +77,31 @@ var checkCases = []checkCase{
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	for _, backend := range stores {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			f := newFixture(t, backend, ui.Options{})
-			for _, tc := range checkCases {
-				t.Run(tc.name, func(t *testing.T) {
-					t.Parallel()
-					status, body := f.submitCheck(t, tc)
-					if status != tc.wantStatus {
-						t.Errorf("POST /ui/check = %d, want %d\n%s", status, tc.wantStatus, body)
+	servertest.ForEachBackend(t, func(t *testing.T, backend servertest.Backend) {
+		f := newFixture(t, backend, ui.Options{})
+		for _, tc := range checkCases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				status, body := f.submitCheck(t, tc)
+				if status != tc.wantStatus {
+					t.Errorf("POST /ui/check = %d, want %d\n%s", status, tc.wantStatus, body)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(html.UnescapeString(body), w) {
+						t.Errorf("body lacks %q", w)
 					}
-					for _, w := range tc.want {
-						if !strings.Contains(html.UnescapeString(body), w) {
-							t.Errorf("body lacks %q", w)
-						}
-					}
-					if tc.golden == "" {
-						return
-					}
-					m := reportRE.FindStringSubmatch(body)
-					if m == nil {
-						t.Fatalf("the page shows no report:\n%s", body)
-					}
-					golden(t, filepath.Join("testdata", "check", tc.golden), html.UnescapeString(m[1]))
-				})
-			}
-		})
-	}
+				}
+				if tc.golden == "" {
+					return
+				}
+				m := reportRE.FindStringSubmatch(body)
+				if m == nil {
+					t.Fatalf("the page shows no report:\n%s", body)
+				}
+				golden.AssertString(t, filepath.Join("testdata", "check", tc.golden), html.UnescapeString(m[1]))
+			})
+		}
+	})
 }
 
 // submitCheck posts the Check form, pasting or uploading the schema.
@@ -138,7 +133,7 @@ func (f *fixture) submitCheck(t *testing.T, tc checkCase) (int, string) {
 
 func TestCheckRefusesCrossSitePosts(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	for _, tc := range []struct {
 		name, header, value string
 	}{
@@ -168,7 +163,7 @@ func TestCheckRefusesCrossSitePosts(t *testing.T) {
 
 func TestCheckAcceptsAURLEncodedForm(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	status, body := f.postForm(t, "/ui/check", url.Values{"subject": {ordersSubject}, "format": {"auto"}, "schema": {ordersNext}})
 	if status != http.StatusOK || !strings.Contains(body, "orders-value: compatible") {
 		t.Errorf("status %d, body:\n%s", status, body)
@@ -177,30 +172,9 @@ func TestCheckAcceptsAURLEncodedForm(t *testing.T) {
 
 func TestCheckLimitsTheSchemaSize(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{MaxSchemaBytes: 1024})
+	f := newFixture(t, servertest.SQLite, ui.Options{MaxSchemaBytes: 1024})
 	status, _ := f.postForm(t, "/ui/check", url.Values{"subject": {ordersSubject}, "schema": {strings.Repeat(" ", 200<<10)}})
 	if status != http.StatusRequestEntityTooLarge {
 		t.Errorf("status = %d, want 413", status)
-	}
-}
-
-// golden compares got with the file at path, rewriting it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 )
 
@@ -155,36 +156,33 @@ var pageCases = []pageCase{
 
 func TestPages(t *testing.T) {
 	t.Parallel()
-	for _, backend := range stores {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			f := newFixture(t, backend, ui.Options{PageSize: 50})
-			for _, tc := range pageCases {
-				t.Run(tc.name, func(t *testing.T) {
-					t.Parallel()
-					status, body := f.get(t, tc.path)
-					if status != tc.wantStatus {
-						t.Errorf("GET %s = %d, want %d\n%s", tc.path, status, tc.wantStatus, body)
+	servertest.ForEachBackend(t, func(t *testing.T, backend servertest.Backend) {
+		f := newFixture(t, backend, ui.Options{PageSize: 50})
+		for _, tc := range pageCases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				status, body := f.get(t, tc.path)
+				if status != tc.wantStatus {
+					t.Errorf("GET %s = %d, want %d\n%s", tc.path, status, tc.wantStatus, body)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(body, w) {
+						t.Errorf("GET %s: body lacks %q", tc.path, w)
 					}
-					for _, w := range tc.want {
-						if !strings.Contains(body, w) {
-							t.Errorf("GET %s: body lacks %q", tc.path, w)
-						}
+				}
+				for _, w := range tc.wantNot {
+					if strings.Contains(body, w) {
+						t.Errorf("GET %s: body has %q", tc.path, w)
 					}
-					for _, w := range tc.wantNot {
-						if strings.Contains(body, w) {
-							t.Errorf("GET %s: body has %q", tc.path, w)
-						}
-					}
-				})
-			}
-		})
-	}
+				}
+			})
+		}
+	})
 }
 
 func TestPagesSendSecurityHeaders(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	resp, err := f.srv.Client().Get(f.url("/ui/subjects"))
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +208,7 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 // on another host.
 func TestPagesMakeNoExternalRequests(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{})
+	f := newFixture(t, servertest.SQLite, ui.Options{})
 	for _, path := range []string{"/ui/subjects", "/ui/subjects/orders-value", "/ui/subjects/orders-value/diff", "/ui/check", "/ui/deprecations", "/ui/consumers/billing-etl"} {
 		_, body := f.get(t, path)
 		for _, bad := range []string{`src="http`, `href="http`, `src="//`, `href="//`, "@import"} {
@@ -227,7 +225,7 @@ func TestPagesMakeNoExternalRequests(t *testing.T) {
 
 func TestSubjectsPageSizeIsRespected(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "sqlite", ui.Options{PageSize: 10})
+	f := newFixture(t, servertest.SQLite, ui.Options{PageSize: 10})
 	_, body := f.get(t, "/ui/subjects?q="+url.QueryEscape(bulkPrefix)+"&page=3")
 	if got := strings.Count(body, `<th scope="row">`); got != 10 {
 		t.Errorf("page 3 shows %d subjects, want 10", got)

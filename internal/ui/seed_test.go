@@ -9,37 +9,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/internal/ui"
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
-	"github.com/schemata-dev/schemata/storage/sqlite"
 )
-
-// stores are the backends every page is tested on.
-var stores = []string{"sqlite", "postgres"}
-
-// clock is a settable clock shared by the registry and the UI.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
 
 // seedStart is when the seeded history begins; seedNow is "now" for the
 // pages.
@@ -144,43 +122,25 @@ const (
 // real HTTP.
 type fixture struct {
 	svc *registry.Service
-	clk *clock
+	// clk is the clock the registry and the UI share.
+	clk *clocktest.Clock
 	srv *httptest.Server
 	// ordersIDs are the schema ids of orders-value v1..v3.
 	ordersIDs []int
 }
 
-// newStore opens an empty store of the named backend, closed when the
-// test ends.
-func newStore(t testing.TB, backend string) registry.Store {
-	t.Helper()
-	switch backend {
-	case "sqlite":
-		st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			t.Fatalf("open sqlite store: %v", err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	case "postgres":
-		return pgtest.NewStore(t)
-	}
-	t.Fatalf("unknown backend %q", backend)
-	return nil
-}
-
 // newFixture seeds a registry on backend and serves the UI with opts
 // (BasePath /ui; Now and Logger are filled in).
-func newFixture(t testing.TB, backend string, opts ui.Options) *fixture {
+func newFixture(t testing.TB, backend servertest.Backend, opts ui.Options) *fixture {
 	t.Helper()
 	return newWrappedFixture(t, backend, opts, nil)
 }
 
 // newWrappedFixture is newFixture with middleware in front of the UI.
-func newWrappedFixture(t testing.TB, backend string, opts ui.Options, wrap func(http.Handler) http.Handler) *fixture {
+func newWrappedFixture(t testing.TB, backend servertest.Backend, opts ui.Options, wrap func(http.Handler) http.Handler) *fixture {
 	t.Helper()
-	clk := &clock{now: seedStart}
-	svc := registry.New(newStore(t, backend), registry.Options{Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
+	clk := clocktest.New(seedStart)
+	svc := registry.New(backend.NewStore(t), registry.Options{Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	f := &fixture{svc: svc, clk: clk}
 	f.seed(t)
 	clk.Set(seedNow)

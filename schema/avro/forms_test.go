@@ -1,17 +1,15 @@
 package avro_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema/avro"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestFormsGolden renders every testdata/forms/*.avsc in each form and
 // compares with the .golden file beside it. Regenerate with -update.
@@ -40,20 +38,7 @@ func TestFormsGolden(t *testing.T) {
 					d.Kind, d.Path, d.Pos, d.Reason, d.Sunset.Format("2006-01-02"), d.Replacement)
 			}
 			got := b.String()
-			golden := strings.TrimSuffix(file, ".avsc") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden file (run with -update): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("forms differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.AssertString(t, strings.TrimSuffix(file, ".avsc")+".golden", got)
 		})
 	}
 }

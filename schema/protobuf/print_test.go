@@ -1,14 +1,13 @@
 package protobuf
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/schemata-dev/schemata/internal/golden"
+)
 
 // TestPrintGolden pins Identity and Normalized for every
 // testdata/print/*.proto; regenerate with -update.
@@ -30,26 +29,9 @@ func TestPrintGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			base := strings.TrimSuffix(file, ".proto")
-			checkGolden(t, base+".identity.golden", s.Identity())
-			checkGolden(t, base+".normalized.golden", s.Normalized())
+			golden.AssertString(t, base+".identity.golden", s.Identity())
+			golden.AssertString(t, base+".normalized.golden", s.Normalized())
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden file (run with -update): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
 

@@ -14,26 +14,13 @@ import (
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/storage/sqlite"
+	"github.com/schemata-dev/schemata/storage/sqlite/sqlitetest"
 	"github.com/schemata-dev/schemata/storage/storagetest"
 )
 
-func newStore(t *testing.T) registry.Store {
-	t.Helper()
-	s, err := sqlite.Open(t.Context(), t.TempDir(), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
-}
-
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	storagetest.Run(t, newStore)
+	storagetest.Run(t, func(t *testing.T) registry.Store { return sqlitetest.NewStore(t) })
 }
 
 func TestOpenCreatesTheDatabaseFileAndReopens(t *testing.T) {
@@ -102,7 +89,7 @@ func TestWatchEndsWhenStoreCloses(t *testing.T) {
 // proceed, seeing the last committed state.
 func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s := sqlitetest.NewStore(t)
 	err := s.InTx(t.Context(), func(ctx context.Context, tx registry.Executor) error {
 		if err := tx.ModeSet(ctx, "s", registry.ReadOnly); err != nil {
 			return err
@@ -127,15 +114,7 @@ func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 func TestTwoStoresOnOneFileSerialiseWriters(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	var stores []*sqlite.Store
-	for range 2 {
-		s, err := sqlite.Open(t.Context(), dir, sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		defer s.Close()
-		stores = append(stores, s)
-	}
+	stores := []*sqlite.Store{sqlitetest.Open(t, dir, sqlite.Options{}), sqlitetest.Open(t, dir, sqlite.Options{})}
 	const perWriter = 10
 	var wg sync.WaitGroup
 	errs := make(chan error, 4*perWriter)

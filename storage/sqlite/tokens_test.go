@@ -7,29 +7,18 @@ import (
 	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/auth/authtest"
 	"github.com/schemata-dev/schemata/storage/sqlite"
+	"github.com/schemata-dev/schemata/storage/sqlite/sqlitetest"
 )
 
 func TestAuthStore(t *testing.T) {
 	t.Parallel()
-	authtest.RunStoreTests(t, func(t *testing.T) auth.Store {
-		s, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	authtest.RunStoreTests(t, func(t *testing.T) auth.Store { return sqlitetest.NewStore(t) })
 }
 
 func TestOperationalHooks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := sqlite.Open(ctx, dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := sqlitetest.NewStore(t)
 	if err := s.MigrationsApplied(ctx); err != nil {
 		t.Errorf("MigrationsApplied on a migrated store: %v", err)
 	}
@@ -37,11 +26,7 @@ func TestOperationalHooks(t *testing.T) {
 		t.Errorf("PoolStats = %+v, want read and write pools, one writer", st)
 	}
 
-	empty, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{SkipMigrations: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer empty.Close()
+	empty := sqlitetest.Open(t, t.TempDir(), sqlite.Options{SkipMigrations: true})
 	if err := empty.MigrationsApplied(ctx); err == nil {
 		t.Error("MigrationsApplied on an unmigrated store: nil, want an error")
 	}

@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // testRules is a fixed rule table, so goldens do not change when compat
 // gains rules.
@@ -106,25 +103,8 @@ func TestGolden(t *testing.T) {
 			if err := tt.render(&b); err != nil {
 				t.Fatal(err)
 			}
-			assertGolden(t, filepath.Join("testdata", tt.golden), b.Bytes())
+			golden.Assert(t, filepath.Join("testdata", tt.golden), b.Bytes())
 		})
-	}
-}
-
-func assertGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden file (run with -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 

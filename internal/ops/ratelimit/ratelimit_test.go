@@ -4,30 +4,18 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/ops/ratelimit"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func TestAllowPerKey(t *testing.T) {
 	t.Parallel()
-	now := &clock{t: time.Unix(1_700_000_000, 0)}
+	now := clocktest.New(time.Unix(1_700_000_000, 0))
 	l := ratelimit.New(ratelimit.Options{Rate: 2, Burst: 3, Now: now.Now})
 	tests := []struct {
 		name    string
@@ -45,7 +33,7 @@ func TestAllowPerKey(t *testing.T) {
 	}
 	// Steps depend on each other: run in order.
 	for _, tt := range tests {
-		now.Add(tt.advance)
+		now.Advance(tt.advance)
 		got, wait := l.Allow(tt.key)
 		if got != tt.want {
 			t.Fatalf("%s: Allow(%s) = %v, want %v", tt.name, tt.key, got, tt.want)
@@ -58,12 +46,12 @@ func TestAllowPerKey(t *testing.T) {
 
 func TestIdleBucketsAreDropped(t *testing.T) {
 	t.Parallel()
-	now := &clock{t: time.Unix(1_700_000_000, 0)}
+	now := clocktest.New(time.Unix(1_700_000_000, 0))
 	l := ratelimit.New(ratelimit.Options{Rate: 1, Idle: time.Minute, Now: now.Now})
 	for _, k := range []string{"a", "b", "c"} {
 		l.Allow(k)
 	}
-	now.Add(2 * time.Minute)
+	now.Advance(2 * time.Minute)
 	l.Allow("d")
 	if got := l.Len(); got != 1 {
 		t.Errorf("buckets after idle sweep = %d, want 1", got)

@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -108,6 +109,21 @@ func NewEmptyPool(t testing.TB, opts ...Option) *pgxpool.Pool {
 // Schema returns the schema a pool from NewPool or NewEmptyPool uses.
 func Schema(pool *pgxpool.Pool) string {
 	return pool.Config().ConnConfig.RuntimeParams["search_path"]
+}
+
+// SchemaURL returns the test database URL with its search_path set to the
+// schema of pool (from NewPool or NewEmptyPool), for programs that connect
+// by URL: a registry process, the migrate command.
+func SchemaURL(t testing.TB, pool *pgxpool.Pool) string {
+	t.Helper()
+	u, err := url.Parse(URL())
+	if err != nil {
+		t.Fatalf("pgtest: parse %s=%q: %v", EnvURL, URL(), err)
+	}
+	q := u.Query()
+	q.Set("search_path", Schema(pool))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // NewStore returns a Store over a fresh migrated schema (see NewPool),

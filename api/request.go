@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // acceptedContentType reports whether a request body of this media type
@@ -82,9 +84,26 @@ func bodyError(err error) error {
 		if mistyped.Field == "" {
 			return httpError(codeUnprocessable, "Invalid request body: expected a JSON object, got JSON %s", mistyped.Value)
 		}
-		return httpError(codeUnprocessable, "Invalid value for %s: unexpected JSON %s", mistyped.Field, mistyped.Value)
+		return httpError(codeUnprocessable, "Invalid value for %s: unexpected JSON %s", jsonPath(mistyped.Field), mistyped.Value)
 	}
 	return httpError(codeBadRequest, "Malformed JSON request body: %v", err)
+}
+
+// jsonPath drops from a decoding error's field path the segments that
+// encoding/json takes from embedded Go structs (srapi.RegisterRequest
+// embeds srapi.Schema: "Schema.schema"), leaving the keys the client
+// sent. Every key of the API begins in lower case; Go's segments here are
+// exported type names.
+func jsonPath(field string) string {
+	segs := strings.Split(field, ".")
+	keep := segs[:0]
+	for _, s := range segs {
+		if s != "" && unicode.IsUpper(rune(s[0])) {
+			continue
+		}
+		keep = append(keep, s)
+	}
+	return strings.Join(keep, ".")
 }
 
 // pathParam returns a path parameter unescaped. Echo matches on the raw
@@ -182,13 +201,13 @@ func pageParams(c echo.Context) (offset, limit int, err error) {
 // bindSchema binds what every schema-carrying route shares: the subject
 // from the path, the schema request from the body, and the domain input
 // it makes under the normalize query parameter.
-func (a *API) bindSchema(c echo.Context) (subject string, req schemaRequest, in registry.SchemaInput, err error) {
+func (a *API) bindSchema(c echo.Context) (subject string, req srapi.RegisterRequest, in registry.SchemaInput, err error) {
 	if subject, err = subjectParam(c); err != nil {
 		return "", req, in, err
 	}
 	if err = a.decodeBody(c, &req); err != nil {
 		return "", req, in, err
 	}
-	in, err = req.input(queryBool(c, "normalize"))
+	in, err = schemaInput(&req, queryBool(c, "normalize"))
 	return subject, req, in, err
 }

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,26 +83,9 @@ func bodyError(err error) error {
 		if mistyped.Field == "" {
 			return httpError(codeUnprocessable, "Invalid request body: expected a JSON object, got JSON %s", mistyped.Value)
 		}
-		return httpError(codeUnprocessable, "Invalid value for %s: unexpected JSON %s", jsonPath(mistyped.Field), mistyped.Value)
+		return httpError(codeUnprocessable, "Invalid value for %s: unexpected JSON %s", mistyped.Field, mistyped.Value)
 	}
 	return httpError(codeBadRequest, "Malformed JSON request body: %v", err)
-}
-
-// jsonPath drops from a decoding error's field path the segments that
-// encoding/json takes from embedded Go structs (srapi.RegisterRequest
-// embeds srapi.Schema: "Schema.schema"), leaving the keys the client
-// sent. Every key of the API begins in lower case; Go's segments here are
-// exported type names.
-func jsonPath(field string) string {
-	segs := strings.Split(field, ".")
-	keep := segs[:0]
-	for _, s := range segs {
-		if s != "" && unicode.IsUpper(rune(s[0])) {
-			continue
-		}
-		keep = append(keep, s)
-	}
-	return strings.Join(keep, ".")
 }
 
 // pathParam returns a path parameter unescaped. Echo matches on the raw

@@ -28,7 +28,7 @@ func schemaInput(r *srapi.RegisterRequest, normalize bool) (registry.SchemaInput
 	}
 	in := registry.SchemaInput{
 		Format:    f,
-		Text:      r.Schema.Schema,
+		Text:      r.Schema,
 		Metadata:  rawOrNil(r.Metadata),
 		RuleSet:   rawOrNil(r.RuleSet),
 		Normalize: normalize,

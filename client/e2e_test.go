@@ -9,6 +9,7 @@ import (
 
 	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // startRegistry starts a real registry in-process on a free port.
@@ -68,7 +69,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if err != nil || got.Version != 1 || got.ID != reg.ID || got.Subject != "orders" {
 		t.Fatalf("lookup = %+v, %v", got, err)
 	}
-	if _, err := c.Lookup(ctx, "orders", client.Schema{Schema: orderV2}, nil); !errors.Is(err, client.ErrSchemaNotFound) {
+	if _, err := c.Lookup(ctx, "orders", client.Schema{Schema: orderV2}, nil); !errors.Is(err, srapi.ErrSchemaNotFound) {
 		t.Errorf("lookup of an unregistered schema: %v, want ErrSchemaNotFound", err)
 	}
 	byID, err := c.SchemaByID(ctx, reg.ID)
@@ -86,7 +87,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if f := res.Findings[0]; f.RuleID == "" || f.Version != 1 || f.New == nil || f.New.Line != 3 {
 		t.Errorf("finding = %+v (new %+v), want a rule, version 1 and line 3", f, f.New)
 	}
-	if _, err := c.Register(ctx, "orders", client.Schema{Schema: orderBad}, nil); !errors.Is(err, client.ErrIncompatibleSchema) {
+	if _, err := c.Register(ctx, "orders", client.Schema{Schema: orderBad}, nil); !errors.Is(err, srapi.ErrIncompatibleSchema) {
 		t.Errorf("registering an incompatible schema: %v", err)
 	}
 	if res, err := c.CheckCompatibility(ctx, "orders", client.Latest, client.Schema{Schema: orderV2}, nil); err != nil || !res.IsCompatible {
@@ -111,7 +112,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if err != nil || cfg.CompatibilityLevel != "FULL" || cfg.AdditiveOnly == nil || *cfg.AdditiveOnly {
 		t.Errorf("config = %+v, %v", cfg, err)
 	}
-	if _, err := c.SetConfig(ctx, "orders", client.ConfigUpdate{Compatibility: "SIDEWAYS"}); !errors.Is(err, client.ErrInvalidCompatibilityLevel) {
+	if _, err := c.SetConfig(ctx, "orders", client.ConfigUpdate{Compatibility: "SIDEWAYS"}); !errors.Is(err, srapi.ErrInvalidCompatibilityLevel) {
 		t.Errorf("invalid level: %v", err)
 	}
 
@@ -140,7 +141,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if ids, err := c.ReferencedBy(ctx, "common", 1); err != nil || !slices.Equal(ids, []int{pay.ID}) {
 		t.Errorf("referenced by = %v, %v; want [%d]", ids, err, pay.ID)
 	}
-	if _, err := c.DeleteSubject(ctx, "common", nil); !errors.Is(err, client.ErrReferenceExists) {
+	if _, err := c.DeleteSubject(ctx, "common", nil); !errors.Is(err, srapi.ErrReferenceExists) {
 		t.Errorf("deleting a referenced subject: %v, want ErrReferenceExists", err)
 	}
 	subjects, err := c.Subjects(ctx, nil)
@@ -149,7 +150,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	}
 
 	// Soft, then permanent deletes.
-	if _, err := c.DeleteVersion(ctx, "orders", 1, &client.DeleteOptions{Permanent: true}); !errors.Is(err, client.ErrVersionNotSoftDeleted) {
+	if _, err := c.DeleteVersion(ctx, "orders", 1, &client.DeleteOptions{Permanent: true}); !errors.Is(err, srapi.ErrVersionNotSoftDeleted) {
 		t.Errorf("permanent delete before soft delete: %v", err)
 	}
 	if v, err := c.DeleteVersion(ctx, "orders", 1, nil); err != nil || v != 1 {
@@ -164,7 +165,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if _, err := c.DeleteSubject(ctx, "orders", &client.DeleteOptions{Permanent: true}); err != nil {
 		t.Errorf("permanent delete subject: %v", err)
 	}
-	if _, err := c.Version(ctx, "orders", client.Latest, nil); !errors.Is(err, client.ErrSubjectNotFound) {
+	if _, err := c.Version(ctx, "orders", client.Latest, nil); !errors.Is(err, srapi.ErrSubjectNotFound) {
 		t.Errorf("get after delete: %v, want ErrSubjectNotFound", err)
 	}
 }

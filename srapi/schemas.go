@@ -57,9 +57,19 @@ type SubjectVersionRef struct {
 // POST /compatibility/subjects/{subject}/versions[/{version}]. ID and
 // Version are honoured by registration in IMPORT mode only.
 type RegisterRequest struct {
-	Schema
-	ID      int `json:"id,omitempty"`
-	Version int `json:"version,omitempty"`
+	Schema string `json:"schema"`
+	// SchemaType is TypeAvro (or empty), TypeProtobuf or TypeJSON.
+	SchemaType string          `json:"schemaType,omitempty"`
+	References []Reference     `json:"references,omitempty"`
+	Metadata   json.RawMessage `json:"metadata,omitempty"`
+	RuleSet    json.RawMessage `json:"ruleSet,omitempty"`
+	ID         int             `json:"id,omitempty"`
+	Version    int             `json:"version,omitempty"`
+}
+
+// Request returns the body that registers, looks up or checks s.
+func (s Schema) Request() RegisterRequest {
+	return RegisterRequest{Schema: s.Schema, SchemaType: s.SchemaType, References: s.References, Metadata: s.Metadata, RuleSet: s.RuleSet}
 }
 
 // RegisterResponse answers POST /subjects/{subject}/versions: the global

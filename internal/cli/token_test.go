@@ -13,6 +13,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // startSecuredRegistry starts a registry with authentication on and one
@@ -65,7 +66,7 @@ func TestTokenCommands(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("token list: %s", r)
 	}
-	var ts []tokenWire
+	var ts []srapi.Token
 	if err := json.Unmarshal([]byte(r.stdout), &ts); err != nil || len(ts) != 1 {
 		t.Fatalf("token list json %q: %v", r.stdout, err)
 	}

@@ -103,16 +103,9 @@ func levelNames() string {
 	return strings.Join(names, ", ")
 }
 
-func (a *app) configClient() (*client.Client, error) {
-	p, err := a.optionalProject()
-	if err != nil {
-		return nil, err
-	}
-	return a.newClient(p)
-}
 
 func (a *app) runConfigGet(ctx context.Context, subject string, asJSON bool) error {
-	c, err := a.configClient()
+	c, err := a.optionalClient()
 	if err != nil {
 		return err
 	}
@@ -142,7 +135,7 @@ func (a *app) runConfigGet(ctx context.Context, subject string, asJSON bool) err
 }
 
 func (a *app) runConfigSet(ctx context.Context, subject string, u client.ConfigUpdate) error {
-	c, err := a.configClient()
+	c, err := a.optionalClient()
 	if err != nil {
 		return err
 	}

@@ -222,11 +222,7 @@ func (a *app) consumerListCommand() *cobra.Command {
 		Short: "List registered consumers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
@@ -288,11 +284,7 @@ func (a *app) consumerGetCommand() *cobra.Command {
 		Short: "Print a registered consumer as JSON",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
@@ -311,11 +303,7 @@ func (a *app) consumerDeleteCommand() *cobra.Command {
 		Short: "Delete a registered consumer",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}

@@ -41,11 +41,7 @@ reason, sunset and replacement and keeps its date.`,
 					}
 				}
 			}
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
@@ -165,11 +161,7 @@ wiki page.`,
 			if !ok {
 				return usageErrorf("--format must be text, json, markdown or csv, not %q", format)
 			}
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}

@@ -92,11 +92,7 @@ func (a *app) tokenListCommand() *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageErrorf("--format must be text or json, not %q", format)
 			}
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
@@ -120,11 +116,7 @@ func (a *app) tokenRevokeCommand() *cobra.Command {
 		Short: "Revoke an API token by id (see token list)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}

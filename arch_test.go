@@ -50,7 +50,7 @@ var allowed = map[string][]string{
 	"internal/ops/audit":      {"internal/auth", "internal/ops/requestid"},
 	"internal/ops/instrument": {"api", "internal/ops/audit", "compat", "internal/ops/metrics", "internal/registry"},
 	"internal/ops":            {"internal/ops", "internal/auth", "api/openapi"},
-	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/compatwire", "internal/registry", "schema", "srapi"},
+	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/registry", "schema"},
 	// Clients of the HTTP API.
 	"client":       {"srapi"},
 	"internal/cli": {"internal/cli", "client", "compat", "internal/compatwire", "schema", "srapi"},

@@ -20,11 +20,18 @@ var allowed = map[string][]string{
 	"schema/protobuf": {"schema"},
 	"schema/formats":  {"schema", "schema/avro", "schema/protobuf"},
 	"compat":          {"schema", "schema/avro", "schema/protobuf"},
+	// The HTTP contract: every body of the API, the error-code table and
+	// the finding shape. Standard library only, so any program can speak
+	// the API without linking the registry.
+	"srapi": {},
+	// The one conversion of checker findings to the contract, shared by
+	// the API, schemactl and the UI.
+	"internal/compatwire": {"compat", "schema", "srapi"},
 	// The domain.
 	"internal/registry": {"schema", "schema/formats", "compat"},
 	// Identity and access: the model, its HTTP side and its test kit.
 	"internal/auth":          {"internal/auth"},
-	"internal/auth/authhttp": {"internal/auth", "internal/ops/audit"},
+	"internal/auth/authhttp": {"internal/auth", "internal/ops/audit", "srapi"},
 	// Persistence: implements the domain's Store (and auth's token store).
 	// sqlstore holds the store logic written once; each store imports it
 	// and adds its dialect, never the other store.
@@ -34,7 +41,7 @@ var allowed = map[string][]string{
 	"storage/postgres": {"internal/registry", "migrations", "storage/postgres", "storage/sqlstore", "compat", "schema", "internal/auth"},
 	"storage/sqlite":   {"internal/registry", "migrations", "storage/sqlite", "storage/sqlstore", "compat", "schema", "internal/auth"},
 	// Transport over the domain, and the OpenAPI document of it.
-	"api":         {"internal/registry", "compat", "schema"},
+	"api":         {"internal/registry", "compat", "schema", "srapi", "internal/compatwire"},
 	"api/openapi": {},
 	// Operations around the router: each piece independent of the domain,
 	// except instrument, which wraps the domain service.
@@ -47,8 +54,8 @@ var allowed = map[string][]string{
 	"internal/ops":            {"internal/ops", "internal/auth", "api/openapi"},
 	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/registry", "schema"},
 	// Clients of the HTTP API.
-	"client":       {},
-	"internal/cli": {"internal/cli", "client", "compat", "schema"},
+	"client":       {"srapi"},
+	"internal/cli": {"internal/cli", "client", "compat", "internal/compatwire", "schema", "srapi"},
 	// Assembly and commands.
 	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},
 	"cmd":             {""},

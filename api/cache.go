@@ -110,7 +110,7 @@ func slicesEqualRefs(a, b *registry.Schema) bool {
 // encodeSchema renders s once, with strong ETags derived from the bytes.
 func encodeSchema(s *registry.Schema) (*cachedSchema, error) {
 	var buf bytes.Buffer
-	if err := encodeJSON(&buf, newSchemaJSON(s)); err != nil {
+	if err := encodeJSON(&buf, wireSchema(s)); err != nil {
 		return nil, err
 	}
 	body := buf.Bytes()

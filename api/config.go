@@ -7,49 +7,11 @@ import (
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // day is the unit of minDeprecationDays.
 const day = 24 * time.Hour
-
-// configJSON is a config as GET and DELETE /config answer it: Confluent's
-// compatibilityLevel plus this registry's policy fields, each omitted
-// when unset.
-type configJSON struct {
-	CompatibilityLevel string `json:"compatibilityLevel,omitempty"`
-	configExtensions
-}
-
-// configUpdateJSON is the body of PUT /config and its answer, which
-// Confluent keys "compatibility". compatibilityLevel is accepted in
-// requests too.
-type configUpdateJSON struct {
-	Compatibility      string `json:"compatibility,omitempty"`
-	CompatibilityLevel string `json:"compatibilityLevel,omitempty"`
-	configExtensions
-}
-
-// configExtensions are this registry's config fields; Confluent clients
-// ignore them.
-type configExtensions struct {
-	AdditiveOnly       *bool   `json:"additiveOnly,omitempty"`
-	Normalize          *bool   `json:"normalize,omitempty"`
-	MinDeprecationDays *int    `json:"minDeprecationDays,omitempty"`
-	ConsumerBreakage   *string `json:"consumerBreakage,omitempty"`
-}
-
-func newConfigExtensions(c registry.Config) configExtensions {
-	ext := configExtensions{
-		AdditiveOnly:     c.AdditiveOnly,
-		Normalize:        c.Normalize,
-		ConsumerBreakage: c.ConsumerBreakage,
-	}
-	if c.MinDeprecationPeriod != nil {
-		days := int(*c.MinDeprecationPeriod / day)
-		ext.MinDeprecationDays = &days
-	}
-	return ext
-}
 
 func levelString(c registry.Config) string {
 	if c.Compatibility == nil {
@@ -58,13 +20,24 @@ func levelString(c registry.Config) string {
 	return string(*c.Compatibility)
 }
 
-func newConfigJSON(c registry.Config) configJSON {
-	return configJSON{CompatibilityLevel: levelString(c), configExtensions: newConfigExtensions(c)}
+// wireConfig renders a config as GET and DELETE /config answer it.
+func wireConfig(c registry.Config) srapi.Config {
+	out := srapi.Config{
+		CompatibilityLevel: levelString(c),
+		AdditiveOnly:       c.AdditiveOnly,
+		Normalize:          c.Normalize,
+		ConsumerBreakage:   c.ConsumerBreakage,
+	}
+	if c.MinDeprecationPeriod != nil {
+		days := int(*c.MinDeprecationPeriod / day)
+		out.MinDeprecationDays = &days
+	}
+	return out
 }
 
-// config converts the update into the domain's config; fields left out
-// stay nil and keep their stored value.
-func (u *configUpdateJSON) config() (registry.Config, error) {
+// domainConfig converts an update into the domain's config; fields left
+// out stay nil and keep their stored value.
+func domainConfig(u *srapi.ConfigUpdate) (registry.Config, error) {
 	var c registry.Config
 	level := u.Compatibility
 	if level == "" {
@@ -120,7 +93,7 @@ func (a *API) getConfig(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, newConfigJSON(cfg))
+	return a.ok(c, wireConfig(cfg))
 }
 
 // putGlobalConfig serves PUT /config with body
@@ -142,11 +115,11 @@ func (a *API) putSubjectConfig(c echo.Context) error {
 }
 
 func (a *API) putConfig(c echo.Context, subject string) error {
-	var req configUpdateJSON
+	var req srapi.ConfigUpdate
 	if err := a.decodeBody(c, &req); err != nil {
 		return err
 	}
-	cfg, err := req.config()
+	cfg, err := domainConfig(&req)
 	if err != nil {
 		return err
 	}
@@ -154,7 +127,12 @@ func (a *API) putConfig(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, configUpdateJSON{Compatibility: levelString(stored), configExtensions: newConfigExtensions(stored)})
+	// Confluent echoes the level keyed "compatibility".
+	out := wireConfig(stored)
+	return a.ok(c, srapi.ConfigUpdate{
+		Compatibility: out.CompatibilityLevel, AdditiveOnly: out.AdditiveOnly, Normalize: out.Normalize,
+		MinDeprecationDays: out.MinDeprecationDays, ConsumerBreakage: out.ConsumerBreakage,
+	})
 }
 
 // deleteGlobalConfig serves DELETE /config: the global config reverts to
@@ -178,5 +156,5 @@ func (a *API) deleteConfig(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, newConfigJSON(prev))
+	return a.ok(c, wireConfig(prev))
 }

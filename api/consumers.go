@@ -10,8 +10,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/schemata-dev/schemata/internal/compatwire"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ConsumerService is the domain behaviour of the consumer features:
@@ -48,66 +50,44 @@ type consumerAPI struct {
 	svc ConsumerService
 }
 
-// consumerJSON is a consumer on the wire.
-type consumerJSON struct {
-	Name      string            `json:"name"`
-	Owner     string            `json:"owner"`
-	Labels    map[string]string `json:"labels,omitempty"`
-	Reads     []readJSON        `json:"reads"`
-	CreatedAt *time.Time        `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time        `json:"updatedAt,omitempty"`
-}
-
-// readJSON is what a consumer reads from one subject: a reader schema
-// (schema, schemaType, references, message) or fields, and a backfill
-// window such as "90d" or "36h".
-type readJSON struct {
-	Subject    string          `json:"subject"`
-	SchemaType string          `json:"schemaType,omitempty"`
-	Schema     string          `json:"schema,omitempty"`
-	References []referenceJSON `json:"references,omitempty"`
-	Message    string          `json:"message,omitempty"`
-	Fields     []string        `json:"fields,omitempty"`
-	Backfill   string          `json:"backfill,omitempty"`
-}
-
-func newConsumerJSON(c *registry.Consumer) consumerJSON {
-	out := consumerJSON{Name: c.Name, Owner: c.Owner, Labels: c.Labels, Reads: []readJSON{}}
+// wireConsumer renders a consumer.
+func wireConsumer(c *registry.Consumer) srapi.Consumer {
+	out := srapi.Consumer{Name: c.Name, Owner: c.Owner, Labels: c.Labels, Reads: []srapi.ConsumerRead{}}
 	if !c.CreatedAt.IsZero() {
 		created, updated := c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 		out.CreatedAt, out.UpdatedAt = &created, &updated
 	}
 	for _, r := range c.Reads {
-		rj := readJSON{Subject: r.Subject, Schema: r.ReaderSchema, Message: r.Message, Fields: r.Fields, Backfill: FormatWindow(r.Backfill)}
+		rj := srapi.ConsumerRead{
+			Subject: r.Subject, Schema: r.ReaderSchema, References: wireReferences(r.References),
+			Message: r.Message, Fields: r.Fields, Backfill: FormatWindow(r.Backfill),
+		}
 		if r.ReaderSchema != "" {
 			rj.SchemaType = string(r.Format)
-		}
-		for _, ref := range r.References {
-			rj.References = append(rj.References, referenceJSON{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
 		}
 		out.Reads = append(out.Reads, rj)
 	}
 	return out
 }
 
-// domain converts the request body into a registry.Consumer.
-func (cj *consumerJSON) domain() (registry.Consumer, error) {
+// domainConsumer converts a request body into a registry.Consumer.
+func domainConsumer(cj *srapi.Consumer) (registry.Consumer, error) {
 	c := registry.Consumer{Name: cj.Name, Owner: cj.Owner, Labels: cj.Labels}
 	for _, r := range cj.Reads {
 		backfill, err := ParseWindow(r.Backfill)
 		if err != nil {
 			return c, registry.Errorf(registry.CodeInvalidConsumer, "Consumer %s reading %s: %v", cj.Name, r.Subject, err)
 		}
-		read := registry.ConsumerRead{Subject: r.Subject, ReaderSchema: r.Schema, Message: r.Message, Fields: r.Fields, Backfill: backfill}
+		read := registry.ConsumerRead{
+			Subject: r.Subject, ReaderSchema: r.Schema, References: domainReferences(r.References),
+			Message: r.Message, Fields: r.Fields, Backfill: backfill,
+		}
 		if r.Schema != "" {
 			f, err := schema.ParseFormat(r.SchemaType)
 			if err != nil || f == schema.JSON {
 				return c, registry.Errorf(registry.CodeInvalidSchema, "Consumer %s reading %s: invalid schemaType %q: supported schema types are AVRO and PROTOBUF", cj.Name, r.Subject, r.SchemaType)
 			}
 			read.Format = f
-		}
-		for _, ref := range r.References {
-			read.References = append(read.References, schema.Reference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
 		}
 		c.Reads = append(c.Reads, read)
 	}
@@ -184,9 +164,9 @@ func (h *consumerAPI) listConsumers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]consumerJSON, len(cs))
+	out := make([]srapi.Consumer, len(cs))
 	for i := range cs {
-		out[i] = newConsumerJSON(&cs[i])
+		out[i] = wireConsumer(&cs[i])
 	}
 	return h.ok(c, out)
 }
@@ -195,11 +175,11 @@ func (h *consumerAPI) listConsumers(c echo.Context) error {
 // created, 200 when an identical consumer already exists, 409 (40910)
 // when the name is taken by a different one.
 func (h *consumerAPI) createConsumer(c echo.Context) error {
-	var body consumerJSON
+	var body srapi.Consumer
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
 	}
-	in, err := body.domain()
+	in, err := domainConsumer(&body)
 	if err != nil {
 		return err
 	}
@@ -211,7 +191,7 @@ func (h *consumerAPI) createConsumer(c echo.Context) error {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	return h.writeJSON(c, status, newConsumerJSON(res.Consumer))
+	return h.writeJSON(c, status, wireConsumer(res.Consumer))
 }
 
 // getConsumer serves GET /v1/consumers/{name}.
@@ -224,7 +204,7 @@ func (h *consumerAPI) getConsumer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.ok(c, newConsumerJSON(cons))
+	return h.ok(c, wireConsumer(cons))
 }
 
 // putConsumer serves PUT /v1/consumers/{name}: creates or replaces the
@@ -235,7 +215,7 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var body consumerJSON
+	var body srapi.Consumer
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
 	}
@@ -243,7 +223,7 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 		return registry.Errorf(registry.CodeInvalidConsumer, "The consumer name in the body (%s) differs from the one in the path (%s)", body.Name, name)
 	}
 	body.Name = name
-	in, err := body.domain()
+	in, err := domainConsumer(&body)
 	if err != nil {
 		return err
 	}
@@ -255,7 +235,7 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	return h.writeJSON(c, status, newConsumerJSON(res.Consumer))
+	return h.writeJSON(c, status, wireConsumer(res.Consumer))
 }
 
 // deleteConsumer serves DELETE /v1/consumers/{name}: 204 once deleted.
@@ -270,29 +250,6 @@ func (h *consumerAPI) deleteConsumer(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// backfillJSON is the answer of the backfill check.
-type backfillJSON struct {
-	Consumer   string                `json:"consumer"`
-	Owner      string                `json:"owner"`
-	Compatible bool                  `json:"compatible"`
-	Subjects   []backfillSubjectJSON `json:"subjects"`
-}
-
-type backfillSubjectJSON struct {
-	Subject  string                `json:"subject"`
-	Window   string                `json:"window"`
-	Since    time.Time             `json:"since"`
-	Versions []backfillVersionJSON `json:"versions"`
-	Findings []findingJSON         `json:"findings"`
-}
-
-type backfillVersionJSON struct {
-	Version      int       `json:"version"`
-	ID           int       `json:"id"`
-	Deleted      bool      `json:"deleted"`
-	RegisteredAt time.Time `json:"registeredAt"`
-}
-
 // checkBackfill serves GET and POST /v1/consumers/{name}/backfill: can the
 // consumer re-read every writer version within its backfill window
 // (soft-deleted ones included)? A POST body, when present, is a candidate
@@ -304,14 +261,14 @@ func (h *consumerAPI) checkBackfill(c echo.Context) error {
 	}
 	p := registry.BackfillParams{Name: name}
 	if c.Request().Method == http.MethodPost && c.Request().ContentLength != 0 {
-		var body consumerJSON
+		var body srapi.Consumer
 		if err := h.decodeBody(c, &body); err != nil {
 			return err
 		}
 		if body.Name == "" {
 			body.Name = name
 		}
-		cand, err := body.domain()
+		cand, err := domainConsumer(&body)
 		if err != nil {
 			return err
 		}
@@ -321,14 +278,14 @@ func (h *consumerAPI) checkBackfill(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := backfillJSON{Consumer: rep.Consumer, Owner: rep.Owner, Compatible: rep.Compatible(), Subjects: []backfillSubjectJSON{}}
+	out := srapi.Backfill{Consumer: rep.Consumer, Owner: rep.Owner, Compatible: rep.Compatible(), Subjects: []srapi.BackfillSubject{}}
 	for _, s := range rep.Subjects {
-		sj := backfillSubjectJSON{Subject: s.Subject, Window: FormatWindow(s.Window), Since: s.Since, Versions: []backfillVersionJSON{}, Findings: []findingJSON{}}
-		for _, v := range s.Versions {
-			sj.Versions = append(sj.Versions, backfillVersionJSON{Version: v.Version, ID: v.SchemaID, Deleted: v.Deleted, RegisteredAt: v.RegisteredAt.UTC()})
+		sj := srapi.BackfillSubject{
+			Subject: s.Subject, Window: FormatWindow(s.Window), Since: s.Since,
+			Versions: []srapi.BackfillVersion{}, Findings: compatwire.Findings(s.Findings),
 		}
-		for _, f := range s.Findings {
-			sj.Findings = append(sj.Findings, newFindingJSON(f))
+		for _, v := range s.Versions {
+			sj.Versions = append(sj.Versions, srapi.BackfillVersion{Version: v.Version, ID: v.SchemaID, Deleted: v.Deleted, RegisteredAt: v.RegisteredAt.UTC()})
 		}
 		out.Subjects = append(out.Subjects, sj)
 	}

@@ -10,26 +10,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
-// deprecationJSON is a deprecation record on the wire. sunset is accepted
-// as a date (2026-06-01) or an RFC 3339 time and answered in RFC 3339;
-// since is when the deprecation was recorded.
-type deprecationJSON struct {
-	ID          int        `json:"id,omitempty"`
-	Subject     string     `json:"subject"`
-	Path        string     `json:"path,omitempty"`
-	Version     int        `json:"version,omitempty"`
-	Scope       string     `json:"scope,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
-	Sunset      string     `json:"sunset,omitempty"`
-	Replacement string     `json:"replacement,omitempty"`
-	Since       *time.Time `json:"since,omitempty"`
-}
-
-func newDeprecationJSON(d *registry.DeprecationRecord) deprecationJSON {
+// wireDeprecation renders a deprecation record; sunset in RFC 3339.
+func wireDeprecation(d *registry.DeprecationRecord) srapi.Deprecation {
 	since := d.CreatedAt.UTC()
-	out := deprecationJSON{
+	out := srapi.Deprecation{
 		ID: d.ID, Subject: d.Subject, Path: d.Path, Version: d.Version, Scope: d.Scope(),
 		Reason: d.Reason, Replacement: d.Replacement, Since: &since,
 	}
@@ -39,7 +26,8 @@ func newDeprecationJSON(d *registry.DeprecationRecord) deprecationJSON {
 	return out
 }
 
-func (dj *deprecationJSON) domain() (registry.DeprecationRecord, error) {
+// domainDeprecation converts a request body into a deprecation record.
+func domainDeprecation(dj *srapi.Deprecation) (registry.DeprecationRecord, error) {
 	d := registry.DeprecationRecord{
 		ID: dj.ID, Subject: dj.Subject, Path: dj.Path, Version: dj.Version,
 		Reason: dj.Reason, Replacement: dj.Replacement,
@@ -88,9 +76,9 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]deprecationJSON, len(ds))
+	out := make([]srapi.Deprecation, len(ds))
 	for i := range ds {
-		out[i] = newDeprecationJSON(&ds[i])
+		out[i] = wireDeprecation(&ds[i])
 	}
 	return h.ok(c, out)
 }
@@ -100,11 +88,11 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 // when the element already had a record, which is updated and keeps its
 // original date.
 func (h *consumerAPI) createDeprecation(c echo.Context) error {
-	var body deprecationJSON
+	var body srapi.Deprecation
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
 	}
-	d, err := body.domain()
+	d, err := domainDeprecation(&body)
 	if err != nil {
 		return err
 	}
@@ -116,7 +104,7 @@ func (h *consumerAPI) createDeprecation(c echo.Context) error {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	return h.writeJSON(c, status, newDeprecationJSON(res.Record))
+	return h.writeJSON(c, status, wireDeprecation(res.Record))
 }
 
 // getDeprecation serves GET /v1/deprecations/{id}.
@@ -129,7 +117,7 @@ func (h *consumerAPI) getDeprecation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.ok(c, newDeprecationJSON(d))
+	return h.ok(c, wireDeprecation(d))
 }
 
 // updateDeprecation serves PUT /v1/deprecations/{id}: replaces reason,
@@ -139,11 +127,11 @@ func (h *consumerAPI) updateDeprecation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var body deprecationJSON
+	var body srapi.Deprecation
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
 	}
-	d, err := body.domain()
+	d, err := domainDeprecation(&body)
 	if err != nil {
 		return err
 	}
@@ -152,7 +140,7 @@ func (h *consumerAPI) updateDeprecation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.ok(c, newDeprecationJSON(out))
+	return h.ok(c, wireDeprecation(out))
 }
 
 // deleteDeprecation serves DELETE /v1/deprecations/{id}: 204 once deleted.

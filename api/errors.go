@@ -12,13 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
-
-// errorResponse is Confluent's error body.
-type errorResponse struct {
-	ErrorCode int    `json:"error_code"`
-	Message   string `json:"message"`
-}
 
 // Transport-level codes: Confluent answers these with the HTTP status as
 // error_code.
@@ -63,7 +58,7 @@ func (a *API) handleError(err error, c echo.Context) {
 }
 
 // classify maps err to an HTTP status and Confluent error body.
-func (a *API) classify(r *http.Request, err error) (int, errorResponse) {
+func (a *API) classify(r *http.Request, err error) (int, srapi.ErrorBody) {
 	var (
 		domain   *registry.Error
 		routing  *echo.HTTPError
@@ -83,20 +78,20 @@ func (a *API) classify(r *http.Request, err error) (int, errorResponse) {
 		if msg == "" {
 			msg = http.StatusText(status)
 		}
-		return status, errorResponse{ErrorCode: int(domain.Code), Message: msg}
+		return status, srapi.ErrorBody{ErrorCode: srapi.Code(domain.Code), Message: msg}
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, tooLargeBody(tooLarge.Limit)
 	case errors.As(err, &routing):
 		return a.transport(r, routing)
 	case errors.Is(err, context.DeadlineExceeded):
 		a.log.WarnContext(r.Context(), "request timed out", "method", r.Method, "path", r.URL.Path, "err", err)
-		return http.StatusInternalServerError, errorResponse{ErrorCode: int(registry.CodeOperationTimeout), Message: msgTimeout}
+		return http.StatusInternalServerError, srapi.ErrorBody{ErrorCode: srapi.CodeOperationTimeout, Message: msgTimeout}
 	}
 	return a.internal(r, err)
 }
 
 // transport renders echo's errors and the API's own transport errors.
-func (a *API) transport(r *http.Request, he *echo.HTTPError) (int, errorResponse) {
+func (a *API) transport(r *http.Request, he *echo.HTTPError) (int, srapi.ErrorBody) {
 	status := he.Code
 	if status < 400 || status >= 500 {
 		return a.internal(r, he)
@@ -105,7 +100,7 @@ func (a *API) transport(r *http.Request, he *echo.HTTPError) (int, errorResponse
 	case http.StatusNotFound, http.StatusMethodNotAllowed:
 		// Echo's own routing errors; Confluent (Jersey) words them so.
 		if he == echo.ErrNotFound || he == echo.ErrMethodNotAllowed || he.Message == http.StatusText(status) {
-			return status, errorResponse{ErrorCode: status, Message: fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))}
+			return status, srapi.ErrorBody{ErrorCode: srapi.Code(status), Message: fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))}
 		}
 	case http.StatusRequestEntityTooLarge:
 		if he == echo.ErrStatusRequestEntityTooLarge {
@@ -116,21 +111,21 @@ func (a *API) transport(r *http.Request, he *echo.HTTPError) (int, errorResponse
 	if !ok || msg == "" {
 		msg = fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
 	}
-	return status, errorResponse{ErrorCode: status, Message: msg}
+	return status, srapi.ErrorBody{ErrorCode: srapi.Code(status), Message: msg}
 }
 
 // internal logs an unexpected error with its cause and returns the generic
 // store error, which reveals nothing about it.
-func (a *API) internal(r *http.Request, err error) (int, errorResponse) {
+func (a *API) internal(r *http.Request, err error) (int, srapi.ErrorBody) {
 	a.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	return http.StatusInternalServerError, errorResponse{ErrorCode: int(registry.CodeStoreError), Message: msgStoreError}
+	return http.StatusInternalServerError, srapi.ErrorBody{ErrorCode: srapi.CodeStoreError, Message: msgStoreError}
 }
 
-func tooLargeBody(limit int64) errorResponse {
+func tooLargeBody(limit int64) srapi.ErrorBody {
 	if limit > 0 {
-		return errorResponse{ErrorCode: codeRequestTooLarge, Message: fmt.Sprintf("Request body is larger than the limit of %d bytes", limit)}
+		return srapi.ErrorBody{ErrorCode: codeRequestTooLarge, Message: fmt.Sprintf("Request body is larger than the limit of %d bytes", limit)}
 	}
-	return errorResponse{ErrorCode: codeRequestTooLarge, Message: "Request body is too large"}
+	return srapi.ErrorBody{ErrorCode: codeRequestTooLarge, Message: "Request body is too large"}
 }
 
 // observe is the one middleware: it turns panics into errors, hands

@@ -238,7 +238,7 @@ func TestVersionResponseMatchesEncoder(t *testing.T) {
 			t.Fatalf("%q: status %d: %s", subject, rec.Code, rec.Body)
 		}
 		var buf bytes.Buffer
-		if err := encodeJSON(&buf, newSubjectVersionJSON(&registry.SubjectVersion{Subject: subject, Version: 3, SchemaID: 9, Schema: sch})); err != nil {
+		if err := encodeJSON(&buf, wireSubjectVersion(&registry.SubjectVersion{Subject: subject, Version: 3, SchemaID: 9, Schema: sch})); err != nil {
 			t.Fatal(err)
 		}
 		if rec.Body.String() != buf.String() {

@@ -2,6 +2,8 @@ package api
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // metadata is what the server reports about itself.
@@ -9,24 +11,6 @@ type metadata struct {
 	serverID string
 	version  string
 	commitID string
-}
-
-// serverIDJSON answers GET /v1/metadata/id, shaped as Confluent's
-// ServerClusterId: the cluster ids under scope.clusters.
-type serverIDJSON struct {
-	Scope serverScopeJSON `json:"scope"`
-	ID    string          `json:"id"`
-}
-
-type serverScopeJSON struct {
-	Path     []string          `json:"path"`
-	Clusters map[string]string `json:"clusters"`
-}
-
-// serverVersionJSON answers GET /v1/metadata/version.
-type serverVersionJSON struct {
-	Version  string `json:"version"`
-	CommitID string `json:"commitId"`
 }
 
 // getRoot serves GET /: an empty object, as Confluent answers.
@@ -44,8 +28,8 @@ func (a *API) getContexts(c echo.Context) error {
 
 // getServerID serves GET /v1/metadata/id.
 func (a *API) getServerID(c echo.Context) error {
-	return a.ok(c, serverIDJSON{
-		Scope: serverScopeJSON{
+	return a.ok(c, srapi.ServerID{
+		Scope: srapi.ServerScope{
 			Path:     []string{},
 			Clusters: map[string]string{"schema-registry-cluster": a.meta.serverID},
 		},
@@ -55,5 +39,5 @@ func (a *API) getServerID(c echo.Context) error {
 
 // getServerVersion serves GET /v1/metadata/version.
 func (a *API) getServerVersion(c echo.Context) error {
-	return a.ok(c, serverVersionJSON{Version: a.meta.version, CommitID: a.meta.commitID})
+	return a.ok(c, srapi.ServerVersion{Version: a.meta.version, CommitID: a.meta.commitID})
 }

@@ -6,12 +6,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
-
-// modeJSON is a mode in requests and responses.
-type modeJSON struct {
-	Mode string `json:"mode"`
-}
 
 // getGlobalMode serves GET /mode: the global mode.
 func (a *API) getGlobalMode(c echo.Context) error {
@@ -34,7 +30,7 @@ func (a *API) getMode(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, modeJSON{Mode: string(m)})
+	return a.ok(c, srapi.Mode{Mode: string(m)})
 }
 
 // putGlobalMode serves PUT /mode with body {"mode": "READWRITE" |
@@ -55,7 +51,7 @@ func (a *API) putSubjectMode(c echo.Context) error {
 }
 
 func (a *API) putMode(c echo.Context, subject string) error {
-	var req modeJSON
+	var req srapi.Mode
 	if err := a.decodeBody(c, &req); err != nil {
 		return err
 	}
@@ -67,7 +63,7 @@ func (a *API) putMode(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, modeJSON{Mode: string(set)})
+	return a.ok(c, srapi.Mode{Mode: string(set)})
 }
 
 // deleteGlobalMode serves DELETE /mode: the global mode reverts to
@@ -91,5 +87,5 @@ func (a *API) deleteMode(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, modeJSON{Mode: string(prev)})
+	return a.ok(c, srapi.Mode{Mode: string(prev)})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // acceptedContentType reports whether a request body of this media type
@@ -182,13 +183,13 @@ func pageParams(c echo.Context) (offset, limit int, err error) {
 // bindSchema binds what every schema-carrying route shares: the subject
 // from the path, the schema request from the body, and the domain input
 // it makes under the normalize query parameter.
-func (a *API) bindSchema(c echo.Context) (subject string, req schemaRequest, in registry.SchemaInput, err error) {
+func (a *API) bindSchema(c echo.Context) (subject string, req srapi.RegisterRequest, in registry.SchemaInput, err error) {
 	if subject, err = subjectParam(c); err != nil {
 		return "", req, in, err
 	}
 	if err = a.decodeBody(c, &req); err != nil {
 		return "", req, in, err
 	}
-	in, err = req.input(queryBool(c, "normalize"))
+	in, err = schemaInput(&req, queryBool(c, "normalize"))
 	return subject, req, in, err
 }

@@ -10,57 +10,13 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
-// referenceJSON is a schema reference on the wire.
-type referenceJSON struct {
-	Name    string `json:"name"`
-	Subject string `json:"subject"`
-	Version int    `json:"version"`
-}
-
-// schemaJSON is a schema as GET /schemas/ids/{id} answers it; the other
-// schema-bearing responses embed it. schemaType is omitted for Avro, as
-// Confluent does.
-type schemaJSON struct {
-	SchemaType string          `json:"schemaType,omitempty"`
-	Schema     string          `json:"schema"`
-	References []referenceJSON `json:"references,omitempty"`
-	Metadata   json.RawMessage `json:"metadata,omitempty"`
-	RuleSet    json.RawMessage `json:"ruleSet,omitempty"`
-}
-
-// subjectVersionJSON is a subject version with its schema, as
-// GET /subjects/{s}/versions/{v}, GET /schemas and POST /subjects/{s}
-// answer it.
-type subjectVersionJSON struct {
-	Subject string `json:"subject"`
-	Version int    `json:"version"`
-	ID      int    `json:"id"`
-	schemaJSON
-}
-
-// subjectVersionRef is a subject/version pair.
-type subjectVersionRef struct {
-	Subject string `json:"subject"`
-	Version int    `json:"version"`
-}
-
-// schemaRequest is the body of registration, lookup and compatibility
-// requests. ID and Version are honoured by registration in IMPORT mode.
-type schemaRequest struct {
-	Schema     string          `json:"schema"`
-	SchemaType string          `json:"schemaType"`
-	References []referenceJSON `json:"references"`
-	Metadata   json.RawMessage `json:"metadata"`
-	RuleSet    json.RawMessage `json:"ruleSet"`
-	ID         int             `json:"id"`
-	Version    int             `json:"version"`
-}
-
-// input converts the request into the domain's schema input. JSON Schema
-// and unknown schema types are rejected with 42201.
-func (r *schemaRequest) input(normalize bool) (registry.SchemaInput, error) {
+// schemaInput converts a schema-carrying request body into the domain's
+// schema input. JSON Schema and unknown schema types are rejected with
+// 42201.
+func schemaInput(r *srapi.RegisterRequest, normalize bool) (registry.SchemaInput, error) {
 	f, err := schema.ParseFormat(r.SchemaType)
 	if err != nil {
 		return registry.SchemaInput{}, registry.Errorf(registry.CodeInvalidSchema,
@@ -77,10 +33,27 @@ func (r *schemaRequest) input(normalize bool) (registry.SchemaInput, error) {
 		RuleSet:   rawOrNil(r.RuleSet),
 		Normalize: normalize,
 	}
-	for _, ref := range r.References {
-		in.References = append(in.References, schema.Reference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
-	}
+	in.References = domainReferences(r.References)
 	return in, nil
+}
+
+// domainReferences converts references from the wire.
+func domainReferences(refs []srapi.Reference) []schema.Reference {
+	var out []schema.Reference
+	for _, ref := range refs {
+		out = append(out, schema.Reference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
+	}
+	return out
+}
+
+// wireReferences converts references to the wire; none is nil, which
+// omitempty leaves out.
+func wireReferences(refs []schema.Reference) []srapi.Reference {
+	var out []srapi.Reference
+	for _, ref := range refs {
+		out = append(out, srapi.Reference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
+	}
+	return out
 }
 
 // rawOrNil drops an absent or null JSON value.
@@ -92,27 +65,25 @@ func rawOrNil(m json.RawMessage) json.RawMessage {
 	return m
 }
 
-// newSchemaJSON renders a stored schema.
-func newSchemaJSON(s *registry.Schema) schemaJSON {
-	out := schemaJSON{
-		Schema:   s.Text,
-		Metadata: rawOrNil(s.Metadata),
-		RuleSet:  rawOrNil(s.RuleSet),
+// wireSchema renders a stored schema.
+func wireSchema(s *registry.Schema) srapi.Schema {
+	out := srapi.Schema{
+		Schema:     s.Text,
+		References: wireReferences(s.References),
+		Metadata:   rawOrNil(s.Metadata),
+		RuleSet:    rawOrNil(s.RuleSet),
 	}
 	if s.Format != schema.Avro {
 		out.SchemaType = string(s.Format)
 	}
-	for _, ref := range s.References {
-		out.References = append(out.References, referenceJSON{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
-	}
 	return out
 }
 
-// newSubjectVersionJSON renders a subject version with its schema.
-func newSubjectVersionJSON(v *registry.SubjectVersion) subjectVersionJSON {
-	out := subjectVersionJSON{Subject: v.Subject, Version: v.Version, ID: v.SchemaID}
+// wireSubjectVersion renders a subject version with its schema.
+func wireSubjectVersion(v *registry.SubjectVersion) srapi.SubjectVersion {
+	out := srapi.SubjectVersion{Subject: v.Subject, Version: v.Version, ID: v.SchemaID}
 	if v.Schema != nil {
-		out.schemaJSON = newSchemaJSON(v.Schema)
+		out.Schema = wireSchema(v.Schema)
 	}
 	return out
 }
@@ -133,7 +104,7 @@ func (a *API) getSchemaByID(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		body := newSchemaJSON(s)
+		body := wireSchema(s)
 		body.Schema = text
 		b, err := json.Marshal(body)
 		if err != nil {
@@ -210,9 +181,9 @@ func (a *API) getVersionsByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]subjectVersionRef, len(vs))
+	out := make([]srapi.SubjectVersionRef, len(vs))
 	for i, v := range vs {
-		out[i] = subjectVersionRef{Subject: v.Subject, Version: v.Version}
+		out[i] = srapi.SubjectVersionRef{Subject: v.Subject, Version: v.Version}
 	}
 	return a.ok(c, out)
 }
@@ -234,9 +205,9 @@ func (a *API) listSchemas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]subjectVersionJSON, len(vs))
+	out := make([]srapi.SubjectVersion, len(vs))
 	for i := range vs {
-		out[i] = newSubjectVersionJSON(&vs[i])
+		out[i] = wireSubjectVersion(&vs[i])
 	}
 	return a.ok(c, out)
 }

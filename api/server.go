@@ -5,15 +5,16 @@
 // /config).
 //
 // Handlers are thin: they bind the request, make one call to the domain
-// Service and render its answer. Request and response types live here,
-// never in the domain. Every error goes through one error handler
-// (errors.go), which turns *registry.Error codes into Confluent's
-// {"error_code","message"} bodies and hides anything else behind a
-// generic 50001.
+// Service and render its answer. Every body is a type of srapi, the API's
+// contract; the conversions between domain types and srapi types live
+// here (findings: compatwire), never in the domain. Every error goes
+// through one error handler (errors.go), which turns *registry.Error codes
+// into srapi's {"error_code","message"} body and hides anything else
+// behind a generic 50001.
 //
-// api depends on the domain packages (registry, compat, schema) and on
-// echo. It must not depend on any storage implementation, on server/ or
-// on cmd/.
+// api depends on the domain packages (registry, compat, schema), on
+// srapi and compatwire, and on echo. It must not depend on any storage
+// implementation, on server/ or on cmd/.
 package api
 
 import (

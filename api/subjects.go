@@ -4,16 +4,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
-
-// registerResponse answers a registration: the global id, as every
-// Confluent version does, plus the version and schema, as Confluent 8
-// does.
-type registerResponse struct {
-	ID      int `json:"id"`
-	Version int `json:"version,omitempty"`
-	schemaJSON
-}
 
 // orEmpty makes a nil slice render as [] rather than null.
 func orEmpty[T any](s []T) []T {
@@ -81,9 +73,9 @@ func (a *API) registerSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := registerResponse{ID: v.SchemaID, Version: v.Version}
+	out := srapi.RegisterResponse{ID: v.SchemaID, Version: v.Version}
 	if v.Schema != nil {
-		out.schemaJSON = newSchemaJSON(v.Schema)
+		out.Schema = wireSchema(v.Schema)
 	}
 	return a.ok(c, out)
 }
@@ -104,7 +96,7 @@ func (a *API) lookupSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.ok(c, newSubjectVersionJSON(v))
+	return a.ok(c, wireSubjectVersion(v))
 }
 
 // versionWithSchema fetches one subject version and the encoded form of

@@ -3,20 +3,24 @@
 // (structured compatibility findings, the additive-only policy and the
 // other extension fields of /config).
 //
-// Every method takes a context first and returns an *Error for answers
-// the registry refused, so callers match Confluent codes with errors.Is:
+// Every body it sends and receives is a type of package srapi, the API's
+// contract; the aliases in this package keep the familiar names. Every
+// method takes a context first, names its route and query parameters in
+// its doc, and returns a *srapi.Error for answers the registry refused, so
+// callers match codes with errors.Is:
 //
 //	_, err := c.Version(ctx, "orders-value", client.Latest, nil)
-//	if errors.Is(err, client.ErrSubjectNotFound) { ... }
+//	if errors.Is(err, srapi.ErrSubjectNotFound) { ... }
 //
 // Requests that are safe to repeat (GET, PUT, and the POSTs the API
 // defines as idempotent: register, lookup and compatibility checks) are
 // retried with exponential backoff and full jitter on connection errors,
 // 5xx answers and 429; other requests and other 4xx answers are not.
 //
-// The package depends on the standard library only. It must not import the
-// registry's domain, storage, compat or schema format packages, so that
-// applications can talk to the registry without linking the server.
+// The package depends on srapi and the standard library only. It must not
+// import the registry's domain, storage, compat or schema format packages,
+// so that applications can talk to the registry without linking the
+// server.
 package client
 
 import (
@@ -33,10 +37,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ContentType is the media type of request and response bodies.
-const ContentType = "application/vnd.schemaregistry.v1+json"
+const ContentType = srapi.ContentType
 
 const acceptHeader = "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5"
 
@@ -163,34 +169,42 @@ func (c *Client) url(r request) string {
 // do sends r, retrying as the policy allows, and decodes a successful
 // answer into out (when out is non-nil).
 func (c *Client) do(ctx context.Context, r request, out any) error {
+	_, err := c.doStatus(ctx, r, out)
+	return err
+}
+
+// doStatus is do, also answering the HTTP status of a successful answer
+// for the routes that tell "created" (201) from "unchanged" (200).
+func (c *Client) doStatus(ctx context.Context, r request, out any) (int, error) {
 	var body []byte
 	if r.body != nil {
 		var err error
 		if body, err = json.Marshal(r.body); err != nil {
-			return fmt.Errorf("encode %s request: %w", r.method, err)
+			return 0, fmt.Errorf("encode %s request: %w", r.method, err)
 		}
 	}
 	target := c.url(r)
 	for attempt := 0; ; attempt++ {
-		err := c.attempt(ctx, r.method, target, body, out)
+		status, err := c.attempt(ctx, r.method, target, body, out)
 		if err == nil {
-			return nil
+			return status, nil
 		}
 		if !r.retryable || attempt >= c.retry.MaxRetries || !retryable(ctx, err) {
-			return err
+			return 0, err
 		}
 		delay := c.backoff(attempt, err)
 		c.logger.DebugContext(ctx, "retrying registry request",
 			slog.String("method", r.method), slog.String("url", target),
 			slog.Int("attempt", attempt+1), slog.Duration("delay", delay), slog.Any("error", err))
 		if serr := c.sleep(ctx, delay); serr != nil {
-			return fmt.Errorf("%w (gave up retrying: %w)", err, serr)
+			return 0, fmt.Errorf("%w (gave up retrying: %w)", err, serr)
 		}
 	}
 }
 
-// attempt sends one request.
-func (c *Client) attempt(ctx context.Context, method, target string, body []byte, out any) error {
+// attempt sends one request and answers the status of a successful
+// answer.
+func (c *Client) attempt(ctx context.Context, method, target string, body []byte, out any) (int, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -202,7 +216,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
-		return fmt.Errorf("build %s %s: %w", method, target, err)
+		return 0, fmt.Errorf("build %s %s: %w", method, target, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", ContentType)
@@ -214,33 +228,33 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return &transportError{method: method, url: target, err: err}
+		return 0, &transportError{method: method, url: target, err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
-		return decodeError(resp)
+		return 0, decodeError(resp)
 	}
-	if out == nil {
+	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
+		return resp.StatusCode, nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		if ctx.Err() != nil || errors.Is(err, io.ErrUnexpectedEOF) {
-			return &transportError{method: method, url: target, err: err}
+			return 0, &transportError{method: method, url: target, err: err}
 		}
-		return fmt.Errorf("decode answer to %s %s: %w", method, target, err)
+		return 0, fmt.Errorf("decode answer to %s %s: %w", method, target, err)
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
 // decodeError turns an error answer into an *Error.
 func decodeError(resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &Error{StatusCode: resp.StatusCode, Code: Code(resp.StatusCode)}
-	var b errorBody
+	e := &srapi.Error{StatusCode: resp.StatusCode, Code: srapi.Code(resp.StatusCode)}
+	var b srapi.ErrorBody
 	if json.Unmarshal(raw, &b) == nil && (b.ErrorCode != 0 || b.Message != "") {
 		if b.ErrorCode != 0 {
-			e.Code = Code(b.ErrorCode)
+			e.Code = b.ErrorCode
 		}
 		e.Message = b.Message
 	} else {
@@ -250,7 +264,7 @@ func decodeError(resp *http.Response) error {
 		}
 	}
 	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
-		e.retryAfter = time.Duration(secs) * time.Second
+		e.RetryAfter = time.Duration(secs) * time.Second
 	}
 	return e
 }
@@ -281,7 +295,7 @@ func retryable(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	var e *Error
+	var e *srapi.Error
 	if errors.As(err, &e) {
 		return e.Temporary()
 	}
@@ -297,9 +311,9 @@ func (c *Client) backoff(attempt int, err error) time.Duration {
 	if ceiling > 0 {
 		d = rand.N(ceiling)
 	}
-	var e *Error
-	if errors.As(err, &e) && e.retryAfter > d {
-		d = min(e.retryAfter, c.retry.MaxDelay)
+	var e *srapi.Error
+	if errors.As(err, &e) && e.RetryAfter > d {
+		d = min(e.RetryAfter, c.retry.MaxDelay)
 	}
 	return d
 }

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // fastRetry keeps retry tests quick while still exercising the loop.
@@ -44,12 +46,12 @@ func TestErrorsMatchConfluentCodes(t *testing.T) {
 		sentinel error
 		wantCode Code
 	}{
-		{"SubjectNotFound", 404, `{"error_code":40401,"message":"Subject 'x' not found."}`, ErrSubjectNotFound, 40401},
-		{"VersionNotFound", 404, `{"error_code":40402,"message":"Version 9 not found."}`, ErrVersionNotFound, 40402},
-		{"SchemaNotFound", 404, `{"error_code":40403,"message":"Schema not found"}`, ErrSchemaNotFound, 40403},
-		{"Incompatible", 409, `{"error_code":409,"message":"incompatible"}`, ErrIncompatibleSchema, 409},
-		{"InvalidSchema", 422, `{"error_code":42201,"message":"Invalid schema"}`, ErrInvalidSchema, 42201},
-		{"Unauthorized", 401, `{"error_code":40101,"message":"Unauthorized"}`, ErrUnauthorized, 40101},
+		{"SubjectNotFound", 404, `{"error_code":40401,"message":"Subject 'x' not found."}`, srapi.ErrSubjectNotFound, 40401},
+		{"VersionNotFound", 404, `{"error_code":40402,"message":"Version 9 not found."}`, srapi.ErrVersionNotFound, 40402},
+		{"SchemaNotFound", 404, `{"error_code":40403,"message":"Schema not found"}`, srapi.ErrSchemaNotFound, 40403},
+		{"Incompatible", 409, `{"error_code":409,"message":"incompatible"}`, srapi.ErrIncompatibleSchema, 409},
+		{"InvalidSchema", 422, `{"error_code":42201,"message":"Invalid schema"}`, srapi.ErrInvalidSchema, 42201},
+		{"Unauthorized", 401, `{"error_code":40101,"message":"Unauthorized"}`, srapi.ErrUnauthorized, 40101},
 		{"NonJSONBodyFallsBackToStatus", 404, `<html>not here</html>`, &Error{Code: 404}, 404},
 	}
 	for _, tt := range tests {
@@ -70,8 +72,8 @@ func TestErrorsMatchConfluentCodes(t *testing.T) {
 			if e.StatusCode != tt.status || e.Code != tt.wantCode {
 				t.Errorf("got status %d code %d, want %d %d", e.StatusCode, e.Code, tt.status, tt.wantCode)
 			}
-			if errors.Is(err, ErrStoreError) {
-				t.Errorf("error %v wrongly matches ErrStoreError", err)
+			if errors.Is(err, srapi.ErrStoreError) {
+				t.Errorf("error %v wrongly matches srapi.ErrStoreError", err)
 			}
 		})
 	}
@@ -103,7 +105,7 @@ func TestRetries(t *testing.T) {
 			var attempts atomic.Int32
 			c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 				if int(attempts.Add(1)) <= tt.failures {
-					writeJSON(w, tt.failStatus, errorBody{ErrorCode: tt.failStatus, Message: "try again"})
+					writeJSON(w, tt.failStatus, srapi.ErrorBody{ErrorCode: srapi.Code(tt.failStatus), Message: "try again"})
 					return
 				}
 				okAnswer(w, r)
@@ -213,7 +215,7 @@ func TestCallerContextEndsRetries(t *testing.T) {
 	var attempts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		attempts.Add(1)
-		writeJSON(w, 503, errorBody{ErrorCode: 50001, Message: "down"})
+		writeJSON(w, 503, srapi.ErrorBody{ErrorCode: srapi.CodeStoreError, Message: "down"})
 	}))
 	t.Cleanup(srv.Close)
 	c, err := New(srv.URL, WithRetry(RetryPolicy{MaxRetries: 100, BaseDelay: time.Hour, MaxDelay: time.Hour}))
@@ -223,7 +225,7 @@ func TestCallerContextEndsRetries(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err = c.Subjects(ctx, nil)
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrStoreError) {
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, srapi.ErrStoreError) {
 		t.Errorf("err = %v, want the 50001 answer and the context's deadline", err)
 	}
 	if attempts.Load() > 2 {
@@ -390,7 +392,7 @@ func TestDecodesExtensions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Finding{RuleID: "AVRO_X", Severity: "error", Path: "Order.price", Message: "removed", Version: 3,
-		Direction: "backward", New: &Position{4, 7}, Old: &Position{5, 1}}
+		Direction: "backward", New: &Position{Line: 4, Column: 7}, Old: &Position{Line: 5, Column: 1}}
 	if res.IsCompatible || len(res.Findings) != 1 || !equalFinding(res.Findings[0], want) {
 		t.Errorf("result = %+v, want one finding %+v", res, want)
 	}
@@ -399,7 +401,7 @@ func TestDecodesExtensions(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.CompatibilityLevel != "BACKWARD" || cfg.AdditiveOnly == nil || !*cfg.AdditiveOnly ||
-		cfg.MinDeprecationDays == nil || *cfg.MinDeprecationDays != 30 || cfg.ConsumerBreakage != "reject" {
+		cfg.MinDeprecationDays == nil || *cfg.MinDeprecationDays != 30 || cfg.ConsumerBreakage == nil || *cfg.ConsumerBreakage != "reject" {
 		t.Errorf("config = %+v", cfg)
 	}
 }
@@ -424,7 +426,7 @@ func TestNewRejectsBadURLs(t *testing.T) {
 }
 
 // TestImportsOnlyStandardLibrary pins the package's promise that it links
-// nothing but the standard library.
+// nothing but the contract and the standard library.
 func TestImportsOnlyStandardLibrary(t *testing.T) {
 	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
@@ -432,7 +434,7 @@ func TestImportsOnlyStandardLibrary(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	for _, p := range strings.Fields(string(out)) {
-		if p != "github.com/schemata-dev/schemata/client" {
+		if p != "github.com/schemata-dev/schemata/client" && p != "github.com/schemata-dev/schemata/srapi" {
 			t.Errorf("client depends on %s", p)
 		}
 	}

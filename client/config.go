@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // configPath is /config for the global config (subject "") and
@@ -27,7 +29,7 @@ func subjectName(subject string) string {
 // ConfigOptions tune Config.
 type ConfigOptions struct {
 	// DefaultToGlobal fills what the subject does not set from the global
-	// config, instead of failing with ErrSubjectCompatNotSet.
+	// config, instead of failing with srapi.ErrSubjectCompatNotSet.
 	DefaultToGlobal bool
 }
 
@@ -67,10 +69,6 @@ func (c *Client) DeleteConfig(ctx context.Context, subject string) (*Config, err
 	return &out, nil
 }
 
-type modeBody struct {
-	Mode string `json:"mode"`
-}
-
 // ModeOptions tune Mode.
 type ModeOptions struct {
 	DefaultToGlobal bool
@@ -83,7 +81,7 @@ func (c *Client) Mode(ctx context.Context, subject string, opts *ModeOptions) (s
 	if opts != nil {
 		setBool(q, "defaultToGlobal", opts.DefaultToGlobal)
 	}
-	var out modeBody
+	var out srapi.Mode
 	if err := c.do(ctx, request{method: http.MethodGet, path: configPath("mode", subject), query: q, retryable: true}, &out); err != nil {
 		return "", fmt.Errorf("get %s mode: %w", subjectName(subject), err)
 	}
@@ -104,9 +102,9 @@ func (c *Client) SetMode(ctx context.Context, subject, mode string, opts *SetMod
 	if opts != nil {
 		setBool(q, "force", opts.Force)
 	}
-	var out modeBody
+	var out srapi.Mode
 	err := c.do(ctx, request{
-		method: http.MethodPut, path: configPath("mode", subject), query: q, body: modeBody{Mode: mode}, retryable: true,
+		method: http.MethodPut, path: configPath("mode", subject), query: q, body: srapi.Mode{Mode: mode}, retryable: true,
 	}, &out)
 	if err != nil {
 		return "", fmt.Errorf("set %s mode: %w", subjectName(subject), err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 const (
@@ -22,15 +23,23 @@ const (
 	payment = "syntax = \"proto3\";\npackage shop;\nimport \"common.proto\";\nmessage Payment { Money amount = 1; }\n"
 )
 
+// startRegistry starts a real registry for the test and returns a client
+// of it.
+func startRegistry(t *testing.T) *client.Client {
+	t.Helper()
+	c, err := client.New(servertest.Start(t).URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestAgainstRealRegistry walks the client through a registry's life:
 // register, look up, check, configure, reference, delete.
 func TestAgainstRealRegistry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, err := client.New(servertest.Start(t).URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := startRegistry(t)
 
 	reg, err := c.Register(ctx, "orders", client.Schema{Schema: orderV1}, nil)
 	if err != nil {
@@ -44,7 +53,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if err != nil || got.Version != 1 || got.ID != reg.ID || got.Subject != "orders" {
 		t.Fatalf("lookup = %+v, %v", got, err)
 	}
-	if _, err := c.Lookup(ctx, "orders", client.Schema{Schema: orderV2}, nil); !errors.Is(err, client.ErrSchemaNotFound) {
+	if _, err := c.Lookup(ctx, "orders", client.Schema{Schema: orderV2}, nil); !errors.Is(err, srapi.ErrSchemaNotFound) {
 		t.Errorf("lookup of an unregistered schema: %v, want ErrSchemaNotFound", err)
 	}
 	byID, err := c.SchemaByID(ctx, reg.ID)
@@ -62,7 +71,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if f := res.Findings[0]; f.RuleID == "" || f.Version != 1 || f.New == nil || f.New.Line != 3 {
 		t.Errorf("finding = %+v (new %+v), want a rule, version 1 and line 3", f, f.New)
 	}
-	if _, err := c.Register(ctx, "orders", client.Schema{Schema: orderBad}, nil); !errors.Is(err, client.ErrIncompatibleSchema) {
+	if _, err := c.Register(ctx, "orders", client.Schema{Schema: orderBad}, nil); !errors.Is(err, srapi.ErrIncompatibleSchema) {
 		t.Errorf("registering an incompatible schema: %v", err)
 	}
 	if res, err := c.CheckCompatibility(ctx, "orders", client.Latest, client.Schema{Schema: orderV2}, nil); err != nil || !res.IsCompatible {
@@ -87,7 +96,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if err != nil || cfg.CompatibilityLevel != "FULL" || cfg.AdditiveOnly == nil || *cfg.AdditiveOnly {
 		t.Errorf("config = %+v, %v", cfg, err)
 	}
-	if _, err := c.SetConfig(ctx, "orders", client.ConfigUpdate{Compatibility: "SIDEWAYS"}); !errors.Is(err, client.ErrInvalidCompatibilityLevel) {
+	if _, err := c.SetConfig(ctx, "orders", client.ConfigUpdate{Compatibility: "SIDEWAYS"}); !errors.Is(err, srapi.ErrInvalidCompatibilityLevel) {
 		t.Errorf("invalid level: %v", err)
 	}
 
@@ -116,7 +125,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if ids, err := c.ReferencedBy(ctx, "common", 1); err != nil || !slices.Equal(ids, []int{pay.ID}) {
 		t.Errorf("referenced by = %v, %v; want [%d]", ids, err, pay.ID)
 	}
-	if _, err := c.DeleteSubject(ctx, "common", nil); !errors.Is(err, client.ErrReferenceExists) {
+	if _, err := c.DeleteSubject(ctx, "common", nil); !errors.Is(err, srapi.ErrReferenceExists) {
 		t.Errorf("deleting a referenced subject: %v, want ErrReferenceExists", err)
 	}
 	subjects, err := c.Subjects(ctx, nil)
@@ -125,7 +134,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	}
 
 	// Soft, then permanent deletes.
-	if _, err := c.DeleteVersion(ctx, "orders", 1, &client.DeleteOptions{Permanent: true}); !errors.Is(err, client.ErrVersionNotSoftDeleted) {
+	if _, err := c.DeleteVersion(ctx, "orders", 1, &client.DeleteOptions{Permanent: true}); !errors.Is(err, srapi.ErrVersionNotSoftDeleted) {
 		t.Errorf("permanent delete before soft delete: %v", err)
 	}
 	if v, err := c.DeleteVersion(ctx, "orders", 1, nil); err != nil || v != 1 {
@@ -140,7 +149,7 @@ func TestAgainstRealRegistry(t *testing.T) {
 	if _, err := c.DeleteSubject(ctx, "orders", &client.DeleteOptions{Permanent: true}); err != nil {
 		t.Errorf("permanent delete subject: %v", err)
 	}
-	if _, err := c.Version(ctx, "orders", client.Latest, nil); !errors.Is(err, client.ErrSubjectNotFound) {
+	if _, err := c.Version(ctx, "orders", client.Latest, nil); !errors.Is(err, srapi.ErrSubjectNotFound) {
 		t.Errorf("get after delete: %v, want ErrSubjectNotFound", err)
 	}
 }

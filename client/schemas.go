@@ -27,7 +27,7 @@ func (c *Client) Register(ctx context.Context, subject string, s Schema, opts *R
 	var out Registered
 	err := c.do(ctx, request{
 		method: http.MethodPost, path: []string{"subjects", subject, "versions"},
-		query: q, body: s, retryable: true,
+		query: q, body: s.Request(), retryable: true,
 	}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("register schema under %q: %w", subject, err)
@@ -44,7 +44,7 @@ type LookupOptions struct {
 
 // Lookup finds the version of subject that holds s (route
 // POST /subjects/{subject}, query normalize and deleted). It fails with
-// ErrSubjectNotFound or ErrSchemaNotFound when there is none.
+// srapi.ErrSubjectNotFound or srapi.ErrSchemaNotFound when there is none.
 func (c *Client) Lookup(ctx context.Context, subject string, s Schema, opts *LookupOptions) (*SubjectVersion, error) {
 	q := url.Values{}
 	if opts != nil {
@@ -54,7 +54,7 @@ func (c *Client) Lookup(ctx context.Context, subject string, s Schema, opts *Loo
 	var out SubjectVersion
 	err := c.do(ctx, request{
 		method: http.MethodPost, path: []string{"subjects", subject},
-		query: q, body: s, retryable: true,
+		query: q, body: s.Request(), retryable: true,
 	}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("look up schema under %q: %w", subject, err)
@@ -108,7 +108,7 @@ func (c *Client) CheckCompatibility(ctx context.Context, subject string, version
 		setBool(q, "normalize", opts.Normalize)
 	}
 	var out CompatibilityResult
-	err := c.do(ctx, request{method: http.MethodPost, path: path, query: q, body: s, retryable: true}, &out)
+	err := c.do(ctx, request{method: http.MethodPost, path: path, query: q, body: s.Request(), retryable: true}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("check compatibility with %q: %w", subject, err)
 	}

@@ -69,7 +69,10 @@ func Schemas() map[string]any {
 			"id":      typ("integer", "Explicit id (IMPORT mode only)."),
 			"version": typ("integer", "Explicit version (IMPORT mode only)."),
 		}), "schema"),
-		"RegisterResponse": obj(map[string]any{"id": typ("integer", "")}, "id"),
+		"RegisterResponse": obj(schemaFields(map[string]any{
+			"id":      typ("integer", "The schema's global id."),
+			"version": typ("integer", "The subject version the schema is (Confluent 8 answers it; older registries do not)."),
+		}), "id"),
 		"Finding": obj(map[string]any{
 			"ruleId":    typ("string", "Stable rule ID, e.g. AVRO_FIELD_REMOVED."),
 			"severity":  enum("", "error", "warning"),
@@ -95,6 +98,7 @@ func Schemas() map[string]any {
 		}),
 		"ConfigRequest": obj(map[string]any{
 			"compatibility":      level,
+			"compatibilityLevel": level,
 			"additiveOnly":       typ("boolean", ""),
 			"normalize":          typ("boolean", ""),
 			"minDeprecationDays": typ("integer", ""),

@@ -16,6 +16,7 @@ import (
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/cli/report"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // RuleRegistryIncompatible is the rule ID given to the reasons of a
@@ -323,10 +324,10 @@ func (a *app) checkRegistry(ctx context.Context, p *project, rc *registryCache, 
 		client.Schema{Schema: text, SchemaType: schemaType(e.format), References: refs},
 		&client.CompatibilityOptions{Normalize: e.Normalize})
 	switch {
-	case errors.Is(err, client.ErrSubjectNotFound), errors.Is(err, client.ErrVersionNotFound):
+	case errors.Is(err, srapi.ErrSubjectNotFound), errors.Is(err, srapi.ErrVersionNotFound):
 		sub.Status, sub.Message = report.StatusNew, "the subject is not registered yet"
 		return outcome{sub, ExitOK}
-	case errors.Is(err, client.ErrInvalidSchema):
+	case errors.Is(err, srapi.ErrInvalidSchema):
 		var ce *client.Error
 		errors.As(err, &ce)
 		sub.Status = report.StatusInvalid
@@ -339,7 +340,7 @@ func (a *app) checkRegistry(ctx context.Context, p *project, rc *registryCache, 
 	}
 	sub.Message = joinNotes(notes)
 	for _, f := range res.Findings {
-		sub.Findings = append(sub.Findings, fromWire(f))
+		sub.Findings = append(sub.Findings, report.FromWire(f))
 	}
 	if !res.IsCompatible && len(res.Findings) == 0 {
 		for _, m := range res.Messages {
@@ -353,25 +354,6 @@ func (a *app) checkRegistry(ctx context.Context, p *project, rc *registryCache, 
 	}
 	sub.Status = report.StatusIncompatible
 	return outcome{sub, ExitBreaking}
-}
-
-// fromWire maps a registry finding to the file that was sent: its new
-// position is a position in the file.
-func fromWire(f client.Finding) report.Finding {
-	rf := report.Finding{
-		RuleID: f.RuleID, Severity: compat.Severity(f.Severity), Path: f.Path, Message: f.Message,
-		Version: f.Version, Direction: compat.Direction(f.Direction), Consumer: f.Consumer,
-	}
-	if rf.Severity != compat.Warning {
-		rf.Severity = compat.Error
-	}
-	if f.New != nil {
-		rf.Line, rf.Column = f.New.Line, f.New.Column
-	}
-	if f.Old != nil {
-		rf.OldLine, rf.OldColumn = f.Old.Line, f.Old.Column
-	}
-	return rf
 }
 
 // checkLocal compares e's working-tree schema with its baseline, without

@@ -7,9 +7,10 @@
 // the standard streams and returns the exit code, so tests see exactly
 // what a user sees; cmd/schemactl is a few lines around it.
 //
-// cli depends on client (the HTTP API), compat and the schema format
-// packages; it must not import the registry's domain, storage, api or
-// server packages (tests may start a server).
+// cli depends on client (every call to the registry goes through it),
+// srapi (the bodies it prints), compat and the schema format packages; it
+// must not import the registry's domain, storage, api or server packages
+// (tests may start a server).
 package cli
 
 import (

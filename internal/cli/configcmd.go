@@ -70,7 +70,7 @@ func (a *app) configCommand() *cobra.Command {
 				if consumerBreakage != "reject" && consumerBreakage != "warn" {
 					return usageErrorf("--consumer-breakage must be reject or warn")
 				}
-				u.ConsumerBreakage = consumerBreakage
+				u.ConsumerBreakage = &consumerBreakage
 			}
 			if u == (client.ConfigUpdate{}) {
 				return usageErrorf("nothing to set: give --level, --additive, --normalize, --min-deprecation-days or --consumer-breakage")
@@ -103,16 +103,9 @@ func levelNames() string {
 	return strings.Join(names, ", ")
 }
 
-func (a *app) configClient() (*client.Client, error) {
-	p, err := a.optionalProject()
-	if err != nil {
-		return nil, err
-	}
-	return a.newClient(p)
-}
 
 func (a *app) runConfigGet(ctx context.Context, subject string, asJSON bool) error {
-	c, err := a.configClient()
+	c, err := a.optionalClient()
 	if err != nil {
 		return err
 	}
@@ -137,12 +130,12 @@ func (a *app) runConfigGet(ctx context.Context, subject string, asJSON bool) err
 	fmt.Fprintf(a.stdout, "additiveOnly:       %s\n", optBool(cfg.AdditiveOnly))
 	fmt.Fprintf(a.stdout, "normalize:          %s\n", optBool(cfg.Normalize))
 	fmt.Fprintf(a.stdout, "minDeprecationDays: %s\n", optInt(cfg.MinDeprecationDays))
-	fmt.Fprintf(a.stdout, "consumerBreakage:   %s\n", orNone(cfg.ConsumerBreakage))
+	fmt.Fprintf(a.stdout, "consumerBreakage:   %s\n", optString(cfg.ConsumerBreakage))
 	return nil
 }
 
 func (a *app) runConfigSet(ctx context.Context, subject string, u client.ConfigUpdate) error {
-	c, err := a.configClient()
+	c, err := a.optionalClient()
 	if err != nil {
 		return err
 	}
@@ -157,6 +150,14 @@ func optBool(b *bool) string {
 		return "(not set)"
 	}
 	return strconv.FormatBool(*b)
+}
+
+// optString renders an optional string as orNone does: unset is none.
+func optString(s *string) string {
+	if s == nil {
+		return orNone("")
+	}
+	return orNone(*s)
 }
 
 func optInt(n *int) string {

@@ -3,15 +3,16 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ConsumerConfig declares a consumer in the consumers: section of
@@ -39,39 +40,12 @@ type ConsumerRead struct {
 	References []ReferenceConfig `yaml:"references"`
 }
 
-// consumerWire is a consumer as the registry's /v1/consumers routes take
-// and return it.
-type consumerWire struct {
-	Name      string            `json:"name,omitempty"`
-	Owner     string            `json:"owner"`
-	Labels    map[string]string `json:"labels,omitempty"`
-	Reads     []consumerReadIO  `json:"reads"`
-	CreatedAt *time.Time        `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time        `json:"updatedAt,omitempty"`
-}
-
-type consumerReadIO struct {
-	Subject    string         `json:"subject"`
-	SchemaType string         `json:"schemaType,omitempty"`
-	Schema     string         `json:"schema,omitempty"`
-	References []referenceOut `json:"references,omitempty"`
-	Message    string         `json:"message,omitempty"`
-	Fields     []string       `json:"fields,omitempty"`
-	Backfill   string         `json:"backfill,omitempty"`
-}
-
-type referenceOut struct {
-	Name    string `json:"name"`
-	Subject string `json:"subject"`
-	Version int    `json:"version"`
-}
-
 // wire builds the request body of a declared consumer, reading reader
 // schema files relative to dir.
-func (c *ConsumerConfig) wire(dir string) (*consumerWire, error) {
-	out := &consumerWire{Name: c.Name, Owner: c.Owner, Labels: c.Labels, Reads: []consumerReadIO{}}
+func (c *ConsumerConfig) wire(dir string) (*srapi.Consumer, error) {
+	out := &srapi.Consumer{Name: c.Name, Owner: c.Owner, Labels: c.Labels, Reads: []srapi.ConsumerRead{}}
 	for _, r := range c.Reads {
-		rw := consumerReadIO{Subject: r.Subject, Message: r.Message, Fields: r.Fields, Backfill: r.Backfill}
+		rw := srapi.ConsumerRead{Subject: r.Subject, Message: r.Message, Fields: r.Fields, Backfill: r.Backfill}
 		if r.Reader != "" {
 			text, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(r.Reader)))
 			if err != nil {
@@ -83,7 +57,7 @@ func (c *ConsumerConfig) wire(dir string) (*consumerWire, error) {
 			if ref.File != "" {
 				return nil, usageErrorf("consumer %s: references of a reader schema must name a registered subject and version, not a file", c.Name)
 			}
-			rw.References = append(rw.References, referenceOut{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
+			rw.References = append(rw.References, srapi.Reference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
 		}
 		out.Reads = append(out.Reads, rw)
 	}
@@ -96,9 +70,9 @@ func readerFormat(file, format string) string {
 	case format != "":
 		return strings.ToUpper(format)
 	case strings.EqualFold(filepath.Ext(file), ".proto"):
-		return "PROTOBUF"
+		return srapi.TypeProtobuf
 	}
-	return "AVRO"
+	return srapi.TypeAvro
 }
 
 // declaredConsumer returns the consumer named name in the config, or nil.
@@ -182,15 +156,20 @@ func (a *app) putConsumer(cmd *cobra.Command, p *project, dir string, c *Consume
 	if err != nil {
 		return err
 	}
-	var before, after consumerWire
-	_, getErr := a.v1(cmd.Context(), p, http.MethodGet, "/v1/consumers/"+url.PathEscape(c.Name), nil, nil, &before)
-	status, err := a.v1(cmd.Context(), p, http.MethodPut, "/v1/consumers/"+url.PathEscape(c.Name), nil, body, &after)
+	rc, err := a.newClient(p)
 	if err != nil {
 		return err
 	}
+	// The registry keeps updatedAt when nothing changed: compare it with
+	// the consumer as it was, if it was.
+	before, getErr := rc.Consumer(cmd.Context(), c.Name)
+	after, created, err := rc.PutConsumer(cmd.Context(), *body)
+	if err != nil {
+		return registryError(err)
+	}
 	verb := "updated"
 	switch {
-	case status == http.StatusCreated:
+	case created:
 		verb = "created"
 	case getErr == nil && before.UpdatedAt != nil && after.UpdatedAt != nil && before.UpdatedAt.Equal(*after.UpdatedAt):
 		verb = "unchanged"
@@ -243,20 +222,13 @@ func (a *app) consumerListCommand() *cobra.Command {
 		Short: "List registered consumers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			q := url.Values{}
-			if subject != "" {
-				q.Set("subject", subject)
-			}
-			if owner != "" {
-				q.Set("owner", owner)
-			}
-			var cs []consumerWire
-			if _, err := a.v1(cmd.Context(), p, http.MethodGet, "/v1/consumers", q, nil, &cs); err != nil {
-				return err
+			cs, err := rc.Consumers(cmd.Context(), &client.ConsumersOptions{Subject: subject, Owner: owner})
+			if err != nil {
+				return registryError(err)
 			}
 			switch format {
 			case "json":
@@ -275,7 +247,7 @@ func (a *app) consumerListCommand() *cobra.Command {
 }
 
 // writeConsumerTable prints one line per consumer and subject read.
-func writeConsumerTable(w interface{ Write([]byte) (int, error) }, cs []consumerWire) error {
+func writeConsumerTable(w io.Writer, cs []srapi.Consumer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tOWNER\tSUBJECT\tREADS\tBACKFILL")
 	for _, c := range cs {
@@ -297,7 +269,7 @@ func writeConsumerTable(w interface{ Write([]byte) (int, error) }, cs []consumer
 	return tw.Flush()
 }
 
-func writeIndentedJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+func writeIndentedJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
@@ -312,13 +284,13 @@ func (a *app) consumerGetCommand() *cobra.Command {
 		Short: "Print a registered consumer as JSON",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			var c consumerWire
-			if _, err := a.v1(cmd.Context(), p, http.MethodGet, "/v1/consumers/"+url.PathEscape(args[0]), nil, nil, &c); err != nil {
-				return err
+			c, err := rc.Consumer(cmd.Context(), args[0])
+			if err != nil {
+				return registryError(err)
 			}
 			return writeIndentedJSON(a.stdout, c)
 		},
@@ -331,12 +303,12 @@ func (a *app) consumerDeleteCommand() *cobra.Command {
 		Short: "Delete a registered consumer",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			if _, err := a.v1(cmd.Context(), p, http.MethodDelete, "/v1/consumers/"+url.PathEscape(args[0]), nil, nil, nil); err != nil {
-				return err
+			if err := rc.DeleteConsumer(cmd.Context(), args[0]); err != nil {
+				return registryError(err)
 			}
 			fmt.Fprintf(a.stdout, "deleted consumer %s\n", args[0])
 			return nil

@@ -2,53 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/cli/report"
+	"github.com/schemata-dev/schemata/srapi"
 )
-
-// backfillWire is the registry's answer to a backfill check.
-type backfillWire struct {
-	Consumer   string `json:"consumer"`
-	Owner      string `json:"owner"`
-	Compatible bool   `json:"compatible"`
-	Subjects   []struct {
-		Subject  string    `json:"subject"`
-		Window   string    `json:"window"`
-		Since    time.Time `json:"since"`
-		Versions []struct {
-			Version int  `json:"version"`
-			ID      int  `json:"id"`
-			Deleted bool `json:"deleted"`
-		} `json:"versions"`
-		Findings []findingWire `json:"findings"`
-	} `json:"subjects"`
-}
-
-// findingWire is a finding as the registry's JSON carries it.
-type findingWire struct {
-	RuleID    string `json:"ruleId"`
-	Severity  string `json:"severity"`
-	Path      string `json:"path"`
-	Message   string `json:"message"`
-	Version   int    `json:"version"`
-	Direction string `json:"direction"`
-	New       *struct {
-		Line   int `json:"line"`
-		Column int `json:"column"`
-	} `json:"new"`
-	Old *struct {
-		Line   int `json:"line"`
-		Column int `json:"column"`
-	} `json:"old"`
-	Consumer string `json:"consumer"`
-}
 
 // runConsumerCheck is `check --consumer NAME`, run in the consumer's own
 // CI: the registry checks the consumer's reader (as declared in
@@ -68,21 +29,23 @@ func (a *app) runConsumerCheck(cmd *cobra.Command, name string, f *reportFlags) 
 	if err != nil {
 		return err
 	}
-	var body any
+	var candidate *srapi.Consumer
 	files := map[string]string{}
 	if decl := declaredConsumer(p, name); decl != nil {
-		w, err := decl.wire(p.dir)
-		if err != nil {
+		if candidate, err = decl.wire(p.dir); err != nil {
 			return err
 		}
-		body = w
 		for _, r := range decl.Reads {
 			files[r.Subject] = r.Reader
 		}
 	}
-	var res backfillWire
-	if _, err := a.v1(cmd.Context(), p, http.MethodPost, "/v1/consumers/"+url.PathEscape(name)+"/backfill", nil, body, &res); err != nil {
+	rc, err := a.newClient(p)
+	if err != nil {
 		return err
+	}
+	res, err := rc.CheckBackfill(cmd.Context(), name, candidate)
+	if err != nil {
+		return registryError(err)
 	}
 	base, _ := a.registryURL(p)
 	rep := &report.Report{Command: "check", Against: fmt.Sprintf("registry %s, backfill of consumer %s", base, name)}
@@ -107,17 +70,10 @@ func (a *app) runConsumerCheck(cmd *cobra.Command, name string, f *reportFlags) 
 		}
 		exit := ExitOK
 		for _, fw := range s.Findings {
-			fd := report.Finding{
-				RuleID: fw.RuleID, Severity: compat.Severity(fw.Severity), Path: fw.Path, Message: fw.Message,
-				Version: fw.Version, Direction: compat.Direction(fw.Direction), Consumer: fw.Consumer,
-			}
-			// The file is the consumer's reader: its side is "old".
-			if fw.Old != nil {
-				fd.Line, fd.Column = fw.Old.Line, fw.Old.Column
-			}
-			if fw.New != nil {
-				fd.OldLine, fd.OldColumn = fw.New.Line, fw.New.Column
-			}
+			// The file is the consumer's reader, the "old" side of the
+			// check: place the finding there.
+			fw.New, fw.Old = fw.Old, fw.New
+			fd := report.FromWire(fw)
 			sub.Findings = append(sub.Findings, fd)
 			if fd.Severity == compat.Error {
 				sub.Status, exit = report.StatusIncompatible, ExitBreaking

@@ -4,30 +4,18 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
-// deprecationWire is a deprecation record on the registry's wire.
-type deprecationWire struct {
-	ID          int        `json:"id,omitempty"`
-	Subject     string     `json:"subject"`
-	Path        string     `json:"path,omitempty"`
-	Version     int        `json:"version,omitempty"`
-	Scope       string     `json:"scope,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
-	Sunset      string     `json:"sunset,omitempty"`
-	Replacement string     `json:"replacement,omitempty"`
-	Since       *time.Time `json:"since,omitempty"`
-}
-
 func (a *app) deprecateCommand() *cobra.Command {
-	var d deprecationWire
+	var d srapi.Deprecation
 	cmd := &cobra.Command{
 		Use:   "deprecate SUBJECT",
 		Short: "Record a deprecation of a field, a version or a whole subject",
@@ -53,17 +41,16 @@ reason, sunset and replacement and keeps its date.`,
 					}
 				}
 			}
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			var out deprecationWire
-			status, err := a.v1(cmd.Context(), p, http.MethodPost, "/v1/deprecations", nil, d, &out)
+			out, created, err := rc.Deprecate(cmd.Context(), d)
 			if err != nil {
-				return err
+				return registryError(err)
 			}
 			verb := "updated"
-			if status == http.StatusCreated {
+			if created {
 				verb = "recorded"
 			}
 			fmt.Fprintf(a.stdout, "%s deprecation %d of %s\n", verb, out.ID, describeDeprecation(out))
@@ -81,7 +68,7 @@ reason, sunset and replacement and keeps its date.`,
 
 // describeDeprecation names what d deprecates: "orders-value Order.note
 // (sunset 2026-06-01)".
-func describeDeprecation(d deprecationWire) string {
+func describeDeprecation(d *srapi.Deprecation) string {
 	var b strings.Builder
 	b.WriteString(d.Subject)
 	switch {
@@ -111,42 +98,8 @@ func formatDay(t time.Time) string {
 	return t.UTC().Format(time.DateOnly)
 }
 
-// reportWire is the registry's deprecation report.
-type reportWire struct {
-	GeneratedAt time.Time        `json:"generatedAt"`
-	UsageDays   int              `json:"usageDays"`
-	Items       []reportItemWire `json:"items"`
-}
-
-type reportItemWire struct {
-	Subject       string     `json:"subject"`
-	Path          string     `json:"path,omitempty"`
-	Version       int        `json:"version,omitempty"`
-	Kind          string     `json:"kind"`
-	Source        string     `json:"source"`
-	RecordID      int        `json:"recordId,omitempty"`
-	Reason        string     `json:"reason,omitempty"`
-	Replacement   string     `json:"replacement,omitempty"`
-	Since         time.Time  `json:"since"`
-	Sunset        *time.Time `json:"sunset,omitempty"`
-	RemovableFrom time.Time  `json:"removableFrom"`
-	DaysLeft      int        `json:"daysLeft"`
-	Overdue       bool       `json:"overdue"`
-	Status        string     `json:"status"`
-	Consumers     []struct {
-		Name  string `json:"name"`
-		Owner string `json:"owner"`
-	} `json:"consumers"`
-	Clients []struct {
-		Identity  string    `json:"identity"`
-		Count     int64     `json:"count"`
-		LastSeen  time.Time `json:"lastSeen"`
-		SchemaIDs []int     `json:"schemaIds"`
-	} `json:"clients"`
-}
-
 // element names the deprecated element of it.
-func (it *reportItemWire) element() string {
+func element(it *srapi.ReportItem) string {
 	switch {
 	case it.Path != "":
 		return it.Path
@@ -157,7 +110,7 @@ func (it *reportItemWire) element() string {
 }
 
 // due describes the days left or overdue.
-func (it *reportItemWire) due() string {
+func due(it *srapi.ReportItem) string {
 	switch {
 	case it.DaysLeft > 0:
 		return fmt.Sprintf("%d days left", it.DaysLeft)
@@ -167,7 +120,7 @@ func (it *reportItemWire) due() string {
 	return fmt.Sprintf("%d days overdue", -it.DaysLeft)
 }
 
-func (it *reportItemWire) consumers() []string {
+func consumerNames(it *srapi.ReportItem) []string {
 	out := make([]string, len(it.Consumers))
 	for i, c := range it.Consumers {
 		out[i] = fmt.Sprintf("%s (%s)", c.Name, c.Owner)
@@ -175,7 +128,7 @@ func (it *reportItemWire) consumers() []string {
 	return out
 }
 
-func (it *reportItemWire) clients() []string {
+func clientNames(it *srapi.ReportItem) []string {
 	out := make([]string, len(it.Clients))
 	for i, c := range it.Clients {
 		out[i] = fmt.Sprintf("%s (%d lookups, last %s)", c.Identity, c.Count, formatDay(c.LastSeen))
@@ -208,28 +161,17 @@ wiki page.`,
 			if !ok {
 				return usageErrorf("--format must be text, json, markdown or csv, not %q", format)
 			}
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			q := url.Values{}
-			if prefix != "" {
-				q.Set("subjectPrefix", prefix)
+			r, err := rc.DeprecationReport(cmd.Context(), &client.ReportOptions{
+				SubjectPrefix: prefix, Owner: owner, OverdueOnly: overdue, UsageDays: usageDays,
+			})
+			if err != nil {
+				return registryError(err)
 			}
-			if owner != "" {
-				q.Set("owner", owner)
-			}
-			if overdue {
-				q.Set("overdueOnly", "true")
-			}
-			if usageDays > 0 {
-				q.Set("usageDays", strconv.Itoa(usageDays))
-			}
-			var r reportWire
-			if _, err := a.v1(cmd.Context(), p, http.MethodGet, "/v1/reports/deprecations", q, nil, &r); err != nil {
-				return err
-			}
-			return render(a.stdout, &r)
+			return render(a.stdout, r)
 		},
 	}
 	fl := rep.Flags()
@@ -244,7 +186,7 @@ wiki page.`,
 }
 
 // reportRenderers render the deprecation report, one per --format.
-var reportRenderers = map[string]func(io.Writer, *reportWire) error{
+var reportRenderers = map[string]func(io.Writer, *srapi.DeprecationReport) error{
 	"text":     writeReportText,
 	"json":     writeReportJSON,
 	"markdown": writeReportMarkdown,
@@ -254,28 +196,29 @@ var reportRenderers = map[string]func(io.Writer, *reportWire) error{
 // reportJSONVersion versions the JSON document of the report.
 const reportJSONVersion = 1
 
-func writeReportJSON(w io.Writer, r *reportWire) error {
+func writeReportJSON(w io.Writer, r *srapi.DeprecationReport) error {
 	doc := struct {
 		Version int `json:"version"`
-		*reportWire
+		*srapi.DeprecationReport
 	}{reportJSONVersion, r}
 	if doc.Items == nil {
-		doc.Items = []reportItemWire{}
+		doc.Items = []srapi.ReportItem{}
 	}
 	return writeIndentedJSON(w, doc)
 }
 
-func writeReportText(w io.Writer, r *reportWire) error {
+func writeReportText(w io.Writer, r *srapi.DeprecationReport) error {
 	if len(r.Items) == 0 {
 		_, err := fmt.Fprintln(w, "No deprecated elements.")
 		return err
 	}
 	var b strings.Builder
-	for i, it := range r.Items {
+	for i := range r.Items {
+		it := &r.Items[i]
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%s %s (%s, %s): %s, %s\n", it.Subject, it.element(), it.Kind, it.Source, it.Status, it.due())
+		fmt.Fprintf(&b, "%s %s (%s, %s): %s, %s\n", it.Subject, element(it), it.Kind, it.Source, it.Status, due(it))
 		fmt.Fprintf(&b, "  since %s", formatDay(it.Since))
 		if it.Sunset != nil {
 			fmt.Fprintf(&b, ", sunset %s", formatDay(*it.Sunset))
@@ -289,8 +232,8 @@ func writeReportText(w io.Writer, r *reportWire) error {
 		if it.Replacement != "" {
 			fmt.Fprintf(&b, "  replacement: %s\n", it.Replacement)
 		}
-		fmt.Fprintf(&b, "  consumers: %s\n", listOrNone(it.consumers()))
-		fmt.Fprintf(&b, "  clients in the last %d days: %s\n", r.UsageDays, listOrNone(it.clients()))
+		fmt.Fprintf(&b, "  consumers: %s\n", listOrNone(consumerNames(it)))
+		fmt.Fprintf(&b, "  clients in the last %d days: %s\n", r.UsageDays, listOrNone(clientNames(it)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -303,7 +246,7 @@ func listOrNone(items []string) string {
 	return strings.Join(items, ", ")
 }
 
-func writeReportMarkdown(w io.Writer, r *reportWire) error {
+func writeReportMarkdown(w io.Writer, r *srapi.DeprecationReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Deprecations\n\n")
 	overdue := 0
@@ -320,7 +263,8 @@ func writeReportMarkdown(w io.Writer, r *reportWire) error {
 	}
 	b.WriteString("| Subject | Element | Status | Since | Sunset | Due | Replacement | Reason | Consumers still reading | Runtime clients |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, it := range r.Items {
+	for i := range r.Items {
+		it := &r.Items[i]
 		sunset := "—"
 		if it.Sunset != nil {
 			sunset = formatDay(*it.Sunset)
@@ -330,8 +274,8 @@ func writeReportMarkdown(w io.Writer, r *reportWire) error {
 			status = "**overdue**"
 		}
 		cells := []string{
-			"`" + it.Subject + "`", "`" + it.element() + "`", status, formatDay(it.Since), sunset, it.due(),
-			codeOrDash(it.Replacement), mdOrDash(it.Reason), mdOrDash(strings.Join(it.consumers(), "<br>")), mdOrDash(strings.Join(it.clients(), "<br>")),
+			"`" + it.Subject + "`", "`" + element(it) + "`", status, formatDay(it.Since), sunset, due(it),
+			codeOrDash(it.Replacement), mdOrDash(it.Reason), mdOrDash(strings.Join(consumerNames(it), "<br>")), mdOrDash(strings.Join(clientNames(it), "<br>")),
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
@@ -354,11 +298,12 @@ func codeOrDash(s string) string {
 	return "`" + s + "`"
 }
 
-func writeReportCSV(w io.Writer, r *reportWire) error {
+func writeReportCSV(w io.Writer, r *srapi.DeprecationReport) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"subject", "path", "version", "kind", "source", "status", "reason", "since", "sunset",
 		"removable_from", "days_left", "overdue", "replacement", "consumers", "clients"})
-	for _, it := range r.Items {
+	for i := range r.Items {
+		it := &r.Items[i]
 		sunset := ""
 		if it.Sunset != nil {
 			sunset = formatDay(*it.Sunset)
@@ -370,7 +315,7 @@ func writeReportCSV(w io.Writer, r *reportWire) error {
 		_ = cw.Write([]string{
 			it.Subject, it.Path, version, it.Kind, it.Source, it.Status, it.Reason, formatDay(it.Since), sunset,
 			formatDay(it.RemovableFrom), strconv.Itoa(it.DaysLeft), strconv.FormatBool(it.Overdue), it.Replacement,
-			strings.Join(it.consumers(), "; "), strings.Join(it.clients(), "; "),
+			strings.Join(consumerNames(it), "; "), strings.Join(clientNames(it), "; "),
 		})
 	}
 	cw.Flush()

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // sampleReport is a report with one element of each kind of interest: an
 // overdue field still read and fetched, a recorded version deprecation
 // without a sunset, and a marker nobody reads.
-func sampleReport(t *testing.T) *reportWire {
+func sampleReport(t *testing.T) *srapi.DeprecationReport {
 	t.Helper()
 	const doc = `{
   "generatedAt": "2026-02-20T09:00:00Z",
@@ -31,7 +33,7 @@ func sampleReport(t *testing.T) *reportWire {
      "daysLeft": -51, "overdue": true, "status": "removable", "consumers": [], "clients": []}
   ]
 }`
-	var r reportWire
+	var r srapi.DeprecationReport
 	if err := json.Unmarshal([]byte(doc), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +70,8 @@ func TestDeprecationReportJSONAndCSVCarryEveryItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Version int              `json:"version"`
-		Items   []reportItemWire `json:"items"`
+		Version int                `json:"version"`
+		Items   []srapi.ReportItem `json:"items"`
 	}
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil || doc.Version != reportJSONVersion || len(doc.Items) != len(r.Items) {
 		t.Errorf("JSON = version %d with %d items (%v), want version %d with %d", doc.Version, len(doc.Items), err, reportJSONVersion, len(r.Items))
@@ -89,7 +91,7 @@ func TestDeprecationReportJSONAndCSVCarryEveryItem(t *testing.T) {
 
 func TestEmptyDeprecationReport(t *testing.T) {
 	t.Parallel()
-	empty := &reportWire{GeneratedAt: time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), UsageDays: 30}
+	empty := &srapi.DeprecationReport{GeneratedAt: time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), UsageDays: 30}
 	tests := []struct{ format, want string }{
 		{"text", "No deprecated elements.\n"},
 		{"markdown", "## Deprecations\n\n0 deprecated element(s), 0 past their sunset. Report of 2026-02-20; runtime clients over the last 30 days.\n\n"},

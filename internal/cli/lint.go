@@ -9,6 +9,7 @@ import (
 	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/internal/cli/report"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 func (a *app) lintCommand() *cobra.Command {
@@ -84,7 +85,7 @@ func (a *app) runLint(cmd *cobra.Command, args []string, f *reportFlags) error {
 		}
 		oldSchema, version, err := a.registeredLatest(ctx, rc, e)
 		switch {
-		case errors.Is(err, client.ErrSubjectNotFound):
+		case errors.Is(err, srapi.ErrSubjectNotFound):
 			sub.Status, sub.Message = report.StatusNew, "the subject is not registered yet"
 			return outcome{sub, ExitOK}
 		case err != nil:

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 func (a *app) registerCommand() *cobra.Command {
@@ -83,7 +84,7 @@ func (a *app) runRegister(ctx context.Context, subjects []string, changedSince s
 		}
 		s := client.Schema{Schema: text, SchemaType: schemaType(e.format), References: refs}
 		res, err := c.Register(ctx, e.Subject, s, &client.RegisterOptions{Normalize: e.Normalize})
-		if errors.Is(err, client.ErrIncompatibleSchema) {
+		if errors.Is(err, srapi.ErrIncompatibleSchema) {
 			return &exitError{code: ExitBreaking, err: fmt.Errorf("%s (%s) is incompatible; run schemactl check for the findings: %w", e.Subject, e.rel, err)}
 		}
 		if err != nil {

@@ -64,6 +64,16 @@ func (a *app) newClient(p *project) (*client.Client, error) {
 	return c, nil
 }
 
+// optionalClient builds a registry client for the commands that need no
+// schemactl.yaml, only a registry URL: the config is read if there is one.
+func (a *app) optionalClient() (*client.Client, error) {
+	p, err := a.optionalProject()
+	if err != nil {
+		return nil, err
+	}
+	return a.newClient(p)
+}
+
 // maxParallel bounds --jobs, and the idle connections kept per host.
 const maxParallel = 64
 

@@ -3,31 +3,18 @@ package cli
 import (
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // The token commands manage the registry's API tokens through its admin
 // API (/v1/auth/tokens), which needs a global admin's credentials
 // ($SCHEMACTL_USER/$SCHEMACTL_PASSWORD or $SCHEMACTL_TOKEN).
-
-// tokenWire is a token as the admin API describes it.
-type tokenWire struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	Grants    []string   `json:"grants"`
-	CreatedBy string     `json:"createdBy,omitempty"`
-	CreatedAt time.Time  `json:"createdAt"`
-	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
-	RevokedAt *time.Time `json:"revokedAt,omitempty"`
-	// Token is the secret, present only when the token is created.
-	Token string `json:"token,omitempty"`
-}
 
 func (a *app) tokenCommand() *cobra.Command {
 	cmd := &cobra.Command{
@@ -68,13 +55,17 @@ func (a *app) tokenCreateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in := map[string]any{"name": args[0], "grants": grants}
+			in := srapi.CreateTokenRequest{Name: args[0], Grants: grants}
 			if ttl > 0 {
-				in["ttl"] = ttl.String()
+				in.TTL = ttl.String()
 			}
-			var t tokenWire
-			if _, err := a.v1(cmd.Context(), p, http.MethodPost, "/v1/auth/tokens", nil, in, &t); err != nil {
+			rc, err := a.newClient(p)
+			if err != nil {
 				return err
+			}
+			t, err := rc.CreateToken(cmd.Context(), in)
+			if err != nil {
+				return registryError(err)
 			}
 			if format == "json" {
 				return writeIndentedJSON(a.stdout, t)
@@ -101,13 +92,13 @@ func (a *app) tokenListCommand() *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageErrorf("--format must be text or json, not %q", format)
 			}
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			var ts []tokenWire
-			if _, err := a.v1(cmd.Context(), p, http.MethodGet, "/v1/auth/tokens", nil, nil, &ts); err != nil {
-				return err
+			ts, err := rc.Tokens(cmd.Context())
+			if err != nil {
+				return registryError(err)
 			}
 			if format == "json" {
 				return writeIndentedJSON(a.stdout, ts)
@@ -125,12 +116,12 @@ func (a *app) tokenRevokeCommand() *cobra.Command {
 		Short: "Revoke an API token by id (see token list)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.optionalProject()
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}
-			if _, err := a.v1(cmd.Context(), p, http.MethodDelete, "/v1/auth/tokens/"+url.PathEscape(args[0]), nil, nil, nil); err != nil {
-				return err
+			if err := rc.RevokeToken(cmd.Context(), args[0]); err != nil {
+				return registryError(err)
 			}
 			fmt.Fprintf(a.stdout, "revoked token %s\n", args[0])
 			return nil
@@ -139,7 +130,7 @@ func (a *app) tokenRevokeCommand() *cobra.Command {
 }
 
 // writeTokenTable prints one line per token.
-func writeTokenTable(w io.Writer, ts []tokenWire) error {
+func writeTokenTable(w io.Writer, ts []srapi.Token) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tGRANTS\tCREATED\tEXPIRES\tSTATUS")
 	for _, t := range ts {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 func TestTokenCommands(t *testing.T) {
@@ -29,7 +30,7 @@ func TestTokenCommands(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("token list: %s", r)
 	}
-	var ts []tokenWire
+	var ts []srapi.Token
 	if err := json.Unmarshal([]byte(r.stdout), &ts); err != nil || len(ts) != 1 {
 		t.Fatalf("token list json %q: %v", r.stdout, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/ops/audit"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Admin serves the token and user management API. Mount it with Routes;
@@ -40,60 +41,13 @@ func (a *Admin) Routes(e *echo.Echo) {
 	e.DELETE("/v1/auth/users/:name", a.deleteUser)
 }
 
-// Whoami is the answer of GET /v1/auth/whoami.
-type Whoami struct {
-	Name    string       `json:"name"`
-	Method  auth.Method  `json:"method"`
-	TokenID string       `json:"tokenId,omitempty"`
-	Grants  []auth.Grant `json:"grants"`
-}
-
-// TokenInfo describes a token; the secret appears only in the answer that
-// creates it.
-type TokenInfo struct {
-	ID        string       `json:"id"`
-	Name      string       `json:"name"`
-	Grants    []auth.Grant `json:"grants"`
-	CreatedBy string       `json:"createdBy,omitempty"`
-	CreatedAt time.Time    `json:"createdAt"`
-	ExpiresAt *time.Time   `json:"expiresAt,omitempty"`
-	RevokedAt *time.Time   `json:"revokedAt,omitempty"`
-	// Token is the secret, set only when the token is created.
-	Token string `json:"token,omitempty"`
-}
-
-// CreateTokenRequest is the body of POST /v1/auth/tokens.
-type CreateTokenRequest struct {
-	Name   string       `json:"name"`
-	Grants []auth.Grant `json:"grants"`
-	// TTL is a Go duration ("720h"); empty for a token that never expires.
-	TTL string `json:"ttl,omitempty"`
-}
-
-// UserInfo describes a user, never its password hash.
-type UserInfo struct {
-	Name   string       `json:"name"`
-	Grants []auth.Grant `json:"grants"`
-	// Source is "config" for users of the configuration file, "database"
-	// for users managed through this API.
-	Source    string     `json:"source"`
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
-}
-
-// PutUserRequest is the body of PUT /v1/auth/users/{name}.
-type PutUserRequest struct {
-	Password string       `json:"password"`
-	Grants   []auth.Grant `json:"grants"`
-}
-
 // whoami serves GET /v1/auth/whoami: the caller's identity and grants.
 func (a *Admin) whoami(c echo.Context) error {
 	p, ok := auth.FromContext(c.Request().Context())
 	if !ok {
-		return writeError(c, http.StatusUnauthorized, CodeUnauthenticated, "Unauthorized")
+		return writeError(c, http.StatusUnauthorized, srapi.CodeUnauthenticated, "Unauthorized")
 	}
-	return c.JSON(http.StatusOK, Whoami{Name: p.Name, Method: p.Method, TokenID: p.TokenID, Grants: nonNil(p.Grants)})
+	return c.JSON(http.StatusOK, srapi.Whoami{Name: p.Name, Method: string(p.Method), TokenID: p.TokenID, Grants: grantStrings(p.Grants)})
 }
 
 // listTokens serves GET /v1/auth/tokens: every token, revoked ones
@@ -103,38 +57,43 @@ func (a *Admin) listTokens(c echo.Context) error {
 	if err != nil {
 		return a.internal(c, err)
 	}
-	out := make([]TokenInfo, len(ts))
+	out := make([]srapi.Token, len(ts))
 	for i := range ts {
 		out[i] = tokenInfo(&ts[i])
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// createToken serves POST /v1/auth/tokens with a CreateTokenRequest. The
-// answer (201) is the only place the secret ever appears.
+// createToken serves POST /v1/auth/tokens with a srapi.CreateTokenRequest.
+// The answer (201, a srapi.Token) is the only place the secret ever
+// appears.
 func (a *Admin) createToken(c echo.Context) error {
-	var req CreateTokenRequest
+	var req srapi.CreateTokenRequest
 	if msg := decode(c, &req); msg != "" {
-		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, msg)
+		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
+	}
+	grants, err := parseGrants(req.Grants)
+	if err != nil {
+		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, err.Error())
 	}
 	var ttl time.Duration
 	if req.TTL != "" {
 		d, err := time.ParseDuration(req.TTL)
 		if err != nil || d <= 0 {
-			return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity,
+			return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
 				fmt.Sprintf("Invalid ttl %q: use a positive duration such as 720h", req.TTL))
 		}
 		ttl = d
 	}
-	if req.Name == "" || len(req.Grants) == 0 {
-		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity,
+	if req.Name == "" || len(grants) == 0 {
+		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
 			"A token needs a name and at least one grant")
 	}
 	var by string
 	if p, ok := auth.FromContext(c.Request().Context()); ok {
 		by = p.Name
 	}
-	secret, t, err := a.authn.CreateToken(c.Request().Context(), auth.TokenParams{Name: req.Name, Grants: req.Grants, TTL: ttl, CreatedBy: by})
+	secret, t, err := a.authn.CreateToken(c.Request().Context(), auth.TokenParams{Name: req.Name, Grants: grants, TTL: ttl, CreatedBy: by})
 	if err != nil {
 		return a.internal(c, err)
 	}
@@ -151,7 +110,7 @@ func (a *Admin) revokeToken(c echo.Context) error {
 	err := a.authn.RevokeToken(c.Request().Context(), c.Param("id"))
 	switch {
 	case errors.Is(err, auth.ErrNotFound):
-		return writeError(c, http.StatusNotFound, http.StatusNotFound, "Token not found")
+		return writeError(c, http.StatusNotFound, srapi.Code(http.StatusNotFound), "Token not found")
 	case err != nil:
 		return a.internal(c, err)
 	}
@@ -164,28 +123,33 @@ func (a *Admin) listUsers(c echo.Context) error {
 	if err != nil {
 		return a.internal(c, err)
 	}
-	out := make([]UserInfo, len(us))
+	out := make([]srapi.User, len(us))
 	for i, u := range us {
 		out[i] = userInfo(u)
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// putUser serves PUT /v1/auth/users/{name} with a PutUserRequest: it
-// creates or replaces a database user (409 for a configured user).
+// putUser serves PUT /v1/auth/users/{name} with a srapi.PutUserRequest:
+// it creates or replaces a database user (409 for a configured user) and
+// answers the srapi.User.
 func (a *Admin) putUser(c echo.Context) error {
-	var req PutUserRequest
+	var req srapi.PutUserRequest
 	if msg := decode(c, &req); msg != "" {
-		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, msg)
+		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
 	}
-	if req.Password == "" || len(req.Grants) == 0 {
-		return writeError(c, http.StatusUnprocessableEntity, http.StatusUnprocessableEntity,
+	grants, err := parseGrants(req.Grants)
+	if err != nil {
+		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, err.Error())
+	}
+	if req.Password == "" || len(grants) == 0 {
+		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
 			"A user needs a password and at least one grant")
 	}
-	u, err := a.authn.SetUser(c.Request().Context(), c.Param("name"), req.Password, req.Grants)
+	u, err := a.authn.SetUser(c.Request().Context(), c.Param("name"), req.Password, grants)
 	switch {
 	case errors.Is(err, auth.ErrConfiguredUser):
-		return writeError(c, http.StatusConflict, http.StatusConflict, "User is defined in the configuration file")
+		return writeError(c, http.StatusConflict, srapi.Code(http.StatusConflict), "User is defined in the configuration file")
 	case err != nil:
 		return a.internal(c, err)
 	}
@@ -198,9 +162,9 @@ func (a *Admin) deleteUser(c echo.Context) error {
 	err := a.authn.DeleteUser(c.Request().Context(), c.Param("name"))
 	switch {
 	case errors.Is(err, auth.ErrConfiguredUser):
-		return writeError(c, http.StatusConflict, http.StatusConflict, "User is defined in the configuration file")
+		return writeError(c, http.StatusConflict, srapi.Code(http.StatusConflict), "User is defined in the configuration file")
 	case errors.Is(err, auth.ErrNotFound):
-		return writeError(c, http.StatusNotFound, http.StatusNotFound, "User not found")
+		return writeError(c, http.StatusNotFound, srapi.Code(http.StatusNotFound), "User not found")
 	case err != nil:
 		return a.internal(c, err)
 	}
@@ -211,7 +175,7 @@ func (a *Admin) deleteUser(c echo.Context) error {
 func (a *Admin) internal(c echo.Context, err error) error {
 	a.log.ErrorContext(c.Request().Context(), "auth admin request failed",
 		"method", c.Request().Method, "route", c.Path(), "err", err)
-	return writeError(c, http.StatusInternalServerError, codeStoreError, "Error in the backend data store")
+	return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, "Error in the backend data store")
 }
 
 // decode reads a JSON body strictly, whatever its content type, and
@@ -229,8 +193,9 @@ func decode(c echo.Context, v any) string {
 	return ""
 }
 
-func tokenInfo(t *auth.Token) TokenInfo {
-	info := TokenInfo{ID: t.ID, Name: t.Name, Grants: nonNil(t.Grants), CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt}
+// tokenInfo renders a token without its secret.
+func tokenInfo(t *auth.Token) srapi.Token {
+	info := srapi.Token{ID: t.ID, Name: t.Name, Grants: grantStrings(t.Grants), CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt}
 	if !t.ExpiresAt.IsZero() {
 		info.ExpiresAt = &t.ExpiresAt
 	}
@@ -240,8 +205,9 @@ func tokenInfo(t *auth.Token) TokenInfo {
 	return info
 }
 
-func userInfo(u auth.User) UserInfo {
-	info := UserInfo{Name: u.Name, Grants: nonNil(u.Grants), Source: "config"}
+// userInfo renders a user without its password hash.
+func userInfo(u auth.User) srapi.User {
+	info := srapi.User{Name: u.Name, Grants: grantStrings(u.Grants), Source: "config"}
 	if !u.CreatedAt.IsZero() {
 		info.Source = "database"
 		info.CreatedAt, info.UpdatedAt = &u.CreatedAt, &u.UpdatedAt
@@ -249,9 +215,21 @@ func userInfo(u auth.User) UserInfo {
 	return info
 }
 
-func nonNil(g []auth.Grant) []auth.Grant {
-	if g == nil {
-		return []auth.Grant{}
+// grantStrings renders grants in their text form; none is [], not null.
+func grantStrings(gs []auth.Grant) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.String()
 	}
-	return g
+	return out
+}
+
+// parseGrants reads the grants of a request body, with the message the
+// client sees when one is malformed.
+func parseGrants(ss []string) ([]auth.Grant, error) {
+	gs, err := auth.ParseGrants(ss)
+	if err != nil {
+		return nil, fmt.Errorf("Malformed JSON request body: %w", err)
+	}
+	return gs, nil
 }

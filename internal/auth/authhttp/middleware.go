@@ -13,23 +13,18 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
-// Confluent-style error codes of refusals.
+// The error codes of refusals, as plain ints for callers that compare
+// decoded bodies; srapi holds the table.
 const (
-	CodeUnauthenticated = 40101
-	CodeForbidden       = 40301
-	codeStoreError      = 50001
+	CodeUnauthenticated = int(srapi.CodeUnauthenticated)
+	CodeForbidden       = int(srapi.CodeForbidden)
 )
 
 // contentType is what the registry answers with, refusals included.
 const contentType = "application/vnd.schemaregistry.v1+json"
-
-// errorBody is Confluent's error shape.
-type errorBody struct {
-	ErrorCode int    `json:"error_code"`
-	Message   string `json:"message"`
-}
 
 // Options configure a Middleware.
 type Options struct {
@@ -104,16 +99,16 @@ func (m *Middleware) Handle(next echo.HandlerFunc) echo.HandlerFunc {
 			m.log.InfoContext(req.Context(), "request not authenticated",
 				"method", req.Method, "route", c.Path(), "remote_addr", req.RemoteAddr, "reason", err)
 			c.Response().Header().Set("WWW-Authenticate", fmt.Sprintf(`Basic realm=%q, Bearer realm=%q`, m.realm, m.realm))
-			return writeError(c, http.StatusUnauthorized, CodeUnauthenticated, "Unauthorized")
+			return writeError(c, http.StatusUnauthorized, srapi.CodeUnauthenticated, "Unauthorized")
 		case err != nil:
 			m.log.ErrorContext(req.Context(), "authentication failed", "method", req.Method, "route", c.Path(), "err", err)
-			return writeError(c, http.StatusInternalServerError, codeStoreError, "Error in the backend data store")
+			return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, "Error in the backend data store")
 		}
 		c.SetRequest(req.WithContext(auth.WithPrincipal(req.Context(), p)))
 		if ok, what := m.authorize(c, rule, p); !ok {
 			m.log.InfoContext(req.Context(), "request forbidden",
 				"method", req.Method, "route", c.Path(), "principal", p.Name, "needs", what)
-			return writeError(c, http.StatusForbidden, CodeForbidden,
+			return writeError(c, http.StatusForbidden, srapi.CodeForbidden,
 				fmt.Sprintf("User %s is denied operation %s", p.Name, what))
 		}
 		return next(c)
@@ -229,11 +224,11 @@ func pathParam(c echo.Context, name string) (string, error) {
 	return url.PathUnescape(v)
 }
 
-// writeError answers with a Confluent-style error body.
-func writeError(c echo.Context, status, code int, message string) error {
+// writeError answers with the error body of the contract.
+func writeError(c echo.Context, status int, code srapi.Code, message string) error {
 	c.Response().Header().Set(echo.HeaderContentType, contentType)
 	if c.Request().Method == http.MethodHead {
 		return c.NoContent(status)
 	}
-	return c.JSON(status, errorBody{ErrorCode: code, Message: message})
+	return c.JSON(status, srapi.ErrorBody{ErrorCode: code, Message: message})
 }

@@ -3,9 +3,10 @@
 // GitHub workflow commands, JUnit XML, SARIF 2.1.0 and a versioned JSON
 // document. Every format is a rendering of the same Report.
 //
-// report depends on compat (for the rule table) and the standard library
-// only; it knows nothing about the registry, the client or the command
-// line.
+// report depends on compat (for the rule table), the API's contract
+// (srapi: the finding shape) and compatwire (the one conversion between
+// them), and the standard library only; it knows nothing about the
+// registry, the client or the command line.
 package report
 
 import (
@@ -15,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/internal/compatwire"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Version is the version of the JSON document; it changes only when a
@@ -228,14 +231,32 @@ func Write(w io.Writer, r *Report, f Format, opts Options) error {
 	return nil
 }
 
-// FromCompat turns a checker finding into a report finding placed at its
-// position in the new schema's file.
-func FromCompat(f compat.Finding) Finding {
-	return Finding{
-		RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Message: f.Message,
-		Version: f.Version, Direction: f.Direction, Consumer: f.Consumer,
-		Line: f.New.Line, Column: f.New.Column, OldLine: f.Old.Line, OldColumn: f.Old.Column,
+// FromWire places a finding of the API's contract in a file: its new
+// position is the position in Subject.File, its old one in the baseline.
+// Every report finding that comes from a check is made here, whether the
+// registry sent it or the checker ran locally (FromCompat). A severity
+// other than warning counts as an error.
+func FromWire(f srapi.Finding) Finding {
+	out := Finding{
+		RuleID: f.RuleID, Severity: compat.Error, Path: f.Path, Message: f.Message,
+		Version: f.Version, Direction: compat.Direction(f.Direction), Consumer: f.Consumer,
 	}
+	if compat.Severity(f.Severity) == compat.Warning {
+		out.Severity = compat.Warning
+	}
+	if f.New != nil {
+		out.Line, out.Column = f.New.Line, f.New.Column
+	}
+	if f.Old != nil {
+		out.OldLine, out.OldColumn = f.Old.Line, f.Old.Column
+	}
+	return out
+}
+
+// FromCompat places a finding of a local check in the new schema's file,
+// through the same conversion the registry renders its findings with.
+func FromCompat(f compat.Finding) Finding {
+	return FromWire(compatwire.Finding(f))
 }
 
 // Sort orders findings by position in the file (unplaced ones last),

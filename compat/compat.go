@@ -264,8 +264,9 @@ type Request struct {
 //
 // Non-transitive levels compare with the latest live version only;
 // transitive levels compare with every live version. Under the additive-only
-// policy the new schema must also be FULL compatible with every live
-// version, and the policy's own rules run against the history.
+// policy (see policy.go) the new schema is compared with every live version
+// in both directions, findings the policy judges on its own terms are
+// dropped, and the policy's own rules run against the history.
 func Check(req Request) Result {
 	var res Result
 	if req.New == nil || len(req.History) == 0 {
@@ -296,7 +297,7 @@ func Check(req Request) Result {
 		}
 	}
 	if req.Policy.AdditiveOnly {
-		res.Findings = append(res.Findings, c.additive(req.History, req.New, req.Policy)...)
+		res.Findings = append(policyJudged(res.Findings), c.additive(req.History, req.New, req.Policy)...)
 	}
 	return res
 }

@@ -25,11 +25,18 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 	}
 	var out []Finding
 	report := func(rule Rule, d avroDelta, path, msg string) {
+		// A removed element has no place of its own in the new schema: its
+		// delta carries the path of what held it, or none for a removed
+		// named type, which is located from where it was.
+		at := d.newPath
+		if at == "" {
+			at = d.oldPath
+		}
 		out = append(out, Finding{
 			RuleID:    rule.ID,
 			Severity:  rule.Severity,
 			Path:      path,
-			New:       n.Pos(d.newPath),
+			New:       nearestPos(n, at),
 			Old:       o.Pos(d.oldPath),
 			Message:   fmt.Sprintf("compared with version %d, %s", latest.Version, msg),
 			Version:   latest.Version,

@@ -408,7 +408,7 @@ func (r *avroResolver) reportAt(rule Rule, rp, wp, show, msg string) {
 		RuleID:    rule.ID,
 		Severity:  rule.Severity,
 		Path:      show,
-		New:       r.new.Pos(np),
+		New:       nearestPos(r.new, np),
 		Old:       r.old.Pos(op),
 		Message:   prefix + msg,
 		Version:   r.version,

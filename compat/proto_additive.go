@@ -140,6 +140,9 @@ func (a *protoAdditive) report(r Rule, path, oldPath, newPath, msg string) {
 	}
 	if newPath != "" {
 		f.New = a.new.pos(newPath)
+	} else {
+		// A removed element: point at what held it in the new schema.
+		f.New = nearestPos(a.new.s, path)
 	}
 	a.findings = append(a.findings, f)
 }

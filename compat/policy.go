@@ -92,7 +92,7 @@ var policyEntries = []PolicyEntry{
 	{schema.Protobuf, Added, "message (top-level or nested, used by a new field or not)", Accepted,
 		"readers of an earlier version never meet it", nil},
 	{schema.Protobuf, Added, "enum (top-level or nested)", Accepted, "", nil},
-	{schema.Protobuf, Added, "enum value", Accepted, "readers keep an unknown value as a number", nil},
+	{schema.Protobuf, Added, "enum value", Accepted, "readers tolerate a value they do not know: an open enum keeps its number, a closed one an unknown field", nil},
 	{schema.Protobuf, Added, "service, RPC", Accepted, "", nil},
 	{schema.Protobuf, Added, "field (singular, optional, repeated, map, in a oneof)", AcceptedIf, "it is not required",
 		[]string{ruleProtoAddRequiredFieldAdded.ID, ruleProtoRequiredFieldAdded.ID}},

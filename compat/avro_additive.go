@@ -32,7 +32,7 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 		if at == "" {
 			at = d.oldPath
 		}
-		out = append(out, Finding{
+		f := Finding{
 			RuleID:    rule.ID,
 			Severity:  rule.Severity,
 			Path:      path,
@@ -41,7 +41,9 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 			Message:   fmt.Sprintf("compared with version %d, %s", latest.Version, msg),
 			Version:   latest.Version,
 			Direction: DirPolicy,
-		})
+		}
+		markEnclosing(&f, n)
+		out = append(out, f)
 	}
 	// removal reports a removed element unless its deprecation allows it.
 	removal := func(rule Rule, d avroDelta, what string) {

@@ -404,7 +404,7 @@ func (r *avroResolver) reportAt(rule Rule, rp, wp, show, msg string) {
 	} else {
 		prefix = fmt.Sprintf("the new schema cannot read data written with version %d: ", r.version)
 	}
-	r.out = append(r.out, Finding{
+	f := Finding{
 		RuleID:    rule.ID,
 		Severity:  rule.Severity,
 		Path:      show,
@@ -413,7 +413,9 @@ func (r *avroResolver) reportAt(rule Rule, rp, wp, show, msg string) {
 		Message:   prefix + msg,
 		Version:   r.version,
 		Direction: r.dir,
-	})
+	}
+	markEnclosing(&f, r.new)
+	r.out = append(r.out, f)
 }
 
 // pathStack is a schema path under construction, one segment per level.

@@ -166,10 +166,15 @@ type Finding struct {
 	// Path is the schema path of the element concerned, e.g.
 	// "Order.items[].price" or "shop.v1.Order.items".
 	Path string
-	// New and Old locate the element in the new and in the old text; either
-	// may be unknown (an added or a removed element exists on one side only).
+	// New and Old locate the element in the new and in the old text. An
+	// added element has no place in the old text, so Old may be unknown; a
+	// removed element is located in the new text at the nearest element
+	// that enclosed it (see NewEnclosing), so that New names a line.
 	New schema.Position
 	Old schema.Position
+	// NewEnclosing reports that the element is absent from the new text and
+	// New locates the element that enclosed it (its record or message).
+	NewEnclosing bool
 	// Message explains the problem to someone who did not write the schema.
 	Message string
 	// Version is the earlier version checked against (0 when none).

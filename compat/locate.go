@@ -67,3 +67,9 @@ func parentPath(f schema.Format, path string) (string, bool) {
 	}
 	return "", false
 }
+
+// markEnclosing sets f.NewEnclosing when f concerns an element that the new
+// schema n lacks, so that New, when known, locates what enclosed it.
+func markEnclosing(f *Finding, n schema.Schema) {
+	f.NewEnclosing = f.New.IsValid() && f.Path != "" && !posOf(n, f.Path).IsValid()
+}

@@ -153,6 +153,9 @@ func TestAdditivePolicyCorpus(t *testing.T) {
 					if !f.New.IsValid() || !f.Old.IsValid() {
 						t.Errorf("finding not located on both sides: %s new=%s old=%s", f, f.New, f.Old)
 					}
+					if removal := strings.Contains(tt.name, "Removed"); f.NewEnclosing != removal {
+						t.Errorf("finding %s: NewEnclosing = %v, want %v (the element is removed: %v)", f, f.NewEnclosing, removal, removal)
+					}
 				}
 				if !slices.Equal(got, tt.want) {
 					t.Errorf("error rules = %v, want %v\n%s", got, tt.want, strings.Join(res.Messages(), "\n"))

@@ -111,5 +111,6 @@ func (c *protoCompare) report(r Rule, path, wPath, rPath, msg string) {
 		// The element is missing from the new schema: point at what held it.
 		f.New = nearestPos(c.new.s, path)
 	}
+	markEnclosing(&f, c.new.s)
 	c.findings = append(c.findings, f)
 }

@@ -144,6 +144,7 @@ func (a *protoAdditive) report(r Rule, path, oldPath, newPath, msg string) {
 		// A removed element: point at what held it in the new schema.
 		f.New = nearestPos(a.new.s, path)
 	}
+	markEnclosing(&f, a.new.s)
 	a.findings = append(a.findings, f)
 }
 

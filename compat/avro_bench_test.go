@@ -56,3 +56,46 @@ func BenchmarkAvroCheck16kChangedFields(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAvroCheck16kRemovedFields removes 16,384 fields, half of them
+// deprecated long enough ago, under the additive-only policy: every
+// removal is judged against the history's deprecations and the other half
+// is reported, located at the record that held them.
+func BenchmarkAvroCheck16kRemovedFields(b *testing.B) {
+	const n = 16 << 10
+	var old strings.Builder
+	old.WriteString(`{"type":"record","name":"Wide","namespace":"bench","fields":[{"name":"id","type":"string"}`)
+	for i := range n {
+		dep := ""
+		if i%2 == 0 {
+			dep = `,"deprecated":true`
+		}
+		fmt.Fprintf(&old, `,{"name":"f%d","type":"int","default":0%s}`, i, dep)
+	}
+	old.WriteString("]}")
+	o, err := avro.Parse(old.String(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	new, err := avro.Parse(`{"type":"record","name":"Wide","namespace":"bench","fields":[{"name":"id","type":"string"}]}`, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	req := Request{
+		Level:   Backward,
+		Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: 30 * 24 * time.Hour},
+		New:     new,
+		History: []Version{{Version: 1, Schema: o, RegisteredAt: now.AddDate(-1, 0, 0)}},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res := Check(req)
+		if len(res.Findings) != n/2 {
+			b.Fatalf("got %d findings, want %d", len(res.Findings), n/2)
+		}
+		if f := res.Findings[0]; !f.NewEnclosing || !f.New.IsValid() {
+			b.Fatalf("removal not located at its record: %+v", f)
+		}
+	}
+}

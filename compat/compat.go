@@ -269,7 +269,7 @@ type Request struct {
 //
 // Non-transitive levels compare with the latest live version only;
 // transitive levels compare with every live version. Under the additive-only
-// policy (see policy.go) the new schema is compared with every live version
+// policy (see AdditivePolicy) the new schema is compared with every live version
 // in both directions, findings the policy judges on its own terms are
 // dropped, and the policy's own rules run against the history.
 func Check(req Request) Result {

@@ -2,7 +2,6 @@ package compat
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -25,20 +24,34 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 	}
 	var out []Finding
 	report := func(rule Rule, d avroDelta, path, msg string) {
-		out = append(out, Finding{
+		// A removed element has no place of its own in the new schema: its
+		// delta carries the path of what held it, or none for a removed
+		// named type, which is located from where it was.
+		at := d.newPath
+		if at == "" {
+			at = d.oldPath
+		}
+		f := Finding{
 			RuleID:    rule.ID,
 			Severity:  rule.Severity,
 			Path:      path,
-			New:       n.Pos(d.newPath),
+			New:       nearestPos(n, at),
 			Old:       o.Pos(d.oldPath),
 			Message:   fmt.Sprintf("compared with version %d, %s", latest.Version, msg),
 			Version:   latest.Version,
 			Direction: DirPolicy,
-		})
+		}
+		markEnclosing(&f, n)
+		out = append(out, f)
 	}
 	// removal reports a removed element unless its deprecation allows it.
+	var deps map[string]avroDeprecation // built on the first removal
 	removal := func(rule Rule, d avroDelta, what string) {
-		dep, since, ok := deprecationOf(history, p, d.oldPath)
+		if deps == nil {
+			deps = deprecationsOf(history, p)
+		}
+		mark, ok := deps[d.oldPath]
+		dep, since := mark.dep, mark.since
 		if !ok {
 			report(rule, d, d.oldPath, what+" was removed without being deprecated first")
 			return
@@ -50,10 +63,10 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 	deltas := avroDeltas(o, n)
 	// A named type removed together with the field or union branch that
 	// held it is reported once, as that field or branch.
-	var holders []string
+	holders := map[string]bool{}
 	for _, d := range deltas {
 		if d.kind == Removed && (d.element == "field" || d.element == "union_branch") {
-			holders = append(holders, d.oldPath)
+			holders[d.oldPath] = true
 		}
 	}
 	for _, d := range deltas {
@@ -88,44 +101,50 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 	return out
 }
 
-// deprecationOf finds the deprecation of the element at path: the most
-// recent marker in the history's schema texts, dated from the first
-// version that carried it, or a deprecation recorded by the registry.
-func deprecationOf(history []Version, p Policy, path string) (dep schema.Deprecation, since time.Time, ok bool) {
+// avroDeprecation is what the history says about one deprecated element.
+type avroDeprecation struct {
+	dep   schema.Deprecation
+	since time.Time
+}
+
+// deprecationsOf indexes the deprecations of the history by path: the most
+// recent marker in the schema texts, dated from the first version that
+// carried it, and the deprecations recorded by the registry. It is built
+// once per check, so judging many removals stays linear.
+func deprecationsOf(history []Version, p Policy) map[string]avroDeprecation {
+	out := map[string]avroDeprecation{}
 	for _, v := range history {
 		a := asAvro(v.Schema)
 		if a == nil {
 			continue
 		}
 		for _, d := range a.Deprecations() {
-			if d.Path != path {
-				continue
+			m, seen := out[d.Path]
+			if !seen {
+				m.since = v.RegisteredAt
 			}
-			if !ok {
-				since = v.RegisteredAt
-			}
-			dep, ok = d, true
+			m.dep = d
+			out[d.Path] = m
 		}
 	}
 	for _, rd := range p.Deprecations {
-		if rd.Path != path {
-			continue
+		m, seen := out[rd.Path]
+		switch {
+		case !seen:
+			m = avroDeprecation{dep: rd.Deprecation, since: rd.Since}
+		case rd.Since.Before(m.since):
+			m.since = rd.Since
 		}
-		if !ok || rd.Since.Before(since) {
-			since = rd.Since
-		}
-		if !ok {
-			dep = rd.Deprecation
-		}
-		ok = true
+		out[rd.Path] = m
 	}
-	return dep, since, ok
+	return out
 }
 
-// within reports whether path is one of roots or lies inside one of them.
-func within(path string, roots []string) bool {
-	for _, r := range roots {
-		if path == r || (strings.HasPrefix(path, r) && strings.ContainsRune(".[{<", rune(path[len(r)]))) {
+// within reports whether path is one of roots or lies inside one of them,
+// walking up from path so that the cost depends on its depth only.
+func within(path string, roots map[string]bool) bool {
+	for p, ok := path, true; ok; p, ok = parentPath(schema.Avro, p) {
+		if roots[p] {
 			return true
 		}
 	}

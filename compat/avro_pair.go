@@ -205,22 +205,23 @@ func branchesPair(o, n hamba.Schema) bool {
 
 func (p *avroPairer) fields(o, n *hamba.RecordSchema, op, np string) {
 	matched := make(map[string]bool, len(n.Fields()))
-	for _, of := range o.Fields() {
-		var nf *hamba.Field
-		renamed := false
-		for _, f := range n.Fields() {
-			if f.Name() == of.Name() {
-				nf = f
-				break
+	// Index the new fields once, by name and then by alias (the first field
+	// claiming an alias wins), so pairing is linear in the fields.
+	byName := make(map[string]*hamba.Field, len(n.Fields()))
+	byAlias := map[string]*hamba.Field{}
+	for _, f := range n.Fields() {
+		byName[f.Name()] = f
+		for _, a := range f.Aliases() {
+			if _, ok := byAlias[a]; !ok {
+				byAlias[a] = f
 			}
 		}
+	}
+	for _, of := range o.Fields() {
+		nf, renamed := byName[of.Name()], false
 		if nf == nil {
-			for _, f := range n.Fields() {
-				if slices.Contains(f.Aliases(), of.Name()) {
-					nf, renamed = f, true
-					break
-				}
-			}
+			nf = byAlias[of.Name()]
+			renamed = nf != nil
 		}
 		ofp := avro.FieldPath(op, of.Name())
 		if nf == nil {
@@ -255,13 +256,14 @@ func (p *avroPairer) fieldDefault(o, n *hamba.Field, op, np string) {
 }
 
 func (p *avroPairer) symbols(o, n *hamba.EnumSchema, op, np string) {
+	oldSyms, newSyms := symbolSet(o.Symbols()), symbolSet(n.Symbols())
 	for _, s := range o.Symbols() {
-		if !slices.Contains(n.Symbols(), s) {
+		if !newSyms[s] {
 			p.add(avroDelta{kind: Removed, element: "enum_symbol", oldPath: avro.SymbolPath(op, s), newPath: np, oldVal: s})
 		}
 	}
 	for _, s := range n.Symbols() {
-		if !slices.Contains(o.Symbols(), s) {
+		if !oldSyms[s] {
 			p.add(avroDelta{kind: Added, element: "enum_symbol", oldPath: op, newPath: avro.SymbolPath(np, s), newVal: s, hasDefault: o.HasDefault()})
 		}
 	}
@@ -275,6 +277,15 @@ func (p *avroPairer) symbols(o, n *hamba.EnumSchema, op, np string) {
 		}
 		p.add(d)
 	}
+}
+
+// symbolSet indexes enum symbols for membership tests.
+func symbolSet(symbols []string) map[string]bool {
+	set := make(map[string]bool, len(symbols))
+	for _, s := range symbols {
+		set[s] = true
+	}
+	return set
 }
 
 // namedTypes records named types that exist on one side only. A type

@@ -265,8 +265,20 @@ func promotes(w, rd hamba.Type) bool {
 
 func (r *avroResolver) record(rd, wr *hamba.RecordSchema) {
 	wfs := wr.Fields()
+	var byName map[string]*hamba.Field // built on the first out-of-order field
 	for i, rf := range rd.Fields() {
-		wf := writerField(wfs, i, rf)
+		if i < len(wfs) && wfs[i].Name() == rf.Name() {
+			// Fields usually keep their order: the common case needs no index.
+			r.field(rf, wfs[i])
+			continue
+		}
+		if byName == nil {
+			byName = make(map[string]*hamba.Field, len(wfs))
+			for _, wf := range wfs {
+				byName[wf.Name()] = wf
+			}
+		}
+		wf := writerField(byName, rf)
 		if wf == nil {
 			if !rf.HasDefault() {
 				var msg string
@@ -283,26 +295,28 @@ func (r *avroResolver) record(rd, wr *hamba.RecordSchema) {
 			}
 			continue
 		}
-		r.rp.push(segField, rf.Name())
-		r.wp.push(segField, wf.Name())
-		r.resolve(rf.Type(), wf.Type())
-		r.rp.pop()
-		r.wp.pop()
+		r.field(rf, wf)
 	}
 }
 
-// writerField finds the writer field for reader field rf, the i-th of its
-// record: by name, then by the reader field's aliases. Fields usually keep
-// their order, so position i is tried first.
-func writerField(wfs []*hamba.Field, i int, rf *hamba.Field) *hamba.Field {
-	if i < len(wfs) && wfs[i].Name() == rf.Name() {
-		return wfs[i]
+// field resolves a reader field against the writer field it reads.
+func (r *avroResolver) field(rf, wf *hamba.Field) {
+	r.rp.push(segField, rf.Name())
+	r.wp.push(segField, wf.Name())
+	r.resolve(rf.Type(), wf.Type())
+	r.rp.pop()
+	r.wp.pop()
+}
+
+// writerField finds the writer field for reader field rf among the writer
+// fields indexed by name: by its name, then by its aliases.
+func writerField(byName map[string]*hamba.Field, rf *hamba.Field) *hamba.Field {
+	if wf := byName[rf.Name()]; wf != nil {
+		return wf
 	}
-	for _, name := range append([]string{rf.Name()}, rf.Aliases()...) {
-		for _, wf := range wfs {
-			if wf.Name() == name {
-				return wf
-			}
+	for _, a := range rf.Aliases() {
+		if wf := byName[a]; wf != nil {
+			return wf
 		}
 	}
 	return nil
@@ -310,8 +324,9 @@ func writerField(wfs []*hamba.Field, i int, rf *hamba.Field) *hamba.Field {
 
 func (r *avroResolver) enum(rd, wr *hamba.EnumSchema) {
 	var missing []string
+	known := symbolSet(rd.Symbols())
 	for _, s := range wr.Symbols() {
-		if !slices.Contains(rd.Symbols(), s) {
+		if !known[s] {
 			missing = append(missing, s)
 		}
 	}
@@ -389,16 +404,18 @@ func (r *avroResolver) reportAt(rule Rule, rp, wp, show, msg string) {
 	} else {
 		prefix = fmt.Sprintf("the new schema cannot read data written with version %d: ", r.version)
 	}
-	r.out = append(r.out, Finding{
+	f := Finding{
 		RuleID:    rule.ID,
 		Severity:  rule.Severity,
 		Path:      show,
-		New:       r.new.Pos(np),
+		New:       nearestPos(r.new, np),
 		Old:       r.old.Pos(op),
 		Message:   prefix + msg,
 		Version:   r.version,
 		Direction: r.dir,
-	})
+	}
+	markEnclosing(&f, r.new)
+	r.out = append(r.out, f)
 }
 
 // pathStack is a schema path under construction, one segment per level.

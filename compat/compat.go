@@ -166,10 +166,15 @@ type Finding struct {
 	// Path is the schema path of the element concerned, e.g.
 	// "Order.items[].price" or "shop.v1.Order.items".
 	Path string
-	// New and Old locate the element in the new and in the old text; either
-	// may be unknown (an added or a removed element exists on one side only).
+	// New and Old locate the element in the new and in the old text. An
+	// added element has no place in the old text, so Old may be unknown; a
+	// removed element is located in the new text at the nearest element
+	// that enclosed it (see NewEnclosing), so that New names a line.
 	New schema.Position
 	Old schema.Position
+	// NewEnclosing reports that the element is absent from the new text and
+	// New locates the element that enclosed it (its record or message).
+	NewEnclosing bool
 	// Message explains the problem to someone who did not write the schema.
 	Message string
 	// Version is the earlier version checked against (0 when none).
@@ -264,8 +269,9 @@ type Request struct {
 //
 // Non-transitive levels compare with the latest live version only;
 // transitive levels compare with every live version. Under the additive-only
-// policy the new schema must also be FULL compatible with every live
-// version, and the policy's own rules run against the history.
+// policy (see AdditivePolicy) the new schema is compared with every live version
+// in both directions, findings the policy judges on its own terms are
+// dropped, and the policy's own rules run against the history.
 func Check(req Request) Result {
 	var res Result
 	if req.New == nil || len(req.History) == 0 {
@@ -296,7 +302,7 @@ func Check(req Request) Result {
 		}
 	}
 	if req.Policy.AdditiveOnly {
-		res.Findings = append(res.Findings, c.additive(req.History, req.New, req.Policy)...)
+		res.Findings = append(policyJudged(res.Findings), c.additive(req.History, req.New, req.Policy)...)
 	}
 	return res
 }

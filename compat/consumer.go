@@ -130,7 +130,7 @@ func (c *consumerCheck) who() string {
 // report adds a finding; newPos locates the element in the writer, oldPos
 // in the consumer's reader schema or the reference version.
 func (c *consumerCheck) report(r Rule, path string, newPos, oldPos schema.Position, format string, args ...any) {
-	c.findings = append(c.findings, Finding{
+	f := Finding{
 		RuleID:    r.ID,
 		Severity:  r.Severity,
 		Path:      path,
@@ -140,7 +140,9 @@ func (c *consumerCheck) report(r Rule, path string, newPos, oldPos schema.Positi
 		Version:   c.req.Version,
 		Direction: DirForward,
 		Consumer:  c.req.Consumer.Consumer,
-	})
+	}
+	markEnclosing(&f, c.req.Writer)
+	c.findings = append(c.findings, f)
 }
 
 func (c *consumerCheck) checkReader() {

@@ -107,7 +107,7 @@ func (c *consumerCheck) checkAvroFields() {
 			c.report(ruleConsumerFieldUnknown, path, posOf(w, path), schema.Position{},
 				"declares that it reads %s, which neither %s nor the version it is compared with has; check the consumer's field list", path, c.req.WriterName)
 		case we == nil:
-			c.report(ruleConsumerFieldMissing, path, posOf(w, parentAvroPath(path)), posOf(ref, path),
+			c.report(ruleConsumerFieldMissing, path, nearestPos(w, path), posOf(ref, path),
 				"reads %s, which %s does not have: the consumer would fail or read nothing there", path, c.req.WriterName)
 		case re == nil || we.symbol || re.symbol:
 			// Present in the writer; nothing to compare the type with.
@@ -116,15 +116,6 @@ func (c *consumerCheck) checkAvroFields() {
 				"reads %s as %s, but %s writes it as %s", path, avroTypeName(re.typ), c.req.WriterName, avroTypeName(we.typ))
 		}
 	}
-}
-
-// parentAvroPath is the path of the element that contains path, where a
-// missing element would have been.
-func parentAvroPath(path string) string {
-	if i := strings.LastIndexAny(path, ".[{<"); i > 0 {
-		return path[:i]
-	}
-	return path
 }
 
 // avroReadable reports whether data written with type w can be read as

@@ -129,7 +129,7 @@ func (c *consumerCheck) checkProtoReader() {
 	}
 	wm := widx.messages[name]
 	if wm == nil {
-		c.report(ruleConsumerMessageMissing, string(name), schema.Position{}, rs.Pos(string(name)),
+		c.report(ruleConsumerMessageMissing, string(name), nearestPos(ws, string(name)), rs.Pos(string(name)),
 			"decodes message %s, which %s does not define", name, c.req.WriterName)
 		return
 	}
@@ -208,13 +208,13 @@ func (c *consumerCheck) checkProtoFields() {
 		case wd == nil:
 			rf, isField := rd.(protoreflect.FieldDescriptor)
 			if !isField {
-				c.report(ruleConsumerFieldMissing, path, schema.Position{}, posOf(ref, path),
+				c.report(ruleConsumerFieldMissing, path, nearestPos(ws, path), posOf(ref, path),
 					"reads %s, which %s does not have", path, c.req.WriterName)
 				continue
 			}
 			wm := widx.messages[rf.ContainingMessage().FullName()]
 			if wm == nil {
-				c.report(ruleConsumerFieldMissing, path, schema.Position{}, posOf(ref, path),
+				c.report(ruleConsumerFieldMissing, path, nearestPos(ws, path), posOf(ref, path),
 					"reads %s, whose message %s no longer exists in %s", path, rf.ContainingMessage().FullName(), c.req.WriterName)
 				continue
 			}

@@ -117,14 +117,19 @@ func runFixture(t *testing.T, dir string) string {
 	return renderFindings(res.Findings)
 }
 
-// renderFindings is the golden-file rendering of findings, one per line.
+// renderFindings is the golden-file rendering of findings, one per line;
+// a new position marked (enclosing) locates what held a removed element.
 func renderFindings(fs []Finding) string {
 	if len(fs) == 0 {
 		return "compatible\n"
 	}
 	var b strings.Builder
 	for _, f := range fs {
-		fmt.Fprintf(&b, "%s %s v%d %s new=%s old=%s %s\n", f.Severity, f.RuleID, f.Version, f.Direction, f.New, f.Old, f.String())
+		newPos := f.New.String()
+		if f.NewEnclosing {
+			newPos += "(enclosing)"
+		}
+		fmt.Fprintf(&b, "%s %s v%d %s new=%s old=%s %s\n", f.Severity, f.RuleID, f.Version, f.Direction, newPos, f.Old, f.String())
 	}
 	return b.String()
 }

@@ -103,5 +103,14 @@ func (c *protoCompare) report(r Rule, path, wPath, rPath, msg string) {
 	if c.dir == DirForward {
 		f.New, f.Old = wPos, rPos
 	}
+	newPath := rPath
+	if c.dir == DirForward {
+		newPath = wPath
+	}
+	if newPath == "" && path != "" {
+		// The element is missing from the new schema: point at what held it.
+		f.New = nearestPos(c.new.s, path)
+	}
+	markEnclosing(&f, c.new.s)
 	c.findings = append(c.findings, f)
 }

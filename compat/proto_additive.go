@@ -140,7 +140,11 @@ func (a *protoAdditive) report(r Rule, path, oldPath, newPath, msg string) {
 	}
 	if newPath != "" {
 		f.New = a.new.pos(newPath)
+	} else {
+		// A removed element: point at what held it in the new schema.
+		f.New = nearestPos(a.new.s, path)
 	}
+	markEnclosing(&f, a.new.s)
 	a.findings = append(a.findings, f)
 }
 

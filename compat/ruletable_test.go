@@ -2,10 +2,12 @@ package compat
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/golden"
+	"github.com/schemata-dev/schemata/schema"
 )
 
 // ruleTableDoc is the rule reference generated from the rule table; the
@@ -33,8 +35,48 @@ func renderRuleTable() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, format, strings.Join(cats, ", "), r.Severity,
 			strings.ReplaceAll(r.Purpose, "|", "\\|"))
 	}
+	b.WriteString(renderPolicyTable())
 	return b.String()
 }
+
+// renderPolicyTable renders AdditivePolicy as one table per format.
+func renderPolicyTable() string {
+	var b strings.Builder
+	b.WriteString("\n## The additive-only policy\n\n")
+	b.WriteString("Under the additive-only policy (\"deprecate, don't delete\") every reader of a\n")
+	b.WriteString("live version reads data written with the new schema, and the new schema reads\n")
+	b.WriteString("data written with every live version. Additions are judged by that guarantee,\n")
+	b.WriteString("not by the quirks of Confluent's FULL level; changes to existing elements are\n")
+	b.WriteString("refused; a removal passes only once the element was deprecated in an earlier\n")
+	b.WriteString("version, its sunset (or the minimum deprecation period) has passed and no\n")
+	b.WriteString("registered consumer still reads it. The seven Confluent levels keep\n")
+	b.WriteString("Confluent's verdicts.\n")
+	var format schema.Format
+	for _, e := range AdditivePolicy() {
+		if e.Format != format {
+			format = e.Format
+			fmt.Fprintf(&b, "\n### %s\n\n", format)
+			b.WriteString("| Change | Element | Verdict | Enforced by |\n")
+			b.WriteString("| --- | --- | --- | --- |\n")
+		}
+		verdict := string(e.Verdict)
+		switch {
+		case e.Condition == "":
+		case e.Verdict == AcceptedIf || e.Verdict == RemovableAfterDeprecation:
+			verdict += " " + e.Condition
+		default:
+			verdict += " (" + e.Condition + ")"
+		}
+		rules := make([]string, len(e.Rules))
+		for i, id := range e.Rules {
+			rules[i] = "`" + id + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", policyKindText[e.Kind], e.Element, verdict, strings.Join(rules, ", "))
+	}
+	return b.String()
+}
+
+var policyKindText = map[ChangeKind]string{Added: "addition", Changed: "change", Removed: "removal"}
 
 func TestRuleTableDocumented(t *testing.T) {
 	// The rule table is documentation: a change to it shows as a diff to
@@ -52,6 +94,48 @@ func TestRulesAreWellFormed(t *testing.T) {
 		}
 		if r.Severity != Error && r.Severity != Warning {
 			t.Errorf("rule %s has severity %q", r.ID, r.Severity)
+		}
+	}
+}
+
+// TestAdditivePolicyIsComplete keeps the policy table and the rules in
+// step: every rule the table names exists, every rule of the policy is
+// named by the table, and every superseded finding is a directional rule.
+func TestAdditivePolicyIsComplete(t *testing.T) {
+	t.Parallel()
+	named := map[string]bool{}
+	for _, e := range AdditivePolicy() {
+		if _, ok := policyKindText[e.Kind]; !ok {
+			t.Errorf("policy entry %q has kind %q", e.Element, e.Kind)
+		}
+		if e.Verdict == AcceptedIf && e.Condition == "" {
+			t.Errorf("policy entry %q is conditional but names no condition", e.Element)
+		}
+		for _, id := range e.Rules {
+			r, ok := LookupRule(id)
+			if !ok {
+				t.Errorf("policy entry %q names unknown rule %s", e.Element, id)
+				continue
+			}
+			if r.Format != e.Format {
+				t.Errorf("policy entry %q (%s) names %s rule %s", e.Element, e.Format, r.Format, id)
+			}
+			named[id] = true
+		}
+	}
+	for _, r := range Rules() {
+		if slices.Contains(r.Categories, CategoryAdditive) && !named[r.ID] {
+			t.Errorf("rule %s belongs to the policy but no policy entry names it", r.ID)
+		}
+	}
+	for k := range policySupersedes {
+		r, ok := LookupRule(k.rule)
+		if !ok {
+			t.Errorf("superseded rule %s is unknown", k.rule)
+			continue
+		}
+		if slices.Contains(r.Categories, CategoryAdditive) || (k.dir != DirBackward && k.dir != DirForward) {
+			t.Errorf("superseded finding %s %s is not a directional rule", k.rule, k.dir)
 		}
 	}
 }

@@ -24,13 +24,19 @@ type note struct {
 }
 
 // findingNote places a finding on its new position, else its old one;
-// oldD and newD map stored-text positions to displayed lines.
+// oldD and newD map stored-text positions to displayed lines. A removed
+// element goes on its removed row: its new position only locates what
+// enclosed it.
 func findingNote(f compat.Finding, oldD, newD displayText) note {
 	n := note{Severity: string(f.Severity), RuleID: f.RuleID, Path: f.Path, Message: f.Message, Version: f.Version}
 	if n.Severity == "" {
 		n.Severity = string(compat.Error)
 	}
-	n.Side, n.Line = place(newD.line(f.New), oldD.line(f.Old))
+	newLine, oldLine := newD.line(f.New), oldD.line(f.Old)
+	if f.NewEnclosing && oldLine > 0 {
+		newLine = 0
+	}
+	n.Side, n.Line = place(newLine, oldLine)
 	return n
 }
 

@@ -22,6 +22,11 @@ const (
 	// DefaultLatestSubjects bounds how many subjects' latest answers are
 	// kept; they point to schemas held by the byte-bounded cache.
 	DefaultLatestSubjects = 10_000
+	// DefaultRequestTimeout bounds each attempt of a request, so that a
+	// registry that stops answering cannot hold a fetch (and every
+	// caller sharing it) forever. client.WithTimeout in WithClientOptions
+	// replaces it.
+	DefaultRequestTimeout = 10 * time.Second
 	// DefaultUserAgent names this package to the registry, which records
 	// it in runtime usage when no client id is set.
 	DefaultUserAgent = "schemata-serde/1"

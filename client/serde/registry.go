@@ -138,7 +138,7 @@ func (r *Registry) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 
 // fetchByID is the miss path of SchemaByID.
 func (r *Registry) fetchByID(ctx context.Context, id int) (*Schema, error) {
-	v, err, _ := r.flight.Do("id\x00"+strconv.Itoa(id), func() (any, error) {
+	return r.shared(ctx, "id\x00"+strconv.Itoa(id), func(ctx context.Context) (*Schema, error) {
 		if s, ok := r.cache.GetIfPresent(key{id: id}); ok {
 			return s, nil
 		}
@@ -151,10 +151,25 @@ func (r *Registry) fetchByID(ctx context.Context, id int) (*Schema, error) {
 		r.cache.Set(key{id: id}, s)
 		return s, nil
 	})
-	if err != nil {
-		return nil, err
+}
+
+// shared runs fetch once for all the callers that miss the same answer at
+// the same time. The fetch outlives the caller that started it, so that
+// its cancellation does not fail the others (the client's per-attempt
+// timeout bounds it); each caller stops waiting when its own ctx ends.
+func (r *Registry) shared(ctx context.Context, flight string, fetch func(context.Context) (*Schema, error)) (*Schema, error) {
+	ch := r.flight.DoChan(flight, func() (any, error) {
+		return fetch(context.WithoutCancel(ctx))
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*Schema), nil
 	}
-	return v.(*Schema), nil
 }
 
 // SchemaByVersion returns version of subject (route GET
@@ -169,7 +184,7 @@ func (r *Registry) SchemaByVersion(ctx context.Context, subject string, version 
 	} else if s, ok := r.cache.GetIfPresent(key{subject: subject, version: version}); ok {
 		return s, nil
 	}
-	v, err, _ := r.flight.Do("v\x00"+subject+"\x00"+strconv.Itoa(version), func() (any, error) {
+	return r.shared(ctx, "v\x00"+subject+"\x00"+strconv.Itoa(version), func(ctx context.Context) (*Schema, error) {
 		sv, sig, err := r.remote.version(ctx, subject, version)
 		if err != nil {
 			return nil, err
@@ -190,10 +205,6 @@ func (r *Registry) SchemaByVersion(ctx context.Context, subject string, version 
 		}
 		return s, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Schema), nil
 }
 
 // complete parses a freshly fetched schema, resolves its deprecations and

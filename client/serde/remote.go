@@ -53,7 +53,9 @@ func newRemote(baseURL string, o *options) (*remote, error) {
 		rt = &authTransport{next: rt, auth: o.auth}
 	}
 	hc.Transport = rt
-	copts := append([]client.Option{client.WithHTTPClient(&hc), client.WithUserAgent(o.userAgent)}, o.clientOptions...)
+	copts := append([]client.Option{
+		client.WithHTTPClient(&hc), client.WithUserAgent(o.userAgent), client.WithTimeout(DefaultRequestTimeout),
+	}, o.clientOptions...)
 	cl, err := client.New(baseURL, copts...)
 	if err != nil {
 		return nil, err
@@ -195,6 +197,8 @@ func (r *remote) get(ctx context.Context, path string, q url.Values, out any) er
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultRequestTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("build GET %s: %w", path, err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -318,4 +319,70 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// slowTransport holds every request until release is closed.
+type slowTransport struct{ release chan struct{} }
+
+func (s *slowTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	<-s.release
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestCancelledCallerDoesNotFailTheOthers(t *testing.T) {
+	t.Parallel()
+	url := startRegistry(t)
+	id := register(t, url, "orders-value", orderAvsc)
+	slow := &slowTransport{release: make(chan struct{})}
+	reg, err := serde.NewRegistry(url, serde.WithHTTPClient(&http.Client{Transport: slow}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	first := make(chan error, 1)
+	go func() { _, err := reg.SchemaByID(ctx, id); first <- err }()
+	second := make(chan error, 1)
+	go func() { _, err := reg.SchemaByID(t.Context(), id); second <- err }()
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled caller: %v, want context.Canceled", err)
+	}
+	close(slow.release)
+	if err := <-second; err != nil {
+		t.Errorf("the other caller: %v, want the schema", err)
+	}
+}
+
+// countingFormat is Avro that counts its parses, standing in for a
+// format added with WithFormats (JSON Schema).
+type countingFormat struct {
+	serde.Avro
+	parses *atomic.Int32
+}
+
+func (f countingFormat) Parse(s client.Schema, deps []serde.Dependency) (serde.Parsed, error) {
+	f.parses.Add(1)
+	return f.Avro.Parse(s, deps)
+}
+
+func TestFormatsArePluggableAndParseOncePerID(t *testing.T) {
+	t.Parallel()
+	url := startRegistry(t)
+	id := register(t, url, "orders-value", orderAvsc)
+	var parses atomic.Int32
+	reg, err := serde.NewRegistry(url, serde.WithFormats(countingFormat{parses: &parses}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	de := serde.NewDeserializer(reg)
+	msg := append(serde.AppendHeader(nil, id), 2, 0, 0) // id 1, note "", comment ""
+	for range 10 {
+		var o order
+		if _, err := de.Deserialize(t.Context(), msg, &o); err != nil || o.ID != 1 {
+			t.Fatalf("deserialize = %+v, %v", o, err)
+		}
+	}
+	if n := parses.Load(); n != 1 {
+		t.Errorf("schema parsed %d times, want once", n)
+	}
 }

@@ -28,7 +28,7 @@ const (
 	// replaces it.
 	DefaultRequestTimeout = 10 * time.Second
 	// DefaultUserAgent names this package to the registry, which records
-	// it in runtime usage when no client id is set.
+	// runtime usage under it when no client id is set (WithClientID).
 	DefaultUserAgent = "schemata-serde/1"
 )
 
@@ -39,6 +39,7 @@ type options struct {
 	httpClient     *http.Client
 	auth           func(*http.Request)
 	userAgent      string
+	clientID       string
 	clientOptions  []client.Option
 	cacheBytes     uint64
 	latestTTL      time.Duration
@@ -66,9 +67,12 @@ func WithBearerToken(token string) Option {
 	return func(o *options) { o.auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) } }
 }
 
-// WithClientID sets the User-Agent the registry records in its runtime
-// usage for this pipeline, e.g. "orders-etl/2.3".
-func WithClientID(id string) Option { return func(o *options) { o.userAgent = id } }
+// WithClientID names this pipeline to the registry (the X-Client-Id
+// header), which records its lookups under that name in its runtime
+// usage when requests are not authenticated, e.g. "orders-etl-prod";
+// the deprecation report lists it among the clients still reading a
+// deprecated schema.
+func WithClientID(id string) Option { return func(o *options) { o.clientID = id } }
 
 // WithClientOptions passes options (retry policy, timeout, logger) to the
 // underlying client.Client. Authentication and the HTTP client belong in

@@ -386,3 +386,41 @@ func TestFormatsArePluggableAndParseOncePerID(t *testing.T) {
 		t.Errorf("schema parsed %d times, want once", n)
 	}
 }
+
+// headerRecorder records a header of every request.
+type headerRecorder struct {
+	name string
+	mu   sync.Mutex
+	seen map[string]string // path -> header value
+}
+
+func (h *headerRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.mu.Lock()
+	h.seen[r.URL.Path] = r.Header.Get(h.name)
+	h.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestEveryRequestCarriesTheClientID(t *testing.T) {
+	t.Parallel()
+	url := startRegistry(t)
+	id := register(t, url, "orders-value", orderAvsc)
+	rec := &headerRecorder{name: "X-Client-Id", seen: map[string]string{}}
+	reg, err := serde.NewRegistry(url, serde.WithClientID("orders-etl-prod"), serde.WithHTTPClient(&http.Client{Transport: rec}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.SchemaByID(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.seen) != 3 {
+		t.Errorf("requests = %v, want the schema, its versions and the deprecations", rec.seen)
+	}
+	for path, got := range rec.seen {
+		if got != "orders-etl-prod" {
+			t.Errorf("%s sent X-Client-Id %q, want orders-etl-prod", path, got)
+		}
+	}
+}

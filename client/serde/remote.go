@@ -29,6 +29,9 @@ import (
 const (
 	headerDeprecation = "Deprecation"
 	headerSunset      = "Sunset"
+	// headerClientID names the pipeline in the registry's runtime usage
+	// when the request is not authenticated.
+	headerClientID = "X-Client-Id"
 )
 
 // remote is the registry as this package sees it.
@@ -49,8 +52,16 @@ func newRemote(baseURL string, o *options) (*remote, error) {
 	// authentication.
 	hc := *base
 	var rt http.RoundTripper = &headerTransport{next: hc.Transport}
+	var edits []func(*http.Request)
 	if o.auth != nil {
-		rt = &authTransport{next: rt, auth: o.auth}
+		edits = append(edits, o.auth)
+	}
+	if o.clientID != "" {
+		id := o.clientID
+		edits = append(edits, func(r *http.Request) { r.Header.Set(headerClientID, id) })
+	}
+	if len(edits) > 0 {
+		rt = &editTransport{next: rt, edits: edits}
 	}
 	hc.Transport = rt
 	copts := append([]client.Option{
@@ -93,16 +104,18 @@ func (t *headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// authTransport authenticates every request, the client's and the
-// package's own.
-type authTransport struct {
-	next http.RoundTripper
-	auth func(*http.Request)
+// editTransport sets authentication and the client id on every
+// request, the client's and the package's own.
+type editTransport struct {
+	next  http.RoundTripper
+	edits []func(*http.Request)
 }
 
-func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t *editTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
-	t.auth(r)
+	for _, edit := range t.edits {
+		edit(r)
+	}
 	return t.next.RoundTrip(r)
 }
 

@@ -53,8 +53,10 @@ var allowed = map[string][]string{
 	"internal/ops/instrument": {"api", "internal/ops/audit", "compat", "internal/ops/metrics", "internal/registry"},
 	"internal/ops":            {"internal/ops", "internal/auth", "api/openapi"},
 	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/registry", "schema"},
-	// Clients of the HTTP API.
+	// Clients of the HTTP API. The runtime serializers (client/serde) sit
+	// on the client and the format libraries, never on the server side.
 	"client":       {"srapi"},
+	"client/serde": {"client", "srapi"},
 	"internal/cli": {"internal/cli", "client", "compat", "internal/compatwire", "schema", "srapi"},
 	// Assembly and commands.
 	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},

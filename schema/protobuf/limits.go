@@ -77,7 +77,9 @@ func tooDeep(text string, maxDepth int) (schema.Position, bool) {
 				}
 				i++
 			}
-			i++
+			if i+1 < len(text) && text[i+1] == c {
+				i++ // the closing quote
+			}
 		case '{', '[', '<', '(':
 			depth++
 			if depth > maxDepth {

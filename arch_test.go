@@ -48,7 +48,7 @@ var allowed = map[string][]string{
 	"client":       {},
 	"internal/cli": {"internal/cli", "client", "compat", "schema"},
 	// Assembly and commands.
-	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},
+	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "schema", "storage", "internal/ui"},
 	"cmd":             {""},
 	"e2e":             {""},
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 )
@@ -123,4 +124,37 @@ func wantLimit(t *testing.T, err error, limit string) {
 	if !strings.Contains(e.Message, limit) {
 		t.Fatalf("message %q does not name the limit %s", e.Message, limit)
 	}
+}
+
+func TestIncompatibleAnswerIsBounded(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, svc *registry.Service) {
+		fields := func(n int) registry.SchemaInput {
+			fs := make([]string, n)
+			for i := range fs {
+				fs[i] = fmt.Sprintf(`{"name":"f%d","type":"int"}`, i)
+			}
+			return avroRecord(fs...)
+		}
+		register(t, svc, "wide-value", fields(1))
+		// Every added field without a default is one BACKWARD error.
+		extra := compat.MaxFindings + 250
+		_, err := svc.Register(context.Background(), registry.RegisterParams{Subject: "wide-value", Schema: fields(1 + extra)})
+		var e *registry.Error
+		if !errors.As(err, &e) || e.Code != registry.CodeIncompatibleSchema {
+			t.Fatalf("Register() error = %v, want 409", err)
+		}
+		if len(e.Findings) != compat.MaxFindings || !strings.HasSuffix(e.Message, "and 250 more findings]") {
+			t.Errorf("answer holds %d findings and ends %q, want %d and a count of the 250 left out",
+				len(e.Findings), e.Message[max(0, len(e.Message)-60):], compat.MaxFindings)
+		}
+		res, err := svc.CheckCompatibility(context.Background(), registry.CompatibilityParams{Subject: "wide-value", Schema: fields(1 + extra)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) != compat.MaxFindings || res.Truncated != 250 || res.Compatible() {
+			t.Errorf("CheckCompatibility() = %d findings, %d left out, compatible %v; want %d, 250, false",
+				len(res.Findings), res.Truncated, res.Compatible(), compat.MaxFindings)
+		}
+	})
 }

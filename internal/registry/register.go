@@ -287,6 +287,9 @@ func incompatible(subject string, res compat.Result) error {
 			details = append(details, f.String())
 		}
 	}
+	if res.Truncated > 0 {
+		details = append(details, fmt.Sprintf("and %d more findings", res.Truncated))
+	}
 	return &Error{
 		Code: CodeIncompatibleSchema,
 		Message: fmt.Sprintf("Schema being registered is incompatible with an earlier schema for subject %q, details: [%s]",

@@ -192,3 +192,63 @@ func TestNegativeLimitsAreRefused(t *testing.T) {
 		t.Fatalf("Validate() = %v, want an error naming max schema depth", err)
 	}
 }
+
+// largeProtobuf is a valid Protobuf schema of about 700 KB (30,000
+// fields), which takes a good fraction of a second to compile; tag makes
+// each text distinct so that none is answered from a cache.
+func largeProtobuf(tag int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "syntax = \"proto3\";\npackage big%d;\n", tag)
+	for m := range 300 {
+		fmt.Fprintf(&b, "message M%d {\n", m)
+		for f := 1; f <= 100; f++ {
+			fmt.Fprintf(&b, "  string field_%d = %d;\n", f, f)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// TestBusyParsingIs503: with one parse slot, requests that cannot get it
+// within a second are answered 503 with Retry-After instead of queueing.
+func TestBusyParsingIs503(t *testing.T) {
+	t.Parallel()
+	s := start(t, server.Config{Ops: quietOps, MaxConcurrentParses: 1}, server.WithStore(pgtest.NewStore(t)))
+	const requests = 6
+	type answer struct {
+		status     int
+		code       int
+		retryAfter string
+	}
+	answers := make(chan answer, requests)
+	for i := range requests {
+		go func() {
+			body, _ := json.Marshal(map[string]any{"schemaType": "PROTOBUF", "schema": largeProtobuf(i)})
+			resp, err := http.Post(fmt.Sprintf("%s/subjects/big%d-value/versions", s.URL(), i), "application/json", strings.NewReader(string(body)))
+			if err != nil {
+				t.Error(err)
+				answers <- answer{}
+				return
+			}
+			defer resp.Body.Close()
+			var e errorBody
+			_ = json.NewDecoder(resp.Body).Decode(&e)
+			answers <- answer{status: resp.StatusCode, code: e.ErrorCode, retryAfter: resp.Header.Get("Retry-After")}
+		}()
+	}
+	busy, ok := 0, 0
+	for range requests {
+		a := <-answers
+		switch {
+		case a.status == http.StatusOK:
+			ok++
+		case a.status == http.StatusServiceUnavailable && a.code == 50301 && a.retryAfter == "1":
+			busy++
+		default:
+			t.Errorf("answer %+v, want 200, or 503 with error code 50301 and Retry-After: 1", a)
+		}
+	}
+	if ok == 0 || busy == 0 {
+		t.Errorf("%d registered and %d refused as busy, want some of each", ok, busy)
+	}
+}

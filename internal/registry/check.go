@@ -65,6 +65,10 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 	}
 	history := make([]compat.Version, 0, len(live))
 	for _, v := range live {
+		// Parsed versions come from a cache without looking at ctx.
+		if err := ctx.Err(); err != nil {
+			return compat.Result{}, storeError(err)
+		}
 		p, err := s.parsedSchema(ctx, ex, v.Schema)
 		if err != nil {
 			return compat.Result{}, err
@@ -95,7 +99,11 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 	if err != nil {
 		return compat.Result{}, err
 	}
-	res.Findings = append(res.Findings, consumers.findings(in.schema, latest, *cfg.ConsumerBreakage)...)
+	fs, err := consumers.findings(ctx, in.schema, latest, *cfg.ConsumerBreakage)
+	if err != nil {
+		return compat.Result{}, err
+	}
+	res.Findings = append(res.Findings, fs...)
 	res.Truncate(compat.MaxFindings)
 	return res, nil
 }

@@ -229,7 +229,11 @@ func (s *Service) CompareVersions(ctx context.Context, p CompareParams) (*Versio
 	}); err != nil {
 		return nil, err
 	}
-	out.Result.Findings = append(out.Result.Findings, consumers.findings(newP, oldP, *cfg.ConsumerBreakage)...)
+	fs, err := consumers.findings(ctx, newP, oldP, *cfg.ConsumerBreakage)
+	if err != nil {
+		return nil, err
+	}
+	out.Result.Findings = append(out.Result.Findings, fs...)
 	out.Result.Truncate(compat.MaxFindings)
 	return out, nil
 }

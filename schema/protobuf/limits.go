@@ -1,6 +1,7 @@
 package protobuf
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/bufbuild/protocompile/linker"
@@ -160,8 +161,8 @@ func limitError(pos schema.Position, err error) *schema.ParseError {
 
 // inReference says that err, from a referenced file, is about that file.
 func inReference(name string, err error) error {
-	pe, ok := err.(*schema.ParseError)
-	if !ok {
+	var pe *schema.ParseError
+	if !errors.As(err, &pe) {
 		return err
 	}
 	at := ""

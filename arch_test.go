@@ -59,7 +59,7 @@ var allowed = map[string][]string{
 	"client/serde": {"client", "srapi"},
 	"internal/cli": {"internal/cli", "client", "compat", "internal/compatwire", "schema", "srapi"},
 	// Assembly and commands.
-	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "storage", "internal/ui"},
+	"internal/server": {"api", "internal/auth", "internal/ops", "migrations", "internal/registry", "schema", "storage", "internal/ui"},
 	"cmd":             {""},
 	"e2e":             {""},
 	// Test kits: imported by tests only, never by the packages above. A

@@ -48,6 +48,9 @@ func (a *API) handleError(err error, c echo.Context) {
 		return
 	}
 	status, body := a.classify(c.Request(), err)
+	if errors.Is(err, registry.ErrOverloaded) {
+		c.Response().Header().Set("Retry-After", "1")
+	}
 	if c.Request().Method == http.MethodHead {
 		c.Response().WriteHeader(status)
 		return

@@ -15,6 +15,7 @@
 package compat
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -198,9 +199,48 @@ func (f Finding) String() string {
 	return b.String()
 }
 
+// MaxFindings bounds the findings a Result holds, so that an answer stays
+// bounded however different two schemas are.
+const MaxFindings = 1000
+
 // Result is the outcome of a check.
 type Result struct {
 	Findings []Finding
+	// Truncated counts the findings left out of Findings to keep it within
+	// MaxFindings. Errors are kept before warnings, so Compatible is exact
+	// even when findings were left out.
+	Truncated int
+}
+
+// Truncate keeps at most limit findings, errors first and otherwise in
+// their order, and adds the number left out to r.Truncated. Callers that
+// append findings of their own to a Result use it to keep it bounded. A
+// limit below 1 counts as 1, so that errors are never all left out.
+func (r *Result) Truncate(limit int) {
+	limit = max(limit, 1)
+	if len(r.Findings) <= limit {
+		return
+	}
+	nErrors := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			nErrors++
+		}
+	}
+	warnings := limit - min(nErrors, limit)
+	kept := make([]Finding, 0, limit)
+	for _, f := range r.Findings {
+		switch {
+		case len(kept) == limit:
+		case f.Severity == Error:
+			kept = append(kept, f)
+		case warnings > 0:
+			kept = append(kept, f)
+			warnings--
+		}
+	}
+	r.Truncated += len(r.Findings) - len(kept)
+	r.Findings = kept
 }
 
 // Compatible reports whether no finding has error severity.
@@ -272,14 +312,25 @@ type Request struct {
 // policy (see AdditivePolicy) the new schema is compared with every live version
 // in both directions, findings the policy judges on its own terms are
 // dropped, and the policy's own rules run against the history.
+//
+// The result holds at most MaxFindings findings (see Result.Truncated);
+// the cap applies after the policy has dropped what it judges itself.
 func Check(req Request) Result {
+	res, _ := CheckContext(context.Background(), req)
+	return res
+}
+
+// CheckContext is Check that stops, with ctx's error, once ctx is done:
+// it looks before each comparison with an earlier version, so a client
+// that leaves stops a transitive check of a long history.
+func CheckContext(ctx context.Context, req Request) (Result, error) {
 	var res Result
 	if req.New == nil || len(req.History) == 0 {
-		return res
+		return res, ctx.Err()
 	}
 	c := checkerFor(req.New.Format())
 	if c == nil {
-		return res
+		return res, ctx.Err()
 	}
 	level := req.Level
 	targets := req.History
@@ -294,17 +345,28 @@ func Check(req Request) Result {
 			res.Findings = append(res.Findings, formatChangedFinding(old, req.New))
 			continue
 		}
-		if level.Backward() {
-			res.Findings = append(res.Findings, c.compare(old, req.New, DirBackward)...)
+		for _, dir := range []Direction{DirBackward, DirForward} {
+			if (dir == DirBackward && !level.Backward()) || (dir == DirForward && !level.Forward()) {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return Result{}, fmt.Errorf("checking against version %d: %w", old.Version, err)
+			}
+			res.Findings = append(res.Findings, c.compare(old, req.New, dir)...)
 		}
-		if level.Forward() {
-			res.Findings = append(res.Findings, c.compare(old, req.New, DirForward)...)
+		// Keep memory bounded along a long history, not only at the end.
+		if len(res.Findings) > 2*MaxFindings {
+			res.Truncate(MaxFindings)
 		}
 	}
 	if req.Policy.AdditiveOnly {
+		if err := ctx.Err(); err != nil {
+			return Result{}, fmt.Errorf("checking the additive-only policy: %w", err)
+		}
 		res.Findings = append(policyJudged(res.Findings), c.additive(req.History, req.New, req.Policy)...)
 	}
-	return res
+	res.Truncate(MaxFindings)
+	return res, nil
 }
 
 var ruleFormatChanged = newRule(Rule{
@@ -373,6 +435,15 @@ type Change struct {
 
 // Diff lists the differences between old and new, which must share a format.
 func Diff(old, new schema.Schema) ([]Change, error) {
+	return DiffContext(context.Background(), old, new)
+}
+
+// DiffContext is Diff that returns ctx's error instead of starting once
+// ctx is done.
+func DiffContext(ctx context.Context, old, new schema.Schema) ([]Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if old.Format() != new.Format() {
 		return nil, fmt.Errorf("cannot diff a %s schema with a %s schema", old.Format(), new.Format())
 	}

@@ -137,3 +137,147 @@ type Renderer interface {
 	// no such form.
 	Render(form string) (text string, ok bool)
 }
+
+// Limits bounds the work one schema may cause, so that no single request
+// can exhaust the memory or CPU of a process shared by every producer and
+// consumer. Each bound is checked before the work it guards: text size and
+// nesting depth before a text is handed to a parsing library, counts while
+// the schema is built and before its forms are printed.
+//
+// A zero field takes its default (see DefaultLimits), so the zero Limits is
+// safe. Exceeding a bound is a *ParseError wrapping a *LimitError.
+type Limits struct {
+	// MaxTextBytes bounds the size in bytes of one schema text: the schema
+	// itself and each of its references. Default 1 MiB.
+	MaxTextBytes int
+	// MaxDepth bounds nesting: JSON objects and arrays in an Avro text
+	// (records, arrays, maps and unions nest through them); braces,
+	// brackets and angle brackets in a Protobuf text (nested messages and
+	// option values). Default 256.
+	MaxDepth int
+	// MaxDefinitions bounds the named types of a schema with its
+	// references: Avro records, enums and fixed types; Protobuf messages,
+	// enums and services. Default 10,000.
+	MaxDefinitions int
+	// MaxFields bounds the fields of every record or message of a schema
+	// with its references, together. Default 100,000.
+	MaxFields int
+	// MaxEnumSymbols bounds the symbols (Avro) or values (Protobuf) of
+	// every enum of a schema with its references, together. Default
+	// 100,000.
+	MaxEnumSymbols int
+	// MaxReferences bounds the schemas a schema references, directly or
+	// through other references. Default 1,000.
+	MaxReferences int
+}
+
+// Defaults of the Limits fields.
+const (
+	DefaultMaxTextBytes   = 1 << 20
+	DefaultMaxDepth       = 256
+	DefaultMaxDefinitions = 10_000
+	DefaultMaxFields      = 100_000
+	DefaultMaxEnumSymbols = 100_000
+	DefaultMaxReferences  = 1_000
+)
+
+// DefaultLimits returns the shipped limits. They sit far above real
+// schemas (the largest public Protobuf files are a few hundred kilobytes
+// and a few dozen levels deep) and far below what hurts a process.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxTextBytes:   DefaultMaxTextBytes,
+		MaxDepth:       DefaultMaxDepth,
+		MaxDefinitions: DefaultMaxDefinitions,
+		MaxFields:      DefaultMaxFields,
+		MaxEnumSymbols: DefaultMaxEnumSymbols,
+		MaxReferences:  DefaultMaxReferences,
+	}
+}
+
+// WithDefaults returns l with every zero or negative field set to its
+// default.
+func (l Limits) WithDefaults() Limits {
+	d := DefaultLimits()
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&l.MaxTextBytes, d.MaxTextBytes)
+	set(&l.MaxDepth, d.MaxDepth)
+	set(&l.MaxDefinitions, d.MaxDefinitions)
+	set(&l.MaxFields, d.MaxFields)
+	set(&l.MaxEnumSymbols, d.MaxEnumSymbols)
+	set(&l.MaxReferences, d.MaxReferences)
+	return l
+}
+
+// LimitError reports that a schema exceeds one of its Limits. It travels
+// inside a *ParseError, so callers that only know ParseError treat it as
+// an invalid schema; callers that want to tell limits apart use errors.As.
+type LimitError struct {
+	// Limit names the bound, as the Limits field is named ("MaxDepth").
+	Limit string
+	// Max is the bound in force.
+	Max int
+	// What describes what exceeded it ("nesting depth", "text size").
+	What string
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s exceeds the registry's limit of %d (%s)", e.What, e.Max, e.Limit)
+}
+
+// CheckText checks the limits that apply to a text before any parsing:
+// its size. The error is a *ParseError of format f wrapping a *LimitError.
+func (l Limits) CheckText(f Format, text string) error {
+	l = l.WithDefaults()
+	if len(text) > l.MaxTextBytes {
+		le := &LimitError{Limit: "MaxTextBytes", Max: l.MaxTextBytes, What: fmt.Sprintf("a schema text of %d bytes", len(text))}
+		return &ParseError{Format: f, Message: le.Error(), Err: le}
+	}
+	return nil
+}
+
+// Counter counts the definitions, fields and enum symbols of a schema
+// against Limits as a format package builds it, so that a count is
+// refused as soon as it is exceeded rather than after the whole schema is
+// in memory. Get one from Limits.Counter.
+type Counter struct {
+	limits                     Limits
+	definitions, fields, enums int
+}
+
+// Counter returns a Counter starting at zero.
+func (l Limits) Counter() *Counter {
+	return &Counter{limits: l.WithDefaults()}
+}
+
+// Definitions adds n named types. Once the total exceeds MaxDefinitions
+// it returns a *LimitError.
+func (c *Counter) Definitions(n int) error {
+	c.definitions += n
+	return over(c.definitions, c.limits.MaxDefinitions, "MaxDefinitions", "the number of named types")
+}
+
+// Fields adds n fields. Once the total exceeds MaxFields it returns a
+// *LimitError.
+func (c *Counter) Fields(n int) error {
+	c.fields += n
+	return over(c.fields, c.limits.MaxFields, "MaxFields", "the number of fields")
+}
+
+// EnumSymbols adds n enum symbols or values. Once the total exceeds
+// MaxEnumSymbols it returns a *LimitError.
+func (c *Counter) EnumSymbols(n int) error {
+	c.enums += n
+	return over(c.enums, c.limits.MaxEnumSymbols, "MaxEnumSymbols", "the number of enum symbols")
+}
+
+func over(n, limit int, name, what string) error {
+	if n <= limit {
+		return nil
+	}
+	return &LimitError{Limit: name, Max: limit, What: what}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/schema"
 )
 
 // lookupEnv reads an environment variable (os.LookupEnv in production).
@@ -111,6 +112,13 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.BoolVar(&serveUI, "ui", true, "serve the web UI under /ui/ (--ui=false turns it off)")
 	f.Float64Var(&cfg.Ops.RateLimit, "rate-limit", 0, "requests per second allowed per principal (per client address when anonymous); 0 disables")
 	f.IntVar(&cfg.Ops.RateBurst, "rate-burst", 0, "requests a principal may make at once; 0 means --rate-limit rounded up")
+	f.IntVar(&cfg.Limits.MaxTextBytes, "max-schema-bytes", schema.DefaultMaxTextBytes, "largest schema text, and largest referenced text, in bytes (422 beyond)")
+	f.IntVar(&cfg.Limits.MaxDepth, "max-schema-depth", schema.DefaultMaxDepth, "deepest nesting of a schema: JSON levels (Avro), brackets (Protobuf)")
+	f.IntVar(&cfg.Limits.MaxDefinitions, "max-schema-definitions", schema.DefaultMaxDefinitions, "most named types (records, enums, messages, ...) in a schema with its references")
+	f.IntVar(&cfg.Limits.MaxFields, "max-schema-fields", schema.DefaultMaxFields, "most fields in a schema with its references")
+	f.IntVar(&cfg.Limits.MaxEnumSymbols, "max-schema-enum-symbols", schema.DefaultMaxEnumSymbols, "most enum symbols or values in a schema with its references")
+	f.IntVar(&cfg.Limits.MaxReferences, "max-schema-references", schema.DefaultMaxReferences, "most schemas a schema references, directly or not")
+	f.IntVar(&cfg.MaxConcurrentParses, "max-concurrent-parses", 0, "parses and compatibility checks run at once (503 when busy for a second); 0 means one per CPU")
 
 	root.AddCommand(newMigrateCommand(&cfg))
 	addEnvToUsage(root)

@@ -17,11 +17,16 @@ func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (s
 	if err != nil {
 		return nil, err
 	}
-	p, err := parseText(sch.Format, sch.Text, deps)
-	if err != nil {
-		// A stored schema that no longer parses is a server-side problem,
-		// not the client's.
+	p, err := s.parseText(ctx, sch.Format, sch.Text, deps)
+	if errors.Is(err, ErrInvalidSchema) {
+		// A stored schema that no longer parses (or, after limits were
+		// lowered, no longer fits them) is a server-side problem, not the
+		// client's.
+		s.log.ErrorContext(ctx, "stored schema does not parse", "id", sch.ID, "error", err)
 		return nil, &Error{Code: CodeStoreError, Message: "Error in the backend data store", Err: err}
+	}
+	if err != nil {
+		return nil, err
 	}
 	s.parsedByID.Set(sch.ID, p)
 	return p, nil
@@ -60,6 +65,10 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 	}
 	history := make([]compat.Version, 0, len(live))
 	for _, v := range live {
+		// Parsed versions come from a cache without looking at ctx.
+		if err := ctx.Err(); err != nil {
+			return compat.Result{}, storeError(err)
+		}
 		p, err := s.parsedSchema(ctx, ex, v.Schema)
 		if err != nil {
 			return compat.Result{}, err
@@ -81,13 +90,21 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 		latest = history[len(history)-1].Schema
 	}
 	consumers.configure(&policy, latest, *cfg.ConsumerBreakage)
-	res := compat.Check(compat.Request{
+	res, err := s.check(ctx, compat.Request{
 		Level:   *cfg.Compatibility,
 		Policy:  policy,
 		New:     in.schema,
 		History: history,
 	})
-	res.Findings = append(res.Findings, consumers.findings(in.schema, latest, *cfg.ConsumerBreakage)...)
+	if err != nil {
+		return compat.Result{}, err
+	}
+	fs, err := consumers.findings(ctx, in.schema, latest, *cfg.ConsumerBreakage)
+	if err != nil {
+		return compat.Result{}, err
+	}
+	res.Findings = append(res.Findings, fs...)
+	res.Truncate(compat.MaxFindings)
 	return res, nil
 }
 

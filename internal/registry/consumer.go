@@ -236,7 +236,7 @@ func (s *Service) readerSchema(ctx context.Context, r ConsumerRead) (schema.Sche
 	if err != nil {
 		return nil, err
 	}
-	p, err := parseText(r.Format, r.ReaderSchema, deps)
+	p, err := s.parseText(ctx, r.Format, r.ReaderSchema, deps)
 	if err != nil {
 		return nil, err
 	}

@@ -108,10 +108,13 @@ func consumerLabel(name, owner string) string {
 }
 
 // findings checks newSchema against every consumer; with breakage "warn"
-// the findings are warnings.
-func (sc *subjectConsumers) findings(newSchema, latest schema.Schema, breakage string) []compat.Finding {
+// the findings are warnings. It stops with ctx's error once ctx is done.
+func (sc *subjectConsumers) findings(ctx context.Context, newSchema, latest schema.Schema, breakage string) ([]compat.Finding, error) {
 	var out []compat.Finding
 	for _, r := range sc.readers {
+		if err := ctx.Err(); err != nil {
+			return nil, storeError(err)
+		}
 		fs := compat.CheckConsumer(compat.ConsumerRequest{
 			Consumer: r, Writer: newSchema, WriterName: "the new schema", Reference: latest,
 		})
@@ -122,7 +125,7 @@ func (sc *subjectConsumers) findings(newSchema, latest schema.Schema, breakage s
 		}
 		out = append(out, fs...)
 	}
-	return out
+	return out, nil
 }
 
 // BackfillParams are the inputs of CheckBackfill.
@@ -231,6 +234,9 @@ func (s *Service) backfillSubject(ctx context.Context, c *Consumer, read Consume
 		v := &all[i]
 		if v != latest && v.CreatedAt.Before(out.Since) {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, storeError(err)
 		}
 		w, err := s.parsedSchema(ctx, s.store, v.Schema)
 		if err != nil {

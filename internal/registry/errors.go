@@ -43,6 +43,9 @@ const (
 	CodeStoreError                Code = 50001
 	CodeOperationTimeout          Code = 50002
 	CodeForwardingError           Code = 50003
+	// CodeOverloaded: every parse and check slot stayed busy; the API
+	// answers 503 with Retry-After.
+	CodeOverloaded Code = 50301
 )
 
 // HTTPStatus returns the HTTP status that accompanies c.
@@ -95,4 +98,5 @@ var (
 	ErrIncompatible          = &Error{Code: CodeIncompatibleSchema}
 	ErrInvalidSchema         = &Error{Code: CodeInvalidSchema}
 	ErrOperationNotPermitted = &Error{Code: CodeOperationNotPermitted}
+	ErrOverloaded            = &Error{Code: CodeOverloaded}
 )

@@ -45,7 +45,7 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 	if err != nil {
 		return nil, err
 	}
-	sch, err := parseText(in.Format, in.Text, deps)
+	sch, err := s.parseText(ctx, in.Format, in.Text, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +84,9 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 			continue
 		}
 		seen[key] = true
+		if len(seen) > s.opts.Limits.MaxReferences {
+			return nil, referencesLimit(len(seen), s.opts.Limits.MaxReferences)
+		}
 		var v *SubjectVersion
 		var err error
 		if ref.Version == LatestVersion || ref.Version == 0 {

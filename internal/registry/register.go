@@ -38,6 +38,9 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err := validateSubject(p.Subject); err != nil {
 		return nil, err
 	}
+	if err := checkExplicitIDs(p); err != nil {
+		return nil, err
+	}
 	in, err := s.parseInput(ctx, p.Schema)
 	if err != nil {
 		return nil, err
@@ -222,7 +225,7 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 	if sch != nil {
 		return sch, nil
 	}
-	return tx.SchemaInsert(ctx, SchemaInsertParams{ID: p.ID, Schema: Schema{
+	inserted, err := tx.SchemaInsert(ctx, SchemaInsertParams{ID: p.ID, Schema: Schema{
 		Format:      p.Schema.Format,
 		Text:        in.text,
 		References:  p.Schema.References,
@@ -230,6 +233,13 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 		RuleSet:     p.Schema.RuleSet,
 		Fingerprint: in.fingerprint,
 	}})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAllocatedID(inserted.ID); err != nil {
+		return nil, err
+	}
+	return inserted, nil
 }
 
 // findVersion returns the version of subject holding the parsed schema, or
@@ -276,6 +286,9 @@ func incompatible(subject string, res compat.Result) error {
 		if f.Severity == compat.Error {
 			details = append(details, f.String())
 		}
+	}
+	if res.Truncated > 0 {
+		details = append(details, fmt.Sprintf("and %d more findings", res.Truncated))
 	}
 	return &Error{
 		Code: CodeIncompatibleSchema,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,16 @@ type Options struct {
 	// CacheSize bounds the number of schemas kept in memory by id
 	// (default 100,000).
 	CacheSize int
+	// Limits bounds the work one schema may cause; zero fields take
+	// schema.DefaultLimits.
+	Limits schema.Limits
+	// MaxConcurrentParses bounds the parses and compatibility checks
+	// running at once (default GOMAXPROCS): they are CPU-bound, so more
+	// would only share the same cores more slowly.
+	MaxConcurrentParses int
+	// ParseWait is how long an operation waits for a free slot before it
+	// fails with CodeOverloaded (default DefaultParseWait).
+	ParseWait time.Duration
 }
 
 // DefaultConfig is the shipped global default: BACKWARD plus the
@@ -95,6 +106,8 @@ type Service struct {
 	modes   coherent[Mode]
 	// consumers holds the consumer features (consumer.go).
 	consumers *consumerState
+	// gate bounds concurrent parses and checks (bounds.go).
+	gate *gate
 }
 
 // New returns a Service over store. Call Watch to keep its caches coherent
@@ -109,6 +122,13 @@ func New(store Store, opts Options) *Service {
 	if opts.CacheSize <= 0 {
 		opts.CacheSize = 100_000
 	}
+	opts.Limits = opts.Limits.WithDefaults()
+	if opts.MaxConcurrentParses <= 0 {
+		opts.MaxConcurrentParses = runtime.GOMAXPROCS(0)
+	}
+	if opts.ParseWait <= 0 {
+		opts.ParseWait = DefaultParseWait
+	}
 	opts.Defaults = mergeConfig(DefaultConfig(), opts.Defaults)
 	return &Service{
 		store:         store,
@@ -120,6 +140,7 @@ func New(store Store, opts Options) *Service {
 		byFingerprint: otter.Must(&otter.Options[string, *Schema]{MaximumSize: opts.CacheSize}),
 		registered:    otter.Must(&otter.Options[registeredKey, registeredEntry]{MaximumSize: opts.CacheSize}),
 		consumers:     newConsumerState(store, opts),
+		gate:          newGate(opts.MaxConcurrentParses, opts.ParseWait),
 	}
 }
 

@@ -205,8 +205,8 @@ func (s *Service) CompareVersions(ctx context.Context, p CompareParams) (*Versio
 	}
 	out := &VersionComparison{Old: oldV, New: newV, Level: *cfg.Compatibility, AdditiveOnly: *cfg.AdditiveOnly}
 	if oldP.Format() == newP.Format() {
-		if out.Changes, err = compat.Diff(oldP, newP); err != nil {
-			return nil, &Error{Code: CodeStoreError, Message: "Error in the backend data store", Err: err}
+		if out.Changes, err = compat.DiffContext(ctx, oldP, newP); err != nil {
+			return nil, storeError(err)
 		}
 	}
 	policy := compat.Policy{
@@ -221,12 +221,19 @@ func (s *Service) CompareVersions(ctx context.Context, p CompareParams) (*Versio
 	// Consumers' field paths resolve in the older schema: it is the one
 	// that still holds whatever the newer one removed.
 	consumers.configure(&policy, oldP, *cfg.ConsumerBreakage)
-	out.Result = compat.Check(compat.Request{
+	if out.Result, err = s.check(ctx, compat.Request{
 		Level:   *cfg.Compatibility,
 		Policy:  policy,
 		New:     newP,
 		History: []compat.Version{{Version: oldV.Version, Schema: oldP, RegisteredAt: oldV.CreatedAt}},
-	})
-	out.Result.Findings = append(out.Result.Findings, consumers.findings(newP, oldP, *cfg.ConsumerBreakage)...)
+	}); err != nil {
+		return nil, err
+	}
+	fs, err := consumers.findings(ctx, newP, oldP, *cfg.ConsumerBreakage)
+	if err != nil {
+		return nil, err
+	}
+	out.Result.Findings = append(out.Result.Findings, fs...)
+	out.Result.Truncate(compat.MaxFindings)
 	return out, nil
 }

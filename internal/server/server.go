@@ -28,6 +28,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/ops/metrics"
 	"github.com/schemata-dev/schemata/internal/ops/requestid"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/schema"
 )
 
 // Config is what an operator sets. The zero value of every field means
@@ -69,6 +70,12 @@ type Config struct {
 	Ops ops.Config
 	// DisableUI turns the web UI under /ui/ off.
 	DisableUI bool
+	// Limits bounds the work one schema may cause (see schema.Limits);
+	// zero fields take their defaults.
+	Limits schema.Limits
+	// MaxConcurrentParses bounds parses and checks running at once;
+	// zero means GOMAXPROCS. See registry.Options.
+	MaxConcurrentParses int
 }
 
 // Defaults of Config's fields.
@@ -130,6 +137,16 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 0 {
 		return fmt.Errorf("invalid max body bytes %d: must be positive", c.MaxBodyBytes)
+	}
+	for name, n := range map[string]int{
+		"max schema bytes": c.Limits.MaxTextBytes, "max schema depth": c.Limits.MaxDepth,
+		"max schema definitions": c.Limits.MaxDefinitions, "max schema fields": c.Limits.MaxFields,
+		"max schema enum symbols": c.Limits.MaxEnumSymbols, "max schema references": c.Limits.MaxReferences,
+		"max concurrent parses": c.MaxConcurrentParses,
+	} {
+		if n < 0 {
+			return fmt.Errorf("invalid %s %d: must not be negative (0 takes the default)", name, n)
+		}
 	}
 	for name, d := range map[string]time.Duration{
 		"read timeout": c.ReadTimeout, "read header timeout": c.ReadHeaderTimeout,
@@ -240,7 +257,10 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 	if cfg.ConfluentDefaults {
 		defaults = registry.ConfluentDefaultConfig()
 	}
-	s.svc = registry.New(s.store, registry.Options{Defaults: defaults, Now: o.now, Logger: s.log})
+	s.svc = registry.New(s.store, registry.Options{
+		Defaults: defaults, Now: o.now, Logger: s.log,
+		Limits: cfg.Limits, MaxConcurrentParses: cfg.MaxConcurrentParses,
+	})
 	m := metrics.New()
 	layer, err := newOps(cfg, s.log, m, s.store, s.svc, o.now)
 	if err != nil {

@@ -27,6 +27,9 @@ type builder struct {
 	// specification's canonical-form vectors, one of which has an invalid
 	// default).
 	skipDefaults bool
+	// maxDepth and count apply the schema.Limits.
+	maxDepth int
+	count    *schema.Counter
 }
 
 type pendingDefault struct {
@@ -42,8 +45,9 @@ type deprecationAt struct {
 	off int
 }
 
-func newBuilder() *builder {
-	return &builder{names: map[string]*node{}}
+func newBuilder(lim schema.Limits) *builder {
+	lim = lim.WithDefaults()
+	return &builder{names: map[string]*node{}, maxDepth: lim.MaxDepth, count: lim.Counter()}
 }
 
 func (b *builder) mark(path string, off int) {
@@ -64,7 +68,7 @@ func (b *builder) build(v *jvalue) (*node, error) {
 	}
 	if !b.skipDefaults {
 		for _, p := range b.pending {
-			if err := checkDefault(p.typ, p.def); err != nil {
+			if err := checkDefault(p.typ, p.def, b.maxDepth); err != nil {
 				err.msg = "invalid default for " + p.what + ": " + err.msg
 				return nil, err
 			}
@@ -90,8 +94,8 @@ func rootPathOf(v *jvalue) string {
 
 // typ builds the type v at path; ns is the enclosing namespace.
 func (b *builder) typ(v *jvalue, ns, path string, depth int) (*node, error) {
-	if depth > maxDepth {
-		return nil, errorAt(v.off, "schema nested more than %d levels deep", maxDepth)
+	if depth > b.maxDepth {
+		return nil, depthError(v.off, b.maxDepth)
 	}
 	b.mark(path, v.off)
 	switch v.kind {
@@ -212,6 +216,9 @@ func (b *builder) object(v *jvalue, ns, path string, depth int) (*node, error) {
 // define reads the name, namespace, aliases and doc of a named type and
 // registers it, before its children are built so they may refer to it.
 func (b *builder) define(v *jvalue, kind, ns, path string) (*node, error) {
+	if err := b.count.Definitions(1); err != nil {
+		return nil, limitAt(v.off, err)
+	}
 	n := &node{kind: kind, src: v, external: b.external}
 	nv := v.get("name")
 	if nv == nil || nv.kind != jString {
@@ -304,6 +311,9 @@ func (b *builder) record(v *jvalue, kind, ns, path string, depth int) (*node, er
 	if fv == nil || fv.kind != jArray {
 		return nil, errorAt(v.off, "a record needs a \"fields\" array")
 	}
+	if err := b.count.Fields(len(fv.elems)); err != nil {
+		return nil, limitAt(fv.off, err)
+	}
 	seen := map[string]bool{}
 	for _, f := range fv.elems {
 		fd, err := b.field(f, n.space, path, depth)
@@ -381,6 +391,9 @@ func (b *builder) enum(v *jvalue, ns, path string) (*node, error) {
 	}
 	if len(sv.elems) == 0 {
 		return nil, errorAt(sv.off, "enum %q needs at least one symbol", n.fullName())
+	}
+	if err := b.count.EnumSymbols(len(sv.elems)); err != nil {
+		return nil, limitAt(sv.off, err)
 	}
 	seen := map[string]bool{}
 	for _, e := range sv.elems {

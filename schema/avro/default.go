@@ -11,11 +11,16 @@ import (
 // FIRST branch; bytes and fixed defaults are strings of code points 0-255
 // (a fixed default of exactly size bytes); a record default is an object
 // giving every field without a default of its own.
-func checkDefault(t *node, def *jvalue) *posError {
-	return checkDefaultAt(t, def, 0)
+//
+// maxDepth bounds the recursion: a default nests no deeper than the JSON
+// text, except through unions (one level each, without JSON nesting) and
+// through record fields falling back on their own defaults, which can
+// recurse without end.
+func checkDefault(t *node, def *jvalue, maxDepth int) *posError {
+	return checkDefaultAt(t, def, 0, 2*maxDepth)
 }
 
-func checkDefaultAt(t *node, def *jvalue, depth int) *posError {
+func checkDefaultAt(t *node, def *jvalue, depth, maxDepth int) *posError {
 	if depth > maxDepth {
 		return errorAt(def.off, "the default never ends: a record default falls back on a recursive field default")
 	}
@@ -79,7 +84,7 @@ func checkDefaultAt(t *node, def *jvalue, depth int) *posError {
 			return bad("an array")
 		}
 		for _, e := range def.elems {
-			if err := checkDefaultAt(t.items, e, depth+1); err != nil {
+			if err := checkDefaultAt(t.items, e, depth+1, maxDepth); err != nil {
 				return err
 			}
 		}
@@ -88,7 +93,7 @@ func checkDefaultAt(t *node, def *jvalue, depth int) *posError {
 			return bad("an object (map)")
 		}
 		for _, m := range def.members {
-			if err := checkDefaultAt(t.values, m.val, depth+1); err != nil {
+			if err := checkDefaultAt(t.values, m.val, depth+1, maxDepth); err != nil {
 				return err
 			}
 		}
@@ -96,7 +101,7 @@ func checkDefaultAt(t *node, def *jvalue, depth int) *posError {
 		if len(t.branches) == 0 {
 			return errorAt(def.off, "an empty union has no default")
 		}
-		if err := checkDefaultAt(t.branches[0], def, depth+1); err != nil {
+		if err := checkDefaultAt(t.branches[0], def, depth+1, maxDepth); err != nil {
 			err.msg += " (a union's default must match its first branch)"
 			return err
 		}
@@ -112,13 +117,13 @@ func checkDefaultAt(t *node, def *jvalue, depth int) *posError {
 				}
 				// The field's own default fills in; it was checked on its
 				// own, but a recursive type can make the filling endless.
-				if err := checkDefaultAt(f.typ, f.def, depth+1); err != nil {
+				if err := checkDefaultAt(f.typ, f.def, depth+1, maxDepth); err != nil {
 					err.off = def.off
 					return err
 				}
 				continue
 			}
-			if err := checkDefaultAt(f.typ, v, depth+1); err != nil {
+			if err := checkDefaultAt(f.typ, v, depth+1, maxDepth); err != nil {
 				return err
 			}
 		}

@@ -30,6 +30,11 @@
 // A named type is walked where it is defined; later references to it add
 // no paths of their own beyond the reference itself.
 //
+// Every parse runs within schema.Limits (ParseWithLimits; Parse applies the
+// defaults): text size before reading, JSON nesting as the text is read
+// (before the Avro library parses it), and named types, fields and enum
+// symbols as the schema is built.
+//
 // The package depends only on the standard library, package schema and the
 // Avro library. It must not depend on compat, registry, storage or HTTP
 // code.

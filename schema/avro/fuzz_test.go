@@ -2,6 +2,7 @@ package avro_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -20,6 +21,10 @@ func FuzzParse(f *testing.F) {
 		`{"type":"record","name":"R","fields":[{"name":"r","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int","default":1}]},"default":{}}]}`,
 		`{"type":"record","name":"N","fields":[{"name":"next","type":"N","default":{}}]}`,
 		`{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":4}}`,
+		// Nesting-heavy inputs, around and beyond the depth limit.
+		nestingBomb(40), nestingBomb(170), nestingBomb(171),
+		strings.Repeat(`[`, 300) + strings.Repeat(`]`, 300),
+		`{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":{"type":"map","values":["null","R"]}},"default":[{"k":{"a":[]}}]}]}`,
 	} {
 		f.Add(seed)
 	}

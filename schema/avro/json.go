@@ -8,12 +8,9 @@ import (
 	"io"
 	"sort"
 	"unicode/utf8"
-)
 
-// maxDepth bounds JSON nesting. Real schemas nest a few dozen levels; the
-// bound keeps hostile input from exhausting the stack of the recursive
-// walkers (ours and the Avro library's).
-const maxDepth = 256
+	"github.com/schemata-dev/schemata/schema"
+)
 
 // jkind is the kind of a JSON value.
 type jkind uint8
@@ -80,6 +77,16 @@ type posError struct {
 func (e *posError) Error() string { return e.msg }
 func (e *posError) Unwrap() error { return e.err }
 
+// depthError is the error of nesting deeper than maxDepth at off.
+func depthError(off, maxDepth int) *posError {
+	return limitAt(off, &schema.LimitError{Limit: "MaxDepth", Max: maxDepth, What: "the nesting depth"})
+}
+
+// limitAt locates a *schema.LimitError at off.
+func limitAt(off int, err error) *posError {
+	return &posError{off: off, msg: err.Error(), err: err}
+}
+
 func errorAt(off int, format string, args ...any) *posError {
 	return &posError{off: off, msg: fmt.Sprintf(format, args...)}
 }
@@ -87,11 +94,16 @@ func errorAt(off int, format string, args ...any) *posError {
 // parseJSON decodes text into a jvalue tree. Duplicate object keys are an
 // error: the Avro specification does not define them, and a schema whose
 // meaning depends on which duplicate wins is a mistake worth reporting.
-func parseJSON(text string) (*jvalue, error) {
+//
+// Nesting deeper than maxDepth is refused as soon as it is reached, before
+// the rest of the text is read: the bound keeps hostile input from
+// exhausting the stack of the recursive walkers (ours and the Avro
+// library's, which parses the text only after this check).
+func parseJSON(text string, maxDepth int) (*jvalue, error) {
 	raw := []byte(text)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	p := jsonParser{dec: dec, raw: raw}
+	p := jsonParser{dec: dec, raw: raw, maxDepth: maxDepth}
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
@@ -103,8 +115,9 @@ func parseJSON(text string) (*jvalue, error) {
 }
 
 type jsonParser struct {
-	dec *json.Decoder
-	raw []byte
+	dec      *json.Decoder
+	raw      []byte
+	maxDepth int
 }
 
 // next returns the offset of the next token: the decoder's offset moved
@@ -161,8 +174,8 @@ func (p *jsonParser) value(depth int) (*jvalue, error) {
 }
 
 func (p *jsonParser) valueFrom(tok json.Token, off, depth int) (*jvalue, error) {
-	if depth > maxDepth {
-		return nil, errorAt(off, "schema nested more than %d levels deep", maxDepth)
+	if depth > p.maxDepth {
+		return nil, depthError(off, p.maxDepth)
 	}
 	switch t := tok.(type) {
 	case nil:

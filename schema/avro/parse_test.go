@@ -87,7 +87,7 @@ func TestParseRejectsInvalidSchemas(t *testing.T) {
 		{"DeprecatedBadSunset", `{"type":"record","name":"R","fields":[{"name":"a","type":"int","deprecated":{"sunset":"next year"}}]}`, "YYYY-MM-DD", "1:87"},
 		{"DeprecatedUnknownKey", `{"type":"record","name":"R","fields":[{"name":"a","type":"int","deprecated":{"until":"2026-01-01"}}]}`, `unknown deprecated attribute "until"`, "1:78"},
 		{"DeprecatedReasonNotString", `{"type":"record","name":"R","fields":[{"name":"a","type":"int","deprecated":{"reason":true}}]}`, "deprecated.reason must be a string", "1:87"},
-		{"TooDeep", strings.Repeat(`{"type":"array","items":`, 300) + `"int"` + strings.Repeat(`}`, 300), "nested more than", "1:6153"},
+		{"TooDeep", strings.Repeat(`{"type":"array","items":`, 300) + `"int"` + strings.Repeat(`}`, 300), "nesting depth exceeds the registry's limit of 256", "1:6153"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

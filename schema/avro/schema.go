@@ -35,8 +35,19 @@ var _ schema.Schema = (*Schema)(nil)
 //
 // An invalid schema, or an invalid dependency, yields a *schema.ParseError,
 // located at a line and column of text wherever possible. Parse never
-// panics.
-func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
+// panics. It applies schema.DefaultLimits; see ParseWithLimits.
+func Parse(text string, deps []schema.Dependency) (*Schema, error) {
+	return ParseWithLimits(text, deps, schema.DefaultLimits())
+}
+
+// ParseWithLimits is Parse within lim. Text size, the number of
+// references and nesting depth are checked before the text is decoded
+// (nesting as the JSON is read, stopping at the first level too deep);
+// named types, fields and enum symbols are counted as the schema is built,
+// before its forms are rendered and before the Avro library sees it. A
+// schema beyond a limit is a *schema.ParseError wrapping a
+// *schema.LimitError.
+func ParseWithLimits(text string, deps []schema.Dependency, lim schema.Limits) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, &schema.ParseError{
@@ -46,15 +57,19 @@ func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
 			}
 		}
 	}()
-	return parse(text, deps, false)
+	return parse(text, deps, lim, false)
 }
 
-func parse(text string, deps []schema.Dependency, skipDefaults bool) (*Schema, error) {
-	b := newBuilder()
+func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefaults bool) (*Schema, error) {
+	lim = lim.WithDefaults()
+	if err := checkTexts(text, deps, lim); err != nil {
+		return nil, err
+	}
+	b := newBuilder(lim)
 	b.skipDefaults = skipDefaults
 	b.external = true
 	for _, d := range deps {
-		v, err := parseJSON(d.Text)
+		v, err := parseJSON(d.Text, lim.MaxDepth)
 		if err == nil {
 			_, err = b.build(v)
 		}
@@ -65,7 +80,7 @@ func parse(text string, deps []schema.Dependency, skipDefaults bool) (*Schema, e
 	b.external = false
 	b.index = map[string]int{}
 	lines := newLineIndex(text)
-	v, err := parseJSON(text)
+	v, err := parseJSON(text, lim.MaxDepth)
 	if err != nil {
 		return nil, parseError(lines, err)
 	}
@@ -91,6 +106,23 @@ func parse(text string, deps []schema.Dependency, skipDefaults bool) (*Schema, e
 		}
 	}
 	return s, nil
+}
+
+// checkTexts applies the limits that need no parsing: the number of
+// references and the size of every text.
+func checkTexts(text string, deps []schema.Dependency, lim schema.Limits) error {
+	if len(deps) > lim.MaxReferences {
+		le := &schema.LimitError{Limit: "MaxReferences", Max: lim.MaxReferences, What: fmt.Sprintf("the number of referenced schemas (%d)", len(deps))}
+		return &schema.ParseError{Format: schema.Avro, Message: le.Error(), Err: le}
+	}
+	for _, d := range deps {
+		if err := lim.CheckText(schema.Avro, d.Text); err != nil {
+			var pe *schema.ParseError
+			errors.As(err, &pe)
+			return &schema.ParseError{Format: schema.Avro, Message: fmt.Sprintf("in referenced schema %q: %s", d.Name, pe.Message), Err: pe.Err}
+		}
+	}
+	return lim.CheckText(schema.Avro, text)
 }
 
 // parseHamba parses with the Avro library in a fresh cache, turning a

@@ -5,6 +5,7 @@
 package formats
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -25,6 +26,26 @@ var Supported = []schema.Format{schema.Avro, schema.Protobuf}
 // An invalid schema is a *schema.ParseError.
 func Parse(f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
 	return ParseFile(f, MainFile, text, deps)
+}
+
+// ParseWithLimits is Parse within lim (see schema.Limits); ctx cancels
+// the work where the format's parser allows it.
+func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
+	switch f {
+	case schema.Avro:
+		s, err := avro.ParseWithLimits(text, deps, lim)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case schema.Protobuf:
+		s, err := protobuf.ParseWithLimits(ctx, MainFile, text, deps, lim)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	return nil, fmt.Errorf("schema type %s is not supported", f)
 }
 
 // ParseFile is Parse for text read from a named file; the name appears in

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -21,6 +22,13 @@ func FuzzParse(f *testing.F) {
 	f.Add("syntax = \"proto3\";\nmessage M { string a = 1; }\n")
 	f.Add("syntax = \"proto2\";\nmessage M { optional group G = 1 { optional int32 x = 1; } }\n")
 	f.Add("message M { // @sunset 2026-01-01\n int32 a = 1 [deprecated = true]; }")
+	// Nesting-heavy inputs: option literals, nested messages and brackets
+	// around and beyond the depth limit, hidden in comments and strings.
+	f.Add(literalBomb(schema.DefaultMaxDepth - 8))
+	f.Add(literalBomb(schema.DefaultMaxDepth + 1))
+	f.Add(nestedMessages(64))
+	f.Add("syntax = \"proto3\";\n/* " + strings.Repeat("{", 1000) + " */ message M { string s = 1 [json_name = \"" + strings.Repeat("<", 1000) + "\"]; }")
+	f.Add("syntax = \"proto3\";\nmessage M { map<string, M> m = 1; option (x) = < a: [ < b: 1 > ] >; }")
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := Parse(DefaultName, text, nil)
 		if err != nil {

@@ -88,65 +88,105 @@ func setFields(m protoreflect.Message) []protoreflect.FieldDescriptor {
 
 // value renders one (non-list) option value as source.
 func (op optionPrinter) value(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
-	switch fd.Kind() {
-	case protoreflect.BoolKind:
-		return strconv.FormatBool(v.Bool())
-	case protoreflect.EnumKind:
-		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
-			return string(ev.Name())
-		}
-		return strconv.Itoa(int(v.Enum()))
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
-		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		return strconv.FormatInt(v.Int(), 10)
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		return strconv.FormatUint(v.Uint(), 10)
-	case protoreflect.FloatKind, protoreflect.DoubleKind:
-		return floatText(v.Float())
-	case protoreflect.StringKind:
-		return quote(v.String())
-	case protoreflect.BytesKind:
-		return quoteBytes(v.Bytes())
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return op.literal(op.resolve(v.Message()))
-	}
-	return v.String()
+	var b strings.Builder
+	op.writeValue(&b, fd, v)
+	return b.String()
 }
 
-// literal renders a message-valued option in text format, fields in number
-// order.
-func (op optionPrinter) literal(m protoreflect.Message) string {
-	var parts []string
-	for _, fd := range setFields(m) {
-		name := string(fd.Name())
+// writeValue writes one (non-list) option value as source to b. Message
+// values are written in place, never built as strings and copied into
+// their parent's text, so that printing a literal nested n levels deep
+// costs O(n), not O(n²).
+func (op optionPrinter) writeValue(b *strings.Builder, fd protoreflect.FieldDescriptor, v protoreflect.Value) {
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		b.WriteString(strconv.FormatBool(v.Bool()))
+	case protoreflect.EnumKind:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			b.WriteString(string(ev.Name()))
+			return
+		}
+		b.WriteString(strconv.Itoa(int(v.Enum())))
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
+		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		b.WriteString(strconv.FormatInt(v.Int(), 10))
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		b.WriteString(strconv.FormatUint(v.Uint(), 10))
+	case protoreflect.FloatKind, protoreflect.DoubleKind:
+		b.WriteString(floatText(v.Float()))
+	case protoreflect.StringKind:
+		writeQuoted(b, v.String())
+	case protoreflect.BytesKind:
+		b.WriteString(quoteBytes(v.Bytes()))
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		op.writeLiteral(b, op.resolve(v.Message()))
+	default:
+		b.WriteString(v.String())
+	}
+}
+
+// mapEntry is one entry of a map-valued field, with its key rendered.
+type mapEntry struct {
+	key   string
+	value protoreflect.Value
+}
+
+// writeLiteral writes a message-valued option in text format to b, fields
+// in number order and map entries in the order of their keys' text.
+func (op optionPrinter) writeLiteral(b *strings.Builder, m protoreflect.Message) {
+	fds := setFields(m)
+	if len(fds) == 0 {
+		b.WriteString("{}")
+		return
+	}
+	b.WriteString("{ ")
+	for i, fd := range fds {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
 		if fd.IsExtension() {
-			name = "[" + string(fd.FullName()) + "]"
+			b.WriteString("[" + string(fd.FullName()) + "]")
+		} else {
+			b.WriteString(string(fd.Name()))
 		}
 		v := m.Get(fd)
 		switch {
 		case fd.IsList():
+			b.WriteString(": [")
 			l := v.List()
-			elems := make([]string, l.Len())
 			for i := range l.Len() {
-				elems[i] = op.value(fd, l.Get(i))
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				op.writeValue(b, fd, l.Get(i))
 			}
-			parts = append(parts, name+": ["+strings.Join(elems, ", ")+"]")
+			b.WriteByte(']')
 		case fd.IsMap():
-			var entries []string
+			// Keys are unique scalars whose text is never a prefix of
+			// another's followed by a space, so ordering by key text
+			// orders the entries as ordering by their whole text would.
+			var entries []mapEntry
 			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				entries = append(entries, "{ key: "+op.value(fd.MapKey(), k.Value())+" value: "+op.value(fd.MapValue(), mv)+" }")
+				entries = append(entries, mapEntry{key: op.value(fd.MapKey(), k.Value()), value: mv})
 				return true
 			})
-			slices.Sort(entries)
-			parts = append(parts, name+": ["+strings.Join(entries, ", ")+"]")
+			slices.SortFunc(entries, func(a, b mapEntry) int { return cmp.Compare(a.key, b.key) })
+			b.WriteString(": [")
+			for i, e := range entries {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("{ key: " + e.key + " value: ")
+				op.writeValue(b, fd.MapValue(), e.value)
+				b.WriteString(" }")
+			}
+			b.WriteByte(']')
 		default:
-			parts = append(parts, name+": "+op.value(fd, v))
+			b.WriteString(": ")
+			op.writeValue(b, fd, v)
 		}
 	}
-	if len(parts) == 0 {
-		return "{}"
-	}
-	return "{ " + strings.Join(parts, " ") + " }"
+	b.WriteString(" }")
 }
 
 func sortOptions(opts []option) {
@@ -178,12 +218,17 @@ func floatText(f float64) string {
 // backslashes and control characters; other UTF-8 text is kept.
 func quote(s string) string {
 	var b strings.Builder
+	writeQuoted(&b, s)
+	return b.String()
+}
+
+// writeQuoted writes s to b as quote renders it.
+func writeQuoted(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
-		writeByte(&b, s[i], false)
+		writeByte(b, s[i], false)
 	}
 	b.WriteByte('"')
-	return b.String()
 }
 
 // quoteBytes is quote for bytes values: every non-ASCII byte is escaped.

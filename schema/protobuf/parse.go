@@ -26,14 +26,28 @@ func Parse(name, text string, deps []schema.Dependency) (*Schema, error) {
 }
 
 // ParseContext is Parse with a context that can cancel the compilation.
+// It applies schema.DefaultLimits; see ParseWithLimits.
+func ParseContext(ctx context.Context, name, text string, deps []schema.Dependency) (*Schema, error) {
+	return ParseWithLimits(ctx, name, text, deps, schema.DefaultLimits())
+}
+
+// ParseWithLimits is ParseContext within lim. The number of references,
+// text sizes and nesting depth are checked by a linear scan before the
+// compiler sees any text; definitions, fields and enum values are counted
+// after compiling and before the forms are printed. A schema beyond a
+// limit is a *schema.ParseError wrapping a *schema.LimitError.
 //
 // An invalid schema yields a *schema.ParseError locating the first problem
 // and counting the others. Every call compiles from scratch: no symbols or
 // caches are shared between calls, so one subject's definitions never leak
 // into another's.
-func ParseContext(ctx context.Context, name, text string, deps []schema.Dependency) (s *Schema, err error) {
+func ParseWithLimits(ctx context.Context, name, text string, deps []schema.Dependency, lim schema.Limits) (s *Schema, err error) {
 	if name == "" {
 		name = DefaultName
+	}
+	lim = lim.WithDefaults()
+	if err := checkTexts(name, text, deps, lim); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -98,6 +112,9 @@ func ParseContext(ctx context.Context, name, text string, deps []schema.Dependen
 	res, ok := files[0].(linker.Result)
 	if !ok {
 		return nil, &schema.ParseError{Format: schema.Protobuf, Message: "the compiler returned no source descriptor"}
+	}
+	if err := checkCounts(res, sources, lim); err != nil {
+		return nil, err
 	}
 	return newSchema(name, text, res)
 }

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/schemata-dev/schemata/schema"
+)
+
+func TestLimitFlagsReachTheConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		want     func(l *schema.Limits)
+		parallel int
+	}{
+		{name: "DefaultsAreTheSchemaDefaults", want: func(*schema.Limits) {}},
+		{
+			name: "FlagsAndEnvironment",
+			args: []string{"--max-schema-depth", "64", "--max-schema-references", "10", "--max-concurrent-parses", "3"},
+			env:  map[string]string{"REGISTRY_MAX_SCHEMA_BYTES": "2048", "REGISTRY_MAX_SCHEMA_FIELDS": "500"},
+			want: func(l *schema.Limits) {
+				l.MaxDepth, l.MaxReferences, l.MaxTextBytes, l.MaxFields = 64, 10, 2048, 500
+			},
+			parallel: 3,
+		},
+		{
+			name: "EveryCount",
+			args: []string{"--max-schema-definitions", "7", "--max-schema-enum-symbols", "8"},
+			want: func(l *schema.Limits) { l.MaxDefinitions, l.MaxEnumSymbols = 7, 8 },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, code, stderr := captureConfig(t, tt.args, tt.env)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			want := schema.DefaultLimits()
+			tt.want(&want)
+			if got.Limits != want || got.MaxConcurrentParses != tt.parallel {
+				t.Errorf("limits %+v, %d concurrent parses; want %+v, %d", got.Limits, got.MaxConcurrentParses, want, tt.parallel)
+			}
+		})
+	}
+}

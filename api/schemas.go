@@ -58,17 +58,13 @@ type schemaRequest struct {
 	Version    int             `json:"version"`
 }
 
-// input converts the request into the domain's schema input. JSON Schema
-// and unknown schema types are rejected with 42201.
+// input converts the request into the domain's schema input. Unknown
+// schema types are rejected with 42201.
 func (r *schemaRequest) input(normalize bool) (registry.SchemaInput, error) {
 	f, err := schema.ParseFormat(r.SchemaType)
 	if err != nil {
 		return registry.SchemaInput{}, registry.Errorf(registry.CodeInvalidSchema,
-			"Invalid schemaType %q: supported schema types are AVRO and PROTOBUF", r.SchemaType)
-	}
-	if f == schema.JSON {
-		return registry.SchemaInput{}, registry.Errorf(registry.CodeInvalidSchema,
-			"JSON Schema is not supported by this registry: supported schema types are AVRO and PROTOBUF")
+			"Invalid schemaType %q: supported schema types are AVRO, PROTOBUF and JSON", r.SchemaType)
 	}
 	in := registry.SchemaInput{
 		Format:    f,
@@ -242,8 +238,8 @@ func (a *API) listSchemas(c echo.Context) error {
 }
 
 // supportedTypes are the schema types this registry accepts, in
-// Confluent's order minus JSON Schema.
-var supportedTypes = []string{string(schema.Protobuf), string(schema.Avro)}
+// Confluent's order.
+var supportedTypes = []string{string(schema.JSON), string(schema.Protobuf), string(schema.Avro)}
 
 // getSchemaTypes serves GET /schemas/types.
 func (a *API) getSchemaTypes(c echo.Context) error {

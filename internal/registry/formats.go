@@ -7,7 +7,7 @@ import (
 
 func parseText(f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
 	if !formats.Supports(f) {
-		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO and PROTOBUF", f)
+		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO, PROTOBUF and JSON", f)
 	}
 	return wrapParseError(formats.Parse(f, text, deps))
 }

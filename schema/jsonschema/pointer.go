@@ -24,6 +24,9 @@ func unescapeToken(s string) string {
 // lookupPointer follows JSON Pointer ptr from root; nil when it leads
 // nowhere.
 func lookupPointer(root *Value, ptr string) *Value {
+	if root == nil {
+		return nil
+	}
 	if ptr == "" {
 		return root
 	}

@@ -20,7 +20,7 @@ func (jsonChecker) compare(old Version, new schema.Schema, dir Direction) []Find
 		return nil
 	}
 	budget := jsonBudget
-	c := &jsonCmp{orig: o, upd: n, newIsUpd: true, version: old.Version, dir: dir, budget: &budget, seen: map[[2]*js.Value]bool{}}
+	c := &jsonCmp{orig: o, upd: n, newIsUpd: true, version: old.Version, dir: dir, budget: &budget}
 	if dir == DirForward {
 		c.orig, c.upd, c.newIsUpd = n, o, false
 	}
@@ -46,5 +46,5 @@ func asJSON(s schema.Schema) *js.Schema {
 }
 
 func jsRoot(s *js.Schema) jsonSide {
-	return jsonSide{v: s.Root(), pos: s.PosOf(s.Root())}
+	return jsonSide{v: s.Root(), at: s.Root()}
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/schemata-dev/schemata/schema"
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
 
@@ -17,12 +16,13 @@ import (
 // and reports what it found.
 const jsonBudget = 200_000
 
-// jsonSide is a subschema on one side of a comparison, with the position
-// to report for it: its own in the schema text, or, inside a referenced
-// schema, that of the "$ref" that led there.
+// jsonSide is a subschema on one side of a comparison, with the value
+// whose position to report for it: itself in the schema text, or, inside a
+// referenced schema, the "$ref" that led there. Positions are computed only
+// for findings.
 type jsonSide struct {
-	v   *js.Value
-	pos schema.Position
+	v  *js.Value
+	at *js.Value
 }
 
 // jsonCmp compares a writer's schema ("orig") with a reader's ("upd"): the
@@ -41,15 +41,20 @@ type jsonCmp struct {
 	budget *int
 	seen   map[[2]*js.Value]bool
 	out    []Finding
+
+	origName, updName string
 }
 
 // names returns how messages call the writer's and the reader's schema.
 func (c *jsonCmp) names() (orig, upd string) {
-	old := fmt.Sprintf("version %d", c.version)
-	if c.newIsUpd {
-		return old, "the new schema"
+	if c.origName == "" {
+		old := fmt.Sprintf("version %d", c.version)
+		c.origName, c.updName = "the new schema", old
+		if c.newIsUpd {
+			c.origName, c.updName = old, "the new schema"
+		}
 	}
-	return "the new schema", old
+	return c.origName, c.updName
 }
 
 func (c *jsonCmp) report(rule Rule, path string, o, u jsonSide, format string, args ...any) {
@@ -71,10 +76,11 @@ func (c *jsonCmp) report(rule Rule, path string, o, u jsonSide, format string, a
 		Version:   c.version,
 		Direction: c.dir,
 	}
+	opos, upos := c.orig.PosOf(o.at), c.upd.PosOf(u.at)
 	if c.newIsUpd {
-		f.New, f.Old = u.pos, o.pos
+		f.New, f.Old = upos, opos
 	} else {
-		f.New, f.Old = o.pos, u.pos
+		f.New, f.Old = opos, upos
 	}
 	c.out = append(c.out, f)
 }
@@ -91,11 +97,11 @@ func jsDisplayPointer(p string) string {
 // without reporting anything. reversed swaps the schemas the two values
 // belong to (for "not", whose subschemas compare the other way round).
 func (c *jsonCmp) accepts(o, u jsonSide, reversed bool) bool {
-	if *c.budget <= 0 {
+	if *c.budget <= 0 || jsSame(o.v, u.v) {
 		return true
 	}
 	p := &jsonCmp{orig: c.orig, upd: c.upd, newIsUpd: c.newIsUpd, version: c.version, dir: c.dir,
-		probe: true, budget: c.budget, seen: map[[2]*js.Value]bool{}}
+		probe: true, budget: c.budget, origName: c.origName, updName: c.updName}
 	if reversed {
 		p.orig, p.upd = c.upd, c.orig
 	}
@@ -104,14 +110,11 @@ func (c *jsonCmp) accepts(o, u jsonSide, reversed bool) bool {
 }
 
 // jsChild returns the side for subschema v of s's schema reached from parent.
-func jsChild(s *js.Schema, parent jsonSide, v *js.Value) jsonSide {
-	if v == nil {
-		return jsonSide{pos: parent.pos}
+func jsChild(_ *js.Schema, parent jsonSide, v *js.Value) jsonSide {
+	if v == nil || v.External() {
+		return jsonSide{v: v, at: parent.at}
 	}
-	if p := s.PosOf(v); p.IsValid() {
-		return jsonSide{v: v, pos: p}
-	}
-	return jsonSide{v: v, pos: parent.pos}
+	return jsonSide{v: v, at: v}
 }
 
 // jsDeref follows "$ref" chains. Keywords beside a "$ref" are not compared:
@@ -177,15 +180,18 @@ func (c *jsonCmp) compare(o, u jsonSide, path string) {
 	if o.v == nil || u.v == nil || jsIsFalse(o.v) || jsIsTrivial(u.v) {
 		return
 	}
-	key := [2]*js.Value{o.v, u.v}
-	if c.seen[key] {
-		return
-	}
-	c.seen[key] = true
 	if o.v.Hash() == u.v.Hash() && !o.v.HasRef() && !u.v.HasRef() &&
 		c.orig.DraftOf(o.v) == c.upd.DraftOf(u.v) && o.v.Equal(u.v) {
 		return
 	}
+	key := [2]*js.Value{o.v, u.v}
+	if c.seen[key] {
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[[2]*js.Value]bool{}
+	}
+	c.seen[key] = true
 	on, un := c.names()
 	if jsIsFalse(u.v) {
 		c.report(ruleJSONSchemaRejectsAll, path, o, u, "%s rejects every value here (false), %s does not", un, on)
@@ -650,10 +656,14 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 	oProps, uProps := jsGet(o.v, "properties"), jsGet(u.v, "properties")
 	oModel, uModel := jsContentOf(o.v), jsContentOf(u.v)
 	if oProps != nil {
-		for _, m := range oProps.Members() {
+		for i, m := range oProps.Members() {
+			up := jsMember(uProps, i, m.Key)
+			if jsSame(m.Value, up) {
+				continue
+			}
 			p := path + "/properties/" + js.EscapeToken(m.Key)
 			os := jsChild(c.orig, o, m.Value)
-			if up := uProps.Get(m.Key); up != nil {
+			if up != nil {
 				c.compare(os, jsChild(c.upd, u, up), p)
 				continue
 			}
@@ -677,8 +687,8 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 		}
 	}
 	if uProps != nil {
-		for _, m := range uProps.Members() {
-			if oProps.Get(m.Key) != nil || jsIsTrivial(m.Value) {
+		for i, m := range uProps.Members() {
+			if jsMember(oProps, i, m.Key) != nil || jsIsTrivial(m.Value) {
 				continue
 			}
 			p := path + "/properties/" + js.EscapeToken(m.Key)
@@ -981,4 +991,22 @@ func after(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" after the first %d", n)
+}
+
+// jsSame reports whether a and b are the same JSON without references,
+// which means the same thing in any document.
+func jsSame(a, b *js.Value) bool {
+	return a != nil && b != nil && a.Hash() == b.Hash() && !a.HasRef() && !b.HasRef() && a.Equal(b)
+}
+
+// jsMember returns member key of object v, looking first at index i:
+// successive versions usually list properties in the same order.
+func jsMember(v *js.Value, i int, key string) *js.Value {
+	if v == nil {
+		return nil
+	}
+	if ms := v.Members(); i < len(ms) && ms[i].Key == key {
+		return ms[i].Value
+	}
+	return v.Get(key)
 }

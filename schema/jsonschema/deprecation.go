@@ -70,7 +70,7 @@ func deprecationOf(d *document, v *Value, ptr, kind string) (schema.Deprecation,
 		}
 		return dep, false, nil
 	}
-	line, col := d.lines.pos(mark.off)
+	line, col := d.lines.pos(keyOffset(v, "deprecated"))
 	dep.Pos = schema.Position{Line: line, Column: col}
 	if details == nil {
 		return dep, true, nil
@@ -98,4 +98,14 @@ func deprecationOf(d *document, v *Value, ptr, kind string) (schema.Deprecation,
 		}
 	}
 	return dep, true, nil
+}
+
+// keyOffset returns the offset of member key's name in object v.
+func keyOffset(v *Value, key string) int {
+	for _, m := range v.members {
+		if m.Key == key {
+			return m.off
+		}
+	}
+	return v.off
 }

@@ -2,7 +2,7 @@ package jsonschema
 
 import (
 	"fmt"
-	"hash/fnv"
+	"hash/maphash"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,7 +46,10 @@ type Value struct {
 	doc  int // index of the document: 0 is the schema itself, i > 0 is dependency i-1
 	off  int // byte offset of the value's first character
 	// text is the decoded string, or the literal of a number.
-	text    string
+	text string
+	// num is a number's exact value in lowest terms ("3/2"), or its
+	// literal when too large to compute; equal numbers have equal num.
+	num     string
 	boolean bool
 	elems   []*Value
 	members []Member
@@ -109,44 +112,11 @@ func (v *Value) Hash() uint64 { return v.hash }
 // they appear.
 func (v *Value) HasRef() bool { return v.hasRef }
 
-// Equal reports whether v and w are the same JSON value (numbers compared
-// by value, object members in any order).
+// Equal reports whether v and w are the same JSON value: numbers compared
+// by value, object members in any order. It compares hashes (64 bits,
+// seeded per process), so a false match has a chance of 2^-64.
 func (v *Value) Equal(w *Value) bool {
-	if v.kind != w.kind {
-		return false
-	}
-	switch v.kind {
-	case Null:
-		return true
-	case Bool:
-		return v.boolean == w.boolean
-	case Number:
-		a, aok := ratOf(v.text)
-		b, bok := ratOf(w.text)
-		return aok && bok && a.Cmp(b) == 0
-	case String:
-		return v.text == w.text
-	case Array:
-		if len(v.elems) != len(w.elems) {
-			return false
-		}
-		for i := range v.elems {
-			if !v.elems[i].Equal(w.elems[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	if len(v.members) != len(w.members) {
-		return false
-	}
-	for _, m := range v.members {
-		o := w.Get(m.Key)
-		if o == nil || !m.Value.Equal(o) {
-			return false
-		}
-	}
-	return true
+	return v.kind == w.kind && v.hash == w.hash
 }
 
 // posError is a problem at a byte offset of the text being parsed.
@@ -324,21 +294,20 @@ func (r *reader) array(depth int) (*Value, error) {
 	}
 }
 
+// hashSeed is chosen per process, so hashes cannot be steered towards a
+// collision by crafted input; they are compared only within a process.
+var hashSeed = maphash.MakeSeed()
+
 // finish computes the hash and member index of a complete array or object.
-// The hash of an object ignores member order, like Equal.
+// The hash of an object ignores member order, like Equal: each member's
+// key and value are hashed together, and the member hashes are summed.
 func (v *Value) finish() {
-	h := fnv.New64a()
-	var b [8]byte
-	put := func(x uint64) {
-		for i := range b {
-			b[i] = byte(x >> (8 * i))
-		}
-		h.Write(b[:])
-	}
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
 	if v.kind == Array {
-		h.Write([]byte{'a'})
+		h.WriteByte('a')
 		for _, e := range v.elems {
-			put(e.hash)
+			maphash.WriteComparable(&h, e.hash)
 			v.hasRef = v.hasRef || e.hasRef
 		}
 		v.hash = h.Sum64()
@@ -346,12 +315,17 @@ func (v *Value) finish() {
 	}
 	var sum uint64
 	for _, m := range v.members {
-		sum += hashString('k', m.Key)*31 + m.Value.hash
+		h.Reset()
+		h.WriteString(m.Key)
+		h.WriteByte(0)
+		maphash.WriteComparable(&h, m.Value.hash)
+		sum += h.Sum64()
 		v.hasRef = v.hasRef || m.Value.hasRef || m.Key == "$ref"
 	}
-	h.Write([]byte{'o'})
-	put(sum)
-	put(uint64(len(v.members)))
+	h.Reset()
+	h.WriteByte('o')
+	maphash.WriteComparable(&h, sum)
+	maphash.WriteComparable(&h, len(v.members))
 	v.hash = h.Sum64()
 	if len(v.members) > 8 {
 		v.index = make(map[string]int, len(v.members))
@@ -362,9 +336,10 @@ func (v *Value) finish() {
 }
 
 func hashString(tag byte, s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte{tag})
-	h.Write([]byte(s))
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
+	h.WriteByte(tag)
+	h.WriteString(s)
 	return h.Sum64()
 }
 
@@ -408,7 +383,7 @@ func (r *reader) number() (*Value, error) {
 	if q, ok := ratOf(lit); ok {
 		key = q.RatString()
 	}
-	return &Value{kind: Number, doc: r.doc, off: start, text: lit, hash: hashString('d', key)}, nil
+	return &Value{kind: Number, doc: r.doc, off: start, text: lit, num: key, hash: hashString('d', key)}, nil
 }
 
 func (r *reader) str() (string, error) {
@@ -623,3 +598,7 @@ func (l *lineIndex) pos(off int) (line, col int) {
 	start := l.starts[line-1]
 	return line, utf8.RuneCountInString(l.text[start:off]) + 1
 }
+
+// External reports whether v belongs to a referenced schema rather than to
+// the text given to Parse.
+func (v *Value) External() bool { return v != nil && v.doc != 0 }

@@ -1,10 +1,6 @@
 package jsonschema
 
-import (
-	"strings"
-
-	lib "github.com/santhosh-tekuri/jsonschema/v6"
-)
+import "strings"
 
 // Draft is a JSON Schema specification version.
 type Draft int
@@ -69,18 +65,4 @@ func draftOf(uri string) (Draft, bool) {
 		return Draft2020, true
 	}
 	return 0, false
-}
-
-func (d Draft) lib() *lib.Draft {
-	switch d {
-	case Draft4:
-		return lib.Draft4
-	case Draft6:
-		return lib.Draft6
-	case Draft2019:
-		return lib.Draft2019
-	case Draft2020:
-		return lib.Draft2020
-	}
-	return lib.Draft7
 }

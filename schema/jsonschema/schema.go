@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	lib "github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -150,31 +151,53 @@ func dependencyError(d schema.Dependency, err error) *schema.ParseError {
 }
 
 // validate checks every document against its draft's meta-schema with the
-// validation library, and lets the library compile the schema, which
-// catches what a meta-schema cannot (invalid patterns, for one).
-func (s *Schema) validate() (err error) {
-	main := s.docs[0]
-	c := lib.NewCompiler()
-	c.DefaultDraft(main.draft.lib())
-	c.UseLoader(loader{s})
-	if err := c.AddResource(main.url, plain(main.root)); err != nil {
-		return &schema.ParseError{Format: schema.JSON, Message: err.Error(), Err: err}
-	}
-	for _, d := range s.docs[1:] {
-		if d.url == main.url {
-			return &schema.ParseError{Format: schema.JSON, Message: fmt.Sprintf("reference name %q is the schema's own URI", d.name)}
+// validation library. Validating the schema as an instance of the
+// meta-schema takes time linear in its size; the meta-schemas assert
+// "format", so every "pattern" must be a valid regular expression.
+func (s *Schema) validate() error {
+	for _, d := range s.docs {
+		meta, err := metaSchema(d.draft)
+		if err != nil {
+			return &schema.ParseError{Format: schema.JSON, Message: err.Error(), Err: err}
 		}
-		_ = c.AddResource(d.url, plain(d.root)) // a duplicate name keeps the first
-	}
-	// References first, each after its own dependencies, so that an error
-	// in one is reported as that reference's.
-	for i := len(s.docs) - 1; i >= 0; i-- {
-		d := s.docs[i]
-		if _, err := c.Compile(d.url); err != nil {
-			return d.libError(err)
+		if err := meta.Validate(plain(d.root)); err != nil {
+			return d.libError(&lib.SchemaValidationError{URL: d.url, Err: err})
 		}
 	}
 	return nil
+}
+
+var (
+	metaOnce    sync.Once
+	metaSchemas map[Draft]*lib.Schema
+	metaErr     error
+)
+
+// metaSchema returns the compiled meta-schema of draft d, compiled once
+// per process from the copies the validation library embeds.
+func metaSchema(d Draft) (*lib.Schema, error) {
+	metaOnce.Do(func() {
+		c := lib.NewCompiler()
+		c.AssertFormat()
+		metaSchemas = map[Draft]*lib.Schema{}
+		for _, draft := range []Draft{Draft4, Draft6, Draft7, Draft2019, Draft2020} {
+			sch, err := c.Compile(metaURL[draft])
+			if err != nil {
+				metaErr = fmt.Errorf("compile the %s meta-schema: %w", draft, err)
+				return
+			}
+			metaSchemas[draft] = sch
+		}
+	})
+	return metaSchemas[d], metaErr
+}
+
+var metaURL = map[Draft]string{
+	Draft4:    "http://json-schema.org/draft-04/schema",
+	Draft6:    "http://json-schema.org/draft-06/schema",
+	Draft7:    "http://json-schema.org/draft-07/schema",
+	Draft2019: "https://json-schema.org/draft/2019-09/schema",
+	Draft2020: "https://json-schema.org/draft/2020-12/schema",
 }
 
 // libError turns a library error into a located ParseError: a meta-schema
@@ -238,16 +261,6 @@ func escapeAll(tokens []string) []string {
 		out[i] = EscapeToken(t)
 	}
 	return out
-}
-
-// loader serves references to the validation library.
-type loader struct{ s *Schema }
-
-func (l loader) Load(url string) (any, error) {
-	if d := l.s.docByURL(url); d != nil {
-		return plain(d.root), nil
-	}
-	return nil, fmt.Errorf("no reference named %q", url)
 }
 
 // docByURL finds the document a reference URI names: the one registered at

@@ -105,7 +105,10 @@ func (s *Schema) resolveRefs() error {
 	for _, p := range pending {
 		target, err := s.lookupRef(p.uri, resources, anchors)
 		if err != nil {
-			return p.doc.errorAt(p.raw.off, "%s", err)
+			// Name the reference as written, not as resolved against the
+			// registry's internal base URI.
+			msg := strings.Replace(err.Error(), strconv.Quote(p.uri), strconv.Quote(p.raw.Str()), 1)
+			return p.doc.errorAt(p.raw.off, "%s", msg)
 		}
 		s.refs[p.from] = target
 	}

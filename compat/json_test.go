@@ -126,7 +126,7 @@ func TestJSONDiff(t *testing.T) {
 	want := []string{
 		`added required /properties/c ""->"c"`,
 		`removed required /properties/a "a"->""`,
-		`changed type /properties/a "`+"`string`"+`"->"`+"`null`, `string`"+`"`,
+		`changed type /properties/a "` + "`string`" + `"->"` + "`null`, `string`" + `"`,
 		`changed deprecated /properties/a "false"->"true"`,
 		`removed enum_value /properties/b/enum "\"y\""->""`,
 		`removed definition /$defs/D "D"->""`,

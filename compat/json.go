@@ -20,7 +20,7 @@ func (jsonChecker) compare(old Version, new schema.Schema, dir Direction) []Find
 		return nil
 	}
 	budget := jsonBudget
-	c := &jsonCmp{orig: o, upd: n, newIsUpd: true, version: old.Version, dir: dir, budget: &budget}
+	c := &jsonCmp{orig: o, upd: n, newIsUpd: true, version: old.Version, dir: dir, budget: &budget, sameDraft: jsOneDraft(o, n)}
 	if dir == DirForward {
 		c.orig, c.upd, c.newIsUpd = n, o, false
 	}
@@ -47,4 +47,11 @@ func asJSON(s schema.Schema) *js.Schema {
 
 func jsRoot(s *js.Schema) jsonSide {
 	return jsonSide{v: s.Root(), at: s.Root()}
+}
+
+// jsOneDraft reports whether both schemas, references included, are read
+// under one draft.
+func jsOneDraft(a, b *js.Schema) bool {
+	d := a.Draft()
+	return a.Drafts() == d && b.Drafts() == d
 }

@@ -40,6 +40,9 @@ type jsonCmp struct {
 	out    []Finding
 
 	origName, updName string
+	// sameDraft is set when both schemas and all their references are
+	// of one draft, so equal JSON means equal schemas.
+	sameDraft bool
 }
 
 // names returns how messages call the writer's and the reader's schema.
@@ -94,11 +97,11 @@ func jsDisplayPointer(p string) string {
 // without reporting anything. reversed swaps the schemas the two values
 // belong to (for "not", whose subschemas compare the other way round).
 func (c *jsonCmp) accepts(o, u jsonSide, reversed bool) bool {
-	if *c.budget <= 0 || jsSame(o.v, u.v) {
+	if *c.budget <= 0 || c.same(o.v, u.v) {
 		return true
 	}
 	p := &jsonCmp{orig: c.orig, upd: c.upd, newIsUpd: c.newIsUpd, version: c.version, dir: c.dir,
-		probe: true, budget: c.budget, origName: c.origName, updName: c.updName}
+		probe: true, budget: c.budget, origName: c.origName, updName: c.updName, sameDraft: c.sameDraft}
 	if reversed {
 		p.orig, p.upd = c.upd, c.orig
 	}
@@ -177,8 +180,7 @@ func (c *jsonCmp) compare(o, u jsonSide, path string) {
 	if o.v == nil || u.v == nil || jsIsFalse(o.v) || jsIsTrivial(u.v) {
 		return
 	}
-	if o.v.Hash() == u.v.Hash() && !o.v.HasRef() && !u.v.HasRef() &&
-		c.orig.DraftOf(o.v) == c.upd.DraftOf(u.v) && o.v.Equal(u.v) {
+	if c.same(o.v, u.v) {
 		return
 	}
 	key := [2]*js.Value{o.v, u.v}
@@ -370,8 +372,10 @@ func jsValueList(vs []*js.Value) string {
 	return strings.Join(parts, ", ")
 }
 
-// jsSame reports whether a and b are the same JSON without references,
-// which means the same thing in any document.
-func jsSame(a, b *js.Value) bool {
-	return a != nil && b != nil && a.Hash() == b.Hash() && !a.HasRef() && !b.HasRef() && a.Equal(b)
+// same reports whether subschema a of the writer's schema and b of the
+// reader's are the same JSON without references, read under the same
+// draft: then they accept the same values wherever they appear.
+func (c *jsonCmp) same(a, b *js.Value) bool {
+	return a != nil && b != nil && !a.HasRef() && !b.HasRef() && a.Equal(b) &&
+		c.orig.DraftOf(a) == c.upd.DraftOf(b)
 }

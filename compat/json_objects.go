@@ -65,9 +65,13 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 	oProps, uProps := jsGet(o.v, "properties"), jsGet(u.v, "properties")
 	oModel, uModel := jsContentOf(o.v), jsContentOf(u.v)
 	if oProps != nil {
+		ums := uProps.Members()
 		for i, m := range oProps.Members() {
+			if i < len(ums) && ums[i].Key == m.Key && m.SameValue(ums[i]) && c.sameDraft {
+				continue
+			}
 			up := jsMember(uProps, i, m.Key)
-			if jsSame(m.Value, up) {
+			if c.same(m.Value, up) {
 				continue
 			}
 			p := path + "/properties/" + js.EscapeToken(m.Key)

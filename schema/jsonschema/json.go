@@ -65,6 +65,16 @@ type Member struct {
 	Key   string
 	Value *Value
 	off   int // byte offset of the key
+	// hash and hasRef copy the value's, so that walkers comparing many
+	// members find them without following the pointer.
+	hash   uint64
+	hasRef bool
+}
+
+// SameValue reports whether m and o have equal values (see Value.Equal)
+// that contain no "$ref", reading only the members themselves.
+func (m Member) SameValue(o Member) bool {
+	return m.hash == o.hash && !m.hasRef && !o.hasRef && m.Value.kind == o.Value.kind
 }
 
 // Kind returns the kind of v.
@@ -79,11 +89,22 @@ func (v *Value) NumberText() string { return v.text }
 // Bool returns the value of a boolean.
 func (v *Value) Bool() bool { return v.boolean }
 
-// Elems returns the elements of an array.
-func (v *Value) Elems() []*Value { return v.elems }
+// Elems returns the elements of an array; nil for a nil Value.
+func (v *Value) Elems() []*Value {
+	if v == nil {
+		return nil
+	}
+	return v.elems
+}
 
-// Members returns the members of an object in text order.
-func (v *Value) Members() []Member { return v.members }
+// Members returns the members of an object in text order; nil for a nil
+// Value.
+func (v *Value) Members() []Member {
+	if v == nil {
+		return nil
+	}
+	return v.members
+}
 
 // Get returns the value of member key of an object, or nil.
 func (v *Value) Get(key string) *Value {
@@ -314,7 +335,9 @@ func (v *Value) finish() {
 		return
 	}
 	var sum uint64
-	for _, m := range v.members {
+	for i := range v.members {
+		m := &v.members[i]
+		m.hash, m.hasRef = m.Value.hash, m.Value.hasRef
 		h.Reset()
 		h.WriteString(m.Key)
 		h.WriteByte(0)

@@ -304,6 +304,17 @@ func (s *Schema) Normalized() string { return s.normalized }
 // Draft returns the draft the schema is written in.
 func (s *Schema) Draft() Draft { return s.draft }
 
+// Drafts returns the draft of the schema and all its references when they
+// share one, and 0 when they differ.
+func (s *Schema) Drafts() Draft {
+	for _, d := range s.docs[1:] {
+		if d.draft != s.draft {
+			return 0
+		}
+	}
+	return s.draft
+}
+
 // Root returns the schema's JSON value.
 func (s *Schema) Root() *Value { return s.docs[0].root }
 

@@ -15,11 +15,12 @@ const module = "github.com/schemata-dev/schemata"
 var allowed = map[string][]string{
 	// Formats and the checker: the bottom layer, public so that other Go
 	// programs can embed the checker.
-	"schema":          {},
-	"schema/avro":     {"schema"},
-	"schema/protobuf": {"schema"},
-	"schema/formats":  {"schema", "schema/avro", "schema/protobuf"},
-	"compat":          {"schema", "schema/avro", "schema/protobuf"},
+	"schema":            {},
+	"schema/avro":       {"schema"},
+	"schema/protobuf":   {"schema"},
+	"schema/jsonschema": {"schema"},
+	"schema/formats":    {"schema", "schema/avro", "schema/protobuf", "schema/jsonschema"},
+	"compat":            {"schema", "schema/avro", "schema/protobuf", "schema/jsonschema"},
 	// The HTTP contract: every body of the API, the error-code table and
 	// the finding shape. Standard library only, so any program can speak
 	// the API without linking the registry.

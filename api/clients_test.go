@@ -164,7 +164,7 @@ func TestFranzClient(t *testing.T) {
 			ctx := context.Background()
 
 			types, err := cl.SupportedTypes(ctx)
-			if err != nil || !slices.Equal(types, []sr.SchemaType{sr.TypeAvro, sr.TypeProtobuf}) {
+			if err != nil || !slices.Equal(types, []sr.SchemaType{sr.TypeAvro, sr.TypeProtobuf, sr.TypeJSON}) {
 				t.Fatalf("SupportedTypes: %v, %v", types, err)
 			}
 

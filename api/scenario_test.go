@@ -61,7 +61,7 @@ func scenario(t *testing.T) []step {
 		// Registration and idempotent re-registration.
 		post("/subjects/orders-value/versions", avro(avroOrderV1), 200),
 		post("/subjects/orders-value/versions", avro(avroOrderV1), 200),
-		post("/subjects/orders-value/versions", schemaBody(t, "JSON", `{"type":"object"}`), 422),
+		post("/subjects/orders-value/versions", schemaBody(t, "JSON", `{"type":"object"}`), 409),
 		post("/subjects/orders-value/versions", schemaBody(t, "XML", `<a/>`), 422),
 		post("/subjects/orders-value/versions", avro(`{"type":"record","name":"Broken"`), 422),
 

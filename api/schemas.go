@@ -14,17 +14,12 @@ import (
 )
 
 // schemaInput converts a schema-carrying request body into the domain's
-// schema input. JSON Schema and unknown schema types are rejected with
-// 42201.
+// schema input. Unknown schema types are rejected with 42201.
 func schemaInput(r *srapi.RegisterRequest, normalize bool) (registry.SchemaInput, error) {
 	f, err := schema.ParseFormat(r.SchemaType)
 	if err != nil {
 		return registry.SchemaInput{}, registry.Errorf(registry.CodeInvalidSchema,
-			"Invalid schemaType %q: supported schema types are AVRO and PROTOBUF", r.SchemaType)
-	}
-	if f == schema.JSON {
-		return registry.SchemaInput{}, registry.Errorf(registry.CodeInvalidSchema,
-			"JSON Schema is not supported by this registry: supported schema types are AVRO and PROTOBUF")
+			"Invalid schemaType %q: supported schema types are AVRO, PROTOBUF and JSON", r.SchemaType)
 	}
 	in := registry.SchemaInput{
 		Format:    f,
@@ -213,8 +208,8 @@ func (a *API) listSchemas(c echo.Context) error {
 }
 
 // supportedTypes are the schema types this registry accepts, in
-// Confluent's order minus JSON Schema.
-var supportedTypes = []string{string(schema.Protobuf), string(schema.Avro)}
+// Confluent's order.
+var supportedTypes = []string{string(schema.JSON), string(schema.Protobuf), string(schema.Avro)}
 
 // getSchemaTypes serves GET /schemas/types.
 func (a *API) getSchemaTypes(c echo.Context) error {

@@ -406,6 +406,8 @@ func checkerFor(f schema.Format) formatChecker {
 		return avroChecker{}
 	case schema.Protobuf:
 		return protoChecker{}
+	case schema.JSON:
+		return jsonChecker{}
 	}
 	return nil
 }

@@ -117,6 +117,24 @@ var policyEntries = []PolicyEntry{
 	{schema.Protobuf, Removed, "enum value", RemovableAfterDeprecation, "and its number and name are reserved",
 		[]string{ruleProtoAddEnumValueRemoved.ID, ruleProtoAddDeprecatedRemovedEarly.ID, ruleProtoAddRemovedNotReserved.ID}},
 	{schema.Protobuf, Removed, "service, RPC", NotJudged, "they describe calls, not data", nil},
+
+	// JSON Schema.
+	{schema.JSON, Added, "optional property", AcceptedIf, "the content model lets earlier readers accept it (open, or covered by additionalProperties/patternProperties)",
+		[]string{ruleJSONPropertyAddedToOpenContentModel.ID, ruleJSONPropertyAddedNotCovered.ID}},
+	{schema.JSON, Added, "definition ($defs, definitions)", Accepted, "", nil},
+	{schema.JSON, Added, "enum value, wider bound, wider type", AcceptedIf, "every earlier reader still accepts the data (FULL against every live version)",
+		[]string{ruleJSONEnumNarrowed.ID, ruleJSONTypeNarrowed.ID}},
+	{schema.JSON, Added, "title, description, examples, deprecation marker", Accepted, "", nil},
+	{schema.JSON, Changed, "subschema type (even to a wider type)", Refused, "",
+		[]string{ruleJSONAdditiveTypeChanged.ID}},
+	{schema.JSON, Changed, "property made required (even with a default)", Refused, "",
+		[]string{ruleJSONAdditiveRequiredAdded.ID}},
+	{schema.JSON, Removed, "enum value", Refused, "data written with it no longer validates",
+		[]string{ruleJSONAdditiveEnumValueRemoved.ID}},
+	{schema.JSON, Removed, "property (open or closed content model)", RemovableAfterDeprecation, "",
+		[]string{ruleJSONAdditivePropertyRemoved.ID, ruleJSONAdditiveDeprecatedRemovedEarly.ID}},
+	{schema.JSON, Removed, "definition", RemovableAfterDeprecation, "",
+		[]string{ruleJSONAdditiveDefinitionRemoved.ID, ruleJSONAdditiveDeprecatedRemovedEarly.ID}},
 }
 
 // AdditivePolicy returns the additive-only policy, one entry per kind of

@@ -1,5 +1,5 @@
 // Package schema holds the vocabulary shared by the schema format packages
-// (schema/avro, schema/protobuf): formats, references, positions in schema
+// (schema/avro, schema/protobuf, schema/jsonschema): formats, references, positions in schema
 // text, parse errors and deprecation markers.
 //
 // It depends only on the standard library. The format packages depend on it;
@@ -40,8 +40,9 @@ func ParseFormat(s string) (Format, error) {
 // Reference is a named pointer from one schema to a registered schema
 // version, as in the Confluent API.
 type Reference struct {
-	// Name is the Avro full name or the Protobuf import path under which the
-	// referencing schema uses the referenced one.
+	// Name is the Avro full name, the Protobuf import path or the JSON
+	// Schema "$ref" URI under which the referencing schema uses the
+	// referenced one.
 	Name    string
 	Subject string
 	Version int
@@ -52,7 +53,8 @@ type Reference struct {
 // Callers pass the transitive closure of a schema's references to a format
 // parser, each dependency listed after the dependencies it needs itself.
 type Dependency struct {
-	// Name is the reference name: an Avro full name or a Protobuf import path.
+	// Name is the reference name: an Avro full name, a Protobuf import path
+	// or a JSON Schema "$ref" URI.
 	Name string
 	Text string
 }
@@ -100,13 +102,16 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // Avro marks fields and named types with a "deprecated" property whose value
 // is true, a reason string, or an object {"reason", "sunset", "replacement"};
 // Protobuf marks fields, messages, enums and enum values with
-// [deprecated = true] (or option deprecated = true).
+// [deprecated = true] (or option deprecated = true); JSON Schema marks
+// properties and definitions with "deprecated": true, details in an
+// "x-deprecation" object {"reason", "sunset", "replacement"}.
 type Deprecation struct {
 	// Path is the schema path of the deprecated element, e.g.
-	// "Order.items[].price" (Avro) or "shop.v1.Order.items" (Protobuf).
+	// "Order.items[].price" (Avro), "shop.v1.Order.items" (Protobuf) or
+	// "/properties/items" (JSON Schema, a JSON Pointer).
 	Path string
 	// Kind is the element kind: "field", "record", "enum", "fixed",
-	// "message", "enum_value".
+	// "message", "enum_value", "property", "definition".
 	Kind        string
 	Reason      string
 	Sunset      time.Time // zero when no sunset is given

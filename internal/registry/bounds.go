@@ -60,7 +60,7 @@ func (g *gate) do(ctx context.Context, f func() error) error {
 // schemas beyond a limit, are CodeInvalidSchema errors.
 func (s *Service) parseText(ctx context.Context, f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
 	if !formats.Supports(f) {
-		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO and PROTOBUF", f)
+		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO, PROTOBUF and JSON", f)
 	}
 	var sch schema.Schema
 	err := s.gate.do(ctx, func() error {

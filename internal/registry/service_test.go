@@ -159,7 +159,7 @@ func TestInvalidSchemaIs42201(t *testing.T) {
 			{Format: schema.Avro, Text: `{"type":"record","name":"X"`},
 			{Format: schema.Avro, Text: `{"type":"record","name":"X","fields":[{"name":"a","type":"int","default":"x"}]}`},
 			{Format: schema.Protobuf, Text: `syntax = "proto3"; message { }`},
-			{Format: schema.JSON, Text: `{}`},
+			{Format: schema.JSON, Text: `{"type":"strng"}`},
 			{Format: schema.Avro, Text: `"shop.Missing"`, References: []schema.Reference{{Name: "shop.Missing", Subject: "nope", Version: 1}}},
 		} {
 			_, err := svc.Register(context.Background(), registry.RegisterParams{Subject: "s", Schema: in})

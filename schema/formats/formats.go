@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
+	"github.com/schemata-dev/schemata/schema/jsonschema"
 	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
@@ -19,7 +20,7 @@ const MainFile = "schema.proto"
 
 // Supported lists the formats Parse accepts, in the order the registry
 // advertises them.
-var Supported = []schema.Format{schema.Avro, schema.Protobuf}
+var Supported = []schema.Format{schema.Avro, schema.Protobuf, schema.JSON}
 
 // Parse parses text of format f with its resolved dependencies (the
 // transitive closure of its references, each after its own dependencies).
@@ -60,6 +61,12 @@ func ParseFile(f schema.Format, name, text string, deps []schema.Dependency) (sc
 		return s, nil
 	case schema.Protobuf:
 		s, err := protobuf.Parse(name, text, deps)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case schema.JSON:
+		s, err := jsonschema.Parse(text, deps)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,236 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/schemata-dev/schemata/schema"
+	js "github.com/schemata-dev/schemata/schema/jsonschema"
+)
+
+// jsonDelta is one structural difference between two JSON Schema texts,
+// found by pairing subschemas at the same JSON Pointer.
+type jsonDelta struct {
+	kind    ChangeKind
+	element string // property, definition, type, required, enum_value, deprecated
+	path    string // JSON Pointer of the element (old side for removals)
+	oldVal  string
+	newVal  string
+	oldV    *js.Value
+	newV    *js.Value
+	// hasDefault is set for a newly required property that has a default.
+	hasDefault bool
+}
+
+// jsonDeltas pairs the subschemas of o and n by JSON Pointer (properties
+// and definitions by name, other subschemas by keyword and index) without
+// following references, and lists what changed.
+func jsonDeltas(o, n *js.Schema) []jsonDelta {
+	var out []jsonDelta
+	var walk func(ov, nv *js.Value, ptr string, depth int)
+	walk = func(ov, nv *js.Value, ptr string, depth int) {
+		if depth > js.MaxDepth {
+			return
+		}
+		ot, nt := jsTypeSet(ov), jsTypeSet(nv)
+		if jsTypeList(ot) != jsTypeList(nt) {
+			out = append(out, jsonDelta{kind: Changed, element: "type", path: ptr, oldVal: jsTypeDesc(ot), newVal: jsTypeDesc(nt), oldV: ov, newV: nv})
+		}
+		or, nr := jsStringSet(jsGet(ov, "required")), jsStringSet(jsGet(nv, "required"))
+		for _, k := range sortedKeys(nr) {
+			if !or[k] {
+				hasDefault := jsGet(jsGet(nv, "properties").Get(k), "default") != nil
+				out = append(out, jsonDelta{kind: Added, element: "required", path: ptr + "/properties/" + js.EscapeToken(k), newVal: k, oldV: ov, newV: jsGet(nv, "required"), hasDefault: hasDefault})
+			}
+		}
+		for _, k := range sortedKeys(or) {
+			if !nr[k] {
+				out = append(out, jsonDelta{kind: Removed, element: "required", path: ptr + "/properties/" + js.EscapeToken(k), oldVal: k, oldV: jsGet(ov, "required"), newV: nv})
+			}
+		}
+		if oe := jsGet(ov, "enum"); oe != nil && oe.Kind() == js.Array {
+			ne := jsGet(nv, "enum")
+			for _, a := range oe.Elems() {
+				found := ne == nil
+				if ne != nil {
+					for _, b := range ne.Elems() {
+						found = found || a.Equal(b)
+					}
+				}
+				if !found {
+					out = append(out, jsonDelta{kind: Removed, element: "enum_value", path: ptr + "/enum", oldVal: a.String(), oldV: a, newV: ne})
+				}
+			}
+		}
+		od, nd := jsDeprecated(ov), jsDeprecated(nv)
+		if od != nd && ptr != "" {
+			out = append(out, jsonDelta{kind: Changed, element: "deprecated", path: ptr, oldVal: fmt.Sprint(od), newVal: fmt.Sprint(nd), oldV: ov, newV: nv})
+		}
+		paired := map[string]bool{}
+		for _, sub := range js.Subschemas(ov) {
+			p := ptr + sub.Suffix
+			paired[sub.Suffix] = true
+			nsub := nv.At(sub.Suffix)
+			element := jsElement(sub.Suffix)
+			if nsub == nil && nv != nil && nv.Kind() == js.Object {
+				if element != "" {
+					out = append(out, jsonDelta{kind: Removed, element: element, path: p, oldVal: jsLastToken(sub.Suffix), oldV: sub.Value, newV: nv})
+				}
+				continue
+			}
+			if nsub != nil {
+				walk(sub.Value, nsub, p, depth+1)
+			}
+		}
+		for _, sub := range js.Subschemas(nv) {
+			if paired[sub.Suffix] {
+				continue
+			}
+			if element := jsElement(sub.Suffix); element != "" {
+				out = append(out, jsonDelta{kind: Added, element: element, path: ptr + sub.Suffix, newVal: jsLastToken(sub.Suffix), oldV: ov, newV: sub.Value})
+			}
+		}
+	}
+	walk(o.Root(), n.Root(), "", 0)
+	return out
+}
+
+// jsElement names the element kind a subschema suffix stands for, "" for
+// subschemas that are not named elements.
+func jsElement(suffix string) string {
+	switch {
+	case strings.HasPrefix(suffix, "/properties/"):
+		return "property"
+	case strings.HasPrefix(suffix, "/$defs/"), strings.HasPrefix(suffix, "/definitions/"):
+		return "definition"
+	}
+	return ""
+}
+
+func jsLastToken(suffix string) string {
+	tok := suffix[strings.LastIndexByte(suffix, '/')+1:]
+	return strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+}
+
+func jsDeprecated(v *js.Value) bool {
+	d := jsGet(v, "deprecated")
+	return d != nil && d.Kind() == js.Bool && d.Bool()
+}
+
+func jsTypeDesc(ts map[string]bool) string {
+	if ts == nil {
+		return "any type"
+	}
+	return jsTypeList(ts)
+}
+
+// jsonAdditive applies the additive-only policy: compared with the latest
+// live version, no property or definition may disappear unless its
+// deprecation has run its course (Policy.Removable), no type may change, no
+// property may become required and no enum value may go.
+func jsonAdditive(history []Version, new schema.Schema, p Policy) []Finding {
+	if len(history) == 0 {
+		return nil
+	}
+	latest := history[len(history)-1]
+	o, n := asJSON(latest.Schema), asJSON(new)
+	if o == nil || n == nil {
+		return nil
+	}
+	var out []Finding
+	report := func(rule Rule, d jsonDelta, msg string) {
+		out = append(out, Finding{
+			RuleID:    rule.ID,
+			Severity:  rule.Severity,
+			Path:      jsDisplayPointer(d.path),
+			New:       n.PosOf(d.newV),
+			Old:       o.PosOf(d.oldV),
+			Message:   fmt.Sprintf("compared with version %d, %s", latest.Version, msg),
+			Version:   latest.Version,
+			Direction: DirPolicy,
+		})
+	}
+	removal := func(rule Rule, d jsonDelta, what string) {
+		dep, since, ok := jsonDeprecationOf(history, p, d.path)
+		if !ok {
+			report(rule, d, what+" was removed without being deprecated first")
+			return
+		}
+		if ok, why := p.Removable(dep, since); !ok {
+			report(ruleJSONAdditiveDeprecatedRemovedEarly, d, fmt.Sprintf("%s was removed too early: %s", what, why))
+		}
+	}
+	for _, d := range jsonDeltas(o, n) {
+		switch {
+		case d.kind == Removed && d.element == "property":
+			removal(ruleJSONAdditivePropertyRemoved, d, fmt.Sprintf("property `%s`", d.oldVal))
+		case d.kind == Removed && d.element == "definition":
+			removal(ruleJSONAdditiveDefinitionRemoved, d, fmt.Sprintf("definition `%s`", d.oldVal))
+		case d.kind == Changed && d.element == "type":
+			report(ruleJSONAdditiveTypeChanged, d, fmt.Sprintf("the type changed from %s to %s; add a new property instead", d.oldVal, d.newVal))
+		case d.kind == Added && d.element == "required":
+			msg := fmt.Sprintf("property `%s` became required; data written without it no longer validates", d.newVal)
+			if d.hasDefault {
+				msg += " (a default does not change that)"
+			}
+			report(ruleJSONAdditiveRequiredAdded, d, msg)
+		case d.kind == Removed && d.element == "enum_value":
+			report(ruleJSONAdditiveEnumValueRemoved, d, fmt.Sprintf("enum value %s was removed", d.oldVal))
+		}
+	}
+	return out
+}
+
+// jsonDeprecationOf finds the deprecation of the element at path: the most
+// recent marker in the history's schema texts, dated from the first
+// version that carried it, or a deprecation recorded by the registry.
+func jsonDeprecationOf(history []Version, p Policy, path string) (dep schema.Deprecation, since time.Time, ok bool) {
+	for _, v := range history {
+		if v.Schema == nil || v.Schema.Format() != schema.JSON {
+			continue
+		}
+		for _, d := range v.Schema.Deprecations() {
+			if d.Path != path {
+				continue
+			}
+			if !ok {
+				since = v.RegisteredAt
+			}
+			dep, ok = d, true
+		}
+	}
+	for _, rd := range p.Deprecations {
+		if rd.Path != path {
+			continue
+		}
+		if !ok || rd.Since.Before(since) {
+			since = rd.Since
+		}
+		if !ok {
+			dep = rd.Deprecation
+		}
+		ok = true
+	}
+	return dep, since, ok
+}
+
+// jsonDiff lists the changes from o to n: properties and definitions added
+// and removed, types, required properties, enum values and deprecation
+// markers, each with its JSON Pointer and positions on both sides.
+func jsonDiff(o, n *js.Schema) []Change {
+	deltas := jsonDeltas(o, n)
+	out := make([]Change, 0, len(deltas))
+	for _, d := range deltas {
+		out = append(out, Change{
+			Kind:    d.kind,
+			Element: d.element,
+			Path:    jsDisplayPointer(d.path),
+			Old:     d.oldVal,
+			New:     d.newVal,
+			OldPos:  o.PosOf(d.oldV),
+			NewPos:  n.PosOf(d.newV),
+		})
+	}
+	return out
+}

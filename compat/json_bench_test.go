@@ -1,0 +1,72 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	js "github.com/schemata-dev/schemata/schema/jsonschema"
+)
+
+// genJSONSchema writes version v of a schema of n properties (strings with
+// bounds, integers, enums, arrays of objects, references to a definition)
+// in a partially open content model. Each version adds one optional
+// property, widens a bound, extends an enum and deprecates a property, so
+// every version is FULL compatible with every other.
+func genJSONSchema(n, v int) string {
+	var b strings.Builder
+	b.WriteString(`{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":{"type":"string"},` +
+		`"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"number","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"required":["amount","currency"],"additionalProperties":false}},"properties":{`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		switch i % 5 {
+		case 0:
+			dep := ""
+			if i == 5*(v%(n/5)) {
+				dep = `,"deprecated":true`
+			}
+			fmt.Fprintf(&b, `"p%d":{"type":"string","maxLength":%d%s}`, i, 10+i, dep)
+		case 1:
+			fmt.Fprintf(&b, `"p%d":{"type":"integer","minimum":0,"maximum":%d}`, i, 1000+i)
+		case 2:
+			fmt.Fprintf(&b, `"p%d":{"enum":["a","b","c%d"]}`, i, i)
+		case 3:
+			fmt.Fprintf(&b, `"p%d":{"type":"array","items":{"type":"object","properties":{"x":{"type":"string"},"y":{"type":["number","null"]}}},"maxItems":%d}`, i, 5+i)
+		case 4:
+			fmt.Fprintf(&b, `"p%d":{"$ref":"#/$defs/Money"}`, i)
+		}
+	}
+	for j := range v {
+		fmt.Fprintf(&b, `,"added%d":{"type":"string"}`, j)
+	}
+	b.WriteString(`},"required":["p0","p1"]}`)
+	return b.String()
+}
+
+// BenchmarkJSONCheck200PropertiesFullTransitive checks a 200-property
+// schema against 100 earlier versions at FULL_TRANSITIVE: 200 comparisons.
+func BenchmarkJSONCheck200PropertiesFullTransitive(b *testing.B) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var history []Version
+	for v := range 100 {
+		s, err := js.Parse(genJSONSchema(200, v), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		history = append(history, Version{Version: v + 1, Schema: s, RegisteredAt: now.AddDate(0, 0, v-200)})
+	}
+	new, err := js.Parse(genJSONSchema(200, 100), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := Request{Level: FullTransitive, Policy: Policy{Now: now}, New: new, History: history}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Check(req); !res.Compatible() {
+			b.Fatalf("unexpected findings: %v", res.Messages()[:1])
+		}
+	}
+}

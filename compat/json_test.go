@@ -1,0 +1,160 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schemata-dev/schemata/schema"
+	js "github.com/schemata-dev/schemata/schema/jsonschema"
+)
+
+func init() {
+	fixtureParsers[".json"] = func(_, text string) (schema.Schema, error) {
+		return js.Parse(text, nil)
+	}
+}
+
+// TestJSONRuleTable pins the JSON Schema rule IDs: they appear in CI
+// configuration and suppressions, so one must never change silently.
+func TestJSONRuleTable(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, r := range Rules() {
+		if r.Format != schema.JSON {
+			continue
+		}
+		cats := make([]string, len(r.Categories))
+		for i, c := range r.Categories {
+			cats[i] = string(c)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Severity, strings.Join(cats, ",")))
+	}
+	want := []string{
+		"JSON_ADDITIONAL_ITEMS_NARROWED error BACKWARD,FORWARD",
+		"JSON_ADDITIONAL_PROPERTIES_NARROWED error BACKWARD,FORWARD",
+		"JSON_ADDITIVE_DEFINITION_REMOVED error ADDITIVE",
+		"JSON_ADDITIVE_DEPRECATED_REMOVED_EARLY error ADDITIVE,CONSUMER",
+		"JSON_ADDITIVE_ENUM_VALUE_REMOVED error ADDITIVE",
+		"JSON_ADDITIVE_PROPERTY_REMOVED error ADDITIVE",
+		"JSON_ADDITIVE_REQUIRED_ADDED error ADDITIVE",
+		"JSON_ADDITIVE_TYPE_CHANGED error ADDITIVE",
+		"JSON_COMBINED_TYPE_CHANGED error BACKWARD,FORWARD",
+		"JSON_CONST_CHANGED error BACKWARD,FORWARD",
+		"JSON_CONTAINS_NARROWED error BACKWARD,FORWARD",
+		"JSON_DEPENDENT_REQUIRED_EXTENDED error BACKWARD,FORWARD",
+		"JSON_DEPENDENT_SCHEMA_ADDED error BACKWARD,FORWARD",
+		"JSON_ENUM_NARROWED error BACKWARD,FORWARD",
+		"JSON_EXCLUSIVE_MAXIMUM_NARROWED error BACKWARD,FORWARD",
+		"JSON_EXCLUSIVE_MINIMUM_NARROWED error BACKWARD,FORWARD",
+		"JSON_ITEM_ADDED_TO_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
+		"JSON_ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL error BACKWARD,FORWARD",
+		"JSON_MAXIMUM_NARROWED error BACKWARD,FORWARD",
+		"JSON_MAX_ITEMS_NARROWED error BACKWARD,FORWARD",
+		"JSON_MAX_LENGTH_NARROWED error BACKWARD,FORWARD",
+		"JSON_MAX_PROPERTIES_NARROWED error BACKWARD,FORWARD",
+		"JSON_MINIMUM_NARROWED error BACKWARD,FORWARD",
+		"JSON_MIN_ITEMS_NARROWED error BACKWARD,FORWARD",
+		"JSON_MIN_LENGTH_NARROWED error BACKWARD,FORWARD",
+		"JSON_MIN_PROPERTIES_NARROWED error BACKWARD,FORWARD",
+		"JSON_MULTIPLE_OF_CHANGED error BACKWARD,FORWARD",
+		"JSON_NOT_EXTENDED error BACKWARD,FORWARD",
+		"JSON_PATTERN_CHANGED error BACKWARD,FORWARD",
+		"JSON_PATTERN_PROPERTIES_NARROWED error BACKWARD,FORWARD",
+		"JSON_PRODUCT_TYPE_EXTENDED error BACKWARD,FORWARD",
+		"JSON_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
+		"JSON_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
+		"JSON_PROPERTY_NAMES_NARROWED error BACKWARD,FORWARD",
+		"JSON_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL error BACKWARD,FORWARD",
+		"JSON_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
+		"JSON_REQUIRED_ADDED error BACKWARD,FORWARD",
+		"JSON_SCHEMA_REJECTS_ALL error BACKWARD,FORWARD",
+		"JSON_SUM_TYPE_NARROWED error BACKWARD,FORWARD",
+		"JSON_TYPE_CHANGED error BACKWARD,FORWARD",
+		"JSON_TYPE_NARROWED error BACKWARD,FORWARD",
+		"JSON_UNIQUE_ITEMS_ADDED error BACKWARD,FORWARD",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("JSON rule table changed:\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func mustJSON(tb testing.TB, text string, deps ...schema.Dependency) *js.Schema {
+	tb.Helper()
+	s, err := js.Parse(text, deps)
+	if err != nil {
+		tb.Fatalf("parse: %v\n%s", err, text)
+	}
+	return s
+}
+
+// TestJSONReferencesAreFollowed checks a change inside a referenced
+// schema: the finding's path runs through the reference, and its position
+// in the referencing text is that of the "$ref".
+func TestJSONReferencesAreFollowed(t *testing.T) {
+	t.Parallel()
+	order := "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"customer\": {\"$ref\": \"customer.json\"}\n  }\n}"
+	oldCustomer := schema.Dependency{Name: "customer.json", Text: `{"type":"object","properties":{"id":{"type":"string","maxLength":20}}}`}
+	newCustomer := schema.Dependency{Name: "customer.json", Text: `{"type":"object","properties":{"id":{"type":"string","maxLength":10}}}`}
+	old, new := mustJSON(t, order, oldCustomer), mustJSON(t, order, newCustomer)
+	res := Check(Request{Level: Backward, New: new, History: []Version{{Version: 1, Schema: old}}})
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings = %v, want one", res.Messages())
+	}
+	f := res.Findings[0]
+	if f.RuleID != ruleJSONMaxLengthNarrowed.ID || f.Path != "/properties/customer/properties/id" || f.New.String() != "4:17" || f.Old.String() != "4:17" {
+		t.Errorf("finding = %+v", f)
+	}
+	if same := Check(Request{Level: FullTransitive, New: old, History: []Version{{Version: 1, Schema: old}}}); !same.Compatible() {
+		t.Errorf("a schema with references is incompatible with itself: %v", same.Messages())
+	}
+}
+
+func TestJSONDiff(t *testing.T) {
+	t.Parallel()
+	old := mustJSON(t, `{"type":"object","properties":{"a":{"type":"string"},"b":{"enum":["x","y"]}},"required":["a"],"$defs":{"D":{"type":"integer"}}}`)
+	new := mustJSON(t, `{"type":"object","properties":{"a":{"type":["string","null"],"deprecated":true},"b":{"enum":["x"]},"c":{}},"required":["c"]}`)
+	changes, err := Diff(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, fmt.Sprintf("%s %s %s %q->%q", c.Kind, c.Element, c.Path, c.Old, c.New))
+	}
+	want := []string{
+		`added required /properties/c ""->"c"`,
+		`removed required /properties/a "a"->""`,
+		`changed type /properties/a "` + "`string`" + `"->"` + "`null`, `string`" + `"`,
+		`changed deprecated /properties/a "false"->"true"`,
+		`removed enum_value /properties/b/enum "\"y\""->""`,
+		`removed definition /$defs/D "D"->""`,
+		`added property /properties/c ""->"c"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestJSONHostileNestingIsBounded checks that deeply nested combinators,
+// which branch matching compares pairwise, are checked quickly.
+func TestJSONHostileNestingIsBounded(t *testing.T) {
+	t.Parallel()
+	nest := func(leaf string) string {
+		s := leaf
+		for range 60 {
+			s = `{"oneOf":[` + s + `,` + s + `,{"type":"null"}]}`
+			if len(s) > 1<<20 {
+				break
+			}
+		}
+		return s
+	}
+	old, new := mustJSON(t, nest(`{"type":"string"}`)), mustJSON(t, nest(`{"type":"integer"}`))
+	start := time.Now()
+	Check(Request{Level: FullTransitive, New: new, History: []Version{{Version: 1, Schema: old}}})
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("check took %v", d)
+	}
+}

@@ -83,28 +83,13 @@ func TestProtoRulesPinned(t *testing.T) {
 // least one fixture under testdata/proto.
 func TestProtoFixturesCoverEveryRule(t *testing.T) {
 	t.Parallel()
-	goldens, err := filepath.Glob(filepath.Join("testdata", "proto", "*", "findings.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	compatible := 0
-	for _, g := range goldens {
-		b, err := os.ReadFile(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(b) == "compatible\n" {
-			compatible++
-		}
-		all.Write(b)
-	}
+	g := readFixtureGoldens(t, "proto")
 	for _, r := range Rules() {
-		if strings.HasPrefix(r.ID, "PROTO_") && !strings.Contains(all.String(), " "+r.ID+" ") {
+		if strings.HasPrefix(r.ID, "PROTO_") && !g.failsWith(r.ID) {
 			t.Errorf("no fixture under testdata/proto triggers %s", r.ID)
 		}
 	}
-	if compatible == 0 {
+	if g.compatible == 0 {
 		t.Error("no fixture under testdata/proto passes")
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/client/serde"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -265,7 +266,7 @@ func TestDefaultWarnsOncePerElement(t *testing.T) {
 	register(t, url, "orders-value", orderAvsc)
 	deprecate(t, url, map[string]any{"subject": "orders-value", "path": "note", "sunset": "2027-06-01", "replacement": "Order.comment"})
 
-	var logs syncBuffer
+	var logs servertest.LogBuffer
 	reg, err := serde.NewRegistry(url, serde.WithCacheBytes(1), serde.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	if err != nil {
 		t.Fatal(err)
@@ -302,24 +303,6 @@ func TestDefaultWarnsOncePerElement(t *testing.T) {
 	if got := testutil.ToFloat64(ms[1]); got != 2*n {
 		t.Errorf("deprecated uses = %v, want %d (each message serialized and deserialized)", got, 2*n)
 	}
-}
-
-// syncBuffer is a strings.Builder safe for the logger's concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // slowTransport holds every request until release is closed.

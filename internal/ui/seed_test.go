@@ -218,23 +218,31 @@ func (f *fixture) url(path string) string { return f.srv.URL + path }
 // get fetches path and returns the status and body.
 func (f *fixture) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	return do(t, f.srv.Client(), http.MethodGet, f.url(path), nil, "")
+	return do(t, f.srv.Client(), http.MethodGet, f.url(path), nil, nil)
 }
 
 // postForm posts a urlencoded form.
 func (f *fixture) postForm(t *testing.T, path string, form url.Values) (int, string) {
 	t.Helper()
-	return do(t, f.srv.Client(), http.MethodPost, f.url(path), strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+	return do(t, f.srv.Client(), http.MethodPost, f.url(path), strings.NewReader(form.Encode()), formHeader())
 }
 
-func do(t *testing.T, c *http.Client, method, u string, body io.Reader, contentType string) (int, string) {
+// formHeader is the header of a urlencoded form post.
+func formHeader() http.Header {
+	return http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+}
+
+// do sends a request carrying header and returns the status and body.
+func do(t *testing.T, c *http.Client, method, u string, body io.Reader, header http.Header) (int, string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, u, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	resp, err := c.Do(req)
 	if err != nil {

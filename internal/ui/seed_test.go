@@ -26,71 +26,47 @@ var (
 	seedNow   = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 )
 
+// orderRecord is the text of the seeded Avro Order record with fields, one
+// a line, laid out as a person writes it.
+func orderRecord(fields ...string) string {
+	return `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    ` + strings.Join(fields, ",\n    ") + `
+  ]
+}`
+}
+
+// The fields the Order versions are made of.
+const (
+	orderID       = `{"name": "id", "type": "string"}`
+	orderAmount   = `{"name": "amount", "type": "double"}`
+	orderCurrency = `{"name": "currency", "type": "string"}`
+	// orderCurrencyDeprecated is currency deprecated, its sunset passed by
+	// seedNow, in favour of currency_code.
+	orderCurrencyDeprecated = `{"name": "currency", "type": "string", "default": "EUR",
+     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}}`
+	orderNote         = `{"name": "note", "type": "string", "default": ""}`
+	orderCurrencyCode = `{"name": "currency_code", "type": "string", "default": "EUR"}`
+	orderChannel      = `{"name": "channel", "type": ["null", "string"], "default": null}`
+)
+
 // The seeded Avro subject's versions: v2 adds a field with a default, v3
 // deprecates currency (sunset passed by seedNow) in favour of a new field.
-const (
-	ordersV1 = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string"}
-  ]
-}`
-	ordersV2 = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string"},
-    {"name": "note", "type": "string", "default": ""}
-  ]
-}`
-	ordersV3 = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string", "default": "EUR",
-     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
-    {"name": "note", "type": "string", "default": ""},
-    {"name": "currency_code", "type": "string", "default": "EUR"}
-  ]
-}`
+var (
+	ordersV1 = orderRecord(orderID, orderAmount, orderCurrency)
+	ordersV2 = orderRecord(orderID, orderAmount, orderCurrency, orderNote)
+	ordersV3 = orderRecord(orderID, orderAmount, orderCurrencyDeprecated, orderNote, orderCurrencyCode)
 	// ordersBreaking removes note, which the additive-only policy forbids.
-	ordersBreaking = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string", "default": "EUR",
-     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
-    {"name": "currency_code", "type": "string", "default": "EUR"}
-  ]
-}`
+	ordersBreaking = orderRecord(orderID, orderAmount, orderCurrencyDeprecated, orderCurrencyCode)
 	// ordersNext adds an optional field: compatible.
-	ordersNext = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string", "default": "EUR",
-     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
-    {"name": "note", "type": "string", "default": ""},
-    {"name": "currency_code", "type": "string", "default": "EUR"},
-    {"name": "channel", "type": ["null", "string"], "default": null}
-  ]
-}`
+	ordersNext = orderRecord(orderID, orderAmount, orderCurrencyDeprecated, orderNote, orderCurrencyCode, orderChannel)
+)
+
+// The seeded Protobuf subject's versions: v2 adds a field.
+const (
 	paymentsV1 = `syntax = "proto3";
 package payments.v1;
 

@@ -116,10 +116,7 @@ func TestAvroRecordedDeprecation(t *testing.T) {
 				}},
 			}
 			res := Check(Request{Level: Backward, Policy: p, New: v2, History: history})
-			var ids []string
-			for _, f := range res.Findings {
-				ids = append(ids, f.RuleID)
-			}
+			ids := ruleIDs(res.Findings)
 			if strings.Join(ids, ",") != tt.want {
 				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
 			}

@@ -44,3 +44,12 @@ func readFixtureGoldens(t *testing.T, format string) fixtureGoldens {
 func (g fixtureGoldens) failsWith(id string) bool {
 	return strings.Contains(g.all, " "+id+" ")
 }
+
+// ruleIDs lists the rule ID of each finding, in order.
+func ruleIDs(fs []Finding) []string {
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.RuleID)
+	}
+	return ids
+}

@@ -15,10 +15,7 @@ import (
 func BenchmarkLookupByIDHit(b *testing.B) {
 	url := startRegistry(b)
 	id := register(b, url, "orders-value", orderAvsc)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		b.Fatal(err)
-	}
+	reg := newRegistry(b, url)
 	ctx := context.Background()
 	if _, err := reg.SchemaByID(ctx, id); err != nil {
 		b.Fatal(err)
@@ -79,10 +76,7 @@ var wideValue = wide{
 // serialized once (which registers the schema).
 func serializedWide(ctx context.Context, b *testing.B) (*serde.Registry, *serde.Serializer, []byte) {
 	b.Helper()
-	reg, err := serde.NewRegistry(startRegistry(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	reg := newRegistry(b, startRegistry(b))
 	ser, err := serde.NewSerializer(reg, client.Schema{Schema: wideAvsc}, serde.AutoRegister())
 	if err != nil {
 		b.Fatal(err)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -22,7 +23,7 @@ type withoutConsumers struct{ api.Service }
 // header check), from parallel clients with distinct client ids.
 func BenchmarkLookupByIDUsage(b *testing.B) {
 	store := servertest.SQLite.NewStore(b)
-	svc := registry.New(store, registry.Options{Logger: quietLogger()})
+	svc := registry.New(store, registry.Options{Logger: slog.New(slog.DiscardHandler)})
 	v, err := svc.Register(b.Context(), registry.RegisterParams{Subject: "orders-value", Schema: registry.SchemaInput{Format: schema.Avro, Text: orderV1}})
 	if err != nil {
 		b.Fatal(err)
@@ -36,7 +37,7 @@ func BenchmarkLookupByIDUsage(b *testing.B) {
 		{"WithRecorder", svc},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			h := api.New(bc.svc, api.Options{Logger: quietLogger()})
+			h := api.New(bc.svc, api.Options{Logger: slog.New(slog.DiscardHandler)})
 			b.ReportAllocs()
 			var clients atomic.Int64
 			b.RunParallel(func(pb *testing.PB) {

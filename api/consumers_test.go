@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -32,14 +33,14 @@ type consumerServer struct {
 func newConsumerServer(t *testing.T, b servertest.Backend) *consumerServer {
 	t.Helper()
 	clk := clocktest.New(time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC))
-	svc := registry.New(b.NewStore(t), registry.Options{Now: clk.Now, Logger: quietLogger()})
+	svc := registry.New(b.NewStore(t), registry.Options{Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = svc.Watch(ctx)
 	}()
-	srv := httptest.NewServer(api.New(svc, api.Options{Logger: quietLogger()}))
+	srv := httptest.NewServer(api.New(svc, api.Options{Logger: slog.New(slog.DiscardHandler)}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()
@@ -126,171 +127,165 @@ func (s *consumerServer) report(t *testing.T, query string) reportView {
 // each step.
 func TestDeprecationStory(t *testing.T) {
 	t.Parallel()
-	for _, b := range servertest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newConsumerServer(t, b)
-			register := func(text string) response {
-				return s.do(t, request{Method: http.MethodPost, Path: "/subjects/orders-value/versions", Body: jsonBody(t, map[string]string{"schema": text})})
-			}
-			v1 := register(orderV1)
-			if v1.Status != http.StatusOK {
-				t.Fatalf("register v1: %d %s", v1.Status, v1.Body)
-			}
-			id1 := decode[struct{ ID int }](t, v1).ID
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newConsumerServer(t, b)
+		register := func(text string) response {
+			return s.do(t, request{Method: http.MethodPost, Path: "/subjects/orders-value/versions", Body: jsonBody(t, map[string]string{"schema": text})})
+		}
+		v1 := register(orderV1)
+		if v1.Status != http.StatusOK {
+			t.Fatalf("register v1: %d %s", v1.Status, v1.Body)
+		}
+		id1 := decode[struct{ ID int }](t, v1).ID
 
-			// 1. The producer deprecates Order.note with a sunset.
-			dep := s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/deprecations", Body: jsonBody(t, map[string]string{
-				"subject": "orders-value", "path": "note", "sunset": "2026-02-15",
-				"replacement": "Order.comment", "reason": "free text moves to comment",
-			})}, http.StatusCreated)
-			if got := decode[struct{ Path, Scope string }](t, dep); got.Path != "Order.note" || got.Scope != "field" {
-				t.Fatalf("deprecation = %s, want the canonical field path", dep.Body)
-			}
-			rep := s.report(t, "")
-			if len(rep.Items) != 1 || rep.Items[0].Path != "Order.note" || rep.Items[0].DaysLeft != 36 ||
-				rep.Items[0].Status != registry.StatusDeprecated || len(rep.Items[0].Consumers) != 0 {
-				t.Fatalf("report after deprecating = %+v", rep)
-			}
+		// 1. The producer deprecates Order.note with a sunset.
+		dep := s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/deprecations", Body: jsonBody(t, map[string]string{
+			"subject": "orders-value", "path": "note", "sunset": "2026-02-15",
+			"replacement": "Order.comment", "reason": "free text moves to comment",
+		})}, http.StatusCreated)
+		if got := decode[struct{ Path, Scope string }](t, dep); got.Path != "Order.note" || got.Scope != "field" {
+			t.Fatalf("deprecation = %s, want the canonical field path", dep.Body)
+		}
+		rep := s.report(t, "")
+		if len(rep.Items) != 1 || rep.Items[0].Path != "Order.note" || rep.Items[0].DaysLeft != 36 ||
+			rep.Items[0].Status != registry.StatusDeprecated || len(rep.Items[0].Consumers) != 0 {
+			t.Fatalf("report after deprecating = %+v", rep)
+		}
 
-			// 2. A consumer still reads the field, and fetches the schema at
-			// runtime.
-			consumer := func(reader string) string {
-				return jsonBody(t, map[string]any{
-					"owner": "data-platform", "labels": map[string]string{"env": "prod"},
-					"reads": []map[string]any{{"subject": "orders-value", "schema": reader, "backfill": "30d"}},
-				})
-			}
-			s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer(readerWithNote)}, http.StatusCreated)
-			s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer(readerWithNote)}, http.StatusOK)
-			s.mustDo(t, request{Method: http.MethodGet, Path: fmt.Sprintf("/schemas/ids/%d", id1),
-				Header: map[string]string{"X-Client-Id": "orders-etl-prod"}}, http.StatusOK)
-			if err := s.svc.FlushUsage(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			rep = s.report(t, "?owner=data-platform")
-			if len(rep.Items) != 1 || len(rep.Items[0].Consumers) != 1 || rep.Items[0].Consumers[0].Name != "orders-etl" ||
-				len(rep.Items[0].Clients) != 1 || rep.Items[0].Clients[0].Identity != "client:orders-etl-prod" {
-				t.Fatalf("report while the consumer reads the field = %+v", rep)
-			}
+		// 2. A consumer still reads the field, and fetches the schema at
+		// runtime.
+		consumer := func(reader string) string {
+			return jsonBody(t, map[string]any{
+				"owner": "data-platform", "labels": map[string]string{"env": "prod"},
+				"reads": []map[string]any{{"subject": "orders-value", "schema": reader, "backfill": "30d"}},
+			})
+		}
+		s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer(readerWithNote)}, http.StatusCreated)
+		s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer(readerWithNote)}, http.StatusOK)
+		s.mustDo(t, request{Method: http.MethodGet, Path: fmt.Sprintf("/schemas/ids/%d", id1),
+			Header: map[string]string{"X-Client-Id": "orders-etl-prod"}}, http.StatusOK)
+		if err := s.svc.FlushUsage(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		rep = s.report(t, "?owner=data-platform")
+		if len(rep.Items) != 1 || len(rep.Items[0].Consumers) != 1 || rep.Items[0].Consumers[0].Name != "orders-etl" ||
+			len(rep.Items[0].Clients) != 1 || rep.Items[0].Clients[0].Identity != "client:orders-etl-prod" {
+			t.Fatalf("report while the consumer reads the field = %+v", rep)
+		}
 
-			// 3. The producer's removal is rejected, naming the consumer and
-			// its owner, on registration and on the compatibility endpoint.
-			rejected := register(orderWithoutNote)
-			wantError(t, rejected, http.StatusConflict, 409)
-			if !strings.Contains(string(rejected.Body), "orders-etl") || !strings.Contains(string(rejected.Body), "data-platform") {
-				t.Errorf("rejection does not name the consumer and its owner: %s", rejected.Body)
-			}
-			compat := s.mustDo(t, request{Method: http.MethodPost, Path: "/compatibility/subjects/orders-value/versions/latest?verbose=true",
-				Body: jsonBody(t, map[string]string{"schema": orderWithoutNote})}, http.StatusOK)
-			findings := decode[struct {
-				IsCompatible bool `json:"is_compatible"`
-				Findings     []struct {
-					RuleID   string `json:"ruleId"`
-					Consumer string `json:"consumer"`
-				} `json:"findings"`
-			}](t, compat)
-			if findings.IsCompatible || !slices.ContainsFunc(findings.Findings, func(f struct {
+		// 3. The producer's removal is rejected, naming the consumer and
+		// its owner, on registration and on the compatibility endpoint.
+		rejected := register(orderWithoutNote)
+		wantError(t, rejected, http.StatusConflict, 409)
+		if !strings.Contains(string(rejected.Body), "orders-etl") || !strings.Contains(string(rejected.Body), "data-platform") {
+			t.Errorf("rejection does not name the consumer and its owner: %s", rejected.Body)
+		}
+		compat := s.mustDo(t, request{Method: http.MethodPost, Path: "/compatibility/subjects/orders-value/versions/latest?verbose=true",
+			Body: jsonBody(t, map[string]string{"schema": orderWithoutNote})}, http.StatusOK)
+		findings := decode[struct {
+			IsCompatible bool `json:"is_compatible"`
+			Findings     []struct {
 				RuleID   string `json:"ruleId"`
 				Consumer string `json:"consumer"`
-			}) bool {
-				return f.RuleID == "CONSUMER_READER_INCOMPATIBLE" && f.Consumer == "orders-etl"
-			}) {
-				t.Errorf("compatibility answer lacks the consumer finding: %s", compat.Body)
-			}
+			} `json:"findings"`
+		}](t, compat)
+		if findings.IsCompatible || !slices.ContainsFunc(findings.Findings, func(f struct {
+			RuleID   string `json:"ruleId"`
+			Consumer string `json:"consumer"`
+		}) bool {
+			return f.RuleID == "CONSUMER_READER_INCOMPATIBLE" && f.Consumer == "orders-etl"
+		}) {
+			t.Errorf("compatibility answer lacks the consumer finding: %s", compat.Body)
+		}
 
-			// 4. The consumer moves to a reader without the field; the report
-			// no longer lists it, but the sunset still stands.
-			s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer(readerWithComment)}, http.StatusOK)
-			if rep = s.report(t, ""); len(rep.Items) != 1 || len(rep.Items[0].Consumers) != 0 {
-				t.Fatalf("report after the consumer moved = %+v", rep)
-			}
-			early := register(orderWithoutNote)
-			wantError(t, early, http.StatusConflict, 409)
-			if strings.Contains(string(early.Body), "orders-etl") || !strings.Contains(string(early.Body), "sunset") {
-				t.Errorf("early removal should be refused for its sunset only: %s", early.Body)
-			}
+		// 4. The consumer moves to a reader without the field; the report
+		// no longer lists it, but the sunset still stands.
+		s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer(readerWithComment)}, http.StatusOK)
+		if rep = s.report(t, ""); len(rep.Items) != 1 || len(rep.Items[0].Consumers) != 0 {
+			t.Fatalf("report after the consumer moved = %+v", rep)
+		}
+		early := register(orderWithoutNote)
+		wantError(t, early, http.StatusConflict, 409)
+		if strings.Contains(string(early.Body), "orders-etl") || !strings.Contains(string(early.Body), "sunset") {
+			t.Errorf("early removal should be refused for its sunset only: %s", early.Body)
+		}
 
-			// 5. The sunset passes: the element is overdue and removable, and
-			// the removal is accepted.
-			s.clock.Set(time.Date(2026, 2, 16, 9, 0, 0, 0, time.UTC))
-			rep = s.report(t, "?overdueOnly=true")
-			if len(rep.Items) != 1 || !rep.Items[0].Overdue || rep.Items[0].Status != registry.StatusRemovable || rep.Items[0].DaysLeft != -1 {
-				t.Fatalf("report after the sunset = %+v", rep)
-			}
-			if accepted := register(orderWithoutNote); accepted.Status != http.StatusOK {
-				t.Fatalf("removal after the sunset: %d %s", accepted.Status, accepted.Body)
-			}
-			if rep = s.report(t, ""); len(rep.Items) != 0 {
-				t.Errorf("report after the removal = %+v, want nothing left", rep)
-			}
-		})
-	}
+		// 5. The sunset passes: the element is overdue and removable, and
+		// the removal is accepted.
+		s.clock.Set(time.Date(2026, 2, 16, 9, 0, 0, 0, time.UTC))
+		rep = s.report(t, "?overdueOnly=true")
+		if len(rep.Items) != 1 || !rep.Items[0].Overdue || rep.Items[0].Status != registry.StatusRemovable || rep.Items[0].DaysLeft != -1 {
+			t.Fatalf("report after the sunset = %+v", rep)
+		}
+		if accepted := register(orderWithoutNote); accepted.Status != http.StatusOK {
+			t.Fatalf("removal after the sunset: %d %s", accepted.Status, accepted.Body)
+		}
+		if rep = s.report(t, ""); len(rep.Items) != 0 {
+			t.Errorf("report after the removal = %+v, want nothing left", rep)
+		}
+	})
 }
 
 func TestConsumerRoutes(t *testing.T) {
 	t.Parallel()
-	for _, b := range servertest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newConsumerServer(t, b)
-			body := jsonBody(t, map[string]any{
-				"name": "billing", "owner": "finance",
-				"reads": []map[string]any{{"subject": "orders-value", "fields": []string{"Order.id"}, "backfill": "90d"}},
-			})
-			created := s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers", Body: body}, http.StatusCreated)
-			got := decode[map[string]any](t, created)
-			if got["name"] != "billing" || got["createdAt"] == nil {
-				t.Errorf("created consumer = %s", created.Body)
-			}
-			s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers", Body: body}, http.StatusOK)
-			wantError(t, s.do(t, request{Method: http.MethodPost, Path: "/v1/consumers", Body: strings.Replace(body, "finance", "ops", 1)}), http.StatusConflict, 40910)
-
-			one := s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers/billing"}, http.StatusOK)
-			if !strings.Contains(string(one.Body), `"backfill":"90d"`) {
-				t.Errorf("GET consumer = %s, want the backfill window as 90d", one.Body)
-			}
-			list := decode[[]map[string]any](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers?subject=orders-value"}, http.StatusOK))
-			none := decode[[]map[string]any](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers?owner=nobody"}, http.StatusOK))
-			if len(list) != 1 || len(none) != 0 {
-				t.Errorf("lists = %v and %v, want one then none", list, none)
-			}
-
-			tests := []struct {
-				name   string
-				req    request
-				status int
-				code   int
-			}{
-				{"UnknownConsumer", request{Method: http.MethodGet, Path: "/v1/consumers/nobody"}, 404, 40410},
-				{"InvalidName", request{Method: http.MethodPut, Path: "/v1/consumers/bad%20name", Body: `{"owner":"x","reads":[{"subject":"s","fields":["a"]}]}`}, 422, 42210},
-				{"NameMismatch", request{Method: http.MethodPut, Path: "/v1/consumers/a", Body: `{"name":"b","owner":"x","reads":[{"subject":"s","fields":["a"]}]}`}, 422, 42210},
-				{"BadWindow", request{Method: http.MethodPut, Path: "/v1/consumers/a", Body: `{"owner":"x","reads":[{"subject":"s","fields":["a"],"backfill":"soon"}]}`}, 422, 42210},
-				{"InvalidReaderSchema", request{Method: http.MethodPut, Path: "/v1/consumers/a", Body: `{"owner":"x","reads":[{"subject":"s","schema":"{\"type\":"}]}`}, 422, 42201},
-				{"MalformedJSON", request{Method: http.MethodPost, Path: "/v1/consumers", Body: `{`}, 400, 400},
-				{"UnknownDeprecation", request{Method: http.MethodGet, Path: "/v1/deprecations/77"}, 404, 40411},
-				{"DeprecateUnknownSubject", request{Method: http.MethodPost, Path: "/v1/deprecations", Body: `{"subject":"nothing"}`}, 404, 40401},
-				{"BadSunset", request{Method: http.MethodPost, Path: "/v1/deprecations", Body: `{"subject":"s","sunset":"next week"}`}, 422, 42211},
-				{"BackfillUnknownConsumer", request{Method: http.MethodGet, Path: "/v1/consumers/nobody/backfill"}, 404, 40410},
-				{"BadUsageDays", request{Method: http.MethodGet, Path: "/v1/reports/deprecations?usageDays=x"}, 422, 422},
-			}
-			for _, tc := range tests {
-				t.Run(tc.name, func(t *testing.T) {
-					r := s.do(t, tc.req)
-					if tc.code == 422 {
-						if r.Status/100 != 4 {
-							t.Fatalf("status = %d, want a 4xx; body %s", r.Status, r.Body)
-						}
-						return
-					}
-					wantError(t, r, tc.status, tc.code)
-				})
-			}
-
-			s.mustDo(t, request{Method: http.MethodDelete, Path: "/v1/consumers/billing"}, http.StatusNoContent)
-			wantError(t, s.do(t, request{Method: http.MethodDelete, Path: "/v1/consumers/billing"}), 404, 40410)
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newConsumerServer(t, b)
+		body := jsonBody(t, map[string]any{
+			"name": "billing", "owner": "finance",
+			"reads": []map[string]any{{"subject": "orders-value", "fields": []string{"Order.id"}, "backfill": "90d"}},
 		})
-	}
+		created := s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers", Body: body}, http.StatusCreated)
+		got := decode[map[string]any](t, created)
+		if got["name"] != "billing" || got["createdAt"] == nil {
+			t.Errorf("created consumer = %s", created.Body)
+		}
+		s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers", Body: body}, http.StatusOK)
+		wantError(t, s.do(t, request{Method: http.MethodPost, Path: "/v1/consumers", Body: strings.Replace(body, "finance", "ops", 1)}), http.StatusConflict, 40910)
+
+		one := s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers/billing"}, http.StatusOK)
+		if !strings.Contains(string(one.Body), `"backfill":"90d"`) {
+			t.Errorf("GET consumer = %s, want the backfill window as 90d", one.Body)
+		}
+		list := decode[[]map[string]any](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers?subject=orders-value"}, http.StatusOK))
+		none := decode[[]map[string]any](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers?owner=nobody"}, http.StatusOK))
+		if len(list) != 1 || len(none) != 0 {
+			t.Errorf("lists = %v and %v, want one then none", list, none)
+		}
+
+		tests := []struct {
+			name   string
+			req    request
+			status int
+			code   int
+		}{
+			{"UnknownConsumer", request{Method: http.MethodGet, Path: "/v1/consumers/nobody"}, 404, 40410},
+			{"InvalidName", request{Method: http.MethodPut, Path: "/v1/consumers/bad%20name", Body: `{"owner":"x","reads":[{"subject":"s","fields":["a"]}]}`}, 422, 42210},
+			{"NameMismatch", request{Method: http.MethodPut, Path: "/v1/consumers/a", Body: `{"name":"b","owner":"x","reads":[{"subject":"s","fields":["a"]}]}`}, 422, 42210},
+			{"BadWindow", request{Method: http.MethodPut, Path: "/v1/consumers/a", Body: `{"owner":"x","reads":[{"subject":"s","fields":["a"],"backfill":"soon"}]}`}, 422, 42210},
+			{"InvalidReaderSchema", request{Method: http.MethodPut, Path: "/v1/consumers/a", Body: `{"owner":"x","reads":[{"subject":"s","schema":"{\"type\":"}]}`}, 422, 42201},
+			{"MalformedJSON", request{Method: http.MethodPost, Path: "/v1/consumers", Body: `{`}, 400, 400},
+			{"UnknownDeprecation", request{Method: http.MethodGet, Path: "/v1/deprecations/77"}, 404, 40411},
+			{"DeprecateUnknownSubject", request{Method: http.MethodPost, Path: "/v1/deprecations", Body: `{"subject":"nothing"}`}, 404, 40401},
+			{"BadSunset", request{Method: http.MethodPost, Path: "/v1/deprecations", Body: `{"subject":"s","sunset":"next week"}`}, 422, 42211},
+			{"BackfillUnknownConsumer", request{Method: http.MethodGet, Path: "/v1/consumers/nobody/backfill"}, 404, 40410},
+			{"BadUsageDays", request{Method: http.MethodGet, Path: "/v1/reports/deprecations?usageDays=x"}, 422, 422},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r := s.do(t, tc.req)
+				if tc.code == 422 {
+					if r.Status/100 != 4 {
+						t.Fatalf("status = %d, want a 4xx; body %s", r.Status, r.Body)
+					}
+					return
+				}
+				wantError(t, r, tc.status, tc.code)
+			})
+		}
+
+		s.mustDo(t, request{Method: http.MethodDelete, Path: "/v1/consumers/billing"}, http.StatusNoContent)
+		wantError(t, s.do(t, request{Method: http.MethodDelete, Path: "/v1/consumers/billing"}), 404, 40410)
+	})
 }
 
 func TestDeprecationRecordRoutes(t *testing.T) {

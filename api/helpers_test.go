@@ -3,7 +3,6 @@ package api_test
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,10 +12,6 @@ import (
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
-
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
 
 // testServer is a registry serving the API, on a loopback port.
 type testServer struct {

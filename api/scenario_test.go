@@ -162,23 +162,20 @@ func scenario(t *testing.T) []step {
 
 func TestScenario(t *testing.T) {
 	t.Parallel()
-	for _, b := range servertest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newServer(t, b, server.Config{})
-			var transcript bytes.Buffer
-			for _, st := range scenario(t) {
-				resp := s.do(t, st.request)
-				fmt.Fprintf(&transcript, "### %s %s\n", st.Method, st.Path)
-				if st.Body != "" {
-					fmt.Fprintf(&transcript, "%s\n", st.Body)
-				}
-				fmt.Fprintf(&transcript, "--> %d %s\n%s\n\n", resp.Status, resp.Header.Get("Content-Type"), resp.Body)
-				if resp.Status != st.Status {
-					t.Errorf("%s %s: status %d, want %d; body %s", st.Method, st.Path, resp.Status, st.Status, resp.Body)
-				}
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		var transcript bytes.Buffer
+		for _, st := range scenario(t) {
+			resp := s.do(t, st.request)
+			fmt.Fprintf(&transcript, "### %s %s\n", st.Method, st.Path)
+			if st.Body != "" {
+				fmt.Fprintf(&transcript, "%s\n", st.Body)
 			}
-			golden.Assert(t, filepath.Join("testdata", "scenario.golden"), transcript.Bytes())
-		})
-	}
+			fmt.Fprintf(&transcript, "--> %d %s\n%s\n\n", resp.Status, resp.Header.Get("Content-Type"), resp.Body)
+			if resp.Status != st.Status {
+				t.Errorf("%s %s: status %d, want %d; body %s", st.Method, st.Path, resp.Status, st.Status, resp.Body)
+			}
+		}
+		golden.Assert(t, filepath.Join("testdata", "scenario.golden"), transcript.Bytes())
+	})
 }

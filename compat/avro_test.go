@@ -76,27 +76,12 @@ func TestAvroRuleTable(t *testing.T) {
 // fails with it, and that every level is exercised.
 func TestAvroFixtureCoverage(t *testing.T) {
 	t.Parallel()
-	goldens, err := filepath.Glob(filepath.Join("testdata", "avro", "*", "findings.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	compatible := 0
-	for _, g := range goldens {
-		b, err := os.ReadFile(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(b) == "compatible\n" {
-			compatible++
-		}
-		all.Write(b)
-	}
-	if len(goldens) < 90 || compatible < 30 {
-		t.Errorf("%d Avro fixtures, %d compatible; want at least 90 and 30", len(goldens), compatible)
+	g := readFixtureGoldens(t, "avro")
+	if g.fixtures < 90 || g.compatible < 30 {
+		t.Errorf("%d Avro fixtures, %d compatible; want at least 90 and 30", g.fixtures, g.compatible)
 	}
 	for _, r := range Rules() {
-		if r.Format == schema.Avro && !strings.Contains(all.String(), " "+r.ID+" ") {
+		if r.Format == schema.Avro && !g.failsWith(r.ID) {
 			t.Errorf("no fixture fails with %s", r.ID)
 		}
 	}
@@ -131,10 +116,7 @@ func TestAvroRecordedDeprecation(t *testing.T) {
 				}},
 			}
 			res := Check(Request{Level: Backward, Policy: p, New: v2, History: history})
-			var ids []string
-			for _, f := range res.Findings {
-				ids = append(ids, f.RuleID)
-			}
+			ids := ruleIDs(res.Findings)
 			if strings.Join(ids, ",") != tt.want {
 				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
 			}

@@ -23,6 +23,17 @@ func init() {
 	}
 }
 
+// mustProto parses text under the name the registry gives schemas without
+// one, with deps, and fails the test if it does not parse.
+func mustProto(tb testing.TB, text string, deps []schema.Dependency) schema.Schema {
+	tb.Helper()
+	s, err := protobuf.Parse(protobuf.DefaultName, text, deps)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 // TestProtoRulesPinned pins the Protobuf rule table: IDs appear in CI
 // configuration and suppressions, so changing one must be deliberate.
 func TestProtoRulesPinned(t *testing.T) {
@@ -83,28 +94,13 @@ func TestProtoRulesPinned(t *testing.T) {
 // least one fixture under testdata/proto.
 func TestProtoFixturesCoverEveryRule(t *testing.T) {
 	t.Parallel()
-	goldens, err := filepath.Glob(filepath.Join("testdata", "proto", "*", "findings.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	compatible := 0
-	for _, g := range goldens {
-		b, err := os.ReadFile(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(b) == "compatible\n" {
-			compatible++
-		}
-		all.Write(b)
-	}
+	g := readFixtureGoldens(t, "proto")
 	for _, r := range Rules() {
-		if strings.HasPrefix(r.ID, "PROTO_") && !strings.Contains(all.String(), " "+r.ID+" ") {
+		if strings.HasPrefix(r.ID, "PROTO_") && !g.failsWith(r.ID) {
 			t.Errorf("no fixture under testdata/proto triggers %s", r.ID)
 		}
 	}
-	if compatible == 0 {
+	if g.compatible == 0 {
 		t.Error("no fixture under testdata/proto passes")
 	}
 }
@@ -119,11 +115,7 @@ func TestProtoDiff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := protobuf.Parse(protobuf.DefaultName, string(b), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return mustProto(t, string(b), nil)
 	}
 	changes, err := Diff(parse("diff-1.proto"), parse("diff-2.proto"))
 	if err != nil {
@@ -164,14 +156,8 @@ message Order {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			old, err := protobuf.Parse(protobuf.DefaultName, main, money(tt.oldUnits))
-			if err != nil {
-				t.Fatal(err)
-			}
-			new, err := protobuf.Parse(protobuf.DefaultName, main, money(tt.newUnits))
-			if err != nil {
-				t.Fatal(err)
-			}
+			old := mustProto(t, main, money(tt.oldUnits))
+			new := mustProto(t, main, money(tt.newUnits))
 			res := Check(Request{Level: Backward, New: new, History: []Version{{Version: 4, Schema: old}}})
 			var got []string
 			for _, f := range res.Findings {
@@ -191,10 +177,7 @@ message Order {
 // fails on a schema of another format.
 func TestProtoCheckIgnoresOtherFormats(t *testing.T) {
 	t.Parallel()
-	s, err := protobuf.Parse(protobuf.DefaultName, "syntax = \"proto3\";\nmessage M { string a = 1; }\n", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustProto(t, "syntax = \"proto3\";\nmessage M { string a = 1; }\n", nil)
 	var c protoChecker
 	if got := c.compare(Version{Version: 1}, s, DirBackward); got != nil {
 		t.Errorf("compare with a nil old schema = %v, want nil", got)
@@ -211,14 +194,8 @@ func TestProtoCheckIgnoresOtherFormats(t *testing.T) {
 // registry (not marked in the text) allows a removal like a marker does.
 func TestProtoRecordedDeprecation(t *testing.T) {
 	t.Parallel()
-	old, err := protobuf.Parse(protobuf.DefaultName, "syntax = \"proto3\";\npackage p;\nmessage M {\n  string a = 1;\n  string b = 2;\n}\n", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	new, err := protobuf.Parse(protobuf.DefaultName, "syntax = \"proto3\";\npackage p;\nmessage M {\n  string a = 1;\n  reserved 2;\n  reserved \"b\";\n}\n", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := mustProto(t, "syntax = \"proto3\";\npackage p;\nmessage M {\n  string a = 1;\n  string b = 2;\n}\n", nil)
+	new := mustProto(t, "syntax = \"proto3\";\npackage p;\nmessage M {\n  string a = 1;\n  reserved 2;\n  reserved \"b\";\n}\n", nil)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name  string
@@ -240,10 +217,7 @@ func TestProtoRecordedDeprecation(t *testing.T) {
 				}}
 			}
 			res := Check(Request{Level: Backward, Policy: p, New: new, History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-2, 0, 0)}}})
-			var got []string
-			for _, f := range res.Findings {
-				got = append(got, f.RuleID)
-			}
+			got := ruleIDs(res.Findings)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("rules = %v, want %v", got, tt.want)
 			}
@@ -256,22 +230,13 @@ func TestProtoRecordedDeprecation(t *testing.T) {
 func TestProtoConcurrentChecks(t *testing.T) {
 	t.Parallel()
 	deps := []schema.Dependency{{Name: "money.proto", Text: "syntax = \"proto3\";\npackage p;\nmessage Money { int64 units = 1; }\n"}}
-	old, err := protobuf.Parse(protobuf.DefaultName, "syntax = \"proto3\";\npackage p;\nimport \"money.proto\";\nmessage M { Money m = 1; string a = 2; }\n", deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	new, err := protobuf.Parse(protobuf.DefaultName, "syntax = \"proto3\";\npackage p;\nimport \"money.proto\";\nmessage M { Money m = 1; int32 a = 2; }\n", deps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := mustProto(t, "syntax = \"proto3\";\npackage p;\nimport \"money.proto\";\nmessage M { Money m = 1; string a = 2; }\n", deps)
+	new := mustProto(t, "syntax = \"proto3\";\npackage p;\nimport \"money.proto\";\nmessage M { Money m = 1; int32 a = 2; }\n", deps)
 	done := make(chan []string)
 	for range 4 {
 		go func() {
 			res := Check(Request{Level: FullTransitive, New: new, History: []Version{{Version: 1, Schema: old}}})
-			var ids []string
-			for _, f := range res.Findings {
-				ids = append(ids, f.RuleID)
-			}
+			ids := ruleIDs(res.Findings)
 			done <- ids
 		}()
 	}

@@ -15,10 +15,7 @@ import (
 func BenchmarkLookupByIDHit(b *testing.B) {
 	url := startRegistry(b)
 	id := register(b, url, "orders-value", orderAvsc)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		b.Fatal(err)
-	}
+	reg := newRegistry(b, url)
 	ctx := context.Background()
 	if _, err := reg.SchemaByID(ctx, id); err != nil {
 		b.Fatal(err)
@@ -74,24 +71,29 @@ var wideValue = wide{
 	Note: "leave at the door", Priority: 2, Version: 7,
 }
 
-// BenchmarkSerializeAvro compares the serializer (lookup of the topic's
-// schema, header, encoding) with hamba's own avro.Marshal of the same
-// record.
-func BenchmarkSerializeAvro(b *testing.B) {
-	url := startRegistry(b)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		b.Fatal(err)
-	}
+// serializedWide starts a registry and returns a client of it, a
+// serializer that registers wideAvsc under topic "wide", and wideValue
+// serialized once (which registers the schema).
+func serializedWide(ctx context.Context, b *testing.B) (*serde.Registry, *serde.Serializer, []byte) {
+	b.Helper()
+	reg := newRegistry(b, startRegistry(b))
 	ser, err := serde.NewSerializer(reg, client.Schema{Schema: wideAvsc}, serde.AutoRegister())
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	want, err := ser.Serialize(ctx, "wide", &wideValue)
+	msg, err := ser.Serialize(ctx, "wide", &wideValue)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return reg, ser, msg
+}
+
+// BenchmarkSerializeAvro compares the serializer (lookup of the topic's
+// schema, header, encoding) with hamba's own avro.Marshal of the same
+// record.
+func BenchmarkSerializeAvro(b *testing.B) {
+	ctx := context.Background()
+	_, ser, want := serializedWide(ctx, b)
 	schema := avro.MustParse(wideAvsc)
 	plain, err := avro.Marshal(schema, &wideValue)
 	if err != nil {
@@ -122,20 +124,8 @@ func BenchmarkSerializeAvro(b *testing.B) {
 // BenchmarkDeserializeAvro measures the consumer's path: header, cached
 // lookup, decoding into a struct.
 func BenchmarkDeserializeAvro(b *testing.B) {
-	url := startRegistry(b)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ser, err := serde.NewSerializer(reg, client.Schema{Schema: wideAvsc}, serde.AutoRegister())
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
-	msg, err := ser.Serialize(ctx, "wide", &wideValue)
-	if err != nil {
-		b.Fatal(err)
-	}
+	reg, _, msg := serializedWide(ctx, b)
 	de := serde.NewDeserializer(reg)
 	b.ReportAllocs()
 	for b.Loop() {

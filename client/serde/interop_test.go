@@ -30,10 +30,7 @@ func TestConfluentAvroInterop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url)
 	want := order{ID: 1 << 40, Note: "fragile", Comment: "ring twice"}
 
 	t.Run("ConfluentToSerde", func(t *testing.T) {

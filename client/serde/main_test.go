@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/schemata-dev/schemata/client/serde"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
@@ -16,6 +17,17 @@ import (
 func startRegistry(tb testing.TB) string {
 	tb.Helper()
 	return servertest.Start(tb).URL()
+}
+
+// newRegistry is a serde.Registry of the registry at url, configured by
+// opts; the test fails if it cannot be made.
+func newRegistry(tb testing.TB, url string, opts ...serde.Option) *serde.Registry {
+	tb.Helper()
+	reg, err := serde.NewRegistry(url, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return reg
 }
 
 // counting is an http.RoundTripper that counts requests by method and

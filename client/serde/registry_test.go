@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/client/serde"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -29,10 +30,7 @@ func TestConcurrentMissesShareOneRequest(t *testing.T) {
 	url := startRegistry(t)
 	id := register(t, url, "orders-value", orderAvsc)
 	rt := &counting{}
-	reg, err := serde.NewRegistry(url, serde.WithHTTPClient(&http.Client{Transport: rt}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url, serde.WithHTTPClient(&http.Client{Transport: rt}))
 
 	const n = 64
 	var wg sync.WaitGroup
@@ -83,10 +81,7 @@ func TestCacheStaysWithinItsByteBudget(t *testing.T) {
 		ids[i] = register(t, url, fmt.Sprintf("s%d-value", i), avroRecord(fmt.Sprintf("R%d", i), 10))
 	}
 	const budget = 16 << 10 // room for a dozen of these schemas
-	reg, err := serde.NewRegistry(url, serde.WithCacheBytes(budget), serde.WithoutDeprecationDetails())
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url, serde.WithCacheBytes(budget), serde.WithoutDeprecationDetails())
 	one, err := reg.SchemaByID(t.Context(), ids[0])
 	if err != nil {
 		t.Fatal(err)
@@ -120,11 +115,8 @@ func TestLatestIsReusedForItsTTL(t *testing.T) {
 	url := startRegistry(t)
 	register(t, url, "orders-value", avroRecord("Order", 1))
 	rt := &counting{}
-	reg, err := serde.NewRegistry(url, serde.WithHTTPClient(&http.Client{Transport: rt}),
+	reg := newRegistry(t, url, serde.WithHTTPClient(&http.Client{Transport: rt}),
 		serde.WithLatestTTL(time.Hour), serde.WithoutDeprecationDetails())
-	if err != nil {
-		t.Fatal(err)
-	}
 	v1, err := reg.SchemaByVersion(t.Context(), "orders-value", client.Latest)
 	if err != nil || v1.Version != 1 {
 		t.Fatalf("latest = %+v, %v", v1, err)
@@ -138,10 +130,7 @@ func TestLatestIsReusedForItsTTL(t *testing.T) {
 		t.Errorf("latest fetched %d times, want 1", n)
 	}
 	// A Registry with a short TTL sees version 2.
-	short, err := serde.NewRegistry(url, serde.WithLatestTTL(time.Millisecond), serde.WithoutDeprecationDetails())
-	if err != nil {
-		t.Fatal(err)
-	}
+	short := newRegistry(t, url, serde.WithLatestTTL(time.Millisecond), serde.WithoutDeprecationDetails())
 	if _, err := short.SchemaByVersion(t.Context(), "orders-value", 1); err != nil {
 		t.Fatal(err)
 	}
@@ -163,10 +152,7 @@ func TestLatestIsReusedForItsTTL(t *testing.T) {
 
 func TestUnknownIDIsTheRegistrysError(t *testing.T) {
 	t.Parallel()
-	reg, err := serde.NewRegistry(startRegistry(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, startRegistry(t))
 	if _, err := reg.SchemaByID(t.Context(), 999); !errors.Is(err, srapi.ErrSchemaNotFound) {
 		t.Errorf("unknown id: %v, want ErrSchemaNotFound", err)
 	}
@@ -189,14 +175,11 @@ func TestFieldDeprecationReachesTheHook(t *testing.T) {
 
 	var mu sync.Mutex
 	var got []serde.Deprecation
-	reg, err := serde.NewRegistry(url, serde.WithOnDeprecated(func(_ context.Context, d serde.Deprecation) {
+	reg := newRegistry(t, url, serde.WithOnDeprecated(func(_ context.Context, d serde.Deprecation) {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, d)
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A consumer sees it on the by-id lookup of its deserializer.
 	s, err := reg.SchemaByID(t.Context(), id)
 	if err != nil {
@@ -240,11 +223,8 @@ func TestSubjectDeprecationFromHeadersAlone(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var got []serde.Deprecation
-			reg, err := serde.NewRegistry(url, serde.WithoutDeprecationDetails(),
+			reg := newRegistry(t, url, serde.WithoutDeprecationDetails(),
 				serde.WithOnDeprecated(func(_ context.Context, d serde.Deprecation) { got = append(got, d) }))
-			if err != nil {
-				t.Fatal(err)
-			}
 			if _, err := tc.lookup(reg); err != nil {
 				t.Fatal(err)
 			}
@@ -265,11 +245,8 @@ func TestDefaultWarnsOncePerElement(t *testing.T) {
 	register(t, url, "orders-value", orderAvsc)
 	deprecate(t, url, map[string]any{"subject": "orders-value", "path": "note", "sunset": "2027-06-01", "replacement": "Order.comment"})
 
-	var logs syncBuffer
-	reg, err := serde.NewRegistry(url, serde.WithCacheBytes(1), serde.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
+	var logs servertest.LogBuffer
+	reg := newRegistry(t, url, serde.WithCacheBytes(1), serde.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	ser, err := serde.NewSerializer(reg, client.Schema{Schema: orderAvsc})
 	if err != nil {
 		t.Fatal(err)
@@ -304,24 +281,6 @@ func TestDefaultWarnsOncePerElement(t *testing.T) {
 	}
 }
 
-// syncBuffer is a strings.Builder safe for the logger's concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // slowTransport holds every request until release is closed.
 type slowTransport struct{ release chan struct{} }
 
@@ -335,10 +294,7 @@ func TestCancelledCallerDoesNotFailTheOthers(t *testing.T) {
 	url := startRegistry(t)
 	id := register(t, url, "orders-value", orderAvsc)
 	slow := &slowTransport{release: make(chan struct{})}
-	reg, err := serde.NewRegistry(url, serde.WithHTTPClient(&http.Client{Transport: slow}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url, serde.WithHTTPClient(&http.Client{Transport: slow}))
 	ctx, cancel := context.WithCancel(t.Context())
 	first := make(chan error, 1)
 	go func() { _, err := reg.SchemaByID(ctx, id); first <- err }()
@@ -371,10 +327,7 @@ func TestFormatsArePluggableAndParseOncePerID(t *testing.T) {
 	url := startRegistry(t)
 	id := register(t, url, "orders-value", orderAvsc)
 	var parses atomic.Int32
-	reg, err := serde.NewRegistry(url, serde.WithFormats(countingFormat{parses: &parses}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url, serde.WithFormats(countingFormat{parses: &parses}))
 	de := serde.NewDeserializer(reg)
 	msg := append(serde.AppendHeader(nil, id), 2, 0, 0) // id 1, note "", comment ""
 	for range 10 {
@@ -407,10 +360,7 @@ func TestEveryRequestCarriesTheClientID(t *testing.T) {
 	url := startRegistry(t)
 	id := register(t, url, "orders-value", orderAvsc)
 	rec := &headerRecorder{name: "X-Client-Id", seen: map[string]string{}}
-	reg, err := serde.NewRegistry(url, serde.WithClientID("orders-etl-prod"), serde.WithHTTPClient(&http.Client{Transport: rec}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url, serde.WithClientID("orders-etl-prod"), serde.WithHTTPClient(&http.Client{Transport: rec}))
 	if _, err := reg.SchemaByID(t.Context(), id); err != nil {
 		t.Fatal(err)
 	}

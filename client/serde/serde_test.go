@@ -27,10 +27,7 @@ type order struct {
 func TestAvroRoundTrip(t *testing.T) {
 	t.Parallel()
 	url := startRegistry(t)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url)
 	want := order{ID: 7, Note: "leave at the door", Comment: "x"}
 
 	tests := []struct {
@@ -77,10 +74,7 @@ func TestAvroRoundTrip(t *testing.T) {
 func TestSerializerIDSources(t *testing.T) {
 	t.Parallel()
 	url := startRegistry(t)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url)
 	// Without AutoRegister the schema must be registered.
 	ser, err := serde.NewSerializer(reg, client.Schema{Schema: orderAvsc})
 	if err != nil {
@@ -137,10 +131,7 @@ message Money { int64 units = 1; string currency = 2; }
 func TestProtobufRoundTripWithReferences(t *testing.T) {
 	t.Parallel()
 	url := startRegistry(t)
-	reg, err := serde.NewRegistry(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, url)
 	if _, err := reg.Client().Register(t.Context(), "money", client.Schema{Schema: moneyProto, SchemaType: client.TypeProtobuf}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -244,10 +235,7 @@ message Timestamp { int64 seconds = 1; int32 nanos = 2; }
 
 func TestProtobufGeneratedType(t *testing.T) {
 	t.Parallel()
-	reg, err := serde.NewRegistry(startRegistry(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, startRegistry(t))
 	ser, err := serde.NewSerializer(reg, client.Schema{Schema: timestampProto, SchemaType: client.TypeProtobuf}, serde.AutoRegister())
 	if err != nil {
 		t.Fatal(err)
@@ -272,10 +260,7 @@ func TestProtobufGeneratedType(t *testing.T) {
 
 func TestDeserializeRejectsForeignBytes(t *testing.T) {
 	t.Parallel()
-	reg, err := serde.NewRegistry(startRegistry(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := newRegistry(t, startRegistry(t))
 	de := serde.NewDeserializer(reg)
 	for _, b := range [][]byte{nil, {0, 0, 0}, {1, 0, 0, 0, 1, 2}, []byte(`{"json":true}`)} {
 		var v any

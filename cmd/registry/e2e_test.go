@@ -63,29 +63,16 @@ func TestServeUntilCancelled(t *testing.T) {
 
 func TestMigrateEmbeddedStore(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	steps := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"migrate", "status"}, "pending"},
-		{[]string{"migrate", "up"}, "applied 00001_init.sql"},
-		{[]string{"migrate", "up"}, "database is up to date"},
-		{[]string{"migrate", "status"}, "00001_init.sql"},
-		{[]string{"migrate", "down"}, "rolled back 0000"},
-		{[]string{"migrate", "status"}, "pending"},
-		{[]string{"migrate", "up"}, "applied 0000"},
-	}
-	for _, s := range steps {
-		var stdout, stderr bytes.Buffer
-		args := append(s.args, "--data-dir", dir)
-		if code := run(context.Background(), args, envMap(nil), &stdout, &stderr); code != 0 {
-			t.Fatalf("%v: exit %d: %s", s.args, code, stderr.String())
-		}
-		if !strings.Contains(stdout.String(), s.want) {
-			t.Fatalf("%v: output %q, want it to mention %q", s.args, stdout.String(), s.want)
-		}
-	}
+	dataDir := []string{"--data-dir", t.TempDir()}
+	runMigrateSteps(t, envMap(nil), dataDir, []migrateStep{
+		{"status", "pending"},
+		{"up", "applied 00001_init.sql"},
+		{"up", "database is up to date"},
+		{"status", "00001_init.sql"},
+		{"down", "rolled back 0000"},
+		{"status", "pending"},
+		{"up", "applied 0000"},
+	})
 }
 
 func TestMigratePostgres(t *testing.T) {
@@ -93,22 +80,33 @@ func TestMigratePostgres(t *testing.T) {
 	// pgtest hands out a migrated schema of its own; point the command at
 	// it through the URL's search_path.
 	env := envMap(map[string]string{"REGISTRY_DATABASE_URL": pgtest.SchemaURL(t, pgtest.NewPool(t))})
+	runMigrateSteps(t, env, nil, []migrateStep{
+		{"up", "database is up to date"},
+		{"down", "rolled back 0000"},
+		{"status", "pending"},
+		{"up", "applied 0000"},
+	})
+}
 
-	for _, s := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"migrate", "up"}, "database is up to date"},
-		{[]string{"migrate", "down"}, "rolled back 0000"},
-		{[]string{"migrate", "status"}, "pending"},
-		{[]string{"migrate", "up"}, "applied 0000"},
-	} {
+// migrateStep is one "migrate" subcommand and what its output mentions.
+type migrateStep struct {
+	sub  string
+	want string
+}
+
+// runMigrateSteps runs "migrate <sub>" for each step in order, with env
+// and extra flags, and fails at the first step that exits non-zero or
+// does not mention its want.
+func runMigrateSteps(t *testing.T, env lookupEnv, extra []string, steps []migrateStep) {
+	t.Helper()
+	for _, s := range steps {
 		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), s.args, env, &stdout, &stderr); code != 0 {
-			t.Fatalf("%v: exit %d: %s", s.args, code, stderr.String())
+		args := append([]string{"migrate", s.sub}, extra...)
+		if code := run(context.Background(), args, env, &stdout, &stderr); code != 0 {
+			t.Fatalf("migrate %s: exit %d: %s", s.sub, code, stderr.String())
 		}
 		if !strings.Contains(stdout.String(), s.want) {
-			t.Fatalf("%v: output %q, want it to mention %q", s.args, stdout.String(), s.want)
+			t.Fatalf("migrate %s: output %q, want it to mention %q", s.sub, stdout.String(), s.want)
 		}
 	}
 }

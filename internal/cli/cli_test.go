@@ -46,8 +46,7 @@ func TestConfigErrorsAreLocated(t *testing.T) {
 
 func TestConfigIsFoundFromSubdirectories(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	writeFiles(t, dir, map[string]string{"base/schemas/order.avsc": orderV1, "deep/er/.keep": ""})
 	r := schemactl(t, filepath.Join(dir, "deep", "er"), nil, "check", "--against", "../../base", "orders-value")
 	if r.code != ExitOK {
@@ -63,8 +62,7 @@ func TestConfigIsFoundFromSubdirectories(t *testing.T) {
 
 func TestUnreachableRegistryExits3(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	url := closedPort(t)
 	tests := []struct {
 		name string
@@ -138,8 +136,7 @@ func TestSchemaParseErrorExits2WithLocation(t *testing.T) {
 
 func TestUsageErrorsExit2(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	tests := []struct {
 		name string
 		args []string
@@ -194,8 +191,7 @@ func TestRulesListsEveryRule(t *testing.T) {
 
 func TestVersionAndCompletion(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	tests := []struct {
 		name string
 		args []string

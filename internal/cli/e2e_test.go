@@ -28,8 +28,7 @@ func registeredProject(t *testing.T) (dir string, e env) {
 
 func TestRegisterInReferenceOrderAndIdempotently(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	e := env{EnvRegistry: servertest.Start(t).URL()}
 
 	dry := schemactl(t, dir, e, "register", "--dry-run")
@@ -163,8 +162,7 @@ func TestGitHubFormatWritesStepSummary(t *testing.T) {
 
 func TestCheckAgainstGitBaseline(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	gitRepo(t, dir)
 	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderBreaking})
 
@@ -222,8 +220,7 @@ func subjectsOf(t *testing.T, jsonReport string) []string {
 
 func TestCheckAgainstDirectoryWithAdditivePolicy(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	writeFiles(t, dir, map[string]string{"base/schemas/order.avsc": orderV1})
 	// Removing a field is backward compatible, but not additive.
 	removed := strings.Replace(orderV1, ",\n    {\"name\": \"amount\", \"type\": \"double\"}", "", 1)
@@ -339,8 +336,7 @@ func TestServerErrorExits3(t *testing.T) {
 		w.Write([]byte(`{"error_code":50001,"message":"Error in the backend data store"}`))
 	}))
 	defer srv.Close()
-	dir := t.TempDir()
-	writeFiles(t, dir, baseProject())
+	dir := baseProjectDir(t)
 	r := schemactl(t, dir, env{EnvRegistry: srv.URL}, "check", "orders-value")
 	if r.code != ExitRegistry || !strings.Contains(r.stdout, "50001") {
 		t.Errorf("%s", r)

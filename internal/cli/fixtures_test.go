@@ -1,5 +1,7 @@
 package cli
 
+import "testing"
+
 // Schema texts shared by the tests. Line and column numbers in expected
 // outputs refer to these exact texts.
 
@@ -113,4 +115,12 @@ func baseProject() map[string]string {
 		"schemas/common.proto":  commonProto,
 		"schemas/payment.proto": paymentProto,
 	}
+}
+
+// baseProjectDir is a fresh directory holding baseProject.
+func baseProjectDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, baseProject())
+	return dir
 }

@@ -13,10 +13,6 @@ import (
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
 // get fetches base+path and returns status and body.
 func get(t *testing.T, base, path string) (int, string) {
 	t.Helper()
@@ -119,7 +115,7 @@ func TestRunStopsWhenContextEnds(t *testing.T) {
 
 func TestShutdownRefusesNewConnections(t *testing.T) {
 	t.Parallel()
-	s, err := server.New(context.Background(), server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir()}, server.WithLogger(quietLogger()))
+	s, err := server.New(context.Background(), server.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir()}, server.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +156,7 @@ func TestConfigValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tt.cfg.DataDir = t.TempDir()
-			_, err := server.New(context.Background(), tt.cfg, server.WithLogger(quietLogger()))
+			_, err := server.New(context.Background(), tt.cfg, server.WithLogger(slog.New(slog.DiscardHandler)))
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("New: %v, want an error mentioning %q", err, tt.wantErr)
 			}
@@ -174,7 +170,7 @@ func TestConfigValidation(t *testing.T) {
 func TestListenFailureIsReported(t *testing.T) {
 	t.Parallel()
 	a := servertest.Start(t)
-	b, err := server.New(context.Background(), server.Config{Listen: a.Addr(), DataDir: t.TempDir()}, server.WithLogger(quietLogger()))
+	b, err := server.New(context.Background(), server.Config{Listen: a.Addr(), DataDir: t.TempDir()}, server.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,28 +58,16 @@ func TestAccess(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			req, err := http.NewRequestWithContext(t.Context(), tc.method, f.url(tc.path), strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
+			h := http.Header{}
 			if tc.body != "" {
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				h = formHeader()
 			}
 			if tc.grants != "" {
-				req.Header.Set(grantsHeader, tc.grants)
+				h.Set(grantsHeader, tc.grants)
 			}
-			resp, err := f.srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			raw, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body := string(raw)
-			if resp.StatusCode != tc.wantStatus {
-				t.Errorf("%s %s = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.wantStatus)
+			status, body := do(t, f.srv.Client(), tc.method, f.url(tc.path), strings.NewReader(tc.body), h)
+			if status != tc.wantStatus {
+				t.Errorf("%s %s = %d, want %d", tc.method, tc.path, status, tc.wantStatus)
 			}
 			if tc.want != "" && !strings.Contains(body, tc.want) {
 				t.Errorf("body lacks %q:\n%s", tc.want, body)

@@ -26,71 +26,47 @@ var (
 	seedNow   = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 )
 
+// orderRecord is the text of the seeded Avro Order record with fields, one
+// a line, laid out as a person writes it.
+func orderRecord(fields ...string) string {
+	return `{
+  "type": "record",
+  "name": "Order",
+  "namespace": "shop",
+  "fields": [
+    ` + strings.Join(fields, ",\n    ") + `
+  ]
+}`
+}
+
+// The fields the Order versions are made of.
+const (
+	orderID       = `{"name": "id", "type": "string"}`
+	orderAmount   = `{"name": "amount", "type": "double"}`
+	orderCurrency = `{"name": "currency", "type": "string"}`
+	// orderCurrencyDeprecated is currency deprecated, its sunset passed by
+	// seedNow, in favour of currency_code.
+	orderCurrencyDeprecated = `{"name": "currency", "type": "string", "default": "EUR",
+     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}}`
+	orderNote         = `{"name": "note", "type": "string", "default": ""}`
+	orderCurrencyCode = `{"name": "currency_code", "type": "string", "default": "EUR"}`
+	orderChannel      = `{"name": "channel", "type": ["null", "string"], "default": null}`
+)
+
 // The seeded Avro subject's versions: v2 adds a field with a default, v3
 // deprecates currency (sunset passed by seedNow) in favour of a new field.
-const (
-	ordersV1 = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string"}
-  ]
-}`
-	ordersV2 = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string"},
-    {"name": "note", "type": "string", "default": ""}
-  ]
-}`
-	ordersV3 = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string", "default": "EUR",
-     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
-    {"name": "note", "type": "string", "default": ""},
-    {"name": "currency_code", "type": "string", "default": "EUR"}
-  ]
-}`
+var (
+	ordersV1 = orderRecord(orderID, orderAmount, orderCurrency)
+	ordersV2 = orderRecord(orderID, orderAmount, orderCurrency, orderNote)
+	ordersV3 = orderRecord(orderID, orderAmount, orderCurrencyDeprecated, orderNote, orderCurrencyCode)
 	// ordersBreaking removes note, which the additive-only policy forbids.
-	ordersBreaking = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string", "default": "EUR",
-     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
-    {"name": "currency_code", "type": "string", "default": "EUR"}
-  ]
-}`
+	ordersBreaking = orderRecord(orderID, orderAmount, orderCurrencyDeprecated, orderCurrencyCode)
 	// ordersNext adds an optional field: compatible.
-	ordersNext = `{
-  "type": "record",
-  "name": "Order",
-  "namespace": "shop",
-  "fields": [
-    {"name": "id", "type": "string"},
-    {"name": "amount", "type": "double"},
-    {"name": "currency", "type": "string", "default": "EUR",
-     "deprecated": {"reason": "ISO code moves to currency_code", "sunset": "2026-02-01", "replacement": "currency_code"}},
-    {"name": "note", "type": "string", "default": ""},
-    {"name": "currency_code", "type": "string", "default": "EUR"},
-    {"name": "channel", "type": ["null", "string"], "default": null}
-  ]
-}`
+	ordersNext = orderRecord(orderID, orderAmount, orderCurrencyDeprecated, orderNote, orderCurrencyCode, orderChannel)
+)
+
+// The seeded Protobuf subject's versions: v2 adds a field.
+const (
 	paymentsV1 = `syntax = "proto3";
 package payments.v1;
 
@@ -218,23 +194,31 @@ func (f *fixture) url(path string) string { return f.srv.URL + path }
 // get fetches path and returns the status and body.
 func (f *fixture) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	return do(t, f.srv.Client(), http.MethodGet, f.url(path), nil, "")
+	return do(t, f.srv.Client(), http.MethodGet, f.url(path), nil, nil)
 }
 
 // postForm posts a urlencoded form.
 func (f *fixture) postForm(t *testing.T, path string, form url.Values) (int, string) {
 	t.Helper()
-	return do(t, f.srv.Client(), http.MethodPost, f.url(path), strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+	return do(t, f.srv.Client(), http.MethodPost, f.url(path), strings.NewReader(form.Encode()), formHeader())
 }
 
-func do(t *testing.T, c *http.Client, method, u string, body io.Reader, contentType string) (int, string) {
+// formHeader is the header of a urlencoded form post.
+func formHeader() http.Header {
+	return http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+}
+
+// do sends a request carrying header and returns the status and body.
+func do(t *testing.T, c *http.Client, method, u string, body io.Reader, header http.Header) (int, string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, u, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	resp, err := c.Do(req)
 	if err != nil {

@@ -16,10 +16,8 @@ import (
 // runtime usage. Run calls it.
 func RunConsumers(t *testing.T, newStore NewStore) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s registry.ConsumerStore)
-	}{
+	newConsumerStore := func(t *testing.T) registry.ConsumerStore { return newStore(t) }
+	runEach(t, newConsumerStore, []storeTest[registry.ConsumerStore]{
 		{"ConsumerPutThenGetRoundTrips", testConsumerRoundTrip},
 		{"ConsumerPutReplacesReadsAndKeepsCreatedAt", testConsumerReplace},
 		{"ConsumerListFiltersBySubjectAndOwner", testConsumerList},
@@ -28,13 +26,7 @@ func RunConsumers(t *testing.T, newStore NewStore) {
 		{"DeprecationListFilters", testDeprecationList},
 		{"UsageAddAccumulatesCountsAndTimes", testUsageAdd},
 		{"UsageAddMergesALargeBatchWithRepeatedKeys", testUsageAddLarge},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newStore(t))
-		})
-	}
+	})
 }
 
 // day is a fixed, microsecond-precision instant tests build times from.

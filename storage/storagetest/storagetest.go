@@ -29,10 +29,7 @@ type NewStore func(t *testing.T) registry.Store
 // subtest gets its own store and runs in parallel with the others.
 func Run(t *testing.T, newStore NewStore) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s registry.Store)
-	}{
+	runEach(t, newStore, []storeTest[registry.Store]{
 		{"SchemaInsertThenGetByIDAndFingerprint", testSchemaInsertGet},
 		{"SchemaMissingIsNotFound", testSchemaMissing},
 		{"SchemaDuplicateFingerprintOrIDConflicts", testSchemaConflict},
@@ -54,17 +51,28 @@ func Run(t *testing.T, newStore NewStore) {
 		{"WatchSeesCommittedNotRolledBack", testWatch},
 		{"WatchEndsWithContext", testWatchEnds},
 		{"ConcurrentWritersGetGaplessVersions", testConcurrentRegistrations},
-	}
+	})
+	t.Run("Consumers", func(t *testing.T) {
+		t.Parallel()
+		RunConsumers(t, newStore)
+	})
+}
+
+// storeTest is one conformance test; S is the part of the store it uses.
+type storeTest[S any] struct {
+	name string
+	fn   func(t *testing.T, s S)
+}
+
+// runEach runs each test as a parallel subtest on its own fresh store.
+func runEach[S any](t *testing.T, newStore func(t *testing.T) S, tests []storeTest[S]) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tc.fn(t, newStore(t))
 		})
 	}
-	t.Run("Consumers", func(t *testing.T) {
-		t.Parallel()
-		RunConsumers(t, newStore)
-	})
 }
 
 // fingerprint derives a test schema's fingerprint from its text.

@@ -23,14 +23,7 @@ func startWatch(t *testing.T, s registry.Store) <-chan registry.Change {
 	go func() { done <- s.Watch(ctx, func(c registry.Change) { changes <- c }) }()
 	t.Cleanup(func() {
 		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Watch returned %v when its context ended", err)
-			}
-		case <-time.After(watchTimeout):
-			t.Error("Watch did not return after its context ended")
-		}
+		awaitWatchEnd(t, done)
 	})
 	if c := nextChange(t, changes); c.Kind != registry.ChangeReset {
 		t.Fatalf("first change = %+v, want a %s", c, registry.ChangeReset)
@@ -120,12 +113,19 @@ func testWatchEnds(t *testing.T, s registry.Store) {
 		t.Fatal("Watch never delivered its opening reset")
 	}
 	cancel()
+	awaitWatchEnd(t, done)
+}
+
+// awaitWatchEnd checks that a Watch whose context was cancelled returns
+// nil on done within watchTimeout.
+func awaitWatchEnd(t *testing.T, done <-chan error) {
+	t.Helper()
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Errorf("Watch returned %v when its context ended, want nil", err)
 		}
 	case <-time.After(watchTimeout):
-		t.Fatal("Watch did not return after its context ended")
+		t.Error("Watch did not return after its context ended")
 	}
 }

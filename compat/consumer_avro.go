@@ -33,7 +33,7 @@ func indexAvro(s *avro.Schema) map[string]*avroElem {
 }
 
 func walkAvro(idx map[string]*avroElem, path string, t hamba.Schema, seen map[string]bool) {
-	t = derefAvro(t)
+	t = deref(t)
 	if n, ok := t.(hamba.NamedSchema); ok {
 		if seen[n.FullName()] {
 			return
@@ -66,17 +66,6 @@ func walkAvro(idx map[string]*avroElem, path string, t hamba.Schema, seen map[st
 		for _, b := range t.Types() {
 			add(avro.BranchPath(path, avro.BranchLabel(b)), b)
 		}
-	}
-}
-
-// derefAvro follows a reference to a named type to its definition.
-func derefAvro(t hamba.Schema) hamba.Schema {
-	for {
-		r, ok := t.(*hamba.RefSchema)
-		if !ok {
-			return t
-		}
-		t = r.Schema()
 	}
 }
 
@@ -126,7 +115,7 @@ func (c *consumerCheck) checkAvroFields() {
 // Fields of records are not compared here: each field a consumer reads is
 // checked on its own.
 func avroReadable(w, r hamba.Schema) bool {
-	w, r = derefAvro(w), derefAvro(r)
+	w, r = deref(w), deref(r)
 	if ru, ok := r.(*hamba.UnionSchema); ok {
 		if wu, ok := w.(*hamba.UnionSchema); ok {
 			for _, wb := range wu.Types() {
@@ -185,7 +174,7 @@ var avroPromotions = map[hamba.Type][]hamba.Type{
 
 // avroTypeName describes an Avro type in a message.
 func avroTypeName(t hamba.Schema) string {
-	t = derefAvro(t)
+	t = deref(t)
 	switch t := t.(type) {
 	case hamba.NamedSchema:
 		return fmt.Sprintf("%s %s", t.Type(), t.FullName())

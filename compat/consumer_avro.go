@@ -109,7 +109,7 @@ func (c *consumerCheck) checkAvroFields() {
 
 // avroReadable reports whether data written with type w can be read as
 // type r, following the Avro specification's resolution rules one level
-// deep: named types match by full name (or a reader alias), with fixed
+// deep: named types match as the resolver matches them (namesMatch), with fixed
 // sizes equal; arrays and maps by their item and value types; primitives
 // allow the specification's promotions; unions resolve branch by branch.
 // Fields of records are not compared here: each field a consumer reads is
@@ -147,7 +147,7 @@ func avroReadable(w, r hamba.Schema) bool {
 		if !ok || w.Type() != r.Type() {
 			return false
 		}
-		if wn.FullName() != r.FullName() && !slices.Contains(r.Aliases(), wn.FullName()) && wn.Name() != r.Name() {
+		if !namesMatch(r, wn) {
 			return false
 		}
 		if rf, ok := r.(*hamba.FixedSchema); ok {
@@ -155,21 +155,7 @@ func avroReadable(w, r hamba.Schema) bool {
 		}
 		return true
 	}
-	wt, rt := w.Type(), r.Type()
-	if wt == rt {
-		return true
-	}
-	return slices.Contains(avroPromotions[wt], rt)
-}
-
-// avroPromotions lists, per writer type, the reader types the Avro
-// specification promotes it to.
-var avroPromotions = map[hamba.Type][]hamba.Type{
-	hamba.Int:    {hamba.Long, hamba.Float, hamba.Double},
-	hamba.Long:   {hamba.Float, hamba.Double},
-	hamba.Float:  {hamba.Double},
-	hamba.String: {hamba.Bytes},
-	hamba.Bytes:  {hamba.String},
+	return w.Type() == r.Type() || promotes(w.Type(), r.Type())
 }
 
 // avroTypeName describes an Avro type in a message.

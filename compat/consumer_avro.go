@@ -109,9 +109,10 @@ func (c *consumerCheck) checkAvroFields() {
 
 // avroReadable reports whether data written with type w can be read as
 // type r, following the Avro specification's resolution rules one level
-// deep: named types match as the resolver matches them (namesMatch), with fixed
-// sizes equal; arrays and maps by their item and value types; primitives
-// allow the specification's promotions; unions resolve branch by branch.
+// deep: named types match by name as the resolver matches them
+// (namesMatch), with fixed sizes equal; arrays and maps by their item and
+// value types; primitives allow the specification's promotions; unions
+// resolve branch by branch.
 // Fields of records are not compared here: each field a consumer reads is
 // checked on its own.
 func avroReadable(w, r hamba.Schema) bool {

@@ -53,7 +53,9 @@ func asAvro(s schema.Schema) *avro.Schema {
 	return a
 }
 
-// deref returns the type a named reference stands for.
+// deref returns the type a named reference stands for. A reference always
+// stands for the named type itself, never for another reference, so one
+// step is enough.
 func deref(s hamba.Schema) hamba.Schema {
 	if r, ok := s.(*hamba.RefSchema); ok {
 		return r.Schema()

@@ -2,7 +2,6 @@ package compat
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/schemata-dev/schemata/schema"
 )
@@ -45,10 +44,10 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 		out = append(out, f)
 	}
 	// removal reports a removed element unless its deprecation allows it.
-	var deps map[string]avroDeprecation // built on the first removal
+	var deps map[string]deprecationMark // built on the first removal
 	removal := func(rule Rule, d avroDelta, what string) {
 		if deps == nil {
-			deps = deprecationsOf(history, p)
+			deps = deprecationMarks(avroVersions(history), p.Deprecations)
 		}
 		mark, ok := deps[d.oldPath]
 		dep, since := mark.dep, mark.since
@@ -101,45 +100,6 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 	return out
 }
 
-// avroDeprecation is what the history says about one deprecated element.
-type avroDeprecation struct {
-	dep   schema.Deprecation
-	since time.Time
-}
-
-// deprecationsOf indexes the deprecations of the history by path: the most
-// recent marker in the schema texts, dated from the first version that
-// carried it, and the deprecations recorded by the registry. It is built
-// once per check, so judging many removals stays linear.
-func deprecationsOf(history []Version, p Policy) map[string]avroDeprecation {
-	out := map[string]avroDeprecation{}
-	for _, v := range history {
-		a := asAvro(v.Schema)
-		if a == nil {
-			continue
-		}
-		for _, d := range a.Deprecations() {
-			m, seen := out[d.Path]
-			if !seen {
-				m.since = v.RegisteredAt
-			}
-			m.dep = d
-			out[d.Path] = m
-		}
-	}
-	for _, rd := range p.Deprecations {
-		m, seen := out[rd.Path]
-		switch {
-		case !seen:
-			m = avroDeprecation{dep: rd.Deprecation, since: rd.Since}
-		case rd.Since.Before(m.since):
-			m.since = rd.Since
-		}
-		out[rd.Path] = m
-	}
-	return out
-}
-
 // within reports whether path is one of roots or lies inside one of them,
 // walking up from path so that the cost depends on its depth only.
 func within(path string, roots map[string]bool) bool {
@@ -149,4 +109,16 @@ func within(path string, roots map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// avroVersions returns the versions of history whose schema is Avro: the
+// Avro policy reads deprecation markers from those only.
+func avroVersions(history []Version) []Version {
+	out := make([]Version, 0, len(history))
+	for _, v := range history {
+		if asAvro(v.Schema) != nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }

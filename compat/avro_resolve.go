@@ -59,32 +59,18 @@ func (r *avroResolver) resolve(rd, wr hamba.Schema) {
 	}
 	switch rt := rd.(type) {
 	case *hamba.RecordSchema:
-		wt, ok := wr.(*hamba.RecordSchema)
-		if !ok {
-			r.typeMismatch(rd, wr)
-			return
-		}
-		if r.enter(rt, wt) {
+		if wt, ok := writerAs[*hamba.RecordSchema](r, rd, wr); ok && r.enter(rt, wt) {
 			r.namesMatch(rt, wt)
 			r.record(rt, wt)
 		}
 	case *hamba.EnumSchema:
-		wt, ok := wr.(*hamba.EnumSchema)
-		if !ok {
-			r.typeMismatch(rd, wr)
-			return
-		}
-		if r.enter(rt, wt) {
+		if wt, ok := writerAs[*hamba.EnumSchema](r, rd, wr); ok && r.enter(rt, wt) {
 			r.namesMatch(rt, wt)
 			r.enum(rt, wt)
 		}
 	case *hamba.FixedSchema:
-		wt, ok := wr.(*hamba.FixedSchema)
-		if !ok {
-			r.typeMismatch(rd, wr)
-			return
-		}
-		if !r.enter(rt, wt) {
+		wt, ok := writerAs[*hamba.FixedSchema](r, rd, wr)
+		if !ok || !r.enter(rt, wt) {
 			return
 		}
 		r.namesMatch(rt, wt)
@@ -95,27 +81,13 @@ func (r *avroResolver) resolve(rd, wr hamba.Schema) {
 		}
 		r.decimal(rd, wr)
 	case *hamba.ArraySchema:
-		wt, ok := wr.(*hamba.ArraySchema)
-		if !ok {
-			r.typeMismatch(rd, wr)
-			return
+		if wt, ok := writerAs[*hamba.ArraySchema](r, rd, wr); ok {
+			r.descend(segItems, "", "", rt.Items(), wt.Items())
 		}
-		r.rp.push(segItems, "")
-		r.wp.push(segItems, "")
-		r.resolve(rt.Items(), wt.Items())
-		r.rp.pop()
-		r.wp.pop()
 	case *hamba.MapSchema:
-		wt, ok := wr.(*hamba.MapSchema)
-		if !ok {
-			r.typeMismatch(rd, wr)
-			return
+		if wt, ok := writerAs[*hamba.MapSchema](r, rd, wr); ok {
+			r.descend(segValues, "", "", rt.Values(), wt.Values())
 		}
-		r.rp.push(segValues, "")
-		r.wp.push(segValues, "")
-		r.resolve(rt.Values(), wt.Values())
-		r.rp.pop()
-		r.wp.pop()
 	default: // primitives
 		if rd.Type() == wr.Type() {
 			r.decimal(rd, wr)
@@ -125,6 +97,28 @@ func (r *avroResolver) resolve(rd, wr hamba.Schema) {
 			r.typeMismatch(rd, wr)
 		}
 	}
+}
+
+// writerAs returns the writer wr as the reader's kind T. When wr is of
+// another kind, the pair cannot resolve: it reports the type mismatch and
+// returns false.
+func writerAs[T hamba.Schema](r *avroResolver, rd, wr hamba.Schema) (T, bool) {
+	wt, ok := wr.(T)
+	if !ok {
+		r.typeMismatch(rd, wr)
+	}
+	return wt, ok
+}
+
+// descend resolves reader element rd against writer element wr, one
+// segment of kind seg (named rname and wname on each side) below the
+// current paths.
+func (r *avroResolver) descend(seg segKind, rname, wname string, rd, wr hamba.Schema) {
+	r.rp.push(seg, rname)
+	r.wp.push(seg, wname)
+	r.resolve(rd, wr)
+	r.rp.pop()
+	r.wp.pop()
 }
 
 // enter marks a named pair as being resolved; it reports false when the
@@ -301,11 +295,7 @@ func (r *avroResolver) record(rd, wr *hamba.RecordSchema) {
 
 // field resolves a reader field against the writer field it reads.
 func (r *avroResolver) field(rf, wf *hamba.Field) {
-	r.rp.push(segField, rf.Name())
-	r.wp.push(segField, wf.Name())
-	r.resolve(rf.Type(), wf.Type())
-	r.rp.pop()
-	r.wp.pop()
+	r.descend(segField, rf.Name(), wf.Name(), rf.Type(), wf.Type())
 }
 
 // writerField finds the writer field for reader field rf among the writer

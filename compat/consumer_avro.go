@@ -33,7 +33,7 @@ func indexAvro(s *avro.Schema) map[string]*avroElem {
 }
 
 func walkAvro(idx map[string]*avroElem, path string, t hamba.Schema, seen map[string]bool) {
-	t = derefAvro(t)
+	t = deref(t)
 	if n, ok := t.(hamba.NamedSchema); ok {
 		if seen[n.FullName()] {
 			return
@@ -66,17 +66,6 @@ func walkAvro(idx map[string]*avroElem, path string, t hamba.Schema, seen map[st
 		for _, b := range t.Types() {
 			add(avro.BranchPath(path, avro.BranchLabel(b)), b)
 		}
-	}
-}
-
-// derefAvro follows a reference to a named type to its definition.
-func derefAvro(t hamba.Schema) hamba.Schema {
-	for {
-		r, ok := t.(*hamba.RefSchema)
-		if !ok {
-			return t
-		}
-		t = r.Schema()
 	}
 }
 
@@ -120,13 +109,14 @@ func (c *consumerCheck) checkAvroFields() {
 
 // avroReadable reports whether data written with type w can be read as
 // type r, following the Avro specification's resolution rules one level
-// deep: named types match by full name (or a reader alias), with fixed
-// sizes equal; arrays and maps by their item and value types; primitives
-// allow the specification's promotions; unions resolve branch by branch.
+// deep: named types match by name as the resolver matches them
+// (namesMatch), with fixed sizes equal; arrays and maps by their item and
+// value types; primitives allow the specification's promotions; unions
+// resolve branch by branch.
 // Fields of records are not compared here: each field a consumer reads is
 // checked on its own.
 func avroReadable(w, r hamba.Schema) bool {
-	w, r = derefAvro(w), derefAvro(r)
+	w, r = deref(w), deref(r)
 	if ru, ok := r.(*hamba.UnionSchema); ok {
 		if wu, ok := w.(*hamba.UnionSchema); ok {
 			for _, wb := range wu.Types() {
@@ -158,7 +148,7 @@ func avroReadable(w, r hamba.Schema) bool {
 		if !ok || w.Type() != r.Type() {
 			return false
 		}
-		if wn.FullName() != r.FullName() && !slices.Contains(r.Aliases(), wn.FullName()) && wn.Name() != r.Name() {
+		if !namesMatch(r, wn) {
 			return false
 		}
 		if rf, ok := r.(*hamba.FixedSchema); ok {
@@ -166,26 +156,12 @@ func avroReadable(w, r hamba.Schema) bool {
 		}
 		return true
 	}
-	wt, rt := w.Type(), r.Type()
-	if wt == rt {
-		return true
-	}
-	return slices.Contains(avroPromotions[wt], rt)
-}
-
-// avroPromotions lists, per writer type, the reader types the Avro
-// specification promotes it to.
-var avroPromotions = map[hamba.Type][]hamba.Type{
-	hamba.Int:    {hamba.Long, hamba.Float, hamba.Double},
-	hamba.Long:   {hamba.Float, hamba.Double},
-	hamba.Float:  {hamba.Double},
-	hamba.String: {hamba.Bytes},
-	hamba.Bytes:  {hamba.String},
+	return w.Type() == r.Type() || promotes(w.Type(), r.Type())
 }
 
 // avroTypeName describes an Avro type in a message.
 func avroTypeName(t hamba.Schema) string {
-	t = derefAvro(t)
+	t = deref(t)
 	switch t := t.(type) {
 	case hamba.NamedSchema:
 		return fmt.Sprintf("%s %s", t.Type(), t.FullName())

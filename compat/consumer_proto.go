@@ -231,27 +231,11 @@ func (c *consumerCheck) checkProtoFields() {
 	}
 }
 
-// protoWireGroup names the group of field kinds whose values decode as one
-// another (Confluent's wire-compatible scalar groups).
-func protoWireGroup(k protoreflect.Kind) string {
-	switch k {
-	case protoreflect.Int32Kind, protoreflect.Int64Kind, protoreflect.Uint32Kind, protoreflect.Uint64Kind, protoreflect.BoolKind:
-		return "varint"
-	case protoreflect.Sint32Kind, protoreflect.Sint64Kind:
-		return "zigzag"
-	case protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind:
-		return "fixed32"
-	case protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
-		return "fixed64"
-	case protoreflect.StringKind, protoreflect.BytesKind:
-		return "length-delimited"
-	}
-	return k.String()
-}
-
 // protoFieldCompatible reports whether a consumer expecting field r can
 // decode values written as field w: same cardinality, same wire group,
-// and for messages and enums the same type.
+// and for messages and enums the same type. Unlike the level rules, it
+// keeps enums apart from the integers they share the varint encoding with:
+// for a consumer, a switch between them changes the field's type.
 func protoFieldCompatible(w, r protoreflect.FieldDescriptor) bool {
 	if w.IsList() != r.IsList() || w.IsMap() != r.IsMap() {
 		return false
@@ -259,7 +243,8 @@ func protoFieldCompatible(w, r protoreflect.FieldDescriptor) bool {
 	if r.IsMap() {
 		return protoFieldCompatible(w.MapKey(), r.MapKey()) && protoFieldCompatible(w.MapValue(), r.MapValue())
 	}
-	if protoWireGroup(w.Kind()) != protoWireGroup(r.Kind()) {
+	if (w.Kind() == protoreflect.EnumKind) != (r.Kind() == protoreflect.EnumKind) ||
+		pbWireGroup(w.Kind()) != pbWireGroup(r.Kind()) {
 		return false
 	}
 	switch {
@@ -271,20 +256,11 @@ func protoFieldCompatible(w, r protoreflect.FieldDescriptor) bool {
 	return true
 }
 
-// protoTypeName describes a field's type as written in a .proto file.
+// protoTypeName describes a field's type as written in a .proto file,
+// with its label when it is repeated.
 func protoTypeName(f protoreflect.FieldDescriptor) string {
-	if f.IsMap() {
-		return fmt.Sprintf("map<%s, %s>", protoTypeName(f.MapKey()), protoTypeName(f.MapValue()))
-	}
-	name := f.Kind().String()
-	switch {
-	case f.Message() != nil:
-		name = string(f.Message().FullName())
-	case f.Enum() != nil:
-		name = string(f.Enum().FullName())
-	}
 	if f.IsList() {
-		return "repeated " + name
+		return "repeated " + pbTypeName(f)
 	}
-	return name
+	return pbTypeName(f)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -116,14 +115,8 @@ type protoAdditive struct {
 	policy   Policy
 	version  int
 	// marks holds the deprecations seen in the history, built on demand.
-	marks    map[string]pbDeprecationMark
+	marks    map[string]deprecationMark
 	findings []Finding
-}
-
-// pbDeprecationMark is what the history says about one deprecated element.
-type pbDeprecationMark struct {
-	dep   schema.Deprecation
-	since time.Time
 }
 
 func (a *protoAdditive) report(r Rule, path, oldPath, newPath, msg string) {
@@ -313,35 +306,15 @@ func (a *protoAdditive) removal(r Rule, kind, path string, missing func() []stri
 
 // deprecation finds the marker for path: the first live version carrying
 // it dates it, the latest one gives its details; deprecations recorded by
-// the registry count as well.
-func (a *protoAdditive) deprecation(path string) (pbDeprecationMark, bool) {
+// the registry count as well, and give the sunset when the marker has none.
+func (a *protoAdditive) deprecation(path string) (deprecationMark, bool) {
 	if a.marks == nil {
-		a.marks = map[string]pbDeprecationMark{}
-		for _, v := range a.history {
-			if v.Schema == nil {
-				continue
-			}
-			for _, d := range v.Schema.Deprecations() {
-				m, seen := a.marks[d.Path]
-				if !seen {
-					m.since = v.RegisteredAt
-				}
-				m.dep = d
-				a.marks[d.Path] = m
-			}
-		}
+		a.marks = deprecationMarks(a.history, a.policy.Deprecations)
 		for _, rd := range a.policy.Deprecations {
-			m, seen := a.marks[rd.Path]
-			switch {
-			case !seen:
-				m = pbDeprecationMark{dep: rd.Deprecation, since: rd.Since}
-			case rd.Since.Before(m.since):
-				m.since = rd.Since
-			}
-			if m.dep.Sunset.IsZero() {
+			if m := a.marks[rd.Path]; m.dep.Sunset.IsZero() {
 				m.dep.Sunset = rd.Sunset
+				a.marks[rd.Path] = m
 			}
-			a.marks[rd.Path] = m
 		}
 	}
 	m, ok := a.marks[path]

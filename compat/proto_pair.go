@@ -206,64 +206,59 @@ func pbRelName(d protoreflect.Descriptor) string {
 	return full
 }
 
-// pbMessagePair is a matched pair of messages.
-type pbMessagePair struct {
+// pbPair is a matched pair of elements (messages or enums) sharing a
+// relative name; an unmatched element has a nil side.
+type pbPair[E any] struct {
 	key      string
-	old, new *pbMessage
+	old, new *E
+}
+
+// pbPairByKey pairs the elements of old and new by key, in newOrder (the
+// new schema's declaration order); elements only old has come last, in
+// oldOrder.
+func pbPairByKey[E any](old, new map[string]*E, oldOrder, newOrder []string) []pbPair[E] {
+	out := make([]pbPair[E], 0, len(newOrder)+len(oldOrder))
+	for _, k := range newOrder {
+		out = append(out, pbPair[E]{key: k, old: old[k], new: new[k]})
+	}
+	for _, k := range oldOrder {
+		if new[k] == nil {
+			out = append(out, pbPair[E]{key: k, old: old[k]})
+		}
+	}
+	return out
 }
 
 // pbPairMessages pairs the messages of old and new by relative name, in the
 // new schema's declaration order; unmatched messages have a nil side.
 // Messages removed from new come last, in the old schema's order.
-func pbPairMessages(old, new *pbModel) []pbMessagePair {
-	out := make([]pbMessagePair, 0, len(new.msgOrder)+len(old.msgOrder))
-	for _, k := range new.msgOrder {
-		out = append(out, pbMessagePair{key: k, old: old.messages[k], new: new.messages[k]})
-	}
-	for _, k := range old.msgOrder {
-		if new.messages[k] == nil {
-			out = append(out, pbMessagePair{key: k, old: old.messages[k]})
-		}
-	}
-	return out
-}
-
-// pbEnumPair is a matched pair of enums.
-type pbEnumPair struct {
-	key      string
-	old, new *pbEnum
+func pbPairMessages(old, new *pbModel) []pbPair[pbMessage] {
+	return pbPairByKey(old.messages, new.messages, old.msgOrder, new.msgOrder)
 }
 
 // pbPairEnums is pbPairMessages for enums.
-func pbPairEnums(old, new *pbModel) []pbEnumPair {
-	out := make([]pbEnumPair, 0, len(new.enumOrder)+len(old.enumOrder))
-	for _, k := range new.enumOrder {
-		out = append(out, pbEnumPair{key: k, old: old.enums[k], new: new.enums[k]})
-	}
-	for _, k := range old.enumOrder {
-		if new.enums[k] == nil {
-			out = append(out, pbEnumPair{key: k, old: old.enums[k]})
-		}
-	}
-	return out
+func pbPairEnums(old, new *pbModel) []pbPair[pbEnum] {
+	return pbPairByKey(old.enums, new.enums, old.enumOrder, new.enumOrder)
+}
+
+// pbNumberUnion returns the numbers (field or enum value numbers) in a or
+// b, ascending and distinct.
+func pbNumberUnion[N protoreflect.FieldNumber | protoreflect.EnumNumber](a, b []N) []N {
+	out := make([]N, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // pbFieldNumbers returns the union of a's and b's field numbers, ascending.
 func pbFieldNumbers(a, b *pbMessage) []protoreflect.FieldNumber {
-	out := make([]protoreflect.FieldNumber, 0, len(a.numbers)+len(b.numbers))
-	out = append(out, a.numbers...)
-	out = append(out, b.numbers...)
-	slices.Sort(out)
-	return slices.Compact(out)
+	return pbNumberUnion(a.numbers, b.numbers)
 }
 
 // pbEnumNumbers returns the union of a's and b's value numbers, ascending.
 func pbEnumNumbers(a, b *pbEnum) []protoreflect.EnumNumber {
-	out := make([]protoreflect.EnumNumber, 0, len(a.numbers)+len(b.numbers))
-	out = append(out, a.numbers...)
-	out = append(out, b.numbers...)
-	slices.Sort(out)
-	return slices.Compact(out)
+	return pbNumberUnion(a.numbers, b.numbers)
 }
 
 // pbFieldKind is the coarse kind Confluent compares first.

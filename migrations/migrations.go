@@ -73,15 +73,9 @@ type Migration struct {
 // Up applies every pending migration and returns what it applied, oldest
 // first. It is a no-op on an up-to-date database.
 func Up(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) ([]Result, error) {
-	p, err := newProvider(ctx, db, d, opts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := p.Up(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrations: up: %w", err)
-	}
-	return results(res), nil
+	return apply(ctx, db, d, opts, "up", func(p *goose.Provider) ([]*goose.MigrationResult, error) {
+		return p.Up(ctx)
+	})
 }
 
 // Down rolls back the most recently applied migration. It returns
@@ -107,13 +101,23 @@ var ErrNoNextVersion = errors.New("migrations: no migration to roll back")
 // DownTo rolls back migrations, newest first, until version is the latest
 // applied one; version 0 rolls back everything.
 func DownTo(ctx context.Context, db *sql.DB, d Dialect, version int64, opts ...Option) ([]Result, error) {
+	return apply(ctx, db, d, opts, fmt.Sprintf("down to %d", version), func(p *goose.Provider) ([]*goose.MigrationResult, error) {
+		return p.DownTo(ctx, version)
+	})
+}
+
+// apply runs one migration operation (named op in its error) with a
+// provider over d's directory.
+func apply(ctx context.Context, db *sql.DB, d Dialect, opts []Option, op string,
+	run func(*goose.Provider) ([]*goose.MigrationResult, error),
+) ([]Result, error) {
 	p, err := newProvider(ctx, db, d, opts)
 	if err != nil {
 		return nil, err
 	}
-	res, err := p.DownTo(ctx, version)
+	res, err := run(p)
 	if err != nil {
-		return nil, fmt.Errorf("migrations: down to %d: %w", version, err)
+		return nil, fmt.Errorf("migrations: %s: %w", op, err)
 	}
 	return results(res), nil
 }

@@ -43,10 +43,7 @@ type diffRow struct {
 func (h *handler) diff(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name := r.PathValue("subject")
-	if err := h.opts.Authorizer(ctx, Read, name); err != nil {
-		return err
-	}
-	history, err := h.svc.VersionHistory(ctx, name)
+	history, err := h.subjectHistory(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -55,7 +52,7 @@ func (h *handler) diff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if newV == registry.LatestVersion {
-		newV = latestLive(history)
+		newV = latestLive(history).Version
 	}
 	oldV, err := versionParam(r, "old", 0)
 	if err != nil {
@@ -96,16 +93,6 @@ func versionParam(r *http.Request, name string, def int) (int, error) {
 		return 0, badRequest("The %s version %q is not a version number.", name, s)
 	}
 	return n, nil
-}
-
-// latestLive is the highest live version, else the highest version.
-func latestLive(history []registry.SubjectVersion) int {
-	for i := len(history) - 1; i >= 0; i-- {
-		if !history[i].Deleted {
-			return history[i].Version
-		}
-	}
-	return history[len(history)-1].Version
 }
 
 // liveBefore is the live version preceding v, else v itself (a subject

@@ -72,10 +72,7 @@ func newConfigView(c registry.Config) configView {
 func (h *handler) subject(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name := r.PathValue("subject")
-	if err := h.opts.Authorizer(ctx, Read, name); err != nil {
-		return err
-	}
-	history, err := h.svc.VersionHistory(ctx, name)
+	history, err := h.subjectHistory(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -119,16 +116,31 @@ func (h *handler) subject(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// subjectHistory authorizes reading the subject, then returns its version
+// history (soft-deleted versions included).
+func (h *handler) subjectHistory(ctx context.Context, subject string) ([]registry.SubjectVersion, error) {
+	if err := h.opts.Authorizer(ctx, Read, subject); err != nil {
+		return nil, err
+	}
+	return h.svc.VersionHistory(ctx, subject)
+}
+
+// latestLive is the highest live version, else (every version is
+// soft-deleted) the highest version.
+func latestLive(history []registry.SubjectVersion) *registry.SubjectVersion {
+	for i := len(history) - 1; i >= 0; i-- {
+		if !history[i].Deleted {
+			return &history[i]
+		}
+	}
+	return &history[len(history)-1]
+}
+
 // pickVersion returns the version the query names, or the latest live
 // one (the latest of all when every version is soft-deleted).
 func pickVersion(history []registry.SubjectVersion, q string) (*registry.SubjectVersion, error) {
 	if q == "" || q == "latest" {
-		for i := len(history) - 1; i >= 0; i-- {
-			if !history[i].Deleted {
-				return &history[i], nil
-			}
-		}
-		return &history[len(history)-1], nil
+		return latestLive(history), nil
 	}
 	n, err := strconv.Atoi(q)
 	if err != nil {

@@ -245,6 +245,25 @@ func (l Limits) CheckText(f Format, text string) error {
 	return nil
 }
 
+// CheckInputs applies the limits that need no parsing to a schema text
+// and its resolved dependencies: the number of referenced schemas and the
+// size of every text. The error is a *ParseError of format f wrapping a
+// *LimitError.
+func (l Limits) CheckInputs(f Format, text string, deps []Dependency) error {
+	l = l.WithDefaults()
+	if len(deps) > l.MaxReferences {
+		le := &LimitError{Limit: "MaxReferences", Max: l.MaxReferences, What: fmt.Sprintf("the number of referenced schemas (%d)", len(deps))}
+		return &ParseError{Format: f, Message: le.Error(), Err: le}
+	}
+	for _, d := range deps {
+		if err := l.CheckText(f, d.Text); err != nil {
+			pe := err.(*ParseError)
+			return &ParseError{Format: f, Message: fmt.Sprintf("in referenced schema %q: %s", d.Name, pe.Message), Err: pe.Err}
+		}
+	}
+	return l.CheckText(f, text)
+}
+
 // Counter counts the definitions, fields and enum symbols of a schema
 // against Limits as a format package builds it, so that a count is
 // refused as soon as it is exceeded rather than after the whole schema is

@@ -62,7 +62,7 @@ func ParseWithLimits(text string, deps []schema.Dependency, lim schema.Limits) (
 
 func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefaults bool) (*Schema, error) {
 	lim = lim.WithDefaults()
-	if err := checkTexts(text, deps, lim); err != nil {
+	if err := lim.CheckInputs(schema.Avro, text, deps); err != nil {
 		return nil, err
 	}
 	b := newBuilder(lim)
@@ -106,23 +106,6 @@ func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefault
 		}
 	}
 	return s, nil
-}
-
-// checkTexts applies the limits that need no parsing: the number of
-// references and the size of every text.
-func checkTexts(text string, deps []schema.Dependency, lim schema.Limits) error {
-	if len(deps) > lim.MaxReferences {
-		le := &schema.LimitError{Limit: "MaxReferences", Max: lim.MaxReferences, What: fmt.Sprintf("the number of referenced schemas (%d)", len(deps))}
-		return &schema.ParseError{Format: schema.Avro, Message: le.Error(), Err: le}
-	}
-	for _, d := range deps {
-		if err := lim.CheckText(schema.Avro, d.Text); err != nil {
-			var pe *schema.ParseError
-			errors.As(err, &pe)
-			return &schema.ParseError{Format: schema.Avro, Message: fmt.Sprintf("in referenced schema %q: %s", d.Name, pe.Message), Err: pe.Err}
-		}
-	}
-	return lim.CheckText(schema.Avro, text)
 }
 
 // parseHamba parses with the Avro library in a fresh cache, turning a

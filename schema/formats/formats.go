@@ -45,6 +45,17 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 			return nil, err
 		}
 		return s, nil
+	case schema.JSON:
+		// The JSON Schema parser bounds nesting itself (jsonschema.MaxDepth)
+		// while it reads the text; sizes and references are checked here.
+		if err := lim.CheckInputs(schema.JSON, text, deps); err != nil {
+			return nil, err
+		}
+		s, err := jsonschema.Parse(text, deps)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	return nil, fmt.Errorf("schema type %s is not supported", f)
 }

@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	// the API, schemactl and the UI.
 	"internal/compatwire": {"compat", "schema", "srapi"},
 	// The domain.
-	"internal/registry": {"schema", "schema/formats", "compat"},
+	"internal/registry": {"schema", "schema/formats", "compat", "srapi"},
 	// Identity and access: the model, its HTTP side and its test kit.
 	"internal/auth":          {"internal/auth"},
 	"internal/auth/authhttp": {"internal/auth", "internal/ops/audit", "srapi"},
@@ -49,11 +49,11 @@ var allowed = map[string][]string{
 	"internal/ops/requestid":  {},
 	"internal/ops/health":     {},
 	"internal/ops/metrics":    {},
-	"internal/ops/ratelimit":  {},
+	"internal/ops/ratelimit":  {"srapi"},
 	"internal/ops/audit":      {"internal/auth", "internal/ops/requestid"},
-	"internal/ops/instrument": {"api", "internal/ops/audit", "compat", "internal/ops/metrics", "internal/registry"},
+	"internal/ops/instrument": {"api", "internal/ops/audit", "compat", "internal/ops/metrics", "internal/registry", "srapi"},
 	"internal/ops":            {"internal/ops", "internal/auth", "api/openapi"},
-	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/registry", "schema"},
+	"internal/ui":             {"internal/auth", "internal/cli/report", "compat", "internal/registry", "schema", "srapi"},
 	// Clients of the HTTP API. The runtime serializers (client/serde) sit
 	// on the client and the format libraries, never on the server side.
 	"client":       {"srapi"},

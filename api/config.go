@@ -55,7 +55,7 @@ func domainConfig(u *srapi.ConfigUpdate) (registry.Config, error) {
 	c.ConsumerBreakage = u.ConsumerBreakage
 	if u.MinDeprecationDays != nil {
 		if *u.MinDeprecationDays < 0 {
-			return c, registry.Errorf(registry.CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
+			return c, registry.Errorf(srapi.CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
 		}
 		d := time.Duration(*u.MinDeprecationDays) * day
 		c.MinDeprecationPeriod = &d
@@ -68,7 +68,7 @@ func domainConfig(u *srapi.ConfigUpdate) (registry.Config, error) {
 }
 
 func invalidLevel() error {
-	return registry.Errorf(registry.CodeInvalidCompatibilityLevel,
+	return registry.Errorf(srapi.CodeInvalidCompatibilityLevel,
 		"Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
 }
 

@@ -76,7 +76,7 @@ func domainConsumer(cj *srapi.Consumer) (registry.Consumer, error) {
 	for _, r := range cj.Reads {
 		backfill, err := ParseWindow(r.Backfill)
 		if err != nil {
-			return c, registry.Errorf(registry.CodeInvalidConsumer, "Consumer %s reading %s: %v", cj.Name, r.Subject, err)
+			return c, registry.Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s: %v", cj.Name, r.Subject, err)
 		}
 		read := registry.ConsumerRead{
 			Subject: r.Subject, ReaderSchema: r.Schema, References: domainReferences(r.References),
@@ -85,7 +85,7 @@ func domainConsumer(cj *srapi.Consumer) (registry.Consumer, error) {
 		if r.Schema != "" {
 			f, err := schema.ParseFormat(r.SchemaType)
 			if err != nil || f == schema.JSON {
-				return c, registry.Errorf(registry.CodeInvalidSchema, "Consumer %s reading %s: invalid schemaType %q: supported schema types are AVRO and PROTOBUF", cj.Name, r.Subject, r.SchemaType)
+				return c, registry.Errorf(srapi.CodeInvalidSchema, "Consumer %s reading %s: invalid schemaType %q: supported schema types are AVRO and PROTOBUF", cj.Name, r.Subject, r.SchemaType)
 			}
 			read.Format = f
 		}
@@ -220,7 +220,7 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 		return err
 	}
 	if body.Name != "" && body.Name != name {
-		return registry.Errorf(registry.CodeInvalidConsumer, "The consumer name in the body (%s) differs from the one in the path (%s)", body.Name, name)
+		return registry.Errorf(srapi.CodeInvalidConsumer, "The consumer name in the body (%s) differs from the one in the path (%s)", body.Name, name)
 	}
 	body.Name = name
 	in, err := domainConsumer(&body)

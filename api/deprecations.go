@@ -34,7 +34,7 @@ func domainDeprecation(dj *srapi.Deprecation) (registry.DeprecationRecord, error
 	}
 	sunset, err := ParseSunset(dj.Sunset)
 	if err != nil {
-		return d, registry.Errorf(registry.CodeInvalidDeprecation, "%v", err)
+		return d, registry.Errorf(srapi.CodeInvalidDeprecation, "%v", err)
 	}
 	d.Sunset = sunset
 	return d, nil
@@ -61,7 +61,7 @@ func ParseSunset(s string) (time.Time, error) {
 func deprecationID(c echo.Context) (int, error) {
 	id, err := strconv.Atoi(c.Param("id"))
 	if err != nil || id <= 0 {
-		return 0, registry.Errorf(registry.CodeDeprecationNotFound, "Deprecation %s not found.", c.Param("id"))
+		return 0, registry.Errorf(srapi.CodeDeprecationNotFound, "Deprecation %s not found.", c.Param("id"))
 	}
 	return id, nil
 }

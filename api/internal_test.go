@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // fakeService answers every call with its fields, for tests of the
@@ -112,13 +113,13 @@ func TestErrorHandlerHidesInternalErrors(t *testing.T) {
 	}{
 		{
 			name:       "DomainErrorKeepsCodeAndMessage",
-			err:        registry.Errorf(registry.CodeSchemaNotFound, "Schema 7 not found"),
+			err:        registry.Errorf(srapi.CodeSchemaNotFound, "Schema 7 not found"),
 			wantStatus: 404,
 			wantBody:   `{"error_code":40403,"message":"Schema 7 not found"}`,
 		},
 		{
 			name:       "StoreErrorLogsCauseButDoesNotSendIt",
-			err:        &registry.Error{Code: registry.CodeStoreError, Message: "Error in the backend data store", Err: errors.New("pq: password authentication failed for user secret")},
+			err:        &registry.Error{Code: srapi.CodeStoreError, Message: "Error in the backend data store", Err: errors.New("pq: password authentication failed for user secret")},
 			wantStatus: 500,
 			wantBody:   `{"error_code":50001,"message":"Error in the backend data store"}`,
 			wantLogged: "password authentication failed",

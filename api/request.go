@@ -120,7 +120,7 @@ func versionParam(c echo.Context) (int, error) {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v == 0 || v < registry.LatestVersion || v > math.MaxInt32 {
-		return 0, registry.Errorf(registry.CodeInvalidVersion,
+		return 0, registry.Errorf(srapi.CodeInvalidVersion,
 			"The specified version '%s' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"", s)
 	}
 	return v, nil
@@ -132,7 +132,7 @@ func idParam(c echo.Context) (int, error) {
 	s := c.Param("id")
 	id, err := strconv.Atoi(s)
 	if err != nil || id <= 0 || id > math.MaxInt32 {
-		return 0, registry.Errorf(registry.CodeSchemaNotFound, "Schema %s not found", s)
+		return 0, registry.Errorf(srapi.CodeSchemaNotFound, "Schema %s not found", s)
 	}
 	return id, nil
 }

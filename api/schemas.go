@@ -18,7 +18,7 @@ import (
 func schemaInput(r *srapi.RegisterRequest, normalize bool) (registry.SchemaInput, error) {
 	f, err := schema.ParseFormat(r.SchemaType)
 	if err != nil {
-		return registry.SchemaInput{}, registry.Errorf(registry.CodeInvalidSchema,
+		return registry.SchemaInput{}, registry.Errorf(srapi.CodeInvalidSchema,
 			"Invalid schemaType %q: supported schema types are AVRO, PROTOBUF and JSON", r.SchemaType)
 	}
 	in := registry.SchemaInput{

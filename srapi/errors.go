@@ -46,6 +46,9 @@ const (
 	CodeStoreError                Code = 50001
 	CodeOperationTimeout          Code = 50002
 	CodeForwardingError           Code = 50003
+	// CodeOverloaded: every parse and check slot of the registry stayed
+	// busy; the answer is a 503 with Retry-After, and a retry is safe.
+	CodeOverloaded Code = 50301
 )
 
 // HTTPStatus returns the HTTP status that accompanies c: its first three

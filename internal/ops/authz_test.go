@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemata-dev/schemata/internal/auth/authhttp"
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // The principals of the matrix.
@@ -243,14 +243,14 @@ func assertAccess(t *testing.T, res response, allowed, unauthenticated bool) {
 			t.Errorf("refused with %d %s, want allowed", res.status, res.body)
 		}
 	case unauthenticated:
-		if res.status != http.StatusUnauthorized || res.errorCode() != authhttp.CodeUnauthenticated {
+		if res.status != http.StatusUnauthorized || res.errorCode() != int(srapi.CodeUnauthenticated) {
 			t.Errorf("got %d %s, want 401 with error_code 40101", res.status, res.body)
 		}
 		if res.header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without a WWW-Authenticate challenge")
 		}
 	default:
-		if res.status != http.StatusForbidden || res.errorCode() != authhttp.CodeForbidden {
+		if res.status != http.StatusForbidden || res.errorCode() != int(srapi.CodeForbidden) {
 			t.Errorf("got %d %s, want 403 with error_code 40301", res.status, res.body)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/formats"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // MaxSchemaID is the largest global schema id: Confluent's wire format
@@ -23,7 +24,7 @@ const DefaultParseWait = time.Second
 
 // gate bounds the number of parse and check operations running at once.
 // An operation that finds every slot busy waits a short while, then gives
-// up with CodeOverloaded: better a quick 503 the client retries than a
+// up with srapi.CodeOverloaded: better a quick 503 the client retries than a
 // queue that grows while every request in it times out.
 type gate struct {
 	slots chan struct{}
@@ -45,7 +46,7 @@ func (g *gate) do(ctx context.Context, f func() error) error {
 		select {
 		case g.slots <- struct{}{}:
 		case <-t.C:
-			return &Error{Code: CodeOverloaded, Message: fmt.Sprintf(
+			return &Error{Code: srapi.CodeOverloaded, Message: fmt.Sprintf(
 				"The registry is busy parsing and checking other schemas (%d at once); retry shortly", cap(g.slots))}
 		case <-ctx.Done():
 			return storeError(ctx.Err())
@@ -57,10 +58,10 @@ func (g *gate) do(ctx context.Context, f func() error) error {
 
 // parseText parses text of format f with its resolved dependencies within
 // the service's limits and a parse slot. Invalid schemas, including
-// schemas beyond a limit, are CodeInvalidSchema errors.
+// schemas beyond a limit, are srapi.CodeInvalidSchema errors.
 func (s *Service) parseText(ctx context.Context, f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
 	if !formats.Supports(f) {
-		return nil, Errorf(CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO, PROTOBUF and JSON", f)
+		return nil, Errorf(srapi.CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO, PROTOBUF and JSON", f)
 	}
 	var sch schema.Schema
 	err := s.gate.do(ctx, func() error {
@@ -98,10 +99,10 @@ func (s *Service) check(ctx context.Context, req compat.Request) (compat.Result,
 // 32 bits. Zero means none was given.
 func checkExplicitIDs(p RegisterParams) error {
 	if p.ID < 0 || p.ID > MaxSchemaID {
-		return Errorf(CodeOperationNotPermitted, "Invalid schema id %d: an explicit id must be between 1 and %d", p.ID, MaxSchemaID)
+		return Errorf(srapi.CodeOperationNotPermitted, "Invalid schema id %d: an explicit id must be between 1 and %d", p.ID, MaxSchemaID)
 	}
 	if p.Version < 0 || p.Version > math.MaxInt32 {
-		return Errorf(CodeInvalidVersion, "Invalid version %d: an explicit version must be between 1 and %d", p.Version, math.MaxInt32)
+		return Errorf(srapi.CodeInvalidVersion, "Invalid version %d: an explicit version must be between 1 and %d", p.Version, math.MaxInt32)
 	}
 	return nil
 }
@@ -113,7 +114,7 @@ func checkAllocatedID(id int) error {
 		return nil
 	}
 	return &Error{
-		Code: CodeStoreError,
+		Code: srapi.CodeStoreError,
 		Message: fmt.Sprintf("Schema ids are exhausted: the store assigned id %d, outside the ids clients accept (1 to %d)",
 			id, MaxSchemaID),
 	}
@@ -123,5 +124,5 @@ func checkAllocatedID(id int) error {
 // indirect, number more than the limit.
 func referencesLimit(n, limit int) error {
 	le := &schema.LimitError{Limit: "MaxReferences", Max: limit, What: fmt.Sprintf("the number of references (%d or more, direct and indirect)", n)}
-	return &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + le.Error(), Err: le}
+	return &Error{Code: srapi.CodeInvalidSchema, Message: "Invalid schema: " + le.Error(), Err: le}
 }

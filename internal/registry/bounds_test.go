@@ -12,6 +12,7 @@ import (
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // eachBackendWith is eachBackend with options of the test's own.
@@ -38,13 +39,13 @@ func TestExplicitIDsOutsideThirtyTwoBitsAreRefused(t *testing.T) {
 			name    string
 			id      int
 			version int
-			code    registry.Code
+			code    srapi.Code
 			mention string // in the message
 		}{
-			{name: "NegativeID", id: -1, code: registry.CodeOperationNotPermitted, mention: "id -1"},
-			{name: "IDJustBeyond32Bits", id: registry.MaxSchemaID + 1, code: registry.CodeOperationNotPermitted, mention: "id 2147483648"},
-			{name: "LargestInt64", id: math.MaxInt64, code: registry.CodeOperationNotPermitted, mention: "id 9223372036854775807"},
-			{name: "NegativeVersion", id: 5, version: -2, code: registry.CodeInvalidVersion, mention: "version -2"},
+			{name: "NegativeID", id: -1, code: srapi.CodeOperationNotPermitted, mention: "id -1"},
+			{name: "IDJustBeyond32Bits", id: registry.MaxSchemaID + 1, code: srapi.CodeOperationNotPermitted, mention: "id 2147483648"},
+			{name: "LargestInt64", id: math.MaxInt64, code: srapi.CodeOperationNotPermitted, mention: "id 9223372036854775807"},
+			{name: "NegativeVersion", id: 5, version: -2, code: srapi.CodeInvalidVersion, mention: "version -2"},
 		}
 		for _, tt := range tests {
 			_, err := svc.Register(ctx, registry.RegisterParams{Subject: "imported", Schema: avroRecord(fieldID), ID: tt.id, Version: tt.version})
@@ -67,7 +68,7 @@ func TestExplicitIDsOutsideThirtyTwoBitsAreRefused(t *testing.T) {
 		}
 		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "imported", Schema: avroRecord(fieldID, fieldNote)})
 		var e *registry.Error
-		if !errors.As(err, &e) || e.Code != registry.CodeStoreError || !strings.Contains(e.Message, "exhausted") {
+		if !errors.As(err, &e) || e.Code != srapi.CodeStoreError || !strings.Contains(e.Message, "exhausted") {
 			t.Fatalf("Register() after the largest id: error = %v, want a store error saying ids are exhausted", err)
 		}
 		versions, err := svc.Versions(ctx, registry.VersionsParams{Subject: "imported"})
@@ -114,7 +115,7 @@ func TestSchemasBeyondLimitsAreInvalid(t *testing.T) {
 
 func wantLimit(t *testing.T, err error, limit string) {
 	t.Helper()
-	wantCode(t, err, registry.CodeInvalidSchema)
+	wantCode(t, err, srapi.CodeInvalidSchema)
 	var le *schema.LimitError
 	if !errors.As(err, &le) || le.Limit != limit {
 		t.Fatalf("error %v does not carry limit %s", err, limit)
@@ -141,7 +142,7 @@ func TestIncompatibleAnswerIsBounded(t *testing.T) {
 		extra := compat.MaxFindings + 250
 		_, err := svc.Register(context.Background(), registry.RegisterParams{Subject: "wide-value", Schema: fields(1 + extra)})
 		var e *registry.Error
-		if !errors.As(err, &e) || e.Code != registry.CodeIncompatibleSchema {
+		if !errors.As(err, &e) || e.Code != srapi.CodeIncompatibleSchema {
 			t.Fatalf("Register() error = %v, want 409", err)
 		}
 		if len(e.Findings) != compat.MaxFindings || !strings.HasSuffix(e.Message, "and 250 more findings]") {

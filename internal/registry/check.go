@@ -6,6 +6,7 @@ import (
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // parsedSchema parses a stored schema, once per id.
@@ -23,7 +24,7 @@ func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (s
 		// lowered, no longer fits them) is a server-side problem, not the
 		// client's.
 		s.log.ErrorContext(ctx, "stored schema does not parse", "id", sch.ID, "error", err)
-		return nil, &Error{Code: CodeStoreError, Message: "Error in the backend data store", Err: err}
+		return nil, &Error{Code: srapi.CodeStoreError, Message: "Error in the backend data store", Err: err}
 	}
 	if err != nil {
 		return nil, err
@@ -138,7 +139,7 @@ type LookupParams struct {
 }
 
 // Lookup finds the version of subject that holds the given schema:
-// CodeSubjectNotFound when the subject has no versions, CodeSchemaNotFound
+// srapi.CodeSubjectNotFound when the subject has no versions, srapi.CodeSchemaNotFound
 // when none holds the schema.
 func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, error) {
 	if _, err := s.store.VersionLatest(ctx, p.Subject, true); errors.Is(err, ErrNotFound) {
@@ -155,7 +156,7 @@ func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, 
 		return nil, err
 	}
 	if v == nil {
-		return nil, Errorf(CodeSchemaNotFound, "Schema not found")
+		return nil, Errorf(srapi.CodeSchemaNotFound, "Schema not found")
 	}
 	return v, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // mergeConfig returns base with every field set in over replacing it.
@@ -78,7 +79,7 @@ func (s *Service) effectiveConfig(ctx context.Context, ex Executor, subject stri
 
 // Config returns the config in force for subject ("" for global). With
 // defaultToGlobal, unset subject fields inherit the global config;
-// without it, a subject with no config is CodeSubjectLevelCompatNotSet and
+// without it, a subject with no config is srapi.CodeSubjectCompatNotSet and
 // only the subject's own fields are returned.
 func (s *Service) Config(ctx context.Context, subject string, defaultToGlobal bool) (Config, error) {
 	if subject == GlobalSubject || defaultToGlobal {
@@ -90,7 +91,7 @@ func (s *Service) Config(ctx context.Context, subject string, defaultToGlobal bo
 	}
 	if c == nil || c.Compatibility == nil && c.AdditiveOnly == nil && c.Normalize == nil &&
 		c.MinDeprecationPeriod == nil && c.ConsumerBreakage == nil {
-		return Config{}, Errorf(CodeSubjectLevelCompatNotSet, "Subject '%s' does not have subject-level compatibility configured", subject)
+		return Config{}, Errorf(srapi.CodeSubjectCompatNotSet, "Subject '%s' does not have subject-level compatibility configured", subject)
 	}
 	return *c, nil
 }
@@ -101,14 +102,14 @@ func (s *Service) Config(ctx context.Context, subject string, defaultToGlobal bo
 func (s *Service) SetConfig(ctx context.Context, subject string, c Config) (Config, error) {
 	if c.Compatibility != nil {
 		if _, err := compat.ParseLevel(string(*c.Compatibility)); err != nil {
-			return Config{}, Errorf(CodeInvalidCompatibilityLevel, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
+			return Config{}, Errorf(srapi.CodeInvalidCompatibilityLevel, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
 		}
 	}
 	if c.ConsumerBreakage != nil && *c.ConsumerBreakage != ConsumerBreakageReject && *c.ConsumerBreakage != ConsumerBreakageWarn {
-		return Config{}, Errorf(CodeInvalidCompatibilityLevel, "Invalid consumerBreakage %q: valid values are reject and warn", *c.ConsumerBreakage)
+		return Config{}, Errorf(srapi.CodeInvalidCompatibilityLevel, "Invalid consumerBreakage %q: valid values are reject and warn", *c.ConsumerBreakage)
 	}
 	if c.MinDeprecationPeriod != nil && *c.MinDeprecationPeriod < 0 {
-		return Config{}, Errorf(CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
+		return Config{}, Errorf(srapi.CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
 	}
 	var out Config
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
@@ -140,7 +141,7 @@ func (s *Service) DeleteConfig(ctx context.Context, subject string) (Config, err
 		}
 		if cur == nil {
 			if subject != GlobalSubject {
-				return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+				return Errorf(srapi.CodeSubjectNotFound, "Subject '%s' not found.", subject)
 			}
 			prev = s.opts.Defaults
 			return nil
@@ -164,7 +165,7 @@ func ParseMode(s string) (Mode, error) {
 	case ReadWrite, ReadOnly, ReadOnlyOverride, Import:
 		return m, nil
 	}
-	return "", Errorf(CodeInvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT")
+	return "", Errorf(srapi.CodeInvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT")
 }
 
 func storedMode(ctx context.Context, ex Executor, subject string) (Mode, error) {
@@ -201,7 +202,7 @@ func (s *Service) Mode(ctx context.Context, subject string, defaultToGlobal bool
 		return "", err
 	}
 	if m == "" {
-		return "", Errorf(CodeSubjectLevelModeNotSet, "Subject '%s' does not have subject-level mode configured", subject)
+		return "", Errorf(srapi.CodeSubjectModeNotSet, "Subject '%s' does not have subject-level mode configured", subject)
 	}
 	return m, nil
 }
@@ -230,7 +231,7 @@ func (s *Service) SetMode(ctx context.Context, subject string, m Mode, force boo
 				live = err == nil
 			}
 			if live {
-				return Errorf(CodeOperationNotPermitted, "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway")
+				return Errorf(srapi.CodeOperationNotPermitted, "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway")
 			}
 		}
 		if err := tx.ModeSet(ctx, subject, m); err != nil {
@@ -255,7 +256,7 @@ func (s *Service) DeleteMode(ctx context.Context, subject string) (Mode, error) 
 		}
 		if m == "" {
 			if subject != GlobalSubject {
-				return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+				return Errorf(srapi.CodeSubjectNotFound, "Subject '%s' not found.", subject)
 			}
 			prev = ReadWrite
 			return nil

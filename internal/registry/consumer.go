@@ -17,6 +17,7 @@ import (
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Consumer is a downstream pipeline registered as reading subjects. The
@@ -58,22 +59,12 @@ type ConsumerRead struct {
 	Backfill time.Duration
 }
 
-// Error codes of the consumer features, in the Confluent error code style
-// (the HTTP status is the first three digits).
-const (
-	CodeConsumerNotFound    Code = 40410
-	CodeDeprecationNotFound Code = 40411
-	CodeConsumerExists      Code = 40910
-	CodeInvalidConsumer     Code = 42210
-	CodeInvalidDeprecation  Code = 42211
-)
-
 // Sentinels of the consumer features, for errors.Is.
 var (
-	ErrConsumerNotFound    = &Error{Code: CodeConsumerNotFound}
-	ErrDeprecationNotFound = &Error{Code: CodeDeprecationNotFound}
-	ErrConsumerExists      = &Error{Code: CodeConsumerExists}
-	ErrInvalidConsumer     = &Error{Code: CodeInvalidConsumer}
+	ErrConsumerNotFound    = &Error{Code: srapi.CodeConsumerNotFound}
+	ErrDeprecationNotFound = &Error{Code: srapi.CodeDeprecationNotFound}
+	ErrConsumerExists      = &Error{Code: srapi.CodeConsumerExists}
+	ErrInvalidConsumer     = &Error{Code: srapi.CodeInvalidConsumer}
 )
 
 // consumerNameRE is the shape of a consumer name: URL-path safe, so that
@@ -142,34 +133,34 @@ func (st *consumerState) invalidateDeprecations() {
 // Service does, with their references).
 func ValidateConsumer(c *Consumer) error {
 	if !consumerNameRE.MatchString(c.Name) {
-		return Errorf(CodeInvalidConsumer, "Invalid consumer name %q: use 1 to 200 letters, digits and . _ - @ :, starting with a letter or digit", c.Name)
+		return Errorf(srapi.CodeInvalidConsumer, "Invalid consumer name %q: use 1 to 200 letters, digits and . _ - @ :, starting with a letter or digit", c.Name)
 	}
 	if strings.TrimSpace(c.Owner) == "" || len(c.Owner) > maxOwnerLength {
-		return Errorf(CodeInvalidConsumer, "Consumer %s needs an owner (a team or contact) of at most %d bytes", c.Name, maxOwnerLength)
+		return Errorf(srapi.CodeInvalidConsumer, "Consumer %s needs an owner (a team or contact) of at most %d bytes", c.Name, maxOwnerLength)
 	}
 	for k, v := range c.Labels {
 		if k == "" || len(k) > maxOwnerLength || len(v) > maxOwnerLength {
-			return Errorf(CodeInvalidConsumer, "Consumer %s: label keys must be 1 to %d bytes and values at most %d", c.Name, maxOwnerLength, maxOwnerLength)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s: label keys must be 1 to %d bytes and values at most %d", c.Name, maxOwnerLength, maxOwnerLength)
 		}
 	}
 	seen := map[string]bool{}
 	for _, r := range c.Reads {
 		if err := validateSubject(r.Subject); err != nil {
-			return Errorf(CodeInvalidConsumer, "Consumer %s reads an invalid subject %q", c.Name, r.Subject)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reads an invalid subject %q", c.Name, r.Subject)
 		}
 		if seen[r.Subject] {
-			return Errorf(CodeInvalidConsumer, "Consumer %s lists subject %s twice; give one entry per subject", c.Name, r.Subject)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s lists subject %s twice; give one entry per subject", c.Name, r.Subject)
 		}
 		seen[r.Subject] = true
 		hasReader, hasFields := r.ReaderSchema != "", len(r.Fields) > 0
 		if hasReader == hasFields {
-			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s must give either a reader schema or a list of fields, not both or neither", c.Name, r.Subject)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s must give either a reader schema or a list of fields, not both or neither", c.Name, r.Subject)
 		}
 		if slices.Contains(r.Fields, "") {
-			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s lists an empty field path", c.Name, r.Subject)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s lists an empty field path", c.Name, r.Subject)
 		}
 		if r.Backfill < 0 {
-			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s has a negative backfill window", c.Name, r.Subject)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s has a negative backfill window", c.Name, r.Subject)
 		}
 	}
 	return nil
@@ -223,7 +214,7 @@ func sameConsumer(a, b *Consumer) bool {
 }
 
 // readerSchema parses a read's reader schema with its references, once
-// per distinct schema. An invalid reader schema is CodeInvalidSchema.
+// per distinct schema. An invalid reader schema is srapi.CodeInvalidSchema.
 func (s *Service) readerSchema(ctx context.Context, r ConsumerRead) (schema.Schema, error) {
 	if r.ReaderSchema == "" {
 		return nil, nil
@@ -254,13 +245,13 @@ func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
 		p, err := s.readerSchema(ctx, r)
 		if err != nil {
 			var e *Error
-			if errors.As(err, &e) && e.Code == CodeInvalidSchema {
-				return &Error{Code: CodeInvalidSchema, Message: fmt.Sprintf("Consumer %s reading %s: %s", c.Name, r.Subject, e.Message), Err: err}
+			if errors.As(err, &e) && e.Code == srapi.CodeInvalidSchema {
+				return &Error{Code: srapi.CodeInvalidSchema, Message: fmt.Sprintf("Consumer %s reading %s: %s", c.Name, r.Subject, e.Message), Err: err}
 			}
 			return err
 		}
 		if p != nil && r.Message != "" && !compat.HasPath(p, r.Message) {
-			return Errorf(CodeInvalidConsumer, "Consumer %s reading %s decodes message %s, which its reader schema does not define", c.Name, r.Subject, r.Message)
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s decodes message %s, which its reader schema does not define", c.Name, r.Subject, r.Message)
 		}
 	}
 	return nil
@@ -278,13 +269,13 @@ type PutConsumerResult struct {
 
 // PutConsumer creates c or replaces the consumer of that name. It is
 // idempotent: the same input leaves the stored consumer (and its
-// UpdatedAt) untouched. Invalid input is CodeInvalidConsumer, an invalid
-// reader schema CodeInvalidSchema.
+// UpdatedAt) untouched. Invalid input is srapi.CodeInvalidConsumer, an invalid
+// reader schema srapi.CodeInvalidSchema.
 func (s *Service) PutConsumer(ctx context.Context, c Consumer) (PutConsumerResult, error) {
 	return s.putConsumer(ctx, c, false)
 }
 
-// CreateConsumer creates c; CodeConsumerExists when the name is taken by
+// CreateConsumer creates c; srapi.CodeConsumerExists when the name is taken by
 // a different consumer (creating an identical one again succeeds, so
 // retries are safe).
 func (s *Service) CreateConsumer(ctx context.Context, c Consumer) (PutConsumerResult, error) {
@@ -310,7 +301,7 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 		return PutConsumerResult{Consumer: cur}, nil
 	}
 	if cur != nil && createOnly {
-		return PutConsumerResult{}, Errorf(CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
+		return PutConsumerResult{}, Errorf(srapi.CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
 	}
 	now := s.opts.Now().UTC()
 	c.CreatedAt, c.UpdatedAt = now, now
@@ -348,7 +339,7 @@ func (s *Service) Consumer(ctx context.Context, name string) (*Consumer, error) 
 }
 
 func consumerNotFound(name string) error {
-	return Errorf(CodeConsumerNotFound, "Consumer '%s' not found.", name)
+	return Errorf(srapi.CodeConsumerNotFound, "Consumer '%s' not found.", name)
 }
 
 // Consumers lists consumers, ordered by name.
@@ -361,7 +352,7 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 	return out, storeError(err)
 }
 
-// DeleteConsumer removes a consumer; CodeConsumerNotFound when there is
+// DeleteConsumer removes a consumer; srapi.CodeConsumerNotFound when there is
 // none of that name.
 func (s *Service) DeleteConsumer(ctx context.Context, name string) error {
 	cs, err := s.consumerStore()

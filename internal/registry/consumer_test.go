@@ -14,6 +14,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )
 
@@ -98,7 +99,7 @@ func TestPutConsumerIsIdempotent(t *testing.T) {
 	}
 	c.Owner = "someone-else"
 	_, err = svc.CreateConsumer(ctx, c)
-	wantCode(t, err, registry.CodeConsumerExists)
+	wantCode(t, err, srapi.CodeConsumerExists)
 	changed, err := svc.PutConsumer(ctx, c)
 	if err != nil || !changed.Changed || changed.Created || !changed.Consumer.CreatedAt.Equal(first.Consumer.CreatedAt) {
 		t.Errorf("PutConsumer with a new owner = %+v, %v; want changed, original creation time kept", changed, err)
@@ -111,15 +112,15 @@ func TestPutConsumerRejectsInvalidInput(t *testing.T) {
 	tests := []struct {
 		name string
 		c    registry.Consumer
-		code registry.Code
+		code srapi.Code
 	}{
-		{"BadName", fieldConsumer("no spaces", "s", "a"), registry.CodeInvalidConsumer},
-		{"NoOwner", registry.Consumer{Name: "x", Reads: []registry.ConsumerRead{{Subject: "s", Fields: []string{"a"}}}}, registry.CodeInvalidConsumer},
-		{"NeitherReaderNorFields", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s"}}}, registry.CodeInvalidConsumer},
-		{"SubjectTwice", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Fields: []string{"a"}}, {Subject: "s", Fields: []string{"b"}}}}, registry.CodeInvalidConsumer},
-		{"NegativeBackfill", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Fields: []string{"a"}, Backfill: -time.Hour}}}, registry.CodeInvalidConsumer},
-		{"InvalidReaderSchema", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Format: schema.Avro, ReaderSchema: `{"type":"record"`}}}, registry.CodeInvalidSchema},
-		{"UnknownProtobufMessage", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Format: schema.Protobuf, ReaderSchema: `syntax = "proto3"; message A { int32 a = 1; }`, Message: "B"}}}, registry.CodeInvalidConsumer},
+		{"BadName", fieldConsumer("no spaces", "s", "a"), srapi.CodeInvalidConsumer},
+		{"NoOwner", registry.Consumer{Name: "x", Reads: []registry.ConsumerRead{{Subject: "s", Fields: []string{"a"}}}}, srapi.CodeInvalidConsumer},
+		{"NeitherReaderNorFields", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s"}}}, srapi.CodeInvalidConsumer},
+		{"SubjectTwice", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Fields: []string{"a"}}, {Subject: "s", Fields: []string{"b"}}}}, srapi.CodeInvalidConsumer},
+		{"NegativeBackfill", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Fields: []string{"a"}, Backfill: -time.Hour}}}, srapi.CodeInvalidConsumer},
+		{"InvalidReaderSchema", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Format: schema.Avro, ReaderSchema: `{"type":"record"`}}}, srapi.CodeInvalidSchema},
+		{"UnknownProtobufMessage", registry.Consumer{Name: "x", Owner: "o", Reads: []registry.ConsumerRead{{Subject: "s", Format: schema.Protobuf, ReaderSchema: `syntax = "proto3"; message A { int32 a = 1; }`, Message: "B"}}}, srapi.CodeInvalidConsumer},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,8 +142,8 @@ func TestConsumerDeleteAndNotFound(t *testing.T) {
 		t.Fatalf("DeleteConsumer: %v", err)
 	}
 	_, err := svc.Consumer(ctx, "c")
-	wantCode(t, err, registry.CodeConsumerNotFound)
-	wantCode(t, svc.DeleteConsumer(ctx, "c"), registry.CodeConsumerNotFound)
+	wantCode(t, err, srapi.CodeConsumerNotFound)
+	wantCode(t, svc.DeleteConsumer(ctx, "c"), srapi.CodeConsumerNotFound)
 }
 
 const protoV1 = `syntax = "proto3";
@@ -286,9 +287,9 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 		t.Fatalf("SchemaDeprecation before any record = %v, %v; want none", d, err)
 	}
 	_, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "missing"})
-	wantCode(t, err, registry.CodeInvalidDeprecation)
+	wantCode(t, err, srapi.CodeInvalidDeprecation)
 	_, err = svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "nothing"})
-	wantCode(t, err, registry.CodeSubjectNotFound)
+	wantCode(t, err, srapi.CodeSubjectNotFound)
 
 	field, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "note", Reason: "unused"})
 	if err != nil || !field.Created || field.Record.Path != "Order.note" {
@@ -340,7 +341,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	if d, _ := svc.VersionDeprecation(ctx, "payments", 2); d != nil {
 		t.Errorf("VersionDeprecation(payments, 2) = %+v, want none", d)
 	}
-	wantCode(t, svc.DeleteDeprecation(ctx, 9999), registry.CodeDeprecationNotFound)
+	wantCode(t, svc.DeleteDeprecation(ctx, 9999), srapi.CodeDeprecationNotFound)
 }
 
 func TestBackfillCoversTheWindowIncludingSoftDeleted(t *testing.T) {
@@ -395,7 +396,7 @@ func TestBackfillCoversTheWindowIncludingSoftDeleted(t *testing.T) {
 		t.Errorf("candidate findings = %v", got)
 	}
 	_, err = svc.CheckBackfill(ctx, registry.BackfillParams{Name: "nobody"})
-	wantCode(t, err, registry.CodeConsumerNotFound)
+	wantCode(t, err, srapi.CodeConsumerNotFound)
 }
 
 // failingUsageStore fails its first n writes, then records batches.

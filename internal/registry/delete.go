@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // DeleteVersion soft-deletes a version, or removes a soft-deleted one when
@@ -33,9 +35,9 @@ func (s *Service) DeleteVersion(ctx context.Context, subject string, version int
 		}
 		switch {
 		case !permanent && v.Deleted:
-			return Errorf(CodeVersionSoftDeleted, "Subject '%s' Version %d was soft deleted. Set permanent=true to delete permanently", subject, v.Version)
+			return Errorf(srapi.CodeVersionSoftDeleted, "Subject '%s' Version %d was soft deleted. Set permanent=true to delete permanently", subject, v.Version)
 		case permanent && !v.Deleted:
-			return Errorf(CodeVersionNotSoftDeleted, "Subject '%s' Version %d was not deleted first before being permanently deleted", subject, v.Version)
+			return Errorf(srapi.CodeVersionNotSoftDeleted, "Subject '%s' Version %d was not deleted first before being permanently deleted", subject, v.Version)
 		}
 		if err := refusedIfReferenced(ctx, tx, subject, v.Version); err != nil {
 			return err
@@ -91,9 +93,9 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 		}
 		switch {
 		case !permanent && len(live) == 0:
-			return Errorf(CodeSubjectSoftDeleted, "Subject '%s' was soft deleted. Set permanent=true to delete permanently", subject)
+			return Errorf(srapi.CodeSubjectSoftDeleted, "Subject '%s' was soft deleted. Set permanent=true to delete permanently", subject)
 		case permanent && len(live) > 0:
-			return Errorf(CodeSubjectNotSoftDeleted, "Subject '%s' was not deleted first before being permanently deleted", subject)
+			return Errorf(srapi.CodeSubjectNotSoftDeleted, "Subject '%s' was not deleted first before being permanently deleted", subject)
 		}
 		targets := live
 		if permanent {
@@ -153,7 +155,7 @@ func (s *Service) writable(ctx context.Context, ex Executor, subject string) err
 		return err
 	}
 	if mode == ReadOnly || mode == ReadOnlyOverride {
-		return Errorf(CodeOperationNotPermitted, "Subject %s is in read-only mode", subject)
+		return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is in read-only mode", subject)
 	}
 	return nil
 }
@@ -170,7 +172,7 @@ func refusedIfReferenced(ctx context.Context, tx Executor, subject string, versi
 	for i, id := range ids {
 		refs[i] = fmt.Sprint(id)
 	}
-	return Errorf(CodeReferenceExists, "One or more references exist to the schema {subject=%s,version=%d}: referenced by schema ids [%s]",
+	return Errorf(srapi.CodeReferenceExists, "One or more references exist to the schema {subject=%s,version=%d}: referenced by schema ids [%s]",
 		subject, version, strings.Join(refs, ", "))
 }
 

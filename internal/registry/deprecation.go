@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // DeprecationRecord is a deprecation recorded through the API rather than
@@ -46,7 +47,7 @@ func (r *DeprecationRecord) recorded(kind string) compat.RecordedDeprecation {
 }
 
 func deprecationNotFound(id int) error {
-	return Errorf(CodeDeprecationNotFound, "Deprecation %d not found.", id)
+	return Errorf(srapi.CodeDeprecationNotFound, "Deprecation %d not found.", id)
 }
 
 // DeprecateResult says what Deprecate did.
@@ -131,7 +132,7 @@ func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord)
 		return err
 	}
 	if d.Path != "" && d.Version != 0 {
-		return Errorf(CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
+		return Errorf(srapi.CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
 	}
 	if d.Version < 0 {
 		return invalidVersion(d.Version)
@@ -153,7 +154,7 @@ func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord)
 	}
 	path := compat.ResolvePath(p, "", d.Path)
 	if !compat.HasPath(p, path) {
-		return Errorf(CodeInvalidDeprecation, "Subject %s has no element %s in its latest version %d", d.Subject, d.Path, latest.Version)
+		return Errorf(srapi.CodeInvalidDeprecation, "Subject %s has no element %s in its latest version %d", d.Subject, d.Path, latest.Version)
 	}
 	d.Path = path
 	return nil

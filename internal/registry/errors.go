@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Storage-level sentinel errors. Store implementations wrap them.
@@ -15,58 +16,14 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Code is a Confluent Schema Registry error code. The HTTP status is the
-// first three digits.
-type Code int
-
-// Confluent error codes.
-const (
-	CodeSubjectNotFound           Code = 40401
-	CodeVersionNotFound           Code = 40402
-	CodeSchemaNotFound            Code = 40403
-	CodeSubjectSoftDeleted        Code = 40404
-	CodeSubjectNotSoftDeleted     Code = 40405
-	CodeVersionSoftDeleted        Code = 40406
-	CodeVersionNotSoftDeleted     Code = 40407
-	CodeSubjectLevelCompatNotSet  Code = 40408
-	CodeSubjectLevelModeNotSet    Code = 40409
-	CodeBadRequest                Code = 400
-	CodeIncompatibleSchema        Code = 409
-	CodeInvalidSchema             Code = 42201
-	CodeInvalidVersion            Code = 42202
-	CodeInvalidCompatibilityLevel Code = 42203
-	CodeInvalidMode               Code = 42204
-	CodeOperationNotPermitted     Code = 42205
-	CodeReferenceExists           Code = 42206
-	CodeIDInUse                   Code = 42207
-	CodeInvalidSubject            Code = 42208
-	CodeStoreError                Code = 50001
-	CodeOperationTimeout          Code = 50002
-	CodeForwardingError           Code = 50003
-	// CodeOverloaded: every parse and check slot stayed busy; the API
-	// answers 503 with Retry-After.
-	CodeOverloaded Code = 50301
-)
-
-// HTTPStatus returns the HTTP status that accompanies c.
-func (c Code) HTTPStatus() int {
-	if c < 1000 {
-		return int(c)
-	}
-	for int(c) >= 1000 {
-		c /= 10
-	}
-	return int(c)
-}
-
-// Error is a domain error carrying a Confluent code and a message safe to
-// show clients. errors.Is matches two Errors with the same code.
+// Error is a domain error carrying a Confluent error code (the contract's
+// table, srapi.Code) and a message safe to show clients. errors.Is matches two Errors with the same code.
 type Error struct {
-	Code    Code
+	Code    srapi.Code
 	Message string
 	// Err is an internal cause, logged but never sent to clients.
 	Err error
-	// Findings explain an incompatibility (CodeIncompatibleSchema).
+	// Findings explain an incompatibility (srapi.CodeIncompatibleSchema).
 	Findings []compat.Finding
 }
 
@@ -86,17 +43,17 @@ func (e *Error) Is(target error) bool {
 }
 
 // Errorf builds an *Error with a formatted message.
-func Errorf(code Code, format string, args ...any) *Error {
+func Errorf(code srapi.Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // Sentinels for errors.Is.
 var (
-	ErrSubjectNotFound       = &Error{Code: CodeSubjectNotFound}
-	ErrVersionNotFound       = &Error{Code: CodeVersionNotFound}
-	ErrSchemaNotFound        = &Error{Code: CodeSchemaNotFound}
-	ErrIncompatible          = &Error{Code: CodeIncompatibleSchema}
-	ErrInvalidSchema         = &Error{Code: CodeInvalidSchema}
-	ErrOperationNotPermitted = &Error{Code: CodeOperationNotPermitted}
-	ErrOverloaded            = &Error{Code: CodeOverloaded}
+	ErrSubjectNotFound       = &Error{Code: srapi.CodeSubjectNotFound}
+	ErrVersionNotFound       = &Error{Code: srapi.CodeVersionNotFound}
+	ErrSchemaNotFound        = &Error{Code: srapi.CodeSchemaNotFound}
+	ErrIncompatible          = &Error{Code: srapi.CodeIncompatibleSchema}
+	ErrInvalidSchema         = &Error{Code: srapi.CodeInvalidSchema}
+	ErrOperationNotPermitted = &Error{Code: srapi.CodeOperationNotPermitted}
+	ErrOverloaded            = &Error{Code: srapi.CodeOverloaded}
 )

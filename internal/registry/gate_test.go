@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 func TestGate(t *testing.T) {
@@ -24,14 +26,14 @@ func TestGate(t *testing.T) {
 
 	err := g.do(context.Background(), func() error { t.Error("ran without a free slot"); return nil })
 	if !errors.Is(err, ErrOverloaded) {
-		t.Fatalf("do() with every slot busy: error = %v, want CodeOverloaded", err)
+		t.Fatalf("do() with every slot busy: error = %v, want srapi.CodeOverloaded", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	g.wait = time.Hour
 	err = g.do(ctx, func() error { t.Error("ran without a free slot"); return nil })
-	if !errors.Is(err, &Error{Code: CodeOperationTimeout}) {
-		t.Fatalf("do() with a cancelled context: error = %v, want CodeOperationTimeout", err)
+	if !errors.Is(err, &Error{Code: srapi.CodeOperationTimeout}) {
+		t.Fatalf("do() with a cancelled context: error = %v, want srapi.CodeOperationTimeout", err)
 	}
 
 	close(release)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // parsed is a schema input after parsing: the form to store and its
@@ -25,7 +26,7 @@ type parsed struct {
 }
 
 // parseInput resolves in's references and parses it. Invalid schemas and
-// unresolvable references are CodeInvalidSchema errors.
+// unresolvable references are srapi.CodeInvalidSchema errors.
 func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, error) {
 	key := inputKey(in)
 	if p, ok := s.inputs.GetIfPresent(key); ok {
@@ -59,16 +60,16 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 	return p, nil
 }
 
-// wrapParseError turns a parse failure into CodeInvalidSchema.
+// wrapParseError turns a parse failure into srapi.CodeInvalidSchema.
 func wrapParseError(sch schema.Schema, err error) (schema.Schema, error) {
 	if err == nil {
 		return sch, nil
 	}
 	var pe *schema.ParseError
 	if errors.As(err, &pe) {
-		return nil, &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + pe.Error(), Err: err}
+		return nil, &Error{Code: srapi.CodeInvalidSchema, Message: "Invalid schema: " + pe.Error(), Err: err}
 	}
-	return nil, &Error{Code: CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
+	return nil, &Error{Code: srapi.CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
 }
 
 // resolveReferences returns the transitive closure of refs, each
@@ -77,7 +78,7 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 	var deps []schema.Dependency
 	for _, ref := range refs {
 		if ref.Name == "" || ref.Subject == "" {
-			return nil, Errorf(CodeInvalidSchema, "Invalid schema: a reference needs a name and a subject")
+			return nil, Errorf(srapi.CodeInvalidSchema, "Invalid schema: a reference needs a name and a subject")
 		}
 		key := fmt.Sprintf("%s\x00%d", ref.Subject, ref.Version)
 		if seen[key] {
@@ -95,7 +96,7 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 			v, err = ex.VersionGet(ctx, ref.Subject, ref.Version, false)
 		}
 		if errors.Is(err, ErrNotFound) {
-			return nil, Errorf(CodeInvalidSchema, "Invalid schema: reference %q points to %s version %d, which does not exist", ref.Name, ref.Subject, ref.Version)
+			return nil, Errorf(srapi.CodeInvalidSchema, "Invalid schema: reference %q points to %s version %d, which does not exist", ref.Name, ref.Subject, ref.Version)
 		}
 		if err != nil {
 			return nil, storeError(err)

@@ -3,10 +3,12 @@ package registry
 import (
 	"context"
 	"errors"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // SchemaByID returns the schema with the given global id, from memory
-// after the first read. It is CodeSchemaNotFound when no version of any
+// after the first read. It is srapi.CodeSchemaNotFound when no version of any
 // subject, soft-deleted ones included, uses the id.
 func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 	if sch, ok := s.byID.GetIfPresent(id); ok {
@@ -33,7 +35,7 @@ func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 }
 
 func schemaNotFound(id int) error {
-	return Errorf(CodeSchemaNotFound, "Schema %d not found", id)
+	return Errorf(srapi.CodeSchemaNotFound, "Schema %d not found", id)
 }
 
 // SchemaVersions lists the subject versions that use schema id.
@@ -69,7 +71,7 @@ type VersionsParams struct {
 	DeletedOnly    bool
 }
 
-// Versions lists a subject's version numbers; CodeSubjectNotFound when it
+// Versions lists a subject's version numbers; srapi.CodeSubjectNotFound when it
 // has none to show.
 func (s *Service) Versions(ctx context.Context, p VersionsParams) ([]int, error) {
 	vs, err := s.store.VersionList(ctx, p.Subject, p.IncludeDeleted || p.DeletedOnly)
@@ -90,12 +92,12 @@ func (s *Service) Versions(ctx context.Context, p VersionsParams) ([]int, error)
 }
 
 func subjectNotFound(subject string) error {
-	return Errorf(CodeSubjectNotFound, "Subject '%s' not found.", subject)
+	return Errorf(srapi.CodeSubjectNotFound, "Subject '%s' not found.", subject)
 }
 
 // Version returns one version of a subject; version may be LatestVersion.
-// A missing subject is CodeSubjectNotFound, a missing version
-// CodeVersionNotFound.
+// A missing subject is srapi.CodeSubjectNotFound, a missing version
+// srapi.CodeVersionNotFound.
 func (s *Service) Version(ctx context.Context, subject string, version int, includeDeleted bool) (*SubjectVersion, error) {
 	return s.version(ctx, s.store, subject, version, includeDeleted)
 }
@@ -121,7 +123,7 @@ func (s *Service) version(ctx context.Context, ex Executor, subject string, vers
 		if version == LatestVersion {
 			return nil, subjectNotFound(subject)
 		}
-		return nil, Errorf(CodeVersionNotFound, "Version %d not found.", version)
+		return nil, Errorf(srapi.CodeVersionNotFound, "Version %d not found.", version)
 	}
 	if err != nil {
 		return nil, storeError(err)
@@ -130,7 +132,7 @@ func (s *Service) version(ctx context.Context, ex Executor, subject string, vers
 }
 
 func invalidVersion(v int) error {
-	return Errorf(CodeInvalidVersion, "The specified version '%d' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"", v)
+	return Errorf(srapi.CodeInvalidVersion, "The specified version '%d' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"", v)
 }
 
 // ReferencedBy lists the ids of schemas that reference subject/version.

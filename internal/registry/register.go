@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // RegisterParams are the inputs of Register.
@@ -66,10 +67,10 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	}
 	switch mode {
 	case ReadOnly, ReadOnlyOverride:
-		return nil, Errorf(CodeOperationNotPermitted, "Subject %s is in read-only mode", p.Subject)
+		return nil, Errorf(srapi.CodeOperationNotPermitted, "Subject %s is in read-only mode", p.Subject)
 	}
 	if mode != Import && (p.ID != 0 || p.Version != 0) {
-		return nil, Errorf(CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
+		return nil, Errorf(srapi.CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
 	}
 	// findVersion caches the schema when it exists; if it is not cached
 	// now, it did not exist a moment ago, and the transaction can insert
@@ -150,7 +151,7 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 		version := max + 1
 		if mode == Import && p.Version != 0 {
 			if _, err := tx.VersionGet(ctx, p.Subject, p.Version, true); err == nil {
-				return Errorf(CodeOperationNotPermitted, "Version %d of subject %s already exists", p.Version, p.Subject)
+				return Errorf(srapi.CodeOperationNotPermitted, "Version %d of subject %s already exists", p.Version, p.Subject)
 			} else if !errors.Is(err, ErrNotFound) {
 				return err
 			}
@@ -213,13 +214,13 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 		byID, err := tx.SchemaGetByID(ctx, p.ID)
 		switch {
 		case err == nil && byID.Fingerprint != in.fingerprint:
-			return nil, Errorf(CodeIDInUse, "Overwrite new schema with id %d is not permitted: the id is in use by a different schema", p.ID)
+			return nil, Errorf(srapi.CodeIDInUse, "Overwrite new schema with id %d is not permitted: the id is in use by a different schema", p.ID)
 		case err == nil:
 			return byID, nil
 		case !errors.Is(err, ErrNotFound):
 			return nil, err
 		case sch != nil:
-			return nil, Errorf(CodeIDInUse, "The schema is already registered with id %d, not %d", sch.ID, p.ID)
+			return nil, Errorf(srapi.CodeIDInUse, "The schema is already registered with id %d, not %d", sch.ID, p.ID)
 		}
 	}
 	if sch != nil {
@@ -291,7 +292,7 @@ func incompatible(subject string, res compat.Result) error {
 		details = append(details, fmt.Sprintf("and %d more findings", res.Truncated))
 	}
 	return &Error{
-		Code: CodeIncompatibleSchema,
+		Code: srapi.CodeIncompatibleSchema,
 		Message: fmt.Sprintf("Schema being registered is incompatible with an earlier schema for subject %q, details: [%s]",
 			subject, strings.Join(details, "; ")),
 		Findings: res.Findings,
@@ -304,11 +305,11 @@ const maxSubjectLength = 1024
 
 func validateSubject(subject string) error {
 	if subject == "" || len(subject) > maxSubjectLength || !utf8.ValidString(subject) {
-		return Errorf(CodeInvalidSubject, "Invalid subject %q: a subject is 1 to %d bytes of UTF-8", subject, maxSubjectLength)
+		return Errorf(srapi.CodeInvalidSubject, "Invalid subject %q: a subject is 1 to %d bytes of UTF-8", subject, maxSubjectLength)
 	}
 	for _, r := range subject {
 		if unicode.IsControl(r) {
-			return Errorf(CodeInvalidSubject, "Invalid subject %q: control characters are not allowed", subject)
+			return Errorf(srapi.CodeInvalidSubject, "Invalid subject %q: control characters are not allowed", subject)
 		}
 	}
 	return nil

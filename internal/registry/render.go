@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // RenderSchema returns the schema with the given id and its text in form,
@@ -11,7 +12,7 @@ import (
 // "default" are the stored text; Avro "resolved" is the stored text when
 // the schema has no references (it is then already self-contained);
 // Protobuf "serialized" is the base64-encoded FileDescriptorProto. Any
-// other form is CodeBadRequest.
+// other form is srapi.CodeBadRequest.
 func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schema, string, error) {
 	sch, err := s.SchemaByID(ctx, id)
 	if err != nil {
@@ -32,5 +33,5 @@ func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schem
 			return sch, text, nil
 		}
 	}
-	return nil, "", Errorf(CodeBadRequest, "Unsupported format %q for this %s schema", form, sch.Format)
+	return nil, "", Errorf(srapi.CodeBadRequest, "Unsupported format %q for this %s schema", form, sch.Format)
 }

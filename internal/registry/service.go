@@ -15,6 +15,7 @@ import (
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // LatestVersion selects a subject's latest version ("latest" or -1 in the
@@ -42,7 +43,7 @@ type Options struct {
 	// would only share the same cores more slowly.
 	MaxConcurrentParses int
 	// ParseWait is how long an operation waits for a free slot before it
-	// fails with CodeOverloaded (default DefaultParseWait).
+	// fails with srapi.CodeOverloaded (default DefaultParseWait).
 	ParseWait time.Duration
 }
 
@@ -199,7 +200,7 @@ type SchemaInput struct {
 	Normalize bool
 }
 
-// storeError wraps an unexpected storage failure as CodeStoreError,
+// storeError wraps an unexpected storage failure as srapi.CodeStoreError,
 // keeping the cause for logs.
 func storeError(err error) error {
 	if err == nil {
@@ -210,7 +211,7 @@ func storeError(err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Code: CodeOperationTimeout, Message: "Operation timed out", Err: err}
+		return &Error{Code: srapi.CodeOperationTimeout, Message: "Operation timed out", Err: err}
 	}
-	return &Error{Code: CodeStoreError, Message: "Error in the backend data store", Err: err}
+	return &Error{Code: srapi.CodeStoreError, Message: "Error in the backend data store", Err: err}
 }

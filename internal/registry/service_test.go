@@ -11,6 +11,7 @@ import (
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 )
@@ -69,7 +70,7 @@ func register(t *testing.T, svc *registry.Service, subject string, in registry.S
 	return v
 }
 
-func wantCode(t *testing.T, err error, code registry.Code) {
+func wantCode(t *testing.T, err error, code srapi.Code) {
 	t.Helper()
 	var e *registry.Error
 	if !errors.As(err, &e) || e.Code != code {
@@ -135,7 +136,7 @@ func TestIncompatibleRegistrationIsRejected(t *testing.T) {
 	eachBackend(t, func(t *testing.T, svc *registry.Service) {
 		register(t, svc, "s", avroRecord(fieldID))
 		_, err := svc.Register(context.Background(), registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID, fieldPrice)})
-		wantCode(t, err, registry.CodeIncompatibleSchema)
+		wantCode(t, err, srapi.CodeIncompatibleSchema)
 		var e *registry.Error
 		errors.As(err, &e)
 		if len(e.Findings) == 0 {
@@ -163,7 +164,7 @@ func TestInvalidSchemaIs42201(t *testing.T) {
 			{Format: schema.Avro, Text: `"shop.Missing"`, References: []schema.Reference{{Name: "shop.Missing", Subject: "nope", Version: 1}}},
 		} {
 			_, err := svc.Register(context.Background(), registry.RegisterParams{Subject: "s", Schema: in})
-			wantCode(t, err, registry.CodeInvalidSchema)
+			wantCode(t, err, srapi.CodeInvalidSchema)
 		}
 		if _, err := svc.Versions(context.Background(), registry.VersionsParams{Subject: "s"}); err == nil {
 			t.Fatal("an invalid schema created the subject")
@@ -177,18 +178,18 @@ func TestDeleteStateMachine(t *testing.T) {
 		ctx := context.Background()
 		v := register(t, svc, "s", avroRecord(fieldID))
 		_, err := svc.DeleteVersion(ctx, "s", 1, true)
-		wantCode(t, err, registry.CodeVersionNotSoftDeleted)
+		wantCode(t, err, srapi.CodeVersionNotSoftDeleted)
 		_, err = svc.DeleteSubject(ctx, "s", true)
-		wantCode(t, err, registry.CodeSubjectNotSoftDeleted)
+		wantCode(t, err, srapi.CodeSubjectNotSoftDeleted)
 		if got, err := svc.DeleteSubject(ctx, "s", false); err != nil || fmt.Sprint(got) != "[1]" {
 			t.Fatalf("soft delete subject: %v %v", got, err)
 		}
 		_, err = svc.DeleteSubject(ctx, "s", false)
-		wantCode(t, err, registry.CodeSubjectSoftDeleted)
+		wantCode(t, err, srapi.CodeSubjectSoftDeleted)
 		_, err = svc.DeleteVersion(ctx, "s", 1, false)
-		wantCode(t, err, registry.CodeVersionSoftDeleted)
+		wantCode(t, err, srapi.CodeVersionSoftDeleted)
 		_, err = svc.Version(ctx, "s", 1, false)
-		wantCode(t, err, registry.CodeVersionNotFound)
+		wantCode(t, err, srapi.CodeVersionNotFound)
 		if _, err := svc.Version(ctx, "s", 1, true); err != nil {
 			t.Fatalf("soft-deleted version with deleted=true: %v", err)
 		}
@@ -200,11 +201,11 @@ func TestDeleteStateMachine(t *testing.T) {
 			t.Fatalf("hard delete subject: %v %v", got, err)
 		}
 		_, err = svc.SchemaByID(ctx, v.SchemaID)
-		wantCode(t, err, registry.CodeSchemaNotFound)
+		wantCode(t, err, srapi.CodeSchemaNotFound)
 		_, err = svc.DeleteSubject(ctx, "s", false)
-		wantCode(t, err, registry.CodeSubjectNotFound)
+		wantCode(t, err, srapi.CodeSubjectNotFound)
 		_, err = svc.Version(ctx, "s", 1, true)
-		wantCode(t, err, registry.CodeSubjectNotFound)
+		wantCode(t, err, srapi.CodeSubjectNotFound)
 		// An id never names different content: registering again reuses it.
 		if again := register(t, svc, "s", avroRecord(fieldID)); again.SchemaID != v.SchemaID || again.Version != 1 {
 			t.Fatalf("after permanent delete: id %d version %d", again.SchemaID, again.Version)
@@ -226,9 +227,9 @@ func TestReferencedVersionCannotBeDeleted(t *testing.T) {
 			t.Fatalf("referencedby %v %v", ids, err)
 		}
 		_, err = svc.DeleteVersion(ctx, "money", 1, false)
-		wantCode(t, err, registry.CodeReferenceExists)
+		wantCode(t, err, srapi.CodeReferenceExists)
 		_, err = svc.DeleteSubject(ctx, "money", false)
-		wantCode(t, err, registry.CodeReferenceExists)
+		wantCode(t, err, srapi.CodeReferenceExists)
 	})
 }
 
@@ -244,14 +245,14 @@ func TestModes(t *testing.T) {
 			t.Fatal("idempotent registration must work in READONLY")
 		}
 		_, err := svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID, fieldNote)})
-		wantCode(t, err, registry.CodeOperationNotPermitted)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
 		_, err = svc.DeleteVersion(ctx, "s", 1, false)
-		wantCode(t, err, registry.CodeOperationNotPermitted)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
 
 		_, err = svc.SetMode(ctx, "", registry.Import, false)
-		wantCode(t, err, registry.CodeOperationNotPermitted)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
 		_, err = svc.SetMode(ctx, "fresh", registry.Mode("WRONG"), false)
-		wantCode(t, err, registry.CodeInvalidMode)
+		wantCode(t, err, srapi.CodeInvalidMode)
 		if _, err := svc.SetMode(ctx, "imported", registry.Import, false); err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +261,7 @@ func TestModes(t *testing.T) {
 			t.Fatalf("import: %+v %v", got, err)
 		}
 		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "imported", Schema: avroRecord(fieldID, fieldPrice), ID: 1000, Version: 8})
-		wantCode(t, err, registry.CodeIDInUse)
+		wantCode(t, err, srapi.CodeIDInUse)
 		// Ids assigned later never collide with imported ones.
 		if _, err := svc.DeleteMode(ctx, "s"); err != nil {
 			t.Fatal(err)
@@ -270,7 +271,7 @@ func TestModes(t *testing.T) {
 			t.Fatalf("id after import = %d, want > 1000", next.SchemaID)
 		}
 		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID, fieldNote, `{"name":"z","type":"int","default":1}`), ID: 5000})
-		wantCode(t, err, registry.CodeOperationNotPermitted)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
 	})
 }
 
@@ -283,7 +284,7 @@ func TestConfig(t *testing.T) {
 			t.Fatalf("global default %v %v", global, err)
 		}
 		_, err = svc.Config(ctx, "s", false)
-		wantCode(t, err, registry.CodeSubjectLevelCompatNotSet)
+		wantCode(t, err, srapi.CodeSubjectCompatNotSet)
 		inherited, err := svc.Config(ctx, "s", true)
 		if err != nil || *inherited.Compatibility != compat.Backward {
 			t.Fatalf("defaultToGlobal %v %v", inherited, err)
@@ -302,12 +303,12 @@ func TestConfig(t *testing.T) {
 		}
 		bad := compat.Level("SIDEWAYS")
 		_, err = svc.SetConfig(ctx, "s", registry.Config{Compatibility: &bad})
-		wantCode(t, err, registry.CodeInvalidCompatibilityLevel)
+		wantCode(t, err, srapi.CodeInvalidCompatibilityLevel)
 		if _, err := svc.DeleteConfig(ctx, "s"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = svc.Config(ctx, "s", false)
-		wantCode(t, err, registry.CodeSubjectLevelCompatNotSet)
+		wantCode(t, err, srapi.CodeSubjectCompatNotSet)
 	})
 }
 

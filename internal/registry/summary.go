@@ -142,7 +142,7 @@ func (s *Service) summarise(ctx context.Context, cs ConsumerStore, subject strin
 
 // VersionHistory returns every version of a subject, soft-deleted ones
 // included, oldest first, each with its schema: the subject's timeline.
-// A subject with no versions at all is CodeSubjectNotFound.
+// A subject with no versions at all is srapi.CodeSubjectNotFound.
 func (s *Service) VersionHistory(ctx context.Context, subject string) ([]SubjectVersion, error) {
 	vs, err := s.store.VersionList(ctx, subject, true)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/cli/report"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // formatAuto asks the Check page to guess the format from the file name
@@ -147,7 +148,7 @@ func (h *handler) runCheck(r *http.Request, subject string, format schema.Format
 	})
 	var de *registry.Error
 	switch {
-	case errors.As(err, &de) && de.Code == registry.CodeInvalidSchema:
+	case errors.As(err, &de) && de.Code == srapi.CodeInvalidSchema:
 		sub.Status = report.StatusInvalid
 		sub.Findings = []report.Finding{invalidFinding(err, de)}
 		return sub, nil
@@ -156,7 +157,7 @@ func (h *handler) runCheck(r *http.Request, subject string, format schema.Format
 	}
 	history, err := h.svc.VersionHistory(ctx, subject)
 	switch {
-	case errors.As(err, &de) && de.Code == registry.CodeSubjectNotFound:
+	case errors.As(err, &de) && de.Code == srapi.CodeSubjectNotFound:
 		history = nil
 	case err != nil:
 		return sub, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // maxReferrers bounds the referring schemas a subject page resolves.
@@ -165,7 +166,7 @@ func (h *handler) referrers(ctx context.Context, subject string, version int) ([
 	for _, id := range ids[:min(len(ids), maxReferrers)] {
 		vs, err := h.svc.SchemaVersions(ctx, id, false)
 		var de *registry.Error
-		if errors.As(err, &de) && de.Code == registry.CodeSchemaNotFound {
+		if errors.As(err, &de) && de.Code == srapi.CodeSchemaNotFound {
 			continue // deleted since the listing
 		}
 		if err != nil {

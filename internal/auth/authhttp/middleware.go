@@ -16,13 +16,6 @@ import (
 	"github.com/schemata-dev/schemata/srapi"
 )
 
-// The error codes of refusals, as plain ints for callers that compare
-// decoded bodies; srapi holds the table.
-const (
-	CodeUnauthenticated = int(srapi.CodeUnauthenticated)
-	CodeForbidden       = int(srapi.CodeForbidden)
-)
-
 // contentType is what the registry answers with, refusals included.
 const contentType = "application/vnd.schemaregistry.v1+json"
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/auth/authhttp"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // newEcho builds a small router behind the middleware: one subject route
@@ -56,15 +57,15 @@ func TestMiddleware(t *testing.T) {
 		wantStatus, wantCode        int
 	}{
 		{"AllowedOnGrantedSubject", http.MethodGet, "/subjects/pay%2Forders", basicHdr("team", "pw"), 200, 0},
-		{"EscapedSubjectIsCheckedUnescaped", http.MethodGet, "/subjects/payroll%2Fx", basicHdr("team", "pw"), 403, authhttp.CodeForbidden},
+		{"EscapedSubjectIsCheckedUnescaped", http.MethodGet, "/subjects/payroll%2Fx", basicHdr("team", "pw"), 403, int(srapi.CodeForbidden)},
 		{"UnroutedMethodIsAuthenticatedThen405", http.MethodHead, "/subjects/pay%2Forders", basicHdr("team", "pw"), 405, 0},
-		{"MalformedBasic", http.MethodGet, "/subjects/x", "Basic !!!", 401, authhttp.CodeUnauthenticated},
-		{"BasicWithoutColon", http.MethodGet, "/subjects/x", "Basic " + base64.StdEncoding.EncodeToString([]byte("team")), 401, authhttp.CodeUnauthenticated},
-		{"UnsupportedScheme", http.MethodGet, "/subjects/x", "Digest abc", 401, authhttp.CodeUnauthenticated},
-		{"BearerWithoutTokenStore", http.MethodGet, "/subjects/x", "Bearer sch_abc", 401, authhttp.CodeUnauthenticated},
-		{"RouteWithoutRuleNeedsGlobalAdmin", http.MethodGet, "/unruled", basicHdr("team", "pw"), 403, authhttp.CodeForbidden},
+		{"MalformedBasic", http.MethodGet, "/subjects/x", "Basic !!!", 401, int(srapi.CodeUnauthenticated)},
+		{"BasicWithoutColon", http.MethodGet, "/subjects/x", "Basic " + base64.StdEncoding.EncodeToString([]byte("team")), 401, int(srapi.CodeUnauthenticated)},
+		{"UnsupportedScheme", http.MethodGet, "/subjects/x", "Digest abc", 401, int(srapi.CodeUnauthenticated)},
+		{"BearerWithoutTokenStore", http.MethodGet, "/subjects/x", "Bearer sch_abc", 401, int(srapi.CodeUnauthenticated)},
+		{"RouteWithoutRuleNeedsGlobalAdmin", http.MethodGet, "/unruled", basicHdr("team", "pw"), 403, int(srapi.CodeForbidden)},
 		{"RouteWithoutRuleAllowsGlobalAdmin", http.MethodGet, "/unruled", basicHdr("root", "pw"), 200, 0},
-		{"UnknownRouteNeedsCredentials", http.MethodGet, "/nowhere", "", 401, authhttp.CodeUnauthenticated},
+		{"UnknownRouteNeedsCredentials", http.MethodGet, "/nowhere", "", 401, int(srapi.CodeUnauthenticated)},
 		{"UnknownRouteIsNotFoundOnceAuthenticated", http.MethodGet, "/nowhere", basicHdr("team", "pw"), 404, 0},
 	}
 	for _, tt := range tests {

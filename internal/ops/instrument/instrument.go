@@ -18,6 +18,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/ops/audit"
 	"github.com/schemata-dev/schemata/internal/ops/metrics"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Service is an api.Service that observes the calls it forwards. Methods
@@ -93,9 +94,9 @@ func registrationOutcome(err error) (string, []metrics.Finding) {
 		return metrics.OutcomeError, nil
 	}
 	switch {
-	case e.Code == registry.CodeIncompatibleSchema:
+	case e.Code == srapi.CodeIncompatibleSchema:
 		return metrics.OutcomeIncompatible, findings(e.Findings)
-	case e.Code == registry.CodeInvalidSchema:
+	case e.Code == srapi.CodeInvalidSchema:
 		return metrics.OutcomeInvalid, nil
 	case e.Code.HTTPStatus() < 500:
 		return metrics.OutcomeRefused, nil

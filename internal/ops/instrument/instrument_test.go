@@ -15,6 +15,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/ops/instrument"
 	"github.com/schemata-dev/schemata/internal/ops/metrics"
 	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // fake answers Register with a fixed result; other methods are unused.
@@ -38,11 +39,11 @@ func TestRegistrationOutcomes(t *testing.T) {
 		outcome string
 	}{
 		{"Registered", nil, metrics.OutcomeRegistered},
-		{"Incompatible", &registry.Error{Code: registry.CodeIncompatibleSchema, Findings: []compat.Finding{
+		{"Incompatible", &registry.Error{Code: srapi.CodeIncompatibleSchema, Findings: []compat.Finding{
 			{RuleID: "AVRO_FIELD_ADDED_WITHOUT_DEFAULT", Severity: compat.Error}}}, metrics.OutcomeIncompatible},
-		{"Invalid", registry.Errorf(registry.CodeInvalidSchema, "bad"), metrics.OutcomeInvalid},
-		{"Refused", registry.Errorf(registry.CodeOperationNotPermitted, "read-only"), metrics.OutcomeRefused},
-		{"StoreError", registry.Errorf(registry.CodeStoreError, "down"), metrics.OutcomeError},
+		{"Invalid", registry.Errorf(srapi.CodeInvalidSchema, "bad"), metrics.OutcomeInvalid},
+		{"Refused", registry.Errorf(srapi.CodeOperationNotPermitted, "read-only"), metrics.OutcomeRefused},
+		{"StoreError", registry.Errorf(srapi.CodeStoreError, "down"), metrics.OutcomeError},
 		{"UnknownError", errors.New("boom"), metrics.OutcomeError},
 	}
 	for _, tt := range tests {

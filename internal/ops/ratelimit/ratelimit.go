@@ -18,11 +18,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/schemata-dev/schemata/srapi"
 	"golang.org/x/time/rate"
 )
-
-// CodeRateLimited is the error_code of a refused request.
-const CodeRateLimited = 42901
 
 // Options configure a Limiter.
 type Options struct {
@@ -148,9 +146,9 @@ func Middleware(l *Limiter, key KeyFunc, onLimited func(key string)) echo.Middle
 			h := c.Response().Header()
 			h.Set("Retry-After", strconv.Itoa(max(1, secs)))
 			h.Set(echo.HeaderContentType, "application/vnd.schemaregistry.v1+json")
-			return c.JSON(http.StatusTooManyRequests, map[string]any{
-				"error_code": CodeRateLimited,
-				"message":    fmt.Sprintf("Request rate limit exceeded; retry in %s", wait.Round(time.Millisecond)),
+			return c.JSON(http.StatusTooManyRequests, srapi.ErrorBody{
+				ErrorCode: srapi.CodeRateLimited,
+				Message:   fmt.Sprintf("Request rate limit exceeded; retry in %s", wait.Round(time.Millisecond)),
 			})
 		}
 	}

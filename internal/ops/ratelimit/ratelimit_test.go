@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemata-dev/schemata/internal/clocktest"
 	"github.com/schemata-dev/schemata/internal/ops/ratelimit"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 func TestAllowPerKey(t *testing.T) {
@@ -88,7 +89,7 @@ func TestMiddlewareAnswers429(t *testing.T) {
 		ErrorCode int    `json:"error_code"`
 		Message   string `json:"message"`
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.ErrorCode != ratelimit.CodeRateLimited || body.Message == "" {
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.ErrorCode != int(srapi.CodeRateLimited) || body.Message == "" {
 		t.Errorf("body = %s (%v)", rec.Body, err)
 	}
 	if len(limited) != 1 || limited[0] != "ip:192.0.2.7" {

@@ -164,11 +164,7 @@ func (h *consumerAPI) listConsumers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]srapi.Consumer, len(cs))
-	for i := range cs {
-		out[i] = wireConsumer(&cs[i])
-	}
-	return h.ok(c, out)
+	return h.ok(c, wireAll(cs, wireConsumer))
 }
 
 // createConsumer serves POST /v1/consumers: 201 with the consumer when
@@ -179,19 +175,21 @@ func (h *consumerAPI) createConsumer(c echo.Context) error {
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
 	}
-	in, err := domainConsumer(&body)
+	return h.saveConsumer(c, &body, h.svc.CreateConsumer)
+}
+
+// saveConsumer validates body, stores it with save (CreateConsumer or
+// PutConsumer) and answers 201 when the consumer was created, else 200.
+func (h *consumerAPI) saveConsumer(c echo.Context, body *srapi.Consumer, save func(context.Context, registry.Consumer) (registry.PutConsumerResult, error)) error {
+	in, err := domainConsumer(body)
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.CreateConsumer(c.Request().Context(), in)
+	res, err := save(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	return h.writeJSON(c, status, wireConsumer(res.Consumer))
+	return h.created(c, res.Created, wireConsumer(res.Consumer))
 }
 
 // getConsumer serves GET /v1/consumers/{name}.
@@ -223,19 +221,7 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 		return registry.Errorf(registry.CodeInvalidConsumer, "The consumer name in the body (%s) differs from the one in the path (%s)", body.Name, name)
 	}
 	body.Name = name
-	in, err := domainConsumer(&body)
-	if err != nil {
-		return err
-	}
-	res, err := h.svc.PutConsumer(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	return h.writeJSON(c, status, wireConsumer(res.Consumer))
+	return h.saveConsumer(c, &body, h.svc.PutConsumer)
 }
 
 // deleteConsumer serves DELETE /v1/consumers/{name}: 204 once deleted.

@@ -76,11 +76,7 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]srapi.Deprecation, len(ds))
-	for i := range ds {
-		out[i] = wireDeprecation(&ds[i])
-	}
-	return h.ok(c, out)
+	return h.ok(c, wireAll(ds, wireDeprecation))
 }
 
 // createDeprecation serves POST /v1/deprecations: deprecates a field
@@ -100,11 +96,7 @@ func (h *consumerAPI) createDeprecation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	return h.writeJSON(c, status, wireDeprecation(res.Record))
+	return h.created(c, res.Created, wireDeprecation(res.Record))
 }
 
 // getDeprecation serves GET /v1/deprecations/{id}.
@@ -200,11 +192,7 @@ func (h *consumerAPI) lookupByID(next echo.HandlerFunc) echo.HandlerFunc {
 // the version is deprecated by a record.
 func (h *consumerAPI) lookupVersion(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		subject, err := subjectParam(c)
-		if err != nil {
-			return next(c)
-		}
-		version, err := versionParam(c)
+		subject, version, err := subjectVersionParams(c)
 		if err != nil {
 			return next(c)
 		}

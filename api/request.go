@@ -126,6 +126,43 @@ func versionParam(c echo.Context) (int, error) {
 	return v, nil
 }
 
+// scopedHandler serves a resource kept both globally and per subject
+// (config, mode); subject is registry.GlobalSubject for the global one.
+type scopedHandler func(c echo.Context, subject string) error
+
+// global serves the global resource of h (/config, /mode).
+func global(h scopedHandler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return h(c, registry.GlobalSubject)
+	}
+}
+
+// perSubject serves the resource of h for the {subject} path parameter
+// (/config/{subject}, /mode/{subject}).
+func perSubject(h scopedHandler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		subject, err := subjectParam(c)
+		if err != nil {
+			return err
+		}
+		return h(c, subject)
+	}
+}
+
+// subjectVersionParams returns the {subject} and {version} path
+// parameters, checked in that order.
+func subjectVersionParams(c echo.Context) (string, int, error) {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	return subject, version, nil
+}
+
 // idParam parses {id}, a global schema id. An id that is not a positive
 // number names no schema.
 func idParam(c echo.Context) (int, error) {

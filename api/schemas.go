@@ -112,15 +112,20 @@ func (a *API) getSchemaByID(c echo.Context) error {
 		}
 		return c.Blob(http.StatusOK, ContentType, b)
 	}
-	s, err := a.svc.SchemaByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	e, err := a.cache.entry(s)
+	e, err := a.schemaEntry(c, id)
 	if err != nil {
 		return err
 	}
 	return writeCached(c, e.bodyETag, e.bodyLength, hdrImmutable, nil, e.body)
+}
+
+// schemaEntry fetches schema id and its cached encoding.
+func (a *API) schemaEntry(c echo.Context, id int) (*cachedSchema, error) {
+	s, err := a.svc.SchemaByID(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return a.cache.entry(s)
 }
 
 // getSchemaTextByID serves GET /schemas/ids/{id}/schema: the schema text
@@ -138,11 +143,7 @@ func (a *API) getSchemaTextByID(c echo.Context) error {
 		}
 		return c.Blob(http.StatusOK, ContentType, []byte(text))
 	}
-	s, err := a.svc.SchemaByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	e, err := a.cache.entry(s)
+	e, err := a.schemaEntry(c, id)
 	if err != nil {
 		return err
 	}
@@ -205,11 +206,7 @@ func (a *API) listSchemas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]srapi.SubjectVersion, len(vs))
-	for i := range vs {
-		out[i] = wireSubjectVersion(&vs[i])
-	}
-	return a.ok(c, out)
+	return a.ok(c, wireAll(vs, wireSubjectVersion))
 }
 
 // supportedTypes are the schema types this registry accepts, in

@@ -102,11 +102,7 @@ func (a *API) lookupSchema(c echo.Context) error {
 // versionWithSchema fetches one subject version and the encoded form of
 // its schema.
 func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cachedSchema, error) {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	version, err := versionParam(c)
+	subject, version, err := subjectVersionParams(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -155,11 +151,7 @@ func (a *API) getVersionText(c echo.Context) error {
 // GET /subjects/{subject}/versions/{version}/referencedby: the ids of the
 // schemas that reference this version.
 func (a *API) getReferencedBy(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	version, err := versionParam(c)
+	subject, version, err := subjectVersionParams(c)
 	if err != nil {
 		return err
 	}
@@ -174,11 +166,7 @@ func (a *API) getReferencedBy(c echo.Context) error {
 // a soft delete, or with permanent=true the removal of a soft-deleted
 // version. It answers the version number deleted.
 func (a *API) deleteVersion(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	version, err := versionParam(c)
+	subject, version, err := subjectVersionParams(c)
 	if err != nil {
 		return err
 	}

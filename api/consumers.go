@@ -139,17 +139,17 @@ func (a *API) consumerRoutes(e *echo.Echo) (lookupByID, lookupVersion echo.Middl
 	h := &consumerAPI{API: a, svc: cs}
 	e.GET("/v1/consumers", h.listConsumers)
 	e.POST("/v1/consumers", h.createConsumer)
-	e.GET("/v1/consumers/:name", h.getConsumer)
-	e.PUT("/v1/consumers/:name", h.putConsumer)
-	e.DELETE("/v1/consumers/:name", h.deleteConsumer)
-	e.GET("/v1/consumers/:name/backfill", h.checkBackfill)
-	e.POST("/v1/consumers/:name/backfill", h.checkBackfill)
+	e.GET("/v1/consumers/:name", keyed(consumerName, h.getConsumer))
+	e.PUT("/v1/consumers/:name", keyed(consumerName, h.putConsumer))
+	e.DELETE("/v1/consumers/:name", keyed(consumerName, h.deleteConsumer))
+	e.GET("/v1/consumers/:name/backfill", keyed(consumerName, h.checkBackfill))
+	e.POST("/v1/consumers/:name/backfill", keyed(consumerName, h.checkBackfill))
 
 	e.GET("/v1/deprecations", h.listDeprecations)
 	e.POST("/v1/deprecations", h.createDeprecation)
-	e.GET("/v1/deprecations/:id", h.getDeprecation)
-	e.PUT("/v1/deprecations/:id", h.updateDeprecation)
-	e.DELETE("/v1/deprecations/:id", h.deleteDeprecation)
+	e.GET("/v1/deprecations/:id", keyed(deprecationID, h.getDeprecation))
+	e.PUT("/v1/deprecations/:id", keyed(deprecationID, h.updateDeprecation))
+	e.DELETE("/v1/deprecations/:id", keyed(deprecationID, h.deleteDeprecation))
 
 	e.GET("/v1/reports/deprecations", h.deprecationReport)
 	return h.lookupByID, h.lookupVersion
@@ -193,11 +193,7 @@ func (h *consumerAPI) saveConsumer(c echo.Context, body *srapi.Consumer, save fu
 }
 
 // getConsumer serves GET /v1/consumers/{name}.
-func (h *consumerAPI) getConsumer(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) getConsumer(c echo.Context, name string) error {
 	cons, err := h.svc.Consumer(c.Request().Context(), name)
 	if err != nil {
 		return err
@@ -208,11 +204,7 @@ func (h *consumerAPI) getConsumer(c echo.Context) error {
 // putConsumer serves PUT /v1/consumers/{name}: creates or replaces the
 // consumer, idempotently (201 when created, else 200). A name in the body
 // must match the path.
-func (h *consumerAPI) putConsumer(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) putConsumer(c echo.Context, name string) error {
 	var body srapi.Consumer
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
@@ -225,11 +217,7 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 }
 
 // deleteConsumer serves DELETE /v1/consumers/{name}: 204 once deleted.
-func (h *consumerAPI) deleteConsumer(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) deleteConsumer(c echo.Context, name string) error {
 	if err := h.svc.DeleteConsumer(c.Request().Context(), name); err != nil {
 		return err
 	}
@@ -240,11 +228,7 @@ func (h *consumerAPI) deleteConsumer(c echo.Context) error {
 // consumer re-read every writer version within its backfill window
 // (soft-deleted ones included)? A POST body, when present, is a candidate
 // consumer definition checked instead of the registered one.
-func (h *consumerAPI) checkBackfill(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) checkBackfill(c echo.Context, name string) error {
 	p := registry.BackfillParams{Name: name}
 	if c.Request().Method == http.MethodPost && c.Request().ContentLength != 0 {
 		var body srapi.Consumer

@@ -57,6 +57,11 @@ func ParseSunset(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// consumerName returns the {name} path parameter of a consumer.
+func consumerName(c echo.Context) (string, error) {
+	return pathParam(c, "name")
+}
+
 // deprecationID parses {id}.
 func deprecationID(c echo.Context) (int, error) {
 	id, err := strconv.Atoi(c.Param("id"))
@@ -100,11 +105,7 @@ func (h *consumerAPI) createDeprecation(c echo.Context) error {
 }
 
 // getDeprecation serves GET /v1/deprecations/{id}.
-func (h *consumerAPI) getDeprecation(c echo.Context) error {
-	id, err := deprecationID(c)
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) getDeprecation(c echo.Context, id int) error {
 	d, err := h.svc.DeprecationRecordByID(c.Request().Context(), id)
 	if err != nil {
 		return err
@@ -114,11 +115,7 @@ func (h *consumerAPI) getDeprecation(c echo.Context) error {
 
 // updateDeprecation serves PUT /v1/deprecations/{id}: replaces reason,
 // sunset and replacement; subject, path, version and date stay.
-func (h *consumerAPI) updateDeprecation(c echo.Context) error {
-	id, err := deprecationID(c)
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) updateDeprecation(c echo.Context, id int) error {
 	var body srapi.Deprecation
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
@@ -136,11 +133,7 @@ func (h *consumerAPI) updateDeprecation(c echo.Context) error {
 }
 
 // deleteDeprecation serves DELETE /v1/deprecations/{id}: 204 once deleted.
-func (h *consumerAPI) deleteDeprecation(c echo.Context) error {
-	id, err := deprecationID(c)
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) deleteDeprecation(c echo.Context, id int) error {
 	if err := h.svc.DeleteDeprecation(c.Request().Context(), id); err != nil {
 		return err
 	}

@@ -126,26 +126,24 @@ func versionParam(c echo.Context) (int, error) {
 	return v, nil
 }
 
-// scopedHandler serves a resource kept both globally and per subject
-// (config, mode); subject is registry.GlobalSubject for the global one.
-type scopedHandler func(c echo.Context, subject string) error
-
-// global serves the global resource of h (/config, /mode).
-func global(h scopedHandler) echo.HandlerFunc {
+// keyed adapts h, a handler of the resource a path names, to echo: key
+// reads the resource's key from the path (an error answers instead of h).
+func keyed[K any](key func(echo.Context) (K, error), h func(echo.Context, K) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		return h(c, registry.GlobalSubject)
-	}
-}
-
-// perSubject serves the resource of h for the {subject} path parameter
-// (/config/{subject}, /mode/{subject}).
-func perSubject(h scopedHandler) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		subject, err := subjectParam(c)
+		k, err := key(c)
 		if err != nil {
 			return err
 		}
-		return h(c, subject)
+		return h(c, k)
+	}
+}
+
+// global serves the global resource of h, a handler of a resource kept
+// both globally and per subject (/config, /mode; keyed(subjectParam, h)
+// serves the per-subject one).
+func global(h func(c echo.Context, subject string) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return h(c, registry.GlobalSubject)
 	}
 }
 

@@ -103,7 +103,6 @@ func levelNames() string {
 	return strings.Join(names, ", ")
 }
 
-
 func (a *app) runConfigGet(ctx context.Context, subject string, asJSON bool) error {
 	c, err := a.optionalClient()
 	if err != nil {

@@ -94,11 +94,7 @@ func wireSubjectVersion(v *registry.SubjectVersion) srapi.SubjectVersion {
 // Protobuf "serialized", rendered on demand, outside the cache).
 // The encoded body is cached per id and served with a strong ETag and an
 // immutable Cache-Control, honouring If-None-Match.
-func (a *API) getSchemaByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getSchemaByID(c echo.Context, id int) error {
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		s, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
 		if err != nil {
@@ -131,11 +127,7 @@ func (a *API) schemaEntry(c echo.Context, id int) (*cachedSchema, error) {
 // getSchemaTextByID serves GET /schemas/ids/{id}/schema: the schema text
 // alone, unquoted. Query parameters: subject and format, as for
 // getSchemaByID.
-func (a *API) getSchemaTextByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getSchemaTextByID(c echo.Context, id int) error {
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		_, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
 		if err != nil {
@@ -153,11 +145,7 @@ func (a *API) getSchemaTextByID(c echo.Context) error {
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects
 // with a version using the schema. Query parameters: deleted (include
 // soft-deleted versions), subject (accepted and ignored).
-func (a *API) getSubjectsByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getSubjectsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
 		return err
@@ -173,11 +161,7 @@ func (a *API) getSubjectsByID(c echo.Context) error {
 // getVersionsByID serves GET /schemas/ids/{id}/versions: the
 // subject/version pairs using the schema. Query parameters: deleted,
 // subject (accepted and ignored).
-func (a *API) getVersionsByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getVersionsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
 		return err

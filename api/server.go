@@ -151,15 +151,15 @@ func (a *API) routes() *echo.Echo {
 
 	e.GET("/schemas", a.listSchemas)
 	e.GET("/schemas/types", a.getSchemaTypes)
-	e.GET("/schemas/ids/:id", byID(a.getSchemaByID))
-	e.GET("/schemas/ids/:id/schema", byID(a.getSchemaTextByID))
-	e.GET("/schemas/ids/:id/subjects", a.getSubjectsByID)
-	e.GET("/schemas/ids/:id/versions", a.getVersionsByID)
+	e.GET("/schemas/ids/:id", byID(keyed(idParam, a.getSchemaByID)))
+	e.GET("/schemas/ids/:id/schema", byID(keyed(idParam, a.getSchemaTextByID)))
+	e.GET("/schemas/ids/:id/subjects", keyed(idParam, a.getSubjectsByID))
+	e.GET("/schemas/ids/:id/versions", keyed(idParam, a.getVersionsByID))
 
 	e.GET("/subjects", a.listSubjects)
 	e.POST("/subjects/:subject", a.lookupSchema)
-	e.DELETE("/subjects/:subject", a.deleteSubject)
-	e.GET("/subjects/:subject/versions", a.listVersions)
+	e.DELETE("/subjects/:subject", keyed(subjectParam, a.deleteSubject))
+	e.GET("/subjects/:subject/versions", keyed(subjectParam, a.listVersions))
 	e.POST("/subjects/:subject/versions", a.registerSchema)
 	e.GET("/subjects/:subject/versions/:version", byVersion(a.getVersion))
 	e.DELETE("/subjects/:subject/versions/:version", a.deleteVersion)
@@ -167,7 +167,7 @@ func (a *API) routes() *echo.Echo {
 	e.GET("/subjects/:subject/versions/:version/referencedby", a.getReferencedBy)
 
 	e.POST("/compatibility/subjects/:subject/versions", a.checkCompatibilityAll)
-	e.POST("/compatibility/subjects/:subject/versions/:version", a.checkCompatibilityVersion)
+	e.POST("/compatibility/subjects/:subject/versions/:version", keyed(versionParam, a.checkCompatibility))
 
 	e.GET("/config", global(a.getConfig))
 	e.PUT("/config", global(a.putConfig))

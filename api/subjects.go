@@ -38,11 +38,7 @@ func (a *API) listSubjects(c echo.Context) error {
 
 // listVersions serves GET /subjects/{subject}/versions: the subject's
 // version numbers. Query parameters: deleted, deletedOnly.
-func (a *API) listVersions(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) listVersions(c echo.Context, subject string) error {
 	versions, err := a.svc.Versions(c.Request().Context(), registry.VersionsParams{
 		Subject:        subject,
 		IncludeDeleted: queryBool(c, "deleted"),
@@ -180,11 +176,7 @@ func (a *API) deleteVersion(c echo.Context) error {
 // deleteSubject serves DELETE /subjects/{subject}: a soft delete of every
 // version, or with permanent=true the removal of a soft-deleted subject.
 // It answers the version numbers deleted.
-func (a *API) deleteSubject(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) deleteSubject(c echo.Context, subject string) error {
 	deleted, err := a.svc.DeleteSubject(c.Request().Context(), subject, queryBool(c, "permanent"))
 	if err != nil {
 		return err

@@ -71,6 +71,15 @@ func deprecationID(c echo.Context) (int, error) {
 	return id, nil
 }
 
+// bindDeprecation decodes and validates a deprecation body.
+func (h *consumerAPI) bindDeprecation(c echo.Context) (registry.DeprecationRecord, error) {
+	var body srapi.Deprecation
+	if err := h.decodeBody(c, &body); err != nil {
+		return registry.DeprecationRecord{}, err
+	}
+	return domainDeprecation(&body)
+}
+
 // listDeprecations serves GET /v1/deprecations: the recorded deprecations
 // (schema markers are in the report). Query parameters: subject,
 // subjectPrefix.
@@ -89,11 +98,7 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 // when the element already had a record, which is updated and keeps its
 // original date.
 func (h *consumerAPI) createDeprecation(c echo.Context) error {
-	var body srapi.Deprecation
-	if err := h.decodeBody(c, &body); err != nil {
-		return err
-	}
-	d, err := domainDeprecation(&body)
+	d, err := h.bindDeprecation(c)
 	if err != nil {
 		return err
 	}
@@ -116,11 +121,7 @@ func (h *consumerAPI) getDeprecation(c echo.Context, id int) error {
 // updateDeprecation serves PUT /v1/deprecations/{id}: replaces reason,
 // sunset and replacement; subject, path, version and date stay.
 func (h *consumerAPI) updateDeprecation(c echo.Context, id int) error {
-	var body srapi.Deprecation
-	if err := h.decodeBody(c, &body); err != nil {
-		return err
-	}
-	d, err := domainDeprecation(&body)
+	d, err := h.bindDeprecation(c)
 	if err != nil {
 		return err
 	}

@@ -16,18 +16,11 @@ func (a *API) checkCompatibilityAll(c echo.Context) error {
 	return a.checkCompatibility(c, 0)
 }
 
-// checkCompatibilityVersion serves
+// checkCompatibility serves
 // POST /compatibility/subjects/{subject}/versions/{version}: the schema in
-// the body against one version ("latest" or -1 for the latest). Query
+// the body against one version ("latest" or -1 for the latest), or with
+// version 0 against every version checkCompatibilityAll names. Query
 // parameters: verbose, normalize.
-func (a *API) checkCompatibilityVersion(c echo.Context) error {
-	version, err := versionParam(c)
-	if err != nil {
-		return err
-	}
-	return a.checkCompatibility(c, version)
-}
-
 func (a *API) checkCompatibility(c echo.Context, version int) error {
 	subject, _, in, err := a.bindSchema(c)
 	if err != nil {

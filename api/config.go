@@ -72,22 +72,10 @@ func invalidLevel() error {
 		"Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
 }
 
-// getGlobalConfig serves GET /config: the global config in force.
-func (a *API) getGlobalConfig(c echo.Context) error {
-	return a.getConfig(c, registry.GlobalSubject)
-}
-
-// getSubjectConfig serves GET /config/{subject}. Query parameter:
-// defaultToGlobal (fill unset fields from the global config; without it a
-// subject with no config of its own is 40408).
-func (a *API) getSubjectConfig(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	return a.getConfig(c, subject)
-}
-
+// getConfig serves GET /config (the global config in force) and
+// GET /config/{subject}. Query parameter: defaultToGlobal (fill unset
+// fields from the global config; without it a subject with no config of
+// its own is 40408).
 func (a *API) getConfig(c echo.Context, subject string) error {
 	cfg, err := a.svc.Config(c.Request().Context(), subject, queryBool(c, "defaultToGlobal"))
 	if err != nil {
@@ -96,24 +84,10 @@ func (a *API) getConfig(c echo.Context, subject string) error {
 	return a.ok(c, wireConfig(cfg))
 }
 
-// putGlobalConfig serves PUT /config with body
+// putConfig serves PUT /config and PUT /config/{subject} with body
 // {"compatibility", "additiveOnly", "normalize", "minDeprecationDays",
 // "consumerBreakage"}; fields left out keep their value. It answers the
 // stored config keyed as Confluent echoes it ("compatibility").
-func (a *API) putGlobalConfig(c echo.Context) error {
-	return a.putConfig(c, registry.GlobalSubject)
-}
-
-// putSubjectConfig serves PUT /config/{subject}, as putGlobalConfig for
-// one subject.
-func (a *API) putSubjectConfig(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	return a.putConfig(c, subject)
-}
-
 func (a *API) putConfig(c echo.Context, subject string) error {
 	var req srapi.ConfigUpdate
 	if err := a.decodeBody(c, &req); err != nil {
@@ -135,22 +109,9 @@ func (a *API) putConfig(c echo.Context, subject string) error {
 	})
 }
 
-// deleteGlobalConfig serves DELETE /config: the global config reverts to
-// the server defaults. It answers the config in force before.
-func (a *API) deleteGlobalConfig(c echo.Context) error {
-	return a.deleteConfig(c, registry.GlobalSubject)
-}
-
-// deleteSubjectConfig serves DELETE /config/{subject}: the subject
-// reverts to the global config. It answers the subject's config before.
-func (a *API) deleteSubjectConfig(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	return a.deleteConfig(c, subject)
-}
-
+// deleteConfig serves DELETE /config (the global config reverts to the
+// server defaults) and DELETE /config/{subject} (the subject reverts to
+// the global config). It answers the config in force before.
 func (a *API) deleteConfig(c echo.Context, subject string) error {
 	prev, err := a.svc.DeleteConfig(c.Request().Context(), subject)
 	if err != nil {

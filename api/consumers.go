@@ -139,17 +139,17 @@ func (a *API) consumerRoutes(e *echo.Echo) (lookupByID, lookupVersion echo.Middl
 	h := &consumerAPI{API: a, svc: cs}
 	e.GET("/v1/consumers", h.listConsumers)
 	e.POST("/v1/consumers", h.createConsumer)
-	e.GET("/v1/consumers/:name", h.getConsumer)
-	e.PUT("/v1/consumers/:name", h.putConsumer)
-	e.DELETE("/v1/consumers/:name", h.deleteConsumer)
-	e.GET("/v1/consumers/:name/backfill", h.checkBackfill)
-	e.POST("/v1/consumers/:name/backfill", h.checkBackfill)
+	e.GET("/v1/consumers/:name", keyed(consumerName, h.getConsumer))
+	e.PUT("/v1/consumers/:name", keyed(consumerName, h.putConsumer))
+	e.DELETE("/v1/consumers/:name", keyed(consumerName, h.deleteConsumer))
+	e.GET("/v1/consumers/:name/backfill", keyed(consumerName, h.checkBackfill))
+	e.POST("/v1/consumers/:name/backfill", keyed(consumerName, h.checkBackfill))
 
 	e.GET("/v1/deprecations", h.listDeprecations)
 	e.POST("/v1/deprecations", h.createDeprecation)
-	e.GET("/v1/deprecations/:id", h.getDeprecation)
-	e.PUT("/v1/deprecations/:id", h.updateDeprecation)
-	e.DELETE("/v1/deprecations/:id", h.deleteDeprecation)
+	e.GET("/v1/deprecations/:id", keyed(deprecationID, h.getDeprecation))
+	e.PUT("/v1/deprecations/:id", keyed(deprecationID, h.updateDeprecation))
+	e.DELETE("/v1/deprecations/:id", keyed(deprecationID, h.deleteDeprecation))
 
 	e.GET("/v1/reports/deprecations", h.deprecationReport)
 	return h.lookupByID, h.lookupVersion
@@ -164,11 +164,7 @@ func (h *consumerAPI) listConsumers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]srapi.Consumer, len(cs))
-	for i := range cs {
-		out[i] = wireConsumer(&cs[i])
-	}
-	return h.ok(c, out)
+	return h.ok(c, wireAll(cs, wireConsumer))
 }
 
 // createConsumer serves POST /v1/consumers: 201 with the consumer when
@@ -179,27 +175,25 @@ func (h *consumerAPI) createConsumer(c echo.Context) error {
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
 	}
-	in, err := domainConsumer(&body)
+	return h.saveConsumer(c, &body, h.svc.CreateConsumer)
+}
+
+// saveConsumer validates body, stores it with save (CreateConsumer or
+// PutConsumer) and answers 201 when the consumer was created, else 200.
+func (h *consumerAPI) saveConsumer(c echo.Context, body *srapi.Consumer, save func(context.Context, registry.Consumer) (registry.PutConsumerResult, error)) error {
+	in, err := domainConsumer(body)
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.CreateConsumer(c.Request().Context(), in)
+	res, err := save(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	return h.writeJSON(c, status, wireConsumer(res.Consumer))
+	return h.created(c, res.Created, wireConsumer(res.Consumer))
 }
 
 // getConsumer serves GET /v1/consumers/{name}.
-func (h *consumerAPI) getConsumer(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) getConsumer(c echo.Context, name string) error {
 	cons, err := h.svc.Consumer(c.Request().Context(), name)
 	if err != nil {
 		return err
@@ -210,11 +204,7 @@ func (h *consumerAPI) getConsumer(c echo.Context) error {
 // putConsumer serves PUT /v1/consumers/{name}: creates or replaces the
 // consumer, idempotently (201 when created, else 200). A name in the body
 // must match the path.
-func (h *consumerAPI) putConsumer(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) putConsumer(c echo.Context, name string) error {
 	var body srapi.Consumer
 	if err := h.decodeBody(c, &body); err != nil {
 		return err
@@ -223,27 +213,11 @@ func (h *consumerAPI) putConsumer(c echo.Context) error {
 		return registry.Errorf(srapi.CodeInvalidConsumer, "The consumer name in the body (%s) differs from the one in the path (%s)", body.Name, name)
 	}
 	body.Name = name
-	in, err := domainConsumer(&body)
-	if err != nil {
-		return err
-	}
-	res, err := h.svc.PutConsumer(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	return h.writeJSON(c, status, wireConsumer(res.Consumer))
+	return h.saveConsumer(c, &body, h.svc.PutConsumer)
 }
 
 // deleteConsumer serves DELETE /v1/consumers/{name}: 204 once deleted.
-func (h *consumerAPI) deleteConsumer(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) deleteConsumer(c echo.Context, name string) error {
 	if err := h.svc.DeleteConsumer(c.Request().Context(), name); err != nil {
 		return err
 	}
@@ -254,11 +228,7 @@ func (h *consumerAPI) deleteConsumer(c echo.Context) error {
 // consumer re-read every writer version within its backfill window
 // (soft-deleted ones included)? A POST body, when present, is a candidate
 // consumer definition checked instead of the registered one.
-func (h *consumerAPI) checkBackfill(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) checkBackfill(c echo.Context, name string) error {
 	p := registry.BackfillParams{Name: name}
 	if c.Request().Method == http.MethodPost && c.Request().ContentLength != 0 {
 		var body srapi.Consumer

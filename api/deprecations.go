@@ -57,6 +57,11 @@ func ParseSunset(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// consumerName returns the {name} path parameter of a consumer.
+func consumerName(c echo.Context) (string, error) {
+	return pathParam(c, "name")
+}
+
 // deprecationID parses {id}.
 func deprecationID(c echo.Context) (int, error) {
 	id, err := strconv.Atoi(c.Param("id"))
@@ -64,6 +69,15 @@ func deprecationID(c echo.Context) (int, error) {
 		return 0, registry.Errorf(srapi.CodeDeprecationNotFound, "Deprecation %s not found.", c.Param("id"))
 	}
 	return id, nil
+}
+
+// bindDeprecation decodes and validates a deprecation body.
+func (h *consumerAPI) bindDeprecation(c echo.Context) (registry.DeprecationRecord, error) {
+	var body srapi.Deprecation
+	if err := h.decodeBody(c, &body); err != nil {
+		return registry.DeprecationRecord{}, err
+	}
+	return domainDeprecation(&body)
 }
 
 // listDeprecations serves GET /v1/deprecations: the recorded deprecations
@@ -76,11 +90,7 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]srapi.Deprecation, len(ds))
-	for i := range ds {
-		out[i] = wireDeprecation(&ds[i])
-	}
-	return h.ok(c, out)
+	return h.ok(c, wireAll(ds, wireDeprecation))
 }
 
 // createDeprecation serves POST /v1/deprecations: deprecates a field
@@ -88,11 +98,7 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 // when the element already had a record, which is updated and keeps its
 // original date.
 func (h *consumerAPI) createDeprecation(c echo.Context) error {
-	var body srapi.Deprecation
-	if err := h.decodeBody(c, &body); err != nil {
-		return err
-	}
-	d, err := domainDeprecation(&body)
+	d, err := h.bindDeprecation(c)
 	if err != nil {
 		return err
 	}
@@ -100,19 +106,11 @@ func (h *consumerAPI) createDeprecation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	return h.writeJSON(c, status, wireDeprecation(res.Record))
+	return h.created(c, res.Created, wireDeprecation(res.Record))
 }
 
 // getDeprecation serves GET /v1/deprecations/{id}.
-func (h *consumerAPI) getDeprecation(c echo.Context) error {
-	id, err := deprecationID(c)
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) getDeprecation(c echo.Context, id int) error {
 	d, err := h.svc.DeprecationRecordByID(c.Request().Context(), id)
 	if err != nil {
 		return err
@@ -122,16 +120,8 @@ func (h *consumerAPI) getDeprecation(c echo.Context) error {
 
 // updateDeprecation serves PUT /v1/deprecations/{id}: replaces reason,
 // sunset and replacement; subject, path, version and date stay.
-func (h *consumerAPI) updateDeprecation(c echo.Context) error {
-	id, err := deprecationID(c)
-	if err != nil {
-		return err
-	}
-	var body srapi.Deprecation
-	if err := h.decodeBody(c, &body); err != nil {
-		return err
-	}
-	d, err := domainDeprecation(&body)
+func (h *consumerAPI) updateDeprecation(c echo.Context, id int) error {
+	d, err := h.bindDeprecation(c)
 	if err != nil {
 		return err
 	}
@@ -144,11 +134,7 @@ func (h *consumerAPI) updateDeprecation(c echo.Context) error {
 }
 
 // deleteDeprecation serves DELETE /v1/deprecations/{id}: 204 once deleted.
-func (h *consumerAPI) deleteDeprecation(c echo.Context) error {
-	id, err := deprecationID(c)
-	if err != nil {
-		return err
-	}
+func (h *consumerAPI) deleteDeprecation(c echo.Context, id int) error {
 	if err := h.svc.DeleteDeprecation(c.Request().Context(), id); err != nil {
 		return err
 	}
@@ -200,11 +186,7 @@ func (h *consumerAPI) lookupByID(next echo.HandlerFunc) echo.HandlerFunc {
 // the version is deprecated by a record.
 func (h *consumerAPI) lookupVersion(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		subject, err := subjectParam(c)
-		if err != nil {
-			return next(c)
-		}
-		version, err := versionParam(c)
+		subject, version, err := subjectVersionParams(c)
 		if err != nil {
 			return next(c)
 		}

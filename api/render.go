@@ -67,6 +67,25 @@ func (a *API) ok(c echo.Context, v any) error {
 	return a.writeJSON(c, http.StatusOK, v)
 }
 
+// created renders v with status 201 when an upsert created it, else 200.
+func (a *API) created(c echo.Context, created bool, v any) error {
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return a.writeJSON(c, status, v)
+}
+
+// wireAll renders each element of xs with wire; the result is never nil,
+// so an empty list encodes as [] rather than null.
+func wireAll[D, W any](xs []D, wire func(*D) W) []W {
+	out := make([]W, len(xs))
+	for i := range xs {
+		out[i] = wire(&xs[i])
+	}
+	return out
+}
+
 // writeCached writes a pre-encoded body (head followed by body; head may
 // be nil) with its validators, or 304 when the client already holds that
 // representation. The header slices are stored as given, never copied.

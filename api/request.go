@@ -126,6 +126,41 @@ func versionParam(c echo.Context) (int, error) {
 	return v, nil
 }
 
+// keyed adapts h, a handler of the resource a path names, to echo: key
+// reads the resource's key from the path (an error answers instead of h).
+func keyed[K any](key func(echo.Context) (K, error), h func(echo.Context, K) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		k, err := key(c)
+		if err != nil {
+			return err
+		}
+		return h(c, k)
+	}
+}
+
+// global serves the global resource of h, a handler of a resource kept
+// both globally and per subject (/config, /mode; keyed(subjectParam, h)
+// serves the per-subject one).
+func global(h func(c echo.Context, subject string) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return h(c, registry.GlobalSubject)
+	}
+}
+
+// subjectVersionParams returns the {subject} and {version} path
+// parameters, checked in that order.
+func subjectVersionParams(c echo.Context) (string, int, error) {
+	subject, err := subjectParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	return subject, version, nil
+}
+
 // idParam parses {id}, a global schema id. An id that is not a positive
 // number names no schema.
 func idParam(c echo.Context) (int, error) {

@@ -89,11 +89,7 @@ func wireSubjectVersion(v *registry.SubjectVersion) srapi.SubjectVersion {
 // Protobuf "serialized", rendered on demand, outside the cache).
 // The encoded body is cached per id and served with a strong ETag and an
 // immutable Cache-Control, honouring If-None-Match.
-func (a *API) getSchemaByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getSchemaByID(c echo.Context, id int) error {
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		s, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
 		if err != nil {
@@ -107,25 +103,26 @@ func (a *API) getSchemaByID(c echo.Context) error {
 		}
 		return c.Blob(http.StatusOK, ContentType, b)
 	}
-	s, err := a.svc.SchemaByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	e, err := a.cache.entry(s)
+	e, err := a.schemaEntry(c, id)
 	if err != nil {
 		return err
 	}
 	return writeCached(c, e.bodyETag, e.bodyLength, hdrImmutable, nil, e.body)
 }
 
+// schemaEntry fetches schema id and its cached encoding.
+func (a *API) schemaEntry(c echo.Context, id int) (*cachedSchema, error) {
+	s, err := a.svc.SchemaByID(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return a.cache.entry(s)
+}
+
 // getSchemaTextByID serves GET /schemas/ids/{id}/schema: the schema text
 // alone, unquoted. Query parameters: subject and format, as for
 // getSchemaByID.
-func (a *API) getSchemaTextByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getSchemaTextByID(c echo.Context, id int) error {
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		_, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
 		if err != nil {
@@ -133,11 +130,7 @@ func (a *API) getSchemaTextByID(c echo.Context) error {
 		}
 		return c.Blob(http.StatusOK, ContentType, []byte(text))
 	}
-	s, err := a.svc.SchemaByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	e, err := a.cache.entry(s)
+	e, err := a.schemaEntry(c, id)
 	if err != nil {
 		return err
 	}
@@ -147,11 +140,7 @@ func (a *API) getSchemaTextByID(c echo.Context) error {
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects
 // with a version using the schema. Query parameters: deleted (include
 // soft-deleted versions), subject (accepted and ignored).
-func (a *API) getSubjectsByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getSubjectsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
 		return err
@@ -167,11 +156,7 @@ func (a *API) getSubjectsByID(c echo.Context) error {
 // getVersionsByID serves GET /schemas/ids/{id}/versions: the
 // subject/version pairs using the schema. Query parameters: deleted,
 // subject (accepted and ignored).
-func (a *API) getVersionsByID(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) getVersionsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
 		return err
@@ -200,11 +185,7 @@ func (a *API) listSchemas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]srapi.SubjectVersion, len(vs))
-	for i := range vs {
-		out[i] = wireSubjectVersion(&vs[i])
-	}
-	return a.ok(c, out)
+	return a.ok(c, wireAll(vs, wireSubjectVersion))
 }
 
 // supportedTypes are the schema types this registry accepts, in

@@ -38,11 +38,7 @@ func (a *API) listSubjects(c echo.Context) error {
 
 // listVersions serves GET /subjects/{subject}/versions: the subject's
 // version numbers. Query parameters: deleted, deletedOnly.
-func (a *API) listVersions(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) listVersions(c echo.Context, subject string) error {
 	versions, err := a.svc.Versions(c.Request().Context(), registry.VersionsParams{
 		Subject:        subject,
 		IncludeDeleted: queryBool(c, "deleted"),
@@ -102,11 +98,7 @@ func (a *API) lookupSchema(c echo.Context) error {
 // versionWithSchema fetches one subject version and the encoded form of
 // its schema.
 func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cachedSchema, error) {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	version, err := versionParam(c)
+	subject, version, err := subjectVersionParams(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -155,11 +147,7 @@ func (a *API) getVersionText(c echo.Context) error {
 // GET /subjects/{subject}/versions/{version}/referencedby: the ids of the
 // schemas that reference this version.
 func (a *API) getReferencedBy(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	version, err := versionParam(c)
+	subject, version, err := subjectVersionParams(c)
 	if err != nil {
 		return err
 	}
@@ -174,11 +162,7 @@ func (a *API) getReferencedBy(c echo.Context) error {
 // a soft delete, or with permanent=true the removal of a soft-deleted
 // version. It answers the version number deleted.
 func (a *API) deleteVersion(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
-	version, err := versionParam(c)
+	subject, version, err := subjectVersionParams(c)
 	if err != nil {
 		return err
 	}
@@ -192,11 +176,7 @@ func (a *API) deleteVersion(c echo.Context) error {
 // deleteSubject serves DELETE /subjects/{subject}: a soft delete of every
 // version, or with permanent=true the removal of a soft-deleted subject.
 // It answers the version numbers deleted.
-func (a *API) deleteSubject(c echo.Context) error {
-	subject, err := subjectParam(c)
-	if err != nil {
-		return err
-	}
+func (a *API) deleteSubject(c echo.Context, subject string) error {
 	deleted, err := a.svc.DeleteSubject(c.Request().Context(), subject, queryBool(c, "permanent"))
 	if err != nil {
 		return err

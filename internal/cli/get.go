@@ -47,11 +47,7 @@ func parseVersion(s string) (int, error) {
 }
 
 func (a *app) runGet(ctx context.Context, subject, versionArg, output string) error {
-	p, err := a.optionalProject()
-	if err != nil {
-		return err
-	}
-	c, err := a.newClient(p)
+	c, err := a.optionalClient()
 	if err != nil {
 		return err
 	}

@@ -51,15 +51,11 @@ func (a *app) tokenCreateCommand() *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageErrorf("--format must be text or json, not %q", format)
 			}
-			p, err := a.optionalProject()
-			if err != nil {
-				return err
-			}
 			in := srapi.CreateTokenRequest{Name: args[0], Grants: grants}
 			if ttl > 0 {
 				in.TTL = ttl.String()
 			}
-			rc, err := a.newClient(p)
+			rc, err := a.optionalClient()
 			if err != nil {
 				return err
 			}

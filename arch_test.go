@@ -67,6 +67,7 @@ var allowed = map[string][]string{
 	// kit may import what it needs to stand up what it serves.
 	"internal/golden":            {},
 	"internal/clocktest":         {},
+	"internal/memtest":           {},
 	"internal/server/servertest": {"internal/server", "api", "internal/ops", "internal/registry", "storage"},
 }
 
@@ -76,6 +77,7 @@ var allowed = map[string][]string{
 var testKits = map[string]bool{
 	"internal/golden":            true,
 	"internal/clocktest":         true,
+	"internal/memtest":           true,
 	"internal/server/servertest": true,
 	"internal/auth/authtest":     true,
 	"storage/storagetest":        true,

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/memtest"
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/schema"
@@ -112,18 +112,16 @@ func TestSchemaBombsAre42201(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			status, e := call(t, http.MethodPost, s.URL()+tt.route, tt.body)
-			runtime.ReadMemStats(&after)
+			var status int
+			var e errorBody
+			n := memtest.Allocated(func() { status, e = call(t, http.MethodPost, s.URL()+tt.route, tt.body) })
 			if status != http.StatusUnprocessableEntity || e.ErrorCode != 42201 {
 				t.Fatalf("POST %s = %d %+v, want 422 with error code 42201", tt.route, status, e)
 			}
 			if !strings.Contains(e.Message, tt.limit) {
 				t.Errorf("message %q does not name the limit %s", e.Message, tt.limit)
 			}
-			if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+			if n > 64<<20 {
 				t.Errorf("refusing the bomb allocated %d MiB, want at most 64 MiB", n>>20)
 			}
 		})

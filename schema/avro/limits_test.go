@@ -3,10 +3,10 @@ package avro_test
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/memtest"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
 )
@@ -49,15 +49,6 @@ func records(fields int) string {
 	return `{"type":"record","name":"R","fields":[` + strings.Join(parts, ",") + `]}`
 }
 
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 func TestNestingBombIsRefusedInBoundedMemory(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -73,7 +64,7 @@ func TestNestingBombIsRefusedInBoundedMemory(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			text := nestingBomb(tt.levels)
 			var err error
-			n := allocated(func() { _, err = avro.ParseWithLimits(text, nil, tt.lim) })
+			n := memtest.Allocated(func() { _, err = avro.ParseWithLimits(text, nil, tt.lim) })
 			var le *schema.LimitError
 			if !errors.As(err, &le) || le.Limit != tt.limit {
 				t.Fatalf("ParseWithLimits() error = %v, want a %s limit error", err, tt.limit)

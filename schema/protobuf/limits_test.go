@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/memtest"
 	"github.com/schemata-dev/schemata/schema"
 )
 
@@ -36,16 +36,6 @@ func nestedMessages(depth int) string {
 	return b.String()
 }
 
-// allocated returns the bytes f allocates.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestLiteralBombIsRefusedInBoundedMemory: nested option literals cost the
 // compiler memory quadratic in their depth (a 400 KB literal once took
 // close to 1 GB); the depth check must refuse them before it runs.
@@ -65,7 +55,7 @@ func TestLiteralBombIsRefusedInBoundedMemory(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			text := literalBomb(tt.depth)
 			var err error
-			n := allocated(func() { _, err = ParseWithLimits(context.Background(), DefaultName, text, nil, tt.lim) })
+			n := memtest.Allocated(func() { _, err = ParseWithLimits(context.Background(), DefaultName, text, nil, tt.lim) })
 			var le *schema.LimitError
 			if !errors.As(err, &le) || le.Limit != tt.limit {
 				t.Fatalf("Parse() error = %v, want a %s limit error", err, tt.limit)
@@ -93,7 +83,7 @@ func TestDeepLiteralWithinRaisedLimitParsesInBoundedMemory(t *testing.T) {
 		s   *Schema
 		err error
 	)
-	n := allocated(func() {
+	n := memtest.Allocated(func() {
 		s, err = ParseWithLimits(context.Background(), DefaultName, text, nil, schema.Limits{MaxDepth: 3_000})
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/jsonschema"
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
 
@@ -72,7 +73,7 @@ func jsonDeltas(o, n *js.Schema) []jsonDelta {
 			p := ptr + sub.Suffix
 			paired[sub.Suffix] = true
 			nsub := nv.At(sub.Suffix)
-			element := jsElement(sub.Suffix)
+			element := jsonschema.ElementKind(sub.Suffix)
 			if nsub == nil && nv != nil && nv.Kind() == js.Object {
 				if element != "" {
 					out = append(out, jsonDelta{kind: Removed, element: element, path: p, oldVal: jsLastToken(sub.Suffix), oldV: sub.Value, newV: nv})
@@ -87,25 +88,13 @@ func jsonDeltas(o, n *js.Schema) []jsonDelta {
 			if paired[sub.Suffix] {
 				continue
 			}
-			if element := jsElement(sub.Suffix); element != "" {
+			if element := jsonschema.ElementKind(sub.Suffix); element != "" {
 				out = append(out, jsonDelta{kind: Added, element: element, path: ptr + sub.Suffix, newVal: jsLastToken(sub.Suffix), oldV: ov, newV: sub.Value})
 			}
 		}
 	}
 	walk(o.Root(), n.Root(), "", 0)
 	return out
-}
-
-// jsElement names the element kind a subschema suffix stands for, "" for
-// subschemas that are not named elements.
-func jsElement(suffix string) string {
-	switch {
-	case strings.HasPrefix(suffix, "/properties/"):
-		return "property"
-	case strings.HasPrefix(suffix, "/$defs/"), strings.HasPrefix(suffix, "/definitions/"):
-		return "definition"
-	}
-	return ""
 }
 
 func jsLastToken(suffix string) string {

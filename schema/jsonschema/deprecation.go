@@ -29,7 +29,7 @@ func readDeprecations(d *document) ([]schema.Deprecation, error) {
 	walk = func(v *Value, ptr string) {
 		eachSubschema(v, func(suffix string, sub *Value) {
 			p := ptr + suffix
-			if kind := deprecationKind(suffix); kind != "" && sub.Kind() == Object {
+			if kind := ElementKind(suffix); kind != "" && sub.Kind() == Object {
 				dep, ok, err := deprecationOf(d, sub, p, kind)
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -45,9 +45,11 @@ func readDeprecations(d *document) ([]schema.Deprecation, error) {
 	return out, firstErr
 }
 
-// deprecationKind names the element a subschema at suffix is: a property
-// or a definition; other subschemas carry no deprecation.
-func deprecationKind(suffix string) string {
+// ElementKind names the element that the subschema at a JSON Pointer
+// suffix is: "property" (under properties) or "definition" (under $defs
+// or definitions); "" for other subschemas, which are not named elements
+// and carry no deprecation.
+func ElementKind(suffix string) string {
 	switch {
 	case strings.HasPrefix(suffix, "/properties/"):
 		return "property"

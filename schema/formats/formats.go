@@ -45,6 +45,13 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 			return nil, err
 		}
 		return s, nil
+	case schema.JSON:
+		// jsonschema.Parse keeps its own size and depth bounds; the
+		// registry's text limit applies on top of them.
+		if err := lim.CheckText(f, text); err != nil {
+			return nil, err
+		}
+		return ParseFile(f, MainFile, text, deps)
 	}
 	return nil, fmt.Errorf("schema type %s is not supported", f)
 }

@@ -1,6 +1,6 @@
 // Package serde is the runtime side of the registry for Go pipelines:
 // cached schema lookups, serializers and deserializers of the Confluent
-// wire format for Avro and Protobuf, and deprecation awareness, so that a
+// wire format for Avro, Protobuf and JSON Schema, and deprecation awareness, so that a
 // pipeline learns it reads something going away when it reads it.
 //
 // # Lookups
@@ -32,7 +32,8 @@
 // registers it (AutoRegister), or writes with the subject's latest
 // version (UseLatest) or a fixed id (UseSchemaID). Formats are pluggable
 // (Format, WithFormats): Avro (hamba/avro) and Protobuf (protocompile and
-// google.golang.org/protobuf) are built in, JSON Schema plugs in there.
+// google.golang.org/protobuf) are built in; JSON Schema (JSONSchema,
+// validating every message against its schema) is added with WithFormats.
 //
 // # Deprecations
 //

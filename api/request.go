@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -103,9 +104,42 @@ func pathParam(c echo.Context, name string) (string, error) {
 	return u, nil
 }
 
-// subjectParam returns the {subject} path parameter.
+// subjectParam returns the {subject} path parameter, refused with 42208
+// when it could never name a subject (registration refuses the same
+// names), so that no store is asked about it.
 func subjectParam(c echo.Context) (string, error) {
-	return pathParam(c, "subject")
+	s, err := pathParam(c, "subject")
+	if err != nil {
+		return "", err
+	}
+	if err := registry.ValidateSubject(s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// rejectUnencodable refuses, with 400, a request whose path or query
+// holds a NUL byte or invalid UTF-8: no stored name contains either, and
+// PostgreSQL cannot even compare with them.
+func rejectUnencodable(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		if !encodable(u.Path) {
+			return httpError(http.StatusBadRequest, "The request path holds a NUL byte or invalid UTF-8")
+		}
+		for name, values := range u.Query() {
+			for _, v := range values {
+				if !encodable(name) || !encodable(v) {
+					return httpError(http.StatusBadRequest, "The query parameter %q holds a NUL byte or invalid UTF-8", name)
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+func encodable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // versionParam parses {version}: a number in [1, 2^31-1], or "latest" or

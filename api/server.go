@@ -141,7 +141,7 @@ func (a *API) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = a.handleError
-	e.Use(a.observe)
+	e.Use(a.observe, rejectUnencodable)
 	// Consumers, deprecations and reports (consumers.go); byID and
 	// byVersion wrap the lookup handlers (once, here, not per request) to
 	// add deprecation headers and record runtime usage.

@@ -145,7 +145,7 @@ func ValidateConsumer(c *Consumer) error {
 	}
 	seen := map[string]bool{}
 	for _, r := range c.Reads {
-		if err := validateSubject(r.Subject); err != nil {
+		if err := ValidateSubject(r.Subject); err != nil {
 			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reads an invalid subject %q", c.Name, r.Subject)
 		}
 		if seen[r.Subject] {

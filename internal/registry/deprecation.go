@@ -128,7 +128,7 @@ func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, 
 
 func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord) error {
 	d.Path = strings.TrimSpace(d.Path)
-	if err := validateSubject(d.Subject); err != nil {
+	if err := ValidateSubject(d.Subject); err != nil {
 		return err
 	}
 	if d.Path != "" && d.Version != 0 {

@@ -36,7 +36,7 @@ const maxRegisterAttempts = 8
 // the same global id. Outside IMPORT mode the schema must pass the
 // subject's compatibility level and policy against its live versions.
 func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersion, error) {
-	if err := validateSubject(p.Subject); err != nil {
+	if err := ValidateSubject(p.Subject); err != nil {
 		return nil, err
 	}
 	if err := checkExplicitIDs(p); err != nil {
@@ -303,7 +303,10 @@ func incompatible(subject string, res compat.Result) error {
 // are far shorter.
 const maxSubjectLength = 1024
 
-func validateSubject(subject string) error {
+// ValidateSubject reports, as a 42208 *Error, a name that cannot be a
+// subject: empty, longer than 1,024 bytes, not UTF-8, or holding control
+// characters.
+func ValidateSubject(subject string) error {
 	if subject == "" || len(subject) > maxSubjectLength || !utf8.ValidString(subject) {
 		return Errorf(srapi.CodeInvalidSubject, "Invalid subject %q: a subject is 1 to %d bytes of UTF-8", subject, maxSubjectLength)
 	}

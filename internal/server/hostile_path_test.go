@@ -31,6 +31,9 @@ func TestHostileSubjectNamesAreClientErrors(t *testing.T) {
 		{http.MethodGet, "/mode/{s}", ""},
 		{http.MethodPut, "/mode/{s}", `{"mode":"READONLY"}`},
 		{http.MethodGet, "/v1/deprecations?subject={s}", ""},
+		{http.MethodGet, "/v1/consumers?owner={s}", ""},
+		{http.MethodGet, "/ui/subjects/{s}", ""},
+		{http.MethodGet, "/ui/subjects/{s}/diff", ""},
 	}
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
 		reg := servertest.Start(t, servertest.WithBackend(b))

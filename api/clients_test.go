@@ -19,11 +19,7 @@ func TestConfluentClient(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
 		s := newServer(t, b, server.Config{})
-		cl, err := schemaregistry.NewClient(schemaregistry.NewConfig(s.URL))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer cl.Close()
+		cl := confluentClient(t, s.URL)
 		const subject = "orders-value"
 		v1 := schemaregistry.SchemaInfo{Schema: avroOrderV1}
 		v2 := schemaregistry.SchemaInfo{Schema: avroOrderV2}
@@ -37,7 +33,7 @@ func TestConfluentClient(t *testing.T) {
 		if err != nil || full.ID != id1 {
 			t.Fatalf("re-register: id %d, err %v; want id %d", full.ID, err, id1)
 		}
-		cl2, _ := schemaregistry.NewClient(schemaregistry.NewConfig(s.URL)) // no client-side cache
+		cl2 := confluentClient(t, s.URL) // no client-side cache
 		defer cl2.Close()
 		if again, err := cl2.Register(subject, v1, false); err != nil || again != id1 {
 			t.Fatalf("re-register from a fresh client: id %d, err %v; want %d", again, err, id1)
@@ -152,10 +148,7 @@ func TestFranzClient(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
 		s := newServer(t, b, server.Config{})
-		cl, err := sr.NewClient(sr.URLs(s.URL))
-		if err != nil {
-			t.Fatal(err)
-		}
+		cl := franzClient(t, s.URL)
 		ctx := context.Background()
 
 		types, err := cl.SupportedTypes(ctx)

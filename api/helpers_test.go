@@ -8,9 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // testServer is a registry serving the API, on a loopback port.
@@ -146,4 +148,26 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// confluentClient is a client of url from Confluent's Go library, closed
+// when the test ends; each call makes a fresh one, with an empty cache.
+func confluentClient(t testing.TB, url string) schemaregistry.Client {
+	t.Helper()
+	cl, err := schemaregistry.NewClient(schemaregistry.NewConfig(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	return cl
+}
+
+// franzClient is a client of url from franz-go's pkg/sr.
+func franzClient(t testing.TB, url string) *sr.Client {
+	t.Helper()
+	cl, err := sr.NewClient(sr.URLs(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
 }

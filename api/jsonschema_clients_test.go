@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/rest"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/jsonschema"
@@ -26,11 +25,7 @@ func TestConfluentJSONSchemaSerde(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
 		s := newServer(t, b, server.Config{})
-		cl, err := schemaregistry.NewClient(schemaregistry.NewConfig(s.URL))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer cl.Close()
+		cl := confluentClient(t, s.URL)
 		const topic = "orders"
 
 		type Address struct {
@@ -58,11 +53,7 @@ func TestConfluentJSONSchemaSerde(t *testing.T) {
 		deConf := jsonschema.NewDeserializerConfig()
 		// A second client without the serializer's cache, so that the
 		// deserializer really reads the schema back from the registry.
-		cl2, err := schemaregistry.NewClient(schemaregistry.NewConfig(s.URL))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer cl2.Close()
+		cl2 := confluentClient(t, s.URL)
 		de, err := jsonschema.NewDeserializer(cl2, serde.ValueSerde, deConf)
 		if err != nil {
 			t.Fatal(err)
@@ -145,10 +136,7 @@ func TestFranzJSONSchemaReferences(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
 		s := newServer(t, b, server.Config{})
-		cl, err := sr.NewClient(sr.URLs(s.URL))
-		if err != nil {
-			t.Fatal(err)
-		}
+		cl := franzClient(t, s.URL)
 		ctx := context.Background()
 
 		customer, err := cl.CreateSchema(ctx, "customer-value", sr.Schema{Schema: jsonCustomer, Type: sr.TypeJSON})

@@ -27,14 +27,14 @@ type ConsumerService interface {
 	CreateConsumer(ctx context.Context, c registry.Consumer) (registry.PutConsumerResult, error)
 	Consumer(ctx context.Context, name string) (*registry.Consumer, error)
 	Consumers(ctx context.Context, p registry.ConsumerListParams) ([]registry.Consumer, error)
-	DeleteConsumer(ctx context.Context, name string) error
+	DeleteConsumer(ctx context.Context, name string) (*registry.Consumer, error)
 	CheckBackfill(ctx context.Context, p registry.BackfillParams) (*registry.BackfillReport, error)
 
 	Deprecate(ctx context.Context, d registry.DeprecationRecord) (registry.DeprecateResult, error)
 	UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord) (*registry.DeprecationRecord, error)
 	DeprecationRecordByID(ctx context.Context, id int) (*registry.DeprecationRecord, error)
 	DeprecationRecords(ctx context.Context, p registry.DeprecationListParams) ([]registry.DeprecationRecord, error)
-	DeleteDeprecation(ctx context.Context, id int) error
+	DeleteDeprecation(ctx context.Context, id int) (*registry.DeprecationRecord, error)
 	DeprecationReport(ctx context.Context, p registry.ReportParams) (*registry.DeprecationReport, error)
 
 	SchemaDeprecation(ctx context.Context, id int) (*registry.DeprecationRecord, error)
@@ -218,7 +218,7 @@ func (h *consumerAPI) putConsumer(c echo.Context, name string) error {
 
 // deleteConsumer serves DELETE /v1/consumers/{name}: 204 once deleted.
 func (h *consumerAPI) deleteConsumer(c echo.Context, name string) error {
-	if err := h.svc.DeleteConsumer(c.Request().Context(), name); err != nil {
+	if _, err := h.svc.DeleteConsumer(c.Request().Context(), name); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

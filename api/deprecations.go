@@ -135,7 +135,7 @@ func (h *consumerAPI) updateDeprecation(c echo.Context, id int) error {
 
 // deleteDeprecation serves DELETE /v1/deprecations/{id}: 204 once deleted.
 func (h *consumerAPI) deleteDeprecation(c echo.Context, id int) error {
-	if err := h.svc.DeleteDeprecation(c.Request().Context(), id); err != nil {
+	if _, err := h.svc.DeleteDeprecation(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

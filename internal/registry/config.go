@@ -214,6 +214,13 @@ func (s *Service) SetMode(ctx context.Context, subject string, m Mode, force boo
 	if _, err := ParseMode(string(m)); err != nil {
 		return "", err
 	}
+	// IMPORT lets registrations choose schema ids, which every subject
+	// shares.
+	if m == Import {
+		if err := requireAll(ctx, PermAdmin, "Admin on every subject (needed for IMPORT mode)"); err != nil {
+			return "", err
+		}
+	}
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if m == Import && !force {
 			var live bool

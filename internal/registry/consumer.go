@@ -242,6 +242,9 @@ func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
 	}
 	normalizeConsumer(c)
 	for _, r := range c.Reads {
+		if err := referencesReadable(ctx, r.References); err != nil {
+			return err
+		}
 		p, err := s.readerSchema(ctx, r)
 		if err != nil {
 			var e *Error
@@ -265,6 +268,8 @@ type PutConsumerResult struct {
 	// Changed is set when something was written; putting a consumer
 	// identical to the stored one changes nothing.
 	Changed bool
+	// Previous is the consumer replaced, nil when none was.
+	Previous *Consumer
 }
 
 // PutConsumer creates c or replaces the consumer of that name. It is
@@ -287,6 +292,14 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 	if err != nil {
 		return PutConsumerResult{}, err
 	}
+	if err := ValidateConsumer(&c); err != nil {
+		return PutConsumerResult{}, err
+	}
+	// A consumer's reads block breaking changes to what it reads, so
+	// declaring one is a write to each of those subjects.
+	if err := requireOn(ctx, PermWrite, c.Subjects()...); err != nil {
+		return PutConsumerResult{}, err
+	}
 	if err := s.prepareConsumer(ctx, &c); err != nil {
 		return PutConsumerResult{}, err
 	}
@@ -296,6 +309,12 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 		cur = nil
 	case err != nil:
 		return PutConsumerResult{}, storeError(err)
+	}
+	if cur != nil {
+		// Replacing a consumer unblocks what it read.
+		if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
+			return PutConsumerResult{}, err
+		}
 	}
 	if cur != nil && sameConsumer(cur, &c) {
 		return PutConsumerResult{Consumer: cur}, nil
@@ -313,7 +332,7 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 	}
 	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
 	s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", cur == nil)
-	return PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true}, nil
+	return PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true, Previous: cur}, nil
 }
 
 // notifyConsumers tells every process sharing the store (this one
@@ -325,7 +344,18 @@ func (s *Service) notifyConsumers(ctx context.Context, c Change) {
 	}
 }
 
-// Consumer returns the consumer with the given name.
+// Subjects lists the subjects c reads.
+func (c *Consumer) Subjects() []string {
+	out := make([]string, len(c.Reads))
+	for i, r := range c.Reads {
+		out[i] = r.Subject
+	}
+	return out
+}
+
+// Consumer returns the consumer with the given name. A caller who may
+// read only some subjects sees only its reads of those, and a consumer
+// that reads none of them (but reads something) as absent.
 func (s *Service) Consumer(ctx context.Context, name string) (*Consumer, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
@@ -335,7 +365,24 @@ func (s *Service) Consumer(ctx context.Context, name string) (*Consumer, error) 
 	if errors.Is(err, ErrNotFound) {
 		return nil, consumerNotFound(name)
 	}
-	return c, storeError(err)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	if !visibleConsumer(ctx, c) {
+		return nil, consumerNotFound(name)
+	}
+	return c, nil
+}
+
+// visibleConsumer trims c's reads to the subjects the caller may read,
+// and reports whether c remains visible: a consumer that reads only
+// subjects hidden from the caller is hidden too.
+func visibleConsumer(ctx context.Context, c *Consumer) bool {
+	if restricted(ctx, PermRead) == nil || len(c.Reads) == 0 {
+		return true
+	}
+	c.Reads = readable(ctx, c.Reads, func(r *ConsumerRead) string { return r.Subject })
+	return len(c.Reads) > 0
 }
 
 func consumerNotFound(name string) error {
@@ -348,23 +395,46 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 	if err != nil {
 		return nil, err
 	}
-	out, err := cs.ConsumerList(ctx, p)
-	return out, storeError(err)
+	all, err := cs.ConsumerList(ctx, p)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	out := all[:0]
+	for i := range all {
+		if visibleConsumer(ctx, &all[i]) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
 }
 
-// DeleteConsumer removes a consumer; srapi.CodeConsumerNotFound when there is
-// none of that name.
-func (s *Service) DeleteConsumer(ctx context.Context, name string) error {
+// DeleteConsumer removes a consumer and returns what it was;
+// srapi.CodeConsumerNotFound when there is none of that name. Deleting
+// unblocks what the consumer read, so it needs write access to each of
+// those subjects.
+func (s *Service) DeleteConsumer(ctx context.Context, name string) (*Consumer, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
-		return err
+		return nil, err
+	}
+	cur, err := cs.ConsumerGet(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		return nil, consumerNotFound(name)
+	} else if err != nil {
+		return nil, storeError(err)
+	}
+	if seen := *cur; !visibleConsumer(ctx, &seen) {
+		return nil, consumerNotFound(name)
+	}
+	if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
+		return nil, err
 	}
 	if err := cs.ConsumerDelete(ctx, name); errors.Is(err, ErrNotFound) {
-		return consumerNotFound(name)
+		return nil, consumerNotFound(name)
 	} else if err != nil {
-		return storeError(err)
+		return nil, storeError(err)
 	}
 	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
 	s.log.InfoContext(ctx, "consumer deleted", "consumer", name)
-	return nil
+	return cur, nil
 }

@@ -185,6 +185,9 @@ func (s *Service) CheckBackfill(ctx context.Context, p BackfillParams) (*Backfil
 		if cand.Name == "" {
 			cand.Name = p.Name
 		}
+		if err := requireOn(ctx, PermRead, cand.Subjects()...); err != nil {
+			return nil, err
+		}
 		if err := s.prepareConsumer(ctx, &cand); err != nil {
 			return nil, err
 		}

@@ -138,12 +138,13 @@ func TestConsumerDeleteAndNotFound(t *testing.T) {
 	if _, err := svc.PutConsumer(ctx, fieldConsumer("c", "s", "a")); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.DeleteConsumer(ctx, "c"); err != nil {
+	if _, err := svc.DeleteConsumer(ctx, "c"); err != nil {
 		t.Fatalf("DeleteConsumer: %v", err)
 	}
 	_, err := svc.Consumer(ctx, "c")
 	wantCode(t, err, srapi.CodeConsumerNotFound)
-	wantCode(t, svc.DeleteConsumer(ctx, "c"), srapi.CodeConsumerNotFound)
+	_, err = svc.DeleteConsumer(ctx, "c")
+	wantCode(t, err, srapi.CodeConsumerNotFound)
 }
 
 const protoV1 = `syntax = "proto3";
@@ -324,7 +325,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	if d, _ := svc.VersionDeprecation(ctx, "orders", registry.LatestVersion); d == nil || !d.Sunset.Equal(sunset) {
 		t.Errorf("VersionDeprecation(latest) = %+v, want the subject record with its sunset", d)
 	}
-	if err := svc.DeleteDeprecation(ctx, subj.Record.ID); err != nil {
+	if _, err := svc.DeleteDeprecation(ctx, subj.Record.ID); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ := svc.SchemaDeprecation(ctx, v1.SchemaID); d != nil {
@@ -341,7 +342,8 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	if d, _ := svc.VersionDeprecation(ctx, "payments", 2); d != nil {
 		t.Errorf("VersionDeprecation(payments, 2) = %+v, want none", d)
 	}
-	wantCode(t, svc.DeleteDeprecation(ctx, 9999), srapi.CodeDeprecationNotFound)
+	_, err = svc.DeleteDeprecation(ctx, 9999)
+	wantCode(t, err, srapi.CodeDeprecationNotFound)
 }
 
 func TestBackfillCoversTheWindowIncludingSoftDeleted(t *testing.T) {

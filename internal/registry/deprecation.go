@@ -67,6 +67,14 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (Deprecate
 	if err != nil {
 		return DeprecateResult{}, err
 	}
+	if err := ValidateSubject(d.Subject); err != nil {
+		return DeprecateResult{}, err
+	}
+	// A deprecation starts the countdown to a removal: a write to its
+	// subject.
+	if err := requireOn(ctx, PermWrite, d.Subject); err != nil {
+		return DeprecateResult{}, err
+	}
 	if err := s.validateDeprecation(ctx, &d); err != nil {
 		return DeprecateResult{}, err
 	}
@@ -106,6 +114,11 @@ func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord) (*
 	}
 	cur, err := s.DeprecationRecordByID(ctx, d.ID)
 	if err != nil {
+		return nil, err
+	}
+	// The record keeps its subject, whatever the body says: only the
+	// stored one is written.
+	if err := requireOn(ctx, PermWrite, cur.Subject); err != nil {
 		return nil, err
 	}
 	return s.updateDeprecation(ctx, cs, *cur, d)
@@ -160,43 +173,53 @@ func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord)
 	return nil
 }
 
-// DeprecationRecordByID returns one record.
+// DeprecationRecordByID returns one record; a record of a subject the
+// caller may not read is answered as absent.
 func (s *Service) DeprecationRecordByID(ctx context.Context, id int) (*DeprecationRecord, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
 		return nil, err
 	}
 	d, err := cs.DeprecationGet(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) || err == nil && !allowed(ctx, PermRead, d.Subject) {
 		return nil, deprecationNotFound(id)
 	}
 	return d, storeError(err)
 }
 
-// DeprecationRecords lists records, ordered by subject, path, version.
+func recordSubject(d *DeprecationRecord) string { return d.Subject }
+
+// DeprecationRecords lists records of the subjects the caller may read,
+// ordered by subject, path, version.
 func (s *Service) DeprecationRecords(ctx context.Context, p DeprecationListParams) ([]DeprecationRecord, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
 		return nil, err
 	}
 	out, err := cs.DeprecationList(ctx, p)
-	return out, storeError(err)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return readable(ctx, out, recordSubject), nil
 }
 
 // DeleteDeprecation removes a record (the element is no longer deprecated
-// by it; markers in schema text are unaffected).
-func (s *Service) DeleteDeprecation(ctx context.Context, id int) error {
+// by it; markers in schema text are unaffected) and returns what it was.
+func (s *Service) DeleteDeprecation(ctx context.Context, id int) (*DeprecationRecord, error) {
 	cur, err := s.DeprecationRecordByID(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if err := requireOn(ctx, PermWrite, cur.Subject); err != nil {
+		return nil, err
 	}
 	if err := s.consumers.store.DeprecationDelete(ctx, id); errors.Is(err, ErrNotFound) {
-		return deprecationNotFound(id)
+		return nil, deprecationNotFound(id)
 	} else if err != nil {
-		return storeError(err)
+		return nil, storeError(err)
 	}
 	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
-	return nil
+	return cur, nil
 }
 
 // deprecationIndex is an in-memory view of the records that deprecate
@@ -281,7 +304,10 @@ func (s *Service) SchemaDeprecation(ctx context.Context, id int) (*DeprecationRe
 	if err != nil || x.empty() {
 		return nil, err
 	}
-	return x.ids[id], nil
+	if r := x.ids[id]; r != nil && allowed(ctx, PermRead, r.Subject) {
+		return r, nil
+	}
+	return nil, nil
 }
 
 // VersionDeprecation returns the record deprecating subject or the given

@@ -28,6 +28,9 @@ type parsed struct {
 // parseInput resolves in's references and parses it. Invalid schemas and
 // unresolvable references are srapi.CodeInvalidSchema errors.
 func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, error) {
+	if err := referencesReadable(ctx, in.References); err != nil {
+		return nil, err
+	}
 	key := inputKey(in)
 	if p, ok := s.inputs.GetIfPresent(key); ok {
 		return p, nil
@@ -96,7 +99,7 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 			v, err = ex.VersionGet(ctx, ref.Subject, ref.Version, false)
 		}
 		if errors.Is(err, ErrNotFound) {
-			return nil, Errorf(srapi.CodeInvalidSchema, "Invalid schema: reference %q points to %s version %d, which does not exist", ref.Name, ref.Subject, ref.Version)
+			return nil, referenceNotFound(ref)
 		}
 		if err != nil {
 			return nil, storeError(err)
@@ -109,6 +112,28 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 		deps = append(deps, schema.Dependency{Name: ref.Name, Text: v.Schema.Text})
 	}
 	return deps, nil
+}
+
+// referencesReadable refuses a reference to a subject the caller may not
+// read exactly as a reference to a missing one, so that a reference
+// cannot tell whether another team's subject exists. It checks the direct
+// references, which the caller chose; it runs before the parsed-input
+// cache, which would otherwise answer without resolving them.
+func referencesReadable(ctx context.Context, refs []schema.Reference) error {
+	a := restricted(ctx, PermRead)
+	if a == nil {
+		return nil
+	}
+	for _, ref := range refs {
+		if ref.Subject != "" && !a.Allows(PermRead, ref.Subject) {
+			return referenceNotFound(ref)
+		}
+	}
+	return nil
+}
+
+func referenceNotFound(ref schema.Reference) error {
+	return Errorf(srapi.CodeInvalidSchema, "Invalid schema: reference %q points to %s version %d, which does not exist", ref.Name, ref.Subject, ref.Version)
 }
 
 // inputKey hashes everything that determines how in parses.

@@ -9,8 +9,12 @@ import (
 
 // SchemaByID returns the schema with the given global id, from memory
 // after the first read. It is srapi.CodeSchemaNotFound when no version of any
-// subject, soft-deleted ones included, uses the id.
+// subject, soft-deleted ones included, uses the id, and, for a caller who
+// may read only some subjects, when none of those the id is used by.
 func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
+	if err := s.idVisible(ctx, id); err != nil {
+		return nil, err
+	}
 	if sch, ok := s.byID.GetIfPresent(id); ok {
 		return sch, nil
 	}
@@ -34,16 +38,41 @@ func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 	return sch, nil
 }
 
+// idVisible answers, for a caller who may read only some subjects, as if
+// id did not exist unless at least one subject using it (soft-deleted
+// versions included) is readable. It costs one query for such callers
+// and nothing for the others.
+func (s *Service) idVisible(ctx context.Context, id int) error {
+	a := restricted(ctx, PermRead)
+	if a == nil {
+		return nil
+	}
+	vs, err := s.store.SchemaVersions(ctx, id, true)
+	if err != nil {
+		return storeError(err)
+	}
+	for _, v := range vs {
+		if a.Allows(PermRead, v.Subject) {
+			return nil
+		}
+	}
+	return schemaNotFound(id)
+}
+
+func versionSubject(v *SubjectVersion) string { return v.Subject }
+
 func schemaNotFound(id int) error {
 	return Errorf(srapi.CodeSchemaNotFound, "Schema %d not found", id)
 }
 
-// SchemaVersions lists the subject versions that use schema id.
+// SchemaVersions lists the subject versions that use schema id, those
+// the caller may read.
 func (s *Service) SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]SubjectVersion, error) {
 	vs, err := s.store.SchemaVersions(ctx, id, includeDeleted)
 	if err != nil {
 		return nil, storeError(err)
 	}
+	vs = readable(ctx, vs, versionSubject)
 	if len(vs) == 0 {
 		if _, err := s.SchemaByID(ctx, id); err != nil {
 			return nil, err
@@ -52,17 +81,29 @@ func (s *Service) SchemaVersions(ctx context.Context, id int, includeDeleted boo
 	return vs, nil
 }
 
-// Schemas lists schemas under subjects (GET /schemas).
+// Schemas lists schemas under subjects (GET /schemas), those of subjects
+// the caller may read; Offset and Limit page what the caller sees.
 func (s *Service) Schemas(ctx context.Context, p SchemaListParams) ([]SubjectVersion, error) {
-	vs, err := s.store.SchemaList(ctx, p)
+	vs, err := pageReadable(ctx, p.Offset, p.Limit, versionSubject, func(offset, limit int) ([]SubjectVersion, error) {
+		q := p
+		q.Offset, q.Limit = offset, limit
+		return s.store.SchemaList(ctx, q)
+	})
 	return vs, storeError(err)
 }
 
-// Subjects lists subject names.
+// Subjects lists subject names, those the caller may read; Offset and
+// Limit page what the caller sees.
 func (s *Service) Subjects(ctx context.Context, p SubjectListParams) ([]string, error) {
-	subs, err := s.store.SubjectList(ctx, p)
+	subs, err := pageReadable(ctx, p.Offset, p.Limit, subjectName, func(offset, limit int) ([]string, error) {
+		q := p
+		q.Offset, q.Limit = offset, limit
+		return s.store.SubjectList(ctx, q)
+	})
 	return subs, storeError(err)
 }
+
+func subjectName(s *string) string { return *s }
 
 // VersionsParams are the inputs of Versions.
 type VersionsParams struct {
@@ -144,6 +185,19 @@ func (s *Service) ReferencedBy(ctx context.Context, subject string, version int)
 	ids, err := s.store.VersionReferencedBy(ctx, subject, v.Version)
 	if err != nil {
 		return nil, storeError(err)
+	}
+	if restricted(ctx, PermRead) != nil {
+		// Only the referrers the caller could look up by id.
+		visible := ids[:0]
+		for _, id := range ids {
+			switch err := s.idVisible(ctx, id); {
+			case err == nil:
+				visible = append(visible, id)
+			case !errors.Is(err, ErrSchemaNotFound):
+				return nil, err
+			}
+		}
+		ids = visible
 	}
 	if ids == nil {
 		ids = []int{}

@@ -42,6 +42,13 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err := checkExplicitIDs(p); err != nil {
 		return nil, err
 	}
+	// Ids are shared by every subject: choosing one (and with it where
+	// the id sequence continues) affects them all.
+	if p.ID != 0 {
+		if err := requireAll(ctx, PermAdmin, "Admin on every subject (needed to choose a schema id)"); err != nil {
+			return nil, err
+		}
+	}
 	in, err := s.parseInput(ctx, p.Schema)
 	if err != nil {
 		return nil, err

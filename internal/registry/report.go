@@ -112,6 +112,8 @@ func (s *Service) DeprecationReport(ctx context.Context, p ReportParams) (*Depre
 	if err != nil {
 		return nil, storeError(err)
 	}
+	// Rows only of subjects the caller may read.
+	subjects = readable(ctx, subjects, subjectName)
 	records, err := cs.DeprecationList(ctx, DeprecationListParams{SubjectPrefix: p.SubjectPrefix})
 	if err != nil {
 		return nil, storeError(err)

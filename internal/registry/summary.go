@@ -47,7 +47,9 @@ type SubjectSummaryParams struct {
 // parsed once and then served from the parse cache, and one listing of
 // consumers.
 func (s *Service) SubjectSummaries(ctx context.Context, p SubjectSummaryParams) ([]SubjectSummary, error) {
-	names, err := s.store.SubjectList(ctx, SubjectListParams{Prefix: p.Prefix, Offset: p.Offset, Limit: p.Limit})
+	names, err := pageReadable(ctx, p.Offset, p.Limit, subjectName, func(offset, limit int) ([]string, error) {
+		return s.store.SubjectList(ctx, SubjectListParams{Prefix: p.Prefix, Offset: offset, Limit: limit})
+	})
 	if err != nil {
 		return nil, storeError(err)
 	}

@@ -274,9 +274,12 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 		Logger:       s.log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		ServerID:     cfg.ServerID,
-		Consumers:    s.svc,
+		Consumers:    instrument.WrapConsumers(s.svc),
 	})
 	layer.Mount(handler.Echo())
+	if layer.AuthEnabled() {
+		handler.Echo().Use(principalToDomain)
+	}
 	if !cfg.DisableUI {
 		mountUI(handler.Echo(), s.svc, layer.AuthEnabled(), s.log, o.now)
 	}

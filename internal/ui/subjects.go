@@ -16,8 +16,6 @@ type subjectsPage struct {
 	Subjects []registry.SubjectSummary
 	// PrevURL and NextURL are empty on the first and the last page.
 	PrevURL, NextURL string
-	// Hidden counts subjects of this page the caller may not read.
-	Hidden int
 }
 
 // subjects serves GET /ui/subjects: the subjects whose names start with
@@ -51,12 +49,13 @@ func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
 	if page > 1 {
 		p.PrevURL = h.subjectsURL(q, page-1)
 	}
+	// The service lists only what the caller may read; this check keeps
+	// a name from showing should the UI run over a service that does not.
+	// Nothing says how many were left out: that would tell.
 	for _, s := range sums {
-		if !h.can(ctx, Read, s.Subject) {
-			p.Hidden++
-			continue
+		if h.can(ctx, Read, s.Subject) {
+			p.Subjects = append(p.Subjects, s)
 		}
-		p.Subjects = append(p.Subjects, s)
 	}
 	h.render(w, r, http.StatusOK, "subjects", p)
 	return nil

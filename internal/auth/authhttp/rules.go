@@ -68,13 +68,17 @@ func DefaultRules() []Rule {
 
 		// Confluent API.
 		r(get, "/", Authenticated, 0),
-		r(get, "/schemas", OnPrefix, rd),
+		// Listings answer any reader with the subjects its grants cover
+		// (the service filters them).
+		r(get, "/schemas", AnyGrant, rd),
 		r(get, "/schemas/types", Authenticated, 0),
+		// An id is visible when a subject using it is readable (checked
+		// by the service, which answers 40403 otherwise).
 		r(get, "/schemas/ids/:id", AnyGrant, rd),
 		r(get, "/schemas/ids/:id/schema", AnyGrant, rd),
 		r(get, "/schemas/ids/:id/subjects", AnyGrant, rd),
 		r(get, "/schemas/ids/:id/versions", AnyGrant, rd),
-		r(get, "/subjects", OnPrefix, rd),
+		r(get, "/subjects", AnyGrant, rd),
 		r(post, "/subjects/:subject", OnSubject, rd),
 		{Method: del, Path: "/subjects/:subject", Access: OnSubject, Role: wr, AdminIfTrue: "permanent"},
 		r(get, "/subjects/:subject/versions", OnSubject, rd),
@@ -101,9 +105,12 @@ func DefaultRules() []Rule {
 		r(get, "/v1/metadata/id", Authenticated, 0),
 		r(get, "/v1/metadata/version", Authenticated, 0),
 
-		// Consumers, deprecations and reports (issue 5): consumers and
-		// deprecation records belong to teams rather than to one subject,
-		// so any writer may record them.
+		// Consumers, deprecations and reports: the subjects they concern
+		// are in the body or in the stored record, where no route rule can
+		// see them. The route asks for the role on some subject; the
+		// service then requires writer on every subject a consumer reads
+		// (before and after a change) and on a deprecation's subject, and
+		// shows a reader only what concerns subjects it may read.
 		r(get, "/v1/consumers", AnyGrant, rd),
 		r(post, "/v1/consumers", AnyGrant, wr),
 		r(get, "/v1/consumers/:name", AnyGrant, rd),

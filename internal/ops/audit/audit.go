@@ -41,12 +41,15 @@ type Record struct {
 	Subject string `json:"subject,omitempty"`
 	// Version is the subject version registered or deleted.
 	Version int `json:"version,omitempty"`
+	// Subjects are the subjects a write concerned when it names several:
+	// those a consumer reads, before and after the write.
+	Subjects []string `json:"subjects,omitempty"`
 	// Versions are the versions a subject delete removed.
 	Versions []int `json:"versions,omitempty"`
 	// ID is the schema id registered.
 	ID int `json:"id,omitempty"`
-	// Target names any other object written: a token id, a user or a
-	// consumer.
+	// Target names any other object written: a token id, a user, a
+	// consumer or a deprecation record's id.
 	Target string `json:"target,omitempty"`
 	// Permanent marks a hard delete.
 	Permanent bool `json:"permanent,omitempty"`

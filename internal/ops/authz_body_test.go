@@ -354,6 +354,12 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 	inventoryID := c.register(subjInventory, avroItem)
 	c.register("inventory-shared", `"string"`)
 	sharedID := c.register("payments.shared", `"string"`)
+	// Another team's schema referencing the team's subject.
+	var ref struct{ ID int }
+	_ = json.Unmarshal(c.admin(http.MethodPost, "/subjects/inventory-ref/versions", map[string]any{
+		"schema":     `{"type":"record","name":"Stock","fields":[{"name":"o","type":"Order"}]}`,
+		"references": []map[string]any{{"name": "Order", "subject": subjPayments, "version": 1}},
+	}).body, &ref)
 	c.admin(http.MethodPut, "/v1/consumers/c-inv", consumerBody("c-inv", subjInventory))
 	c.admin(http.MethodPut, "/v1/consumers/c-both", consumerBody("c-both", subjInventory, subjPayments))
 	c.admin(http.MethodPut, "/v1/consumers/c-pay", consumerBody("c-pay", subjPayments))
@@ -366,13 +372,16 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 		reportSubjects      []string
 		// shared are the subjects of the id two subjects use.
 		shared []string
+		// referrers are the ids referencing the team's subject.
+		referrers []int
 	}
 	everything := view{
-		subjects:       []string{subjInventory, "inventory-shared", subjPayments, "payments.shared"},
+		subjects:       []string{subjInventory, "inventory-ref", "inventory-shared", subjPayments, "payments.shared"},
 		consumers:      []string{"c-both", "c-inv", "c-pay"},
 		records:        []int{invRecord, payRecord},
 		reportSubjects: []string{subjInventory, subjPayments},
 		shared:         []string{"inventory-shared", "payments.shared"},
+		referrers:      []int{ref.ID},
 	}
 	team := view{
 		subjects:       []string{subjPayments, "payments.shared"},
@@ -380,6 +389,7 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 		records:        []int{payRecord},
 		reportSubjects: []string{subjPayments},
 		shared:         []string{"payments.shared"},
+		referrers:      []int{},
 	}
 	for p, want := range map[string]view{pReader: everything, pToken: team, pTeamAdmin: team} {
 		t.Run(p, func(t *testing.T) {
@@ -445,6 +455,9 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 			}
 			if got := listing[string](t, c.as(p, http.MethodGet, fmt.Sprintf("/schemas/ids/%d/subjects", sharedID), nil)); !slices.Equal(got, want.shared) {
 				t.Errorf("subjects of the shared id %d: %v, want %v", sharedID, got, want.shared)
+			}
+			if got := listing[int](t, c.as(p, http.MethodGet, "/subjects/"+subjPayments+"/versions/1/referencedby", nil)); !slices.Equal(got, want.referrers) {
+				t.Errorf("referrers of %s: %v, want %v", subjPayments, got, want.referrers)
 			}
 			if res := c.as(p, http.MethodGet, "/v1/consumers/c-inv", nil); (res.status == http.StatusOK) != (p == pReader) {
 				t.Errorf("/v1/consumers/c-inv: %d %s", res.status, res.body)

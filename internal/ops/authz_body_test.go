@@ -346,6 +346,15 @@ func listing[T any](t *testing.T, res response) []T {
 	return out
 }
 
+// pluck maps each item with f.
+func pluck[T, V any](items []T, f func(T) V) []V {
+	var out []V
+	for _, it := range items {
+		out = append(out, f(it))
+	}
+	return out
+}
+
 func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 	t.Parallel()
 	s, creds := startWithPrincipals(t, server.Config{})
@@ -397,10 +406,7 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 			if got := listing[string](t, c.as(p, http.MethodGet, "/subjects", nil)); !slices.Equal(got, want.subjects) {
 				t.Errorf("/subjects = %v, want %v", got, want.subjects)
 			}
-			var fromSchemas []string
-			for _, sv := range listing[srapi.SubjectVersion](t, c.as(p, http.MethodGet, "/schemas", nil)) {
-				fromSchemas = append(fromSchemas, sv.Subject)
-			}
+			fromSchemas := pluck(listing[srapi.SubjectVersion](t, c.as(p, http.MethodGet, "/schemas", nil)), func(sv srapi.SubjectVersion) string { return sv.Subject })
 			if !slices.Equal(fromSchemas, want.subjects) {
 				t.Errorf("/schemas lists %v, want %v", fromSchemas, want.subjects)
 			}
@@ -419,10 +425,7 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 			if !slices.Equal(names, want.consumers) {
 				t.Errorf("/v1/consumers = %v, want %v", names, want.consumers)
 			}
-			var records []int
-			for _, d := range listing[srapi.Deprecation](t, c.as(p, http.MethodGet, "/v1/deprecations", nil)) {
-				records = append(records, d.ID)
-			}
+			records := pluck(listing[srapi.Deprecation](t, c.as(p, http.MethodGet, "/v1/deprecations", nil)), func(d srapi.Deprecation) int { return d.ID })
 			if !slices.Equal(records, want.records) {
 				t.Errorf("/v1/deprecations = %v, want %v", records, want.records)
 			}

@@ -50,6 +50,12 @@ type Options struct {
 	// PasswordCost is the bcrypt cost of passwords set with SetUser; zero
 	// means PasswordCost.
 	PasswordCost int
+	// PasswordWorkers bounds concurrent password (bcrypt) checks; zero
+	// means DefaultPasswordWorkers.
+	PasswordWorkers int
+	// LoginLimits bound failed password logins; zero fields take
+	// DefaultLoginLimits.
+	LoginLimits LoginLimits
 	// Now returns the current time; tests inject a clock.
 	Now func() time.Time
 }
@@ -66,6 +72,10 @@ type Authenticator struct {
 	cost    int
 	// dummy is compared against for unknown users.
 	dummy func() []byte
+	// pw runs password checks on a bounded pool; throttle refuses them
+	// after too many failures.
+	pw       *passwords
+	throttle *throttle
 
 	mu    sync.Mutex
 	cache map[[sha256.Size]byte]cached
@@ -94,13 +104,15 @@ func NewAuthenticator(opts Options) (*Authenticator, error) {
 		return nil, fmt.Errorf("auth: password cost %d out of bcrypt's range [%d, %d]", opts.PasswordCost, bcrypt.MinCost, bcrypt.MaxCost)
 	}
 	a := &Authenticator{
-		users:   make(map[string]User, len(opts.Users)),
-		clients: make(map[string][]Grant, len(opts.Clients)),
-		store:   opts.Store,
-		ttl:     opts.CacheTTL,
-		now:     opts.Now,
-		cost:    opts.PasswordCost,
-		cache:   make(map[[sha256.Size]byte]cached),
+		users:    make(map[string]User, len(opts.Users)),
+		clients:  make(map[string][]Grant, len(opts.Clients)),
+		store:    opts.Store,
+		ttl:      opts.CacheTTL,
+		now:      opts.Now,
+		cost:     opts.PasswordCost,
+		cache:    make(map[[sha256.Size]byte]cached),
+		pw:       newPasswords(opts.PasswordWorkers),
+		throttle: newThrottle(opts.LoginLimits),
 	}
 	// Unknown users cost as much as the dearest configured hash, or as a
 	// hash made by HashPassword when database users are possible.
@@ -139,6 +151,13 @@ func (a *Authenticator) Anonymous() (*Principal, bool) {
 
 // Basic verifies a user name and password, against the configured users
 // first and then the database.
+//
+// Password checks are bounded: a password verified in the last few
+// minutes against the user's current hash is accepted without bcrypt;
+// other checks run on a small worker pool (ErrBusy when it and its queue
+// are full), and are refused with a ThrottledError once the client's
+// address (WithClientAddress) or the user name has failed too often (see
+// LoginLimits).
 func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Principal, error) {
 	key := cacheKey("basic", name, password)
 	if p, ok := a.cached(key); ok {
@@ -154,13 +173,33 @@ func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Prin
 			return nil, fmt.Errorf("auth: look up user: %w", err)
 		}
 	}
+	if ok && a.pw.verified(a.now(), name, password, u.PasswordHash) {
+		return a.basicPrincipal(key, u), nil
+	}
+	addr := clientAddress(ctx)
+	if err := a.throttle.allow(a.now(), addr, name); err != nil {
+		return nil, err
+	}
 	// Compare even for an unknown user, so timing does not reveal names.
-	if !checkPassword(u.PasswordHash, password, a.dummy) || !ok {
+	match, err := a.pw.check(ctx, u.PasswordHash, password, a.dummy)
+	if err != nil {
+		return nil, err
+	}
+	if !match || !ok {
+		a.throttle.failed(a.now(), addr, name)
 		return nil, ErrUnauthenticated
 	}
+	a.throttle.succeeded(a.now(), addr, name)
+	a.pw.remember(a.now(), name, password, u.PasswordHash)
+	return a.basicPrincipal(key, u), nil
+}
+
+// basicPrincipal returns the principal of a verified user, cached under
+// key.
+func (a *Authenticator) basicPrincipal(key [sha256.Size]byte, u User) *Principal {
 	p := &Principal{Name: u.Name, Method: MethodBasic, Grants: u.Grants}
 	a.remember(key, "user:"+u.Name, p)
-	return p, nil
+	return p
 }
 
 // Bearer verifies an API token secret.

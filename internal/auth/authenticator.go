@@ -19,9 +19,13 @@ import (
 var ErrUnauthenticated = errors.New("auth: invalid credentials")
 
 // DefaultCacheTTL is how long a verified credential is trusted without
-// checking it again. It bounds how long a token revoked on another
-// registry instance keeps working there.
+// checking it again. Revocations reach other registry instances through
+// the store's change notifications (ForgetAll); the TTL bounds how long a
+// revocation whose notification was lost keeps working there.
 const DefaultCacheTTL = 10 * time.Second
+
+// NoCache as Options.CacheTTL verifies every credential on every request.
+const NoCache time.Duration = -1
 
 // maxCacheEntries bounds the credential cache.
 const maxCacheEntries = 10_000
@@ -45,7 +49,8 @@ type Options struct {
 	// Store keeps API tokens and database users; nil disables both.
 	Store Store
 	// CacheTTL is how long a verified credential is trusted; zero means
-	// DefaultCacheTTL.
+	// DefaultCacheTTL, NoCache (or any negative value) no cache. A token
+	// is never trusted past its expiry.
 	CacheTTL time.Duration
 	// PasswordCost is the bcrypt cost of passwords set with SetUser; zero
 	// means PasswordCost.
@@ -91,7 +96,7 @@ type cached struct {
 
 // NewAuthenticator returns an Authenticator over opts.
 func NewAuthenticator(opts Options) (*Authenticator, error) {
-	if opts.CacheTTL <= 0 {
+	if opts.CacheTTL == 0 {
 		opts.CacheTTL = DefaultCacheTTL
 	}
 	if opts.Now == nil {
@@ -223,7 +228,7 @@ func (a *Authenticator) Bearer(ctx context.Context, secret string) (*Principal, 
 		return nil, ErrUnauthenticated
 	}
 	p := &Principal{Name: "token:" + t.Name, Method: MethodToken, TokenID: t.ID, Grants: t.Grants}
-	a.remember(key, "token:"+t.ID, p)
+	a.rememberUntil(key, "token:"+t.ID, p, t.ExpiresAt)
 	return p, nil
 }
 
@@ -280,8 +285,8 @@ func (a *Authenticator) CreateToken(ctx context.Context, p TokenParams) (string,
 	return secret, &t, nil
 }
 
-// RevokeToken revokes a token by id. It stops working here at once and on
-// other instances sharing the store within the cache TTL.
+// RevokeToken revokes a token by id. It stops working here at once, and on
+// other instances sharing the store as soon as they hear of it (ForgetAll).
 func (a *Authenticator) RevokeToken(ctx context.Context, id string) error {
 	if a.store == nil {
 		return ErrNotFound
@@ -397,9 +402,22 @@ func (a *Authenticator) cached(k [sha256.Size]byte) (*Principal, bool) {
 }
 
 func (a *Authenticator) remember(k [sha256.Size]byte, key string, p *Principal) {
+	a.rememberUntil(k, key, p, time.Time{})
+}
+
+// rememberUntil caches p for the cache TTL, but never past until (when
+// set): a cached token must not outlive its expiry.
+func (a *Authenticator) rememberUntil(k [sha256.Size]byte, key string, p *Principal, until time.Time) {
+	if a.ttl < 0 {
+		return
+	}
+	now := a.now()
+	expires := now.Add(a.ttl)
+	if !until.IsZero() && until.Before(expires) {
+		expires = until
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	now := a.now()
 	if len(a.cache) >= maxCacheEntries {
 		for ck, e := range a.cache {
 			if !now.Before(e.expires) {
@@ -410,7 +428,17 @@ func (a *Authenticator) remember(k [sha256.Size]byte, key string, p *Principal) 
 			clear(a.cache)
 		}
 	}
-	a.cache[k] = cached{p: p, expires: now.Add(a.ttl), key: key}
+	a.cache[k] = cached{p: p, expires: expires, key: key}
+}
+
+// ForgetAll drops every cached credential, so that the next request of
+// each is verified against the store. The registry calls it when the
+// store reports that a credential changed anywhere (a token revoked, a
+// user replaced or deleted), and when it may have missed such a report.
+func (a *Authenticator) ForgetAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	clear(a.cache)
 }
 
 // forget drops every cached credential of a token or user.

@@ -26,7 +26,7 @@ func TestContentTypes(t *testing.T) {
 			{"PlainJSON", "application/json", 200},
 			{"JSONWithCharset", "application/json; charset=utf-8", 200},
 			{"OctetStream", "application/octet-stream", 200},
-			{"Missing", "none", 200},
+			{"Missing", "none", 415},
 			{"Text", "text/plain", 415},
 			{"Form", "application/x-www-form-urlencoded", 415},
 		}

@@ -17,32 +17,12 @@ import (
 	"github.com/schemata-dev/schemata/srapi"
 )
 
-// acceptedContentType reports whether a request body of this media type
-// is read as JSON. Like Confluent, the registry also takes bodies sent
-// without a content type or as application/octet-stream.
-func acceptedContentType(header string) bool {
-	mt, _, _ := strings.Cut(header, ";")
-	mt = strings.TrimSpace(mt)
-	for _, ok := range [...]string{
-		"",
-		"application/vnd.schemaregistry.v1+json",
-		"application/vnd.schemaregistry+json",
-		"application/json",
-		"application/octet-stream",
-	} {
-		if strings.EqualFold(mt, ok) {
-			return true
-		}
-	}
-	return false
-}
-
 // decodeBody reads the JSON request body into v, enforcing the body limit
 // and the accepted content types.
 func (a *API) decodeBody(c echo.Context, v any) error {
 	r := c.Request()
-	if !acceptedContentType(r.Header.Get("Content-Type")) {
-		return httpError(codeUnsupportedMediaType, "HTTP 415 Unsupported Media Type")
+	if !srapi.IsRequestMediaType(r.Header.Get("Content-Type")) {
+		return httpError(codeUnsupportedMediaType, srapi.UnsupportedMediaType)
 	}
 	if r.ContentLength > a.maxBody {
 		return &http.MaxBytesError{Limit: a.maxBody}

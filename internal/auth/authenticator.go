@@ -19,9 +19,13 @@ import (
 var ErrUnauthenticated = errors.New("auth: invalid credentials")
 
 // DefaultCacheTTL is how long a verified credential is trusted without
-// checking it again. It bounds how long a token revoked on another
-// registry instance keeps working there.
+// checking it again. Revocations reach other registry instances through
+// the store's change notifications (ForgetAll); the TTL bounds how long a
+// revocation whose notification was lost keeps working there.
 const DefaultCacheTTL = 10 * time.Second
+
+// NoCache as Options.CacheTTL verifies every credential on every request.
+const NoCache time.Duration = -1
 
 // maxCacheEntries bounds the credential cache.
 const maxCacheEntries = 10_000
@@ -45,11 +49,18 @@ type Options struct {
 	// Store keeps API tokens and database users; nil disables both.
 	Store Store
 	// CacheTTL is how long a verified credential is trusted; zero means
-	// DefaultCacheTTL.
+	// DefaultCacheTTL, NoCache (or any negative value) no cache. A token
+	// is never trusted past its expiry.
 	CacheTTL time.Duration
 	// PasswordCost is the bcrypt cost of passwords set with SetUser; zero
 	// means PasswordCost.
 	PasswordCost int
+	// PasswordWorkers bounds concurrent password (bcrypt) checks; zero
+	// means DefaultPasswordWorkers.
+	PasswordWorkers int
+	// LoginLimits bound failed password logins; zero fields take
+	// DefaultLoginLimits.
+	LoginLimits LoginLimits
 	// Now returns the current time; tests inject a clock.
 	Now func() time.Time
 }
@@ -66,6 +77,10 @@ type Authenticator struct {
 	cost    int
 	// dummy is compared against for unknown users.
 	dummy func() []byte
+	// pw runs password checks on a bounded pool; throttle refuses them
+	// after too many failures.
+	pw       *passwords
+	throttle *throttle
 
 	mu    sync.Mutex
 	cache map[[sha256.Size]byte]cached
@@ -81,7 +96,7 @@ type cached struct {
 
 // NewAuthenticator returns an Authenticator over opts.
 func NewAuthenticator(opts Options) (*Authenticator, error) {
-	if opts.CacheTTL <= 0 {
+	if opts.CacheTTL == 0 {
 		opts.CacheTTL = DefaultCacheTTL
 	}
 	if opts.Now == nil {
@@ -94,13 +109,15 @@ func NewAuthenticator(opts Options) (*Authenticator, error) {
 		return nil, fmt.Errorf("auth: password cost %d out of bcrypt's range [%d, %d]", opts.PasswordCost, bcrypt.MinCost, bcrypt.MaxCost)
 	}
 	a := &Authenticator{
-		users:   make(map[string]User, len(opts.Users)),
-		clients: make(map[string][]Grant, len(opts.Clients)),
-		store:   opts.Store,
-		ttl:     opts.CacheTTL,
-		now:     opts.Now,
-		cost:    opts.PasswordCost,
-		cache:   make(map[[sha256.Size]byte]cached),
+		users:    make(map[string]User, len(opts.Users)),
+		clients:  make(map[string][]Grant, len(opts.Clients)),
+		store:    opts.Store,
+		ttl:      opts.CacheTTL,
+		now:      opts.Now,
+		cost:     opts.PasswordCost,
+		cache:    make(map[[sha256.Size]byte]cached),
+		pw:       newPasswords(opts.PasswordWorkers),
+		throttle: newThrottle(opts.LoginLimits),
 	}
 	// Unknown users cost as much as the dearest configured hash, or as a
 	// hash made by HashPassword when database users are possible.
@@ -139,6 +156,13 @@ func (a *Authenticator) Anonymous() (*Principal, bool) {
 
 // Basic verifies a user name and password, against the configured users
 // first and then the database.
+//
+// Password checks are bounded: a password verified in the last few
+// minutes against the user's current hash is accepted without bcrypt;
+// other checks run on a small worker pool (ErrBusy when it and its queue
+// are full), and are refused with a ThrottledError once the client's
+// address (WithClientAddress) or the user name has failed too often (see
+// LoginLimits).
 func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Principal, error) {
 	key := cacheKey("basic", name, password)
 	if p, ok := a.cached(key); ok {
@@ -154,13 +178,33 @@ func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Prin
 			return nil, fmt.Errorf("auth: look up user: %w", err)
 		}
 	}
+	if ok && a.pw.verified(a.now(), name, password, u.PasswordHash) {
+		return a.basicPrincipal(key, u), nil
+	}
+	addr := clientAddress(ctx)
+	if err := a.throttle.allow(a.now(), addr, name); err != nil {
+		return nil, err
+	}
 	// Compare even for an unknown user, so timing does not reveal names.
-	if !checkPassword(u.PasswordHash, password, a.dummy) || !ok {
+	match, err := a.pw.check(ctx, u.PasswordHash, password, a.dummy)
+	if err != nil {
+		return nil, err
+	}
+	if !match || !ok {
+		a.throttle.failed(a.now(), addr, name)
 		return nil, ErrUnauthenticated
 	}
+	a.throttle.succeeded(a.now(), addr, name)
+	a.pw.remember(a.now(), name, password, u.PasswordHash)
+	return a.basicPrincipal(key, u), nil
+}
+
+// basicPrincipal returns the principal of a verified user, cached under
+// key.
+func (a *Authenticator) basicPrincipal(key [sha256.Size]byte, u User) *Principal {
 	p := &Principal{Name: u.Name, Method: MethodBasic, Grants: u.Grants}
 	a.remember(key, "user:"+u.Name, p)
-	return p, nil
+	return p
 }
 
 // Bearer verifies an API token secret.
@@ -184,7 +228,7 @@ func (a *Authenticator) Bearer(ctx context.Context, secret string) (*Principal, 
 		return nil, ErrUnauthenticated
 	}
 	p := &Principal{Name: "token:" + t.Name, Method: MethodToken, TokenID: t.ID, Grants: t.Grants}
-	a.remember(key, "token:"+t.ID, p)
+	a.rememberUntil(key, "token:"+t.ID, p, t.ExpiresAt)
 	return p, nil
 }
 
@@ -241,8 +285,8 @@ func (a *Authenticator) CreateToken(ctx context.Context, p TokenParams) (string,
 	return secret, &t, nil
 }
 
-// RevokeToken revokes a token by id. It stops working here at once and on
-// other instances sharing the store within the cache TTL.
+// RevokeToken revokes a token by id. It stops working here at once, and on
+// other instances sharing the store as soon as they hear of it (ForgetAll).
 func (a *Authenticator) RevokeToken(ctx context.Context, id string) error {
 	if a.store == nil {
 		return ErrNotFound
@@ -358,9 +402,22 @@ func (a *Authenticator) cached(k [sha256.Size]byte) (*Principal, bool) {
 }
 
 func (a *Authenticator) remember(k [sha256.Size]byte, key string, p *Principal) {
+	a.rememberUntil(k, key, p, time.Time{})
+}
+
+// rememberUntil caches p for the cache TTL, but never past until (when
+// set): a cached token must not outlive its expiry.
+func (a *Authenticator) rememberUntil(k [sha256.Size]byte, key string, p *Principal, until time.Time) {
+	if a.ttl < 0 {
+		return
+	}
+	now := a.now()
+	expires := now.Add(a.ttl)
+	if !until.IsZero() && until.Before(expires) {
+		expires = until
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	now := a.now()
 	if len(a.cache) >= maxCacheEntries {
 		for ck, e := range a.cache {
 			if !now.Before(e.expires) {
@@ -371,7 +428,17 @@ func (a *Authenticator) remember(k [sha256.Size]byte, key string, p *Principal) 
 			clear(a.cache)
 		}
 	}
-	a.cache[k] = cached{p: p, expires: now.Add(a.ttl), key: key}
+	a.cache[k] = cached{p: p, expires: expires, key: key}
+}
+
+// ForgetAll drops every cached credential, so that the next request of
+// each is verified against the store. The registry calls it when the
+// store reports that a credential changed anywhere (a token revoked, a
+// user replaced or deleted), and when it may have missed such a report.
+func (a *Authenticator) ForgetAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	clear(a.cache)
 }
 
 // forget drops every cached credential of a token or user.

@@ -241,3 +241,42 @@ func TestPasswordCostBounds(t *testing.T) {
 		t.Error("an Authenticator with no way to authenticate was accepted")
 	}
 }
+
+// TestRememberedPasswordFollowsTheUser: a password verified once is
+// accepted again without bcrypt only while it is still the user's: a new
+// password or a deleted user ends it, on this instance and on others
+// sharing the store.
+func TestRememberedPasswordFollowsTheUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := authtest.NewMemoryStore()
+	clock := clocktest.New(time.Now())
+	a, other := newAuthenticator(t, store, clock), newAuthenticator(t, store, clock)
+	if _, err := a.SetUser(ctx, "bob", "old-pw", []auth.Grant{{Role: auth.Reader, Pattern: "*"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []*auth.Authenticator{a, other} {
+		if _, err := x.Basic(ctx, "bob", "old-pw"); err != nil {
+			t.Fatalf("first login: %v", err)
+		}
+	}
+	if _, err := a.SetUser(ctx, "bob", "new-pw", []auth.Grant{{Role: auth.Reader, Pattern: "*"}}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(auth.DefaultCacheTTL) // past the principal cache of the other instance
+	for _, x := range []*auth.Authenticator{a, other} {
+		if _, err := x.Basic(ctx, "bob", "old-pw"); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Errorf("old password after a change: %v, want refused", err)
+		}
+		if _, err := x.Basic(ctx, "bob", "new-pw"); err != nil {
+			t.Errorf("new password: %v", err)
+		}
+	}
+	if err := a.DeleteUser(ctx, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(auth.DefaultCacheTTL)
+	if _, err := other.Basic(ctx, "bob", "new-pw"); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("deleted user: %v, want refused", err)
+	}
+}

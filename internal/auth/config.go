@@ -15,8 +15,14 @@ import (
 // anonymous callers may read.
 //
 //	anonymous: read            # none (default) or read
-//	cacheTTL: 10s              # how long a verified credential is trusted
+//	cacheTTL: 10s              # how long a verified credential is trusted; 0: no cache
 //	passwordCost: 12           # bcrypt cost of passwords set through the API
+//	passwordWorkers: 1         # concurrent bcrypt checks (default: half the cores)
+//	loginLimits:               # failed logins allowed per window
+//	  window: 1m
+//	  perAddressUser: 10
+//	  perAddress: 30
+//	  perUser: 100
 //	users:
 //	  - name: ci
 //	    passwordHash: $2a$12$...   # bcrypt; see HashPassword
@@ -25,13 +31,30 @@ import (
 //	  - commonName: payments-ingest
 //	    grants: [writer:payments.*, reader:*]
 type Config struct {
-	Anonymous string        `yaml:"anonymous"`
-	CacheTTL  time.Duration `yaml:"cacheTTL"`
+	Anonymous string `yaml:"anonymous"`
+	// CacheTTL is how long a verified credential is trusted, a Go
+	// duration (default DefaultCacheTTL); 0 turns the cache off. A string,
+	// so that an absent key and 0 differ.
+	CacheTTL string `yaml:"cacheTTL"`
 	// PasswordCost is the bcrypt cost of passwords set through the admin
 	// API (default 12).
-	PasswordCost int            `yaml:"passwordCost"`
-	Users        []ConfigUser   `yaml:"users"`
-	Clients      []ConfigClient `yaml:"clients"`
+	PasswordCost int `yaml:"passwordCost"`
+	// PasswordWorkers bounds concurrent password checks (default: half
+	// the processors).
+	PasswordWorkers int `yaml:"passwordWorkers"`
+	// LoginLimits bound failed password logins (see LoginLimits).
+	LoginLimits ConfigLoginLimits `yaml:"loginLimits"`
+	Users       []ConfigUser      `yaml:"users"`
+	Clients     []ConfigClient    `yaml:"clients"`
+}
+
+// ConfigLoginLimits are LoginLimits in the configuration file; zero or
+// absent fields take DefaultLoginLimits.
+type ConfigLoginLimits struct {
+	Window         time.Duration `yaml:"window"`
+	PerAddressUser int           `yaml:"perAddressUser"`
+	PerAddress     int           `yaml:"perAddress"`
+	PerUser        int           `yaml:"perUser"`
 }
 
 // ConfigUser is a user in the configuration file.
@@ -81,11 +104,26 @@ func (c Config) Options() (Options, error) {
 	default:
 		return Options{}, fmt.Errorf("anonymous: %q: use none or read", c.Anonymous)
 	}
-	if c.CacheTTL < 0 {
-		return Options{}, fmt.Errorf("cacheTTL: %s must not be negative", c.CacheTTL)
+	if c.CacheTTL != "" {
+		ttl, err := time.ParseDuration(c.CacheTTL)
+		switch {
+		case err != nil:
+			return Options{}, fmt.Errorf("cacheTTL: %w", err)
+		case ttl < 0:
+			return Options{}, fmt.Errorf("cacheTTL: %s must not be negative", ttl)
+		case ttl == 0:
+			o.CacheTTL = NoCache
+		default:
+			o.CacheTTL = ttl
+		}
 	}
-	o.CacheTTL = c.CacheTTL
 	o.PasswordCost = c.PasswordCost
+	l := c.LoginLimits
+	if c.PasswordWorkers < 0 || l.Window < 0 || l.PerAddressUser < 0 || l.PerAddress < 0 || l.PerUser < 0 {
+		return Options{}, errors.New("passwordWorkers and loginLimits must not be negative")
+	}
+	o.PasswordWorkers = c.PasswordWorkers
+	o.LoginLimits = LoginLimits{Window: l.Window, PerAddressUser: l.PerAddressUser, PerAddress: l.PerAddress, PerUser: l.PerUser}
 	seen := map[string]bool{}
 	for i, u := range c.Users {
 		if u.Name == "" {

@@ -204,6 +204,15 @@ func (o *Ops) TLSConfig() *tls.Config { return o.tls }
 // AuthEnabled reports whether requests are authenticated.
 func (o *Ops) AuthEnabled() bool { return o.authMW != nil }
 
+// ForgetCredentials drops every cached credential; the server calls it
+// when the store reports that a credential changed, possibly on another
+// instance.
+func (o *Ops) ForgetCredentials() {
+	if o.authn != nil {
+		o.authn.ForgetAll()
+	}
+}
+
 // Drain makes readiness fail, so load balancers stop routing here before
 // the server stops accepting connections.
 func (o *Ops) Drain() { o.health.Drain() }

@@ -147,8 +147,17 @@ func New(store Store, opts Options) *Service {
 
 // Watch applies changes committed by any process to the caches until ctx
 // ends. Run it in its own goroutine.
-func (s *Service) Watch(ctx context.Context) error {
-	return s.store.Watch(ctx, s.apply)
+//
+// Each of also receives every change after the service has applied it,
+// on the same goroutine: caches outside the domain (credentials) follow
+// the store's notifications this way.
+func (s *Service) Watch(ctx context.Context, also ...func(Change)) error {
+	return s.store.Watch(ctx, func(c Change) {
+		s.apply(c)
+		for _, fn := range also {
+			fn(c)
+		}
+	})
 }
 
 func (s *Service) apply(c Change) {

@@ -46,6 +46,9 @@ const (
 	ChangeVersions ChangeKind = "versions"
 	ChangeConfig   ChangeKind = "config"
 	ChangeMode     ChangeKind = "mode"
+	// ChangeAuth: a credential changed (a token revoked, a database user
+	// replaced or deleted); credential caches drop what they hold.
+	ChangeAuth ChangeKind = "auth"
 )
 
 // Executor holds the operations available on the pool and inside a

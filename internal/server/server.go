@@ -316,7 +316,14 @@ func (s *Server) Start() error {
 	s.done.Add(3)
 	go func() {
 		defer s.done.Done()
-		if err := s.svc.Watch(watchCtx); err != nil && watchCtx.Err() == nil {
+		// Credentials follow the store's notifications too, so that a
+		// revocation on any instance takes effect here within moments.
+		forget := func(c registry.Change) {
+			if c.Kind == registry.ChangeAuth || c.Kind == registry.ChangeReset {
+				s.ops.ForgetCredentials()
+			}
+		}
+		if err := s.svc.Watch(watchCtx, forget); err != nil && watchCtx.Err() == nil {
 			s.log.Error("cache watcher stopped", "err", err)
 		}
 	}()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/internal/auth"
+	"github.com/schemata-dev/schemata/internal/registry"
 )
 
 // Auth implements auth.Store, API tokens and database users, in the
@@ -116,11 +117,25 @@ func (a *Auth) TokenList(ctx context.Context) ([]auth.Token, error) {
 	return out, nil
 }
 
-// TokenRevoke implements auth.TokenStore.
+// TokenRevoke implements auth.TokenStore. Every process watching the
+// store hears of it (registry.ChangeAuth), so their caches forget it.
 func (a *Auth) TokenRevoke(ctx context.Context, id string, at time.Time) error {
-	n, err := a.conn.Writer().Exec(ctx, `UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`,
-		a.d.Time(at.UTC()), id)
-	return a.oneRow(n, err, "revoke token "+id)
+	return a.notifying(ctx, func(tx Conn) error {
+		n, err := tx.Writer().Exec(ctx, `UPDATE auth_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`,
+			a.d.Time(at.UTC()), id)
+		return a.oneRow(n, err, "revoke token "+id)
+	})
+}
+
+// notifying runs write in a transaction that also publishes a
+// registry.ChangeAuth, delivered when it commits.
+func (a *Auth) notifying(ctx context.Context, write func(tx Conn) error) error {
+	return a.conn.Atomically(ctx, func(tx Conn) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		return tx.Notify(ctx, registry.Change{Kind: registry.ChangeAuth})
+	})
 }
 
 // UserUpsert implements auth.UserStore.
@@ -129,15 +144,17 @@ func (a *Auth) UserUpsert(ctx context.Context, u auth.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.conn.Writer().Exec(ctx, `INSERT INTO auth_users (name, password_hash, grants, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, grants = excluded.grants,
-			updated_at = excluded.updated_at`,
-		u.Name, u.PasswordHash, grants, a.d.Time(u.CreatedAt.UTC()), a.d.Time(u.UpdatedAt.UTC()))
-	if err != nil {
-		return a.errorf("upsert user", err)
-	}
-	return nil
+	return a.notifying(ctx, func(tx Conn) error {
+		_, err := tx.Writer().Exec(ctx, `INSERT INTO auth_users (name, password_hash, grants, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, grants = excluded.grants,
+				updated_at = excluded.updated_at`,
+			u.Name, u.PasswordHash, grants, a.d.Time(u.CreatedAt.UTC()), a.d.Time(u.UpdatedAt.UTC()))
+		if err != nil {
+			return a.errorf("upsert user", err)
+		}
+		return nil
+	})
 }
 
 const userColumns = `name, password_hash, grants, created_at, updated_at`
@@ -175,6 +192,8 @@ func (a *Auth) UserList(ctx context.Context) ([]auth.User, error) {
 
 // UserDelete implements auth.UserStore.
 func (a *Auth) UserDelete(ctx context.Context, name string) error {
-	n, err := a.conn.Writer().Exec(ctx, `DELETE FROM auth_users WHERE name = $1`, name)
-	return a.oneRow(n, err, "delete user "+name)
+	return a.notifying(ctx, func(tx Conn) error {
+		n, err := tx.Writer().Exec(ctx, `DELETE FROM auth_users WHERE name = $1`, name)
+		return a.oneRow(n, err, "delete user "+name)
+	})
 }

@@ -69,8 +69,8 @@ func (a *Admin) listTokens(c echo.Context) error {
 // appears.
 func (a *Admin) createToken(c echo.Context) error {
 	var req srapi.CreateTokenRequest
-	if msg := decode(c, &req); msg != "" {
-		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
+	if refused, err := decode(c, &req); refused {
+		return err
 	}
 	grants, err := parseGrants(req.Grants)
 	if err != nil {
@@ -135,8 +135,8 @@ func (a *Admin) listUsers(c echo.Context) error {
 // answers the srapi.User.
 func (a *Admin) putUser(c echo.Context) error {
 	var req srapi.PutUserRequest
-	if msg := decode(c, &req); msg != "" {
-		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
+	if refused, err := decode(c, &req); refused {
+		return err
 	}
 	grants, err := parseGrants(req.Grants)
 	if err != nil {
@@ -178,19 +178,24 @@ func (a *Admin) internal(c echo.Context, err error) error {
 	return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, "Error in the backend data store")
 }
 
-// decode reads a JSON body strictly, whatever its content type, and
-// returns the message to show the client when it cannot.
-func decode(c echo.Context, v any) string {
+// decode reads a JSON body strictly. When the body is refused (a media
+// type other than the API's, or not the expected JSON) it answers the
+// client and reports refused, with the error to return.
+func decode(c echo.Context, v any) (refused bool, err error) {
+	if !srapi.IsRequestMediaType(c.Request().Header.Get(echo.HeaderContentType)) {
+		return true, writeError(c, http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType, srapi.UnsupportedMediaType)
+	}
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		msg := fmt.Sprintf("Malformed JSON request body: %v", err)
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return fmt.Sprintf("Request body is larger than the limit of %d bytes", mbe.Limit)
+			msg = fmt.Sprintf("Request body is larger than the limit of %d bytes", mbe.Limit)
 		}
-		return fmt.Sprintf("Malformed JSON request body: %v", err)
+		return true, writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
 	}
-	return ""
+	return false, nil
 }
 
 // tokenInfo renders a token without its secret.

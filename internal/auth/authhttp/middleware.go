@@ -1,12 +1,16 @@
 package authhttp
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -87,7 +91,16 @@ func (m *Middleware) Handle(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req := c.Request()
 		p, err := m.authenticate(c)
+		if throttled, ok := auth.IsThrottled(err); ok {
+			m.log.WarnContext(req.Context(), "login throttled",
+				"method", req.Method, "route", c.Path(), "remote_addr", req.RemoteAddr, "reason", throttled)
+			c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(throttled.RetryAfter.Seconds())))))
+			return writeError(c, http.StatusTooManyRequests, srapi.CodeRateLimited, "Too many failed logins; retry later")
+		}
 		switch {
+		case errors.Is(err, auth.ErrBusy), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			c.Response().Header().Set("Retry-After", "1")
+			return writeError(c, http.StatusServiceUnavailable, srapi.CodeOverloaded, "Too many logins in progress; retry later")
 		case errors.Is(err, auth.ErrUnauthenticated):
 			m.log.InfoContext(req.Context(), "request not authenticated",
 				"method", req.Method, "route", c.Path(), "remote_addr", req.RemoteAddr, "reason", err)
@@ -148,7 +161,7 @@ func (m *Middleware) authenticate(c echo.Context) (*auth.Principal, error) {
 			if !ok {
 				return nil, fmt.Errorf("%w: malformed basic credentials", auth.ErrUnauthenticated)
 			}
-			return m.authn.Basic(req.Context(), user, password)
+			return m.authn.Basic(auth.WithClientAddress(req.Context(), clientHost(req)), user, password)
 		case strings.EqualFold(scheme, "Bearer"):
 			return m.authn.Bearer(req.Context(), cred)
 		}
@@ -163,6 +176,16 @@ func (m *Middleware) authenticate(c echo.Context) (*auth.Principal, error) {
 		return p, nil
 	}
 	return nil, fmt.Errorf("%w: no credentials", auth.ErrUnauthenticated)
+}
+
+// clientHost is the address of the peer without its port: login limits
+// count per host, whatever source port each connection uses.
+func clientHost(req *http.Request) string {
+	host, _, err := net.SplitHostPort(req.RemoteAddr)
+	if err != nil {
+		return req.RemoteAddr
+	}
+	return host
 }
 
 // authorize checks p against rule; when it refuses, what describes the

@@ -19,7 +19,8 @@ type User struct {
 // AuthConfigFile writes an authentication configuration file listing
 // users, followed by extra YAML (say "anonymous: read\n"), and returns
 // its path. Passwords are hashed at bcrypt's minimum cost, and so are
-// passwords set through the API, to keep tests fast.
+// passwords set through the API, to keep tests fast. Unless extra sets
+// loginLimits, failed logins are practically unlimited.
 func AuthConfigFile(t testing.TB, users []User, extra string) string {
 	t.Helper()
 	var b strings.Builder
@@ -35,6 +36,11 @@ func AuthConfigFile(t testing.TB, users []User, extra string) string {
 		b.WriteString("  - name: " + u.Name + "\n    passwordHash: '" + string(h) + "'\n    grants: [" + strings.Join(u.Grants, ", ") + "]\n")
 	}
 	b.WriteString(extra)
+	if !strings.Contains(extra, "loginLimits:") {
+		// Tables of every route try a wrong password on each; a test of
+		// the limits themselves sets its own.
+		b.WriteString("\nloginLimits: {perAddressUser: 100000, perAddress: 100000, perUser: 100000}\n")
+	}
 	path := filepath.Join(t.TempDir(), "auth.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatalf("servertest: %v", err)

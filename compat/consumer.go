@@ -14,7 +14,7 @@ import (
 var (
 	ruleConsumerReaderIncompatible = newRule(Rule{
 		ID:         "CONSUMER_READER_INCOMPATIBLE",
-		Purpose:    "A registered consumer's reader schema must be able to read data written with the writer schema (Avro schema resolution).",
+		Purpose:    "A registered consumer's reader schema must be able to read data written with the writer schema (Avro schema resolution; for JSON Schema, the reader accepts every value the writer allows).",
 		Categories: []Category{CategoryConsumer},
 	})
 	ruleConsumerFieldMissing = newRule(Rule{
@@ -157,14 +157,21 @@ func (c *consumerCheck) checkReader() {
 		c.checkAvroReader()
 	case schema.Protobuf:
 		c.checkProtoReader()
+	case schema.JSON:
+		c.checkJSONReader()
 	}
 }
 
 // checkAvroReader applies the Avro resolution rules with the consumer's
-// reader as the reading side, wrapping each finding as a consumer finding
-// that keeps the underlying rule ID in its message.
+// reader as the reading side.
 func (c *consumerCheck) checkAvroReader() {
-	inner := checkerFor(schema.Avro).compare(Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward)
+	c.readerFindings(checkerFor(schema.Avro).compare(Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
+}
+
+// readerFindings wraps the errors of a comparison of the writer with the
+// consumer's reader schema (the reader as the reading side) as consumer
+// findings that keep the underlying rule ID in their message.
+func (c *consumerCheck) readerFindings(inner []Finding) {
 	for _, f := range inner {
 		if f.Severity != Error {
 			continue
@@ -190,5 +197,7 @@ func (c *consumerCheck) checkFields() {
 		c.checkAvroFields()
 	case schema.Protobuf:
 		c.checkProtoFields()
+	case schema.JSON:
+		c.checkJSONFields()
 	}
 }

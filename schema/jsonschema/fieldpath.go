@@ -267,3 +267,26 @@ type pointerIndex struct {
 	ptrOnce sync.Once
 	ptrs    map[*Value]string
 }
+
+// ResolvePath resolves a path as a consumer or a deprecation names an
+// element: a JSON Pointer to a subschema of the schema text ("/properties/id",
+// "#/$defs/Address"), or a field path (see ParseFieldPath). It returns
+// false when the path is malformed or names nothing.
+func (s *Schema) ResolvePath(path string) (Resolution, bool) {
+	if IsPointer(path) {
+		ptr := strings.TrimPrefix(path, "#")
+		if ptr == "/" {
+			ptr = ""
+		}
+		if !s.HasSubschema(ptr) {
+			return Resolution{}, false
+		}
+		l := Located{Value: s.Lookup(ptr), Pointer: ptr}
+		return Resolution{Target: l, Targets: s.derefAll(l)[1:]}, true
+	}
+	steps, err := ParseFieldPath(path)
+	if err != nil {
+		return Resolution{}, false
+	}
+	return s.ResolveFieldPath(steps)
+}

@@ -214,29 +214,18 @@ func TestJSONConsumerLifecycleRoutes(t *testing.T) {
 				"reads": []map[string]any{{"subject": "events-json", "schema": reader, "schemaType": "JSON", "backfill": window}}})
 		}
 		s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/events-etl", Body: consumer(`{"properties":{"id":{"type":"integer"}}}`, "5d")}, http.StatusCreated)
-		type backfill struct {
-			Compatible bool `json:"compatible"`
-			Subjects   []struct {
-				Versions []struct{ Version int } `json:"versions"`
-				Findings []struct {
-					RuleID  string `json:"ruleId"`
-					Version int    `json:"version"`
-					Path    string `json:"path"`
-				} `json:"findings"`
-			} `json:"subjects"`
-		}
-		got := decode[backfill](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers/events-etl/backfill"}, http.StatusOK))
+		got := decode[backfillView](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers/events-etl/backfill"}, http.StatusOK))
 		if !got.Compatible || len(got.Subjects) != 1 || len(got.Subjects[0].Versions) != 1 {
 			t.Errorf("5-day window = %+v, want only version 2, readable", got)
 		}
-		wide := decode[backfill](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers/events-etl/backfill",
+		wide := decode[backfillView](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers/events-etl/backfill",
 			Body: consumer(`{"properties":{"id":{"type":"integer"}}}`, "30d")}, http.StatusOK))
 		if wide.Compatible || len(wide.Subjects[0].Versions) != 2 || len(wide.Subjects[0].Findings) == 0 ||
 			wide.Subjects[0].Findings[0].RuleID != "CONSUMER_READER_INCOMPATIBLE" || wide.Subjects[0].Findings[0].Version != 1 ||
 			wide.Subjects[0].Findings[0].Path != "/properties/id" {
 			t.Errorf("30-day candidate = %+v, want version 1 (id a string) unreadable at /properties/id", wide)
 		}
-		paths := decode[backfill](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers/events-etl/backfill",
+		paths := decode[backfillView](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers/events-etl/backfill",
 			Body: jsonBody(t, map[string]any{"owner": "analytics",
 				"reads": []map[string]any{{"subject": "events-json", "fields": []string{"id"}, "backfill": "30d"}}})}, http.StatusOK))
 		if paths.Compatible || len(paths.Subjects[0].Findings) != 1 || paths.Subjects[0].Findings[0].RuleID != "CONSUMER_FIELD_TYPE_CHANGED" {

@@ -177,15 +177,6 @@ func FuzzCheckConsumerJSON(f *testing.F) {
 		if err1 != nil || err2 != nil {
 			return
 		}
-		paths := strings.Split(fields, ",")
-		for _, c := range []ConsumerReader{
-			{Consumer: "c", Reader: reader},
-			{Consumer: "c", Fields: paths},
-		} {
-			CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer, Reference: reader})
-			for _, p := range paths {
-				c.Reads(schema.Schema(writer), ResolvePath(writer, "", p))
-			}
-		}
+		exerciseConsumer(reader, writer, fields)
 	})
 }

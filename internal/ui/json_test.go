@@ -108,25 +108,7 @@ func TestJSONSchemaPages(t *testing.T) {
 	servertest.ForEachBackend(t, func(t *testing.T, backend servertest.Backend) {
 		f := newFixture(t, backend, ui.Options{PageSize: 50})
 		seedJSON(t, f)
-		for _, tc := range jsonPageCases {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				status, body := f.get(t, tc.path)
-				if status != tc.wantStatus {
-					t.Fatalf("GET %s = %d, want %d\n%s", tc.path, status, tc.wantStatus, body)
-				}
-				for _, w := range tc.want {
-					if !strings.Contains(body, w) {
-						t.Errorf("GET %s: body lacks %q", tc.path, w)
-					}
-				}
-				for _, w := range tc.wantNot {
-					if strings.Contains(body, w) {
-						t.Errorf("GET %s: body has %q", tc.path, w)
-					}
-				}
-			})
-		}
+		f.runPageCases(t, jsonPageCases)
 	})
 }
 

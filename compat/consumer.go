@@ -48,8 +48,9 @@ var (
 )
 
 // ConsumerReader is what one registered consumer reads from a subject:
-// either a reader schema of its own (an Avro reader schema, or a Protobuf
-// schema and the message it decodes) or the list of field paths it uses.
+// either a reader schema of its own (an Avro reader schema, a Protobuf
+// schema and the message it decodes, or a JSON Schema) or the list of
+// field paths it uses.
 type ConsumerReader struct {
 	// Consumer and Owner name the consumer in findings.
 	Consumer string
@@ -93,7 +94,8 @@ type ConsumerRequest struct {
 // direction "the consumer's reader reads the writer" (for Avro, exactly
 // the FORWARD rules with the reader as the earlier schema; for Protobuf,
 // every field of the decoded message, recursively, must keep its name,
-// number and a compatible type). A field-path consumer's fields must each
+// number and a compatible type; for JSON Schema, the reader must accept
+// every value the writer allows). A field-path consumer's fields must each
 // exist in the writer with a type the consumer can decode, judged against
 // req.Reference.
 func CheckConsumer(req ConsumerRequest) []Finding {

@@ -84,8 +84,8 @@ func domainConsumer(cj *srapi.Consumer) (registry.Consumer, error) {
 		}
 		if r.Schema != "" {
 			f, err := schema.ParseFormat(r.SchemaType)
-			if err != nil || f == schema.JSON {
-				return c, registry.Errorf(srapi.CodeInvalidSchema, "Consumer %s reading %s: invalid schemaType %q: supported schema types are AVRO and PROTOBUF", cj.Name, r.Subject, r.SchemaType)
+			if err != nil {
+				return c, registry.Errorf(srapi.CodeInvalidSchema, "Consumer %s reading %s: invalid schemaType %q: supported schema types are AVRO, PROTOBUF and JSON", cj.Name, r.Subject, r.SchemaType)
 			}
 			read.Format = f
 		}

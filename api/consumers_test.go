@@ -347,6 +347,19 @@ func TestLookupsCarryDeprecationHeaders(t *testing.T) {
 	}
 }
 
+// backfillView is the part of a backfill report the tests read.
+type backfillView struct {
+	Compatible bool `json:"compatible"`
+	Subjects   []struct {
+		Versions []struct{ Version int } `json:"versions"`
+		Findings []struct {
+			RuleID  string `json:"ruleId"`
+			Version int    `json:"version"`
+			Path    string `json:"path"`
+		} `json:"findings"`
+	} `json:"subjects"`
+}
+
 func TestBackfillRoute(t *testing.T) {
 	t.Parallel()
 	s := newConsumerServer(t, servertest.SQLite)
@@ -360,21 +373,11 @@ func TestBackfillRoute(t *testing.T) {
 	}
 	s.mustDo(t, request{Method: http.MethodPut, Path: "/v1/consumers/orders-etl", Body: consumer("5d")}, http.StatusCreated)
 
-	type backfill struct {
-		Compatible bool `json:"compatible"`
-		Subjects   []struct {
-			Versions []struct{ Version int } `json:"versions"`
-			Findings []struct {
-				RuleID  string `json:"ruleId"`
-				Version int    `json:"version"`
-			} `json:"findings"`
-		} `json:"subjects"`
-	}
-	registered := decode[backfill](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers/orders-etl/backfill"}, http.StatusOK))
+	registered := decode[backfillView](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/v1/consumers/orders-etl/backfill"}, http.StatusOK))
 	if !registered.Compatible || len(registered.Subjects) != 1 || len(registered.Subjects[0].Versions) != 1 {
 		t.Errorf("5-day window = %+v, want only version 2, readable", registered)
 	}
-	candidate := decode[backfill](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers/orders-etl/backfill", Body: consumer("30d")}, http.StatusOK))
+	candidate := decode[backfillView](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/consumers/orders-etl/backfill", Body: consumer("30d")}, http.StatusOK))
 	if candidate.Compatible || len(candidate.Subjects[0].Versions) != 2 || len(candidate.Subjects[0].Findings) == 0 ||
 		candidate.Subjects[0].Findings[0].RuleID != "CONSUMER_READER_INCOMPATIBLE" || candidate.Subjects[0].Findings[0].Version != 1 {
 		t.Errorf("30-day candidate = %+v, want version 1 (no note, no reader default) unreadable", candidate)

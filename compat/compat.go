@@ -363,7 +363,11 @@ func CheckContext(ctx context.Context, req Request) (Result, error) {
 		if err := ctx.Err(); err != nil {
 			return Result{}, fmt.Errorf("checking the additive-only policy: %w", err)
 		}
-		res.Findings = append(policyJudged(res.Findings), c.additive(req.History, req.New, req.Policy)...)
+		judged := policyJudged(res.Findings)
+		if pj, ok := c.(policyJudge); ok {
+			judged = pj.policyJudged(judged, req.History, req.New, req.Policy)
+		}
+		res.Findings = append(judged, c.additive(req.History, req.New, req.Policy)...)
 	}
 	res.Truncate(MaxFindings)
 	return res, nil

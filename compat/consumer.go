@@ -14,7 +14,7 @@ import (
 var (
 	ruleConsumerReaderIncompatible = newRule(Rule{
 		ID:         "CONSUMER_READER_INCOMPATIBLE",
-		Purpose:    "A registered consumer's reader schema must be able to read data written with the writer schema (Avro schema resolution).",
+		Purpose:    "A registered consumer's reader schema must be able to read data written with the writer schema (Avro schema resolution; for JSON Schema, the reader accepts every value the writer allows).",
 		Categories: []Category{CategoryConsumer},
 	})
 	ruleConsumerFieldMissing = newRule(Rule{
@@ -48,8 +48,9 @@ var (
 )
 
 // ConsumerReader is what one registered consumer reads from a subject:
-// either a reader schema of its own (an Avro reader schema, or a Protobuf
-// schema and the message it decodes) or the list of field paths it uses.
+// either a reader schema of its own (an Avro reader schema, a Protobuf
+// schema and the message it decodes, or a JSON Schema) or the list of
+// field paths it uses.
 type ConsumerReader struct {
 	// Consumer and Owner name the consumer in findings.
 	Consumer string
@@ -93,7 +94,8 @@ type ConsumerRequest struct {
 // direction "the consumer's reader reads the writer" (for Avro, exactly
 // the FORWARD rules with the reader as the earlier schema; for Protobuf,
 // every field of the decoded message, recursively, must keep its name,
-// number and a compatible type). A field-path consumer's fields must each
+// number and a compatible type; for JSON Schema, the reader must accept
+// every value the writer allows). A field-path consumer's fields must each
 // exist in the writer with a type the consumer can decode, judged against
 // req.Reference.
 func CheckConsumer(req ConsumerRequest) []Finding {
@@ -157,14 +159,21 @@ func (c *consumerCheck) checkReader() {
 		c.checkAvroReader()
 	case schema.Protobuf:
 		c.checkProtoReader()
+	case schema.JSON:
+		c.checkJSONReader()
 	}
 }
 
 // checkAvroReader applies the Avro resolution rules with the consumer's
-// reader as the reading side, wrapping each finding as a consumer finding
-// that keeps the underlying rule ID in its message.
+// reader as the reading side.
 func (c *consumerCheck) checkAvroReader() {
-	inner := checkerFor(schema.Avro).compare(Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward)
+	c.readerFindings(checkerFor(schema.Avro).compare(Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
+}
+
+// readerFindings wraps the errors of a comparison of the writer with the
+// consumer's reader schema (the reader as the reading side) as consumer
+// findings that keep the underlying rule ID in their message.
+func (c *consumerCheck) readerFindings(inner []Finding) {
 	for _, f := range inner {
 		if f.Severity != Error {
 			continue
@@ -190,5 +199,7 @@ func (c *consumerCheck) checkFields() {
 		c.checkAvroFields()
 	case schema.Protobuf:
 		c.checkProtoFields()
+	case schema.JSON:
+		c.checkJSONFields()
 	}
 }

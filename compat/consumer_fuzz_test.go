@@ -23,17 +23,25 @@ func FuzzCheckConsumer(f *testing.F) {
 		if err1 != nil || err2 != nil {
 			return
 		}
-		paths := strings.Split(fields, ",")
-		for _, c := range []ConsumerReader{
-			{Consumer: "c", Reader: reader},
-			{Consumer: "c", Fields: paths},
-		} {
-			CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer, Reference: reader})
-			CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer})
-			for _, p := range paths {
-				c.Reads(schema.Schema(writer), p)
-				HasPath(writer, ResolvePath(writer, "", p))
-			}
-		}
+		exerciseConsumer(reader, writer, fields)
 	})
+}
+
+// exerciseConsumer runs every consumer entry point on a reader and a
+// writer schema and a comma-separated field list, as a reader-schema
+// consumer and as a field-path consumer.
+func exerciseConsumer(reader, writer schema.Schema, fields string) {
+	paths := strings.Split(fields, ",")
+	for _, c := range []ConsumerReader{
+		{Consumer: "c", Reader: reader},
+		{Consumer: "c", Fields: paths},
+	} {
+		CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer, Reference: reader})
+		CheckConsumer(ConsumerRequest{Consumer: c, Writer: writer})
+		for _, p := range paths {
+			c.Reads(writer, p)
+			c.Reads(writer, ResolvePath(writer, "", p))
+			HasPath(writer, ResolvePath(writer, "", p))
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
+	js "github.com/schemata-dev/schemata/schema/jsonschema"
 	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
@@ -39,6 +40,8 @@ func HasPath(s schema.Schema, path string) bool {
 	case *protobuf.Schema:
 		_, ok := indexProto(s).elems[path]
 		return ok
+	case *js.Schema:
+		return s.HasSubschema(jsonPointer(path))
 	}
 	return false
 }
@@ -50,7 +53,11 @@ func HasPath(s schema.Schema, path string) bool {
 // "Order.price"). Protobuf paths may be full names ("shop.v1.Order.price")
 // or, when message is set, relative to that message and may cross
 // message-typed fields ("customer.email" under shop.v1.Order resolves to
-// "shop.v1.Customer.email"). A path s does not have is returned unchanged.
+// "shop.v1.Customer.email"). JSON Schema paths are field paths
+// ("customer.email", "items[].sku") or JSON Pointers, and resolve, through
+// "$ref", to the JSON Pointer where the element is written
+// ("/$defs/Address/properties/zip" for "home.zip" when home refers to
+// Address). A path s does not have is returned unchanged.
 func ResolvePath(s schema.Schema, message, path string) string {
 	switch s := s.(type) {
 	case *avro.Schema:
@@ -67,6 +74,10 @@ func ResolvePath(s schema.Schema, message, path string) string {
 		if p, ok := indexProto(s).resolve(message, path); ok {
 			return p
 		}
+	case *js.Schema:
+		if p, ok := jsonResolvePath(s, path); ok {
+			return p
+		}
 	}
 	return path
 }
@@ -79,6 +90,9 @@ func ResolvePath(s schema.Schema, message, path string) string {
 func (r ConsumerReader) Reads(s schema.Schema, path string) bool {
 	if path == "" {
 		return true
+	}
+	if j, ok := s.(*js.Schema); ok && j != nil {
+		return path == "/" || r.jsonReads(j, path)
 	}
 	if r.Reader != nil {
 		return HasPath(r.Reader, path)
@@ -97,7 +111,8 @@ func (r ConsumerReader) Reads(s schema.Schema, path string) bool {
 
 // PathsOverlap reports whether one schema path equals the other or names
 // an element inside it ("Order.customer" and "Order.customer.email",
-// "Order.items" and "Order.items[].sku").
+// "Order.items" and "Order.items[].sku", "/properties/a" and
+// "/properties/a/properties/b").
 func PathsOverlap(a, b string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -109,7 +124,7 @@ func PathsOverlap(a, b string) bool {
 		return true
 	}
 	switch b[len(a)] {
-	case '.', '[', '{', '<':
+	case '.', '[', '{', '<', '/':
 		return true
 	}
 	return false

@@ -223,3 +223,73 @@ func jsonDiff(o, n *js.Schema) []Change {
 	}
 	return out
 }
+
+// policyJudged drops the FORWARD findings that the removal of a property
+// from an open or partially open content model raises (an earlier
+// version's readers would reject a value the new schema leaves free under
+// that name) when the property's deprecation has run its course: that
+// removal is the end of the deprecation lifecycle, which the policy's own
+// rules judge (JSON_ADDITIVE_PROPERTY_REMOVED, and
+// JSON_ADDITIVE_DEPRECATED_REMOVED_EARLY while it has not run its course).
+// What the removal breaks in the other direction, or for a required
+// property, stays.
+func (jsonChecker) policyJudged(fs []Finding, history []Version, _ schema.Schema, p Policy) []Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if !jsonRemovalJudged(f, history, p) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// jsonRemovalJudged reports whether f is a FORWARD finding about a
+// property the new schema removed whose deprecation has run its course.
+// The property is found in the earlier version by its position (f.Old),
+// since f.Path is the way to it with references followed, and deprecations
+// name where it is written.
+func jsonRemovalJudged(f Finding, history []Version, p Policy) bool {
+	if f.Direction != DirForward || !f.Old.IsValid() ||
+		(f.RuleID != ruleJSONPropertyAddedToOpenContentModel.ID && f.RuleID != ruleJSONPropertyAddedNotCovered.ID) {
+		return false
+	}
+	var old *js.Schema
+	for _, v := range history {
+		if v.Version == f.Version {
+			old = asJSON(v.Schema)
+		}
+	}
+	if old == nil {
+		return false
+	}
+	for _, path := range jsonDeprecatedPaths(history, p) {
+		if old.Pos(path) != f.Old {
+			continue
+		}
+		dep, since, ok := jsonDeprecationOf(history, p, path)
+		if !ok {
+			return false
+		}
+		removable, _ := p.Removable(dep, since)
+		return removable
+	}
+	return false
+}
+
+// jsonDeprecatedPaths lists the paths deprecated by a marker in some
+// version of the history or by a record.
+func jsonDeprecatedPaths(history []Version, p Policy) []string {
+	var out []string
+	for _, v := range history {
+		if v.Schema == nil || v.Schema.Format() != schema.JSON {
+			continue
+		}
+		for _, d := range v.Schema.Deprecations() {
+			out = append(out, d.Path)
+		}
+	}
+	for _, rd := range p.Deprecations {
+		out = append(out, rd.Path)
+	}
+	return out
+}

@@ -40,6 +40,9 @@ type jsonCmp struct {
 	out    []Finding
 
 	origName, updName string
+	// bare leaves the direction out of messages, for callers that say
+	// themselves which schema reads which.
+	bare bool
 	// sameDraft is set when both schemas and all their references are
 	// of one draft, so equal JSON means equal schemas.
 	sameDraft bool
@@ -63,9 +66,11 @@ func (c *jsonCmp) report(rule Rule, path string, o, u jsonSide, format string, a
 		return
 	}
 	var prefix string
-	if c.dir == DirForward {
+	switch {
+	case c.bare:
+	case c.dir == DirForward:
 		prefix = fmt.Sprintf("version %d does not accept all data valid under the new schema: ", c.version)
-	} else {
+	default:
 		prefix = fmt.Sprintf("the new schema does not accept all data valid under version %d: ", c.version)
 	}
 	f := Finding{

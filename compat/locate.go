@@ -50,6 +50,12 @@ func nearestPos(s schema.Schema, path string) schema.Position {
 // parentPath returns the path of the element enclosing the one at path,
 // in the path notation of format f, and false at the outermost element.
 func parentPath(f schema.Format, path string) (string, bool) {
+	if f == schema.JSON {
+		if i := strings.LastIndexByte(path, '/'); i > 0 {
+			return path[:i], true
+		}
+		return "", false
+	}
 	if f == schema.Avro {
 		switch {
 		case strings.HasSuffix(path, ">"):

@@ -168,6 +168,14 @@ var policySupersedes = map[supersededKey]string{
 	{ruleProtoMessageRemoved.ID, DirBackward}: "a removed message is judged by " + ruleProtoAddMessageRemoved.ID,
 }
 
+// policyJudge is implemented by a format whose policy rules judge some
+// directional findings only in some cases (when they concern an element
+// whose deprecation has run its course); it drops, in place, those the
+// policy judges itself.
+type policyJudge interface {
+	policyJudged(fs []Finding, history []Version, new schema.Schema, p Policy) []Finding
+}
+
 // policyJudged drops, in place, the findings that the additive-only policy
 // supersedes with its own judgement (see policySupersedes).
 func policyJudged(fs []Finding) []Finding {

@@ -140,7 +140,7 @@ func Schemas() map[string]any {
 		}, "name", "owner", "reads"),
 		"ConsumerList": arrayOf(ref("Consumer")),
 		"ConsumerRead": obj(map[string]any{
-			"subject": typ("string", ""), "schemaType": enum("", "AVRO", "PROTOBUF"),
+			"subject": typ("string", ""), "schemaType": enum("", "AVRO", "PROTOBUF", "JSON"),
 			"schema":     typ("string", "The consumer's reader schema."),
 			"references": arrayOf(ref("SchemaReference")),
 			"message":    typ("string", "Protobuf message full name."),

@@ -51,8 +51,10 @@ type LocalConfig struct {
 type SubjectConfig struct {
 	Subject string `yaml:"subject"`
 	File    string `yaml:"file"`
-	// Format is "avro" or "protobuf"; by default .avsc (and .avro, .json)
-	// files are Avro and .proto files Protobuf.
+	// Format is "avro", "protobuf" or "json" (JSON Schema); by default
+	// .avsc and .avro files are Avro and .proto files Protobuf. A .json
+	// file may hold either an Avro schema or a JSON Schema, so it needs
+	// the key.
 	Format string `yaml:"format"`
 	// Normalize asks the registry to normalize the schema when registering,
 	// looking up and checking it.
@@ -237,15 +239,19 @@ func formatOf(s SubjectConfig) (schema.Format, error) {
 		return schema.Avro, nil
 	case "protobuf", "proto":
 		return schema.Protobuf, nil
+	case "json", "jsonschema", "json-schema":
+		return schema.JSON, nil
 	case "":
 	default:
-		return "", fmt.Errorf("unknown format %q (want avro or protobuf)", s.Format)
+		return "", fmt.Errorf("unknown format %q (want avro, protobuf or json)", s.Format)
 	}
-	switch strings.ToLower(filepath.Ext(s.File)) {
+	switch ext := strings.ToLower(filepath.Ext(s.File)); ext {
 	case ".avsc", ".avro":
 		return schema.Avro, nil
 	case ".proto":
 		return schema.Protobuf, nil
+	case ".json":
+		return "", fmt.Errorf("%s may be an Avro schema or a JSON Schema; set format: json (JSON Schema) or format: avro", s.File)
 	}
-	return "", fmt.Errorf("cannot tell the format of %s from its extension; set format: avro or protobuf", s.File)
+	return "", fmt.Errorf("cannot tell the format of %s from its extension; set format: avro, protobuf or json", s.File)
 }

@@ -48,7 +48,7 @@ func (a *app) rulesCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the table as JSON")
-	cmd.Flags().StringVar(&format, "schema-format", "", "only rules for this format (avro or protobuf)")
+	cmd.Flags().StringVar(&format, "schema-format", "", "only rules for this format (avro, protobuf or json)")
 	return cmd
 }
 

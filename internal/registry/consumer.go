@@ -17,6 +17,7 @@ import (
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/jsonschema"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -255,6 +256,47 @@ func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
 		}
 		if p != nil && r.Message != "" && !compat.HasPath(p, r.Message) {
 			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s decodes message %s, which its reader schema does not define", c.Name, r.Subject, r.Message)
+		}
+		if err := s.validateJSONFields(ctx, c.Name, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateJSONFields checks the paths of a field-path read of a JSON
+// Schema subject against the subject's latest live version: each must be
+// a field path or a JSON Pointer that leads to a subschema (through "$ref"
+// and combinator branches). Reads of subjects of other formats, or of
+// subjects without a live version yet, are judged at check time
+// (CONSUMER_FIELD_UNKNOWN), as before.
+func (s *Service) validateJSONFields(ctx context.Context, consumer string, r ConsumerRead) error {
+	if len(r.Fields) == 0 {
+		return nil
+	}
+	latest, err := s.version(ctx, s.store, r.Subject, LatestVersion, false)
+	if errors.Is(err, ErrSubjectNotFound) || errors.Is(err, ErrVersionNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.parsedSchema(ctx, s.store, latest.Schema)
+	if err != nil {
+		return err
+	}
+	js, ok := p.(*jsonschema.Schema)
+	if !ok {
+		return nil
+	}
+	for _, f := range r.Fields {
+		if !jsonschema.IsPointer(f) {
+			if _, err := jsonschema.ParseFieldPath(f); err != nil {
+				return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s: %v", consumer, r.Subject, err)
+			}
+		}
+		if _, ok := js.ResolvePath(f); !ok {
+			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s reading %s: field %s names nothing in version %d (write a property path such as customer.email or items[].sku, or a JSON Pointer to a subschema)", consumer, r.Subject, f, latest.Version)
 		}
 	}
 	return nil

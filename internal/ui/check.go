@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"html/template"
 	"io"
@@ -86,7 +87,7 @@ func (h *handler) check(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &checkPage{
 		Subject: strings.TrimSpace(r.FormValue("subject")), Format: r.FormValue("format"),
-		Text: r.FormValue("schema"), Formats: []schema.Format{schema.Avro, schema.Protobuf}, CanCheck: true,
+		Text: r.FormValue("schema"), Formats: []schema.Format{schema.Avro, schema.Protobuf, schema.JSON}, CanCheck: true,
 	}
 	file := ""
 	if f, hdr, err := r.FormFile("file"); err == nil {
@@ -110,14 +111,18 @@ func (h *handler) check(w http.ResponseWriter, r *http.Request) error {
 	if err := h.opts.Authorizer(ctx, Write, p.Subject); err != nil {
 		return err
 	}
-	format, err := pickFormat(p.Format, file, p.Text)
+	format, err := pickFormat(p.Format, file, p.Text, h.registeredFormat(ctx, p.Subject))
 	if err != nil {
 		return h.checkInvalid(w, r, p, err.Error())
 	}
 	if file == "" {
-		file = pastedName + ".avsc"
-		if format == schema.Protobuf {
+		switch format {
+		case schema.Protobuf:
 			file = pastedName + ".proto"
+		case schema.JSON:
+			file = pastedName + ".json"
+		default:
+			file = pastedName + ".avsc"
 		}
 	}
 	sub, err := h.runCheck(r, p.Subject, format, p.Text, file)
@@ -223,22 +228,47 @@ func newCheckResult(sub report.Subject, format schema.Format, text string) *chec
 
 // pickFormat resolves the format field; "auto" looks at the file name,
 // then at the text (Protobuf files declare a syntax, messages or a
-// package; Avro schemas are JSON).
-func pickFormat(field, file, text string) (schema.Format, error) {
+// package; Avro schemas and JSON Schemas are JSON). JSON text, which may
+// be either, takes the format of the subject's registered versions
+// (registered, "" when none), else JSON Schema when it names a "$schema",
+// else Avro.
+func pickFormat(field, file, text string, registered schema.Format) (schema.Format, error) {
 	if field != "" && field != formatAuto {
 		return schema.ParseFormat(field)
 	}
 	switch strings.ToLower(path.Ext(file)) {
 	case ".proto":
 		return schema.Protobuf, nil
-	case ".avsc", ".json":
+	case ".avsc":
 		return schema.Avro, nil
 	}
 	t := strings.TrimSpace(text)
-	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") || strings.HasPrefix(t, `"`) {
-		return schema.Avro, nil
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") && !strings.HasPrefix(t, `"`) && t != "true" && t != "false" {
+		return schema.Protobuf, nil
 	}
-	return schema.Protobuf, nil
+	switch {
+	case registered == schema.JSON || registered == schema.Avro:
+		return registered, nil
+	case strings.Contains(t, `"$schema"`):
+		return schema.JSON, nil
+	}
+	return schema.Avro, nil
+}
+
+// registeredFormat returns the format of the subject's latest live
+// version, or "" when there is none (or it cannot be read: the check
+// itself then reports why).
+func (h *handler) registeredFormat(ctx context.Context, subject string) schema.Format {
+	history, err := h.svc.VersionHistory(ctx, subject)
+	if err != nil {
+		return ""
+	}
+	for i := len(history) - 1; i >= 0; i-- {
+		if v := history[i]; !v.Deleted && v.Schema != nil {
+			return v.Schema.Format
+		}
+	}
+	return ""
 }
 
 // parseForm parses a urlencoded or multipart body.

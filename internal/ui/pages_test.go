@@ -158,26 +158,32 @@ func TestPages(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, backend servertest.Backend) {
 		f := newFixture(t, backend, ui.Options{PageSize: 50})
-		for _, tc := range pageCases {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				status, body := f.get(t, tc.path)
-				if status != tc.wantStatus {
-					t.Errorf("GET %s = %d, want %d\n%s", tc.path, status, tc.wantStatus, body)
-				}
-				for _, w := range tc.want {
-					if !strings.Contains(body, w) {
-						t.Errorf("GET %s: body lacks %q", tc.path, w)
-					}
-				}
-				for _, w := range tc.wantNot {
-					if strings.Contains(body, w) {
-						t.Errorf("GET %s: body has %q", tc.path, w)
-					}
-				}
-			})
-		}
+		f.runPageCases(t, pageCases)
 	})
+}
+
+// runPageCases requests each case's page on f, in parallel subtests, and
+// checks its status and body.
+func (f *fixture) runPageCases(t *testing.T, cases []pageCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			status, body := f.get(t, tc.path)
+			if status != tc.wantStatus {
+				t.Errorf("GET %s = %d, want %d\n%s", tc.path, status, tc.wantStatus, body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s: body lacks %q", tc.path, w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(body, w) {
+					t.Errorf("GET %s: body has %q", tc.path, w)
+				}
+			}
+		})
+	}
 }
 
 func TestPagesSendSecurityHeaders(t *testing.T) {

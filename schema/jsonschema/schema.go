@@ -26,6 +26,7 @@ type Schema struct {
 	docs         []*document
 	refs         map[*Value]*Value
 	deprecations []schema.Deprecation
+	pointerIndex
 }
 
 var _ schema.Schema = (*Schema)(nil)

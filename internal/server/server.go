@@ -274,7 +274,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 		Logger:       s.log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		ServerID:     cfg.ServerID,
-		Consumers:    s.svc,
+		Consumers:    instrument.WrapConsumers(s.svc),
 	})
 	layer.Mount(handler.Echo())
 	if !cfg.DisableUI {

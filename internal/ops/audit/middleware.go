@@ -33,6 +33,9 @@ func DefaultActions() map[string]string {
 		"DELETE /v1/auth/tokens/:id":                  "token.revoke",
 		"PUT /v1/auth/users/:name":                    "user.set",
 		"DELETE /v1/auth/users/:name":                 "user.delete",
+		"POST /v1/deprecations":                       "deprecation.set",
+		"PUT /v1/deprecations/:id":                    "deprecation.update",
+		"DELETE /v1/deprecations/:id":                 "deprecation.delete",
 	}
 }
 

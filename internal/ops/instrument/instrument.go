@@ -12,6 +12,8 @@ package instrument
 import (
 	"context"
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/compat"
@@ -82,6 +84,56 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 		audit.Annotate(ctx, func(r *audit.Record) { r.Subject, r.Versions, r.Permanent = subject, vs, permanent })
 	}
 	return vs, err
+}
+
+// Consumers is an api.ConsumerService that completes the audit record of
+// deprecation writes. Methods it does not override are the wrapped
+// service's.
+type Consumers struct {
+	api.ConsumerService
+}
+
+var _ api.ConsumerService = (*Consumers)(nil)
+
+// WrapConsumers returns next with its deprecation writes audited.
+func WrapConsumers(next api.ConsumerService) *Consumers {
+	return &Consumers{ConsumerService: next}
+}
+
+// Deprecate forwards to the wrapped service and records the element and
+// any change of its sunset in the audit record.
+func (s *Consumers) Deprecate(ctx context.Context, d registry.DeprecationRecord, o registry.DeprecateOptions) (registry.DeprecateResult, error) {
+	res, err := s.ConsumerService.Deprecate(ctx, d, o)
+	annotateDeprecation(ctx, res, err)
+	return res, err
+}
+
+// UpdateDeprecation forwards to the wrapped service and records the
+// element and any change of its sunset in the audit record.
+func (s *Consumers) UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord, o registry.DeprecateOptions) (registry.DeprecateResult, error) {
+	res, err := s.ConsumerService.UpdateDeprecation(ctx, d, o)
+	annotateDeprecation(ctx, res, err)
+	return res, err
+}
+
+func annotateDeprecation(ctx context.Context, res registry.DeprecateResult, err error) {
+	if err != nil || res.Record == nil {
+		return
+	}
+	rec := res.Record
+	audit.Annotate(ctx, func(r *audit.Record) {
+		r.Subject, r.Path, r.Version, r.Target, r.Forced = rec.Subject, rec.Path, rec.Version, strconv.Itoa(rec.ID), res.Forced
+		if !rec.Sunset.Equal(res.PreviousSunset) {
+			r.OldSunset, r.NewSunset = auditDate(res.PreviousSunset), auditDate(rec.Sunset)
+		}
+	})
+}
+
+func auditDate(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.UTC().Format(time.DateOnly)
 }
 
 // registrationOutcome classifies a registration's error.

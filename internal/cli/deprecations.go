@@ -136,11 +136,11 @@ func statusText(it *srapi.ReportItem) string {
 func due(it *srapi.ReportItem) string {
 	switch {
 	case it.DaysLeft > 0:
-		return fmt.Sprintf("%d days left", it.DaysLeft)
+		return plural(it.DaysLeft, "day") + " left"
 	case it.DaysLeft == 0:
 		return "due today"
 	}
-	return fmt.Sprintf("%d days past its date", -it.DaysLeft)
+	return plural(-it.DaysLeft, "day") + " past its date"
 }
 
 func consumerNames(it *srapi.ReportItem) []string {

@@ -70,3 +70,33 @@ func TestProtobufSunsetBelongsToTheVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestRemovedElementFindingsAreLocated: the verbose compatibility answer
+// locates a removed field at the record that held it in the new text,
+// marked newEnclosing, and at its own place in the stored old text.
+func TestRemovedElementFindingsAreLocated(t *testing.T) {
+	t.Parallel()
+	s := newConsumerServer(t, servertest.SQLite)
+	const v1 = "{\n  \"type\": \"record\", \"name\": \"Order\", \"namespace\": \"shop\",\n  \"fields\": [\n    {\"name\": \"id\", \"type\": \"long\"},\n    {\"name\": \"note\", \"type\": \"string\", \"default\": \"\"}\n  ]\n}\n"
+	const v2 = "{\n  \"type\": \"record\", \"name\": \"Order\", \"namespace\": \"shop\",\n  \"fields\": [\n    {\"name\": \"id\", \"type\": \"long\"}\n  ]\n}\n"
+	s.mustDo(t, request{Method: http.MethodPost, Path: "/subjects/orders-value/versions", Body: schemaBody(t, "", v1)}, http.StatusOK)
+	type finding struct {
+		RuleID       string          `json:"ruleId"`
+		Path         string          `json:"path"`
+		New          *map[string]int `json:"new"`
+		Old          *map[string]int `json:"old"`
+		NewEnclosing bool            `json:"newEnclosing"`
+	}
+	got := decode[struct {
+		Findings []finding `json:"findings"`
+	}](t, s.mustDo(t, request{Method: http.MethodPost, Path: "/compatibility/subjects/orders-value/versions/latest?verbose=true", Body: schemaBody(t, "", v2)}, http.StatusOK))
+	var removed *finding
+	for i, f := range got.Findings {
+		if f.RuleID == "AVRO_ADDITIVE_FIELD_REMOVED" {
+			removed = &got.Findings[i]
+		}
+	}
+	if removed == nil || !removed.NewEnclosing || removed.New == nil || (*removed.New)["line"] != 1 || removed.Old == nil {
+		t.Fatalf("findings = %+v (new %v, old %v); want AVRO_ADDITIVE_FIELD_REMOVED at new line 1 (the record, newEnclosing) and located in the stored old text", got.Findings, *removed.New, *removed.Old)
+	}
+}

@@ -30,8 +30,8 @@ type ConsumerService interface {
 	DeleteConsumer(ctx context.Context, name string) (*registry.Consumer, error)
 	CheckBackfill(ctx context.Context, p registry.BackfillParams) (*registry.BackfillReport, error)
 
-	Deprecate(ctx context.Context, d registry.DeprecationRecord) (registry.DeprecateResult, error)
-	UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord) (*registry.DeprecationRecord, error)
+	Deprecate(ctx context.Context, d registry.DeprecationRecord, o registry.DeprecateOptions) (registry.DeprecateResult, error)
+	UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord, o registry.DeprecateOptions) (registry.DeprecateResult, error)
 	DeprecationRecordByID(ctx context.Context, id int) (*registry.DeprecationRecord, error)
 	DeprecationRecords(ctx context.Context, p registry.DeprecationListParams) ([]registry.DeprecationRecord, error)
 	DeleteDeprecation(ctx context.Context, id int) (*registry.DeprecationRecord, error)

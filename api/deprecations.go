@@ -93,6 +93,13 @@ func (h *consumerAPI) listDeprecations(c echo.Context) error {
 	return h.ok(c, wireAll(ds, wireDeprecation))
 }
 
+// deprecateOptions reads the query of a deprecation write: force=true
+// accepts a sunset that is not in the future or is earlier than the
+// element's current one.
+func deprecateOptions(c echo.Context) registry.DeprecateOptions {
+	return registry.DeprecateOptions{Force: queryBool(c, "force")}
+}
+
 // createDeprecation serves POST /v1/deprecations: deprecates a field
 // (path), a version, or a whole subject (neither). 201 when recorded; 200
 // when the element already had a record, which is updated and keeps its
@@ -102,7 +109,7 @@ func (h *consumerAPI) createDeprecation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.svc.Deprecate(c.Request().Context(), d)
+	res, err := h.svc.Deprecate(c.Request().Context(), d, deprecateOptions(c))
 	if err != nil {
 		return err
 	}
@@ -126,11 +133,11 @@ func (h *consumerAPI) updateDeprecation(c echo.Context, id int) error {
 		return err
 	}
 	d.ID = id
-	out, err := h.svc.UpdateDeprecation(c.Request().Context(), d)
+	res, err := h.svc.UpdateDeprecation(c.Request().Context(), d, deprecateOptions(c))
 	if err != nil {
 		return err
 	}
-	return h.ok(c, wireDeprecation(out))
+	return h.ok(c, wireDeprecation(res.Record))
 }
 
 // deleteDeprecation serves DELETE /v1/deprecations/{id}: 204 once deleted.

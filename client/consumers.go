@@ -115,13 +115,36 @@ func (c *Client) Deprecations(ctx context.Context, opts *DeprecationsOptions) ([
 // returns the record and whether it is new; deprecating an element again
 // updates it and keeps its date. It is not retried: a repeat would answer
 // "updated" and hide that the first attempt created the record.
-func (c *Client) Deprecate(ctx context.Context, d srapi.Deprecation) (_ *srapi.Deprecation, created bool, err error) {
+// opts may be nil.
+func (c *Client) Deprecate(ctx context.Context, d srapi.Deprecation, opts *DeprecateOptions) (_ *srapi.Deprecation, created bool, err error) {
+	q := url.Values{}
+	if opts != nil && opts.Force {
+		q.Set("force", "true")
+	}
 	var out srapi.Deprecation
-	status, err := c.doStatus(ctx, request{method: http.MethodPost, path: []string{"v1", "deprecations"}, body: d}, &out)
+	status, err := c.doStatus(ctx, request{method: http.MethodPost, path: []string{"v1", "deprecations"}, query: q, body: d}, &out)
 	if err != nil {
 		return nil, false, fmt.Errorf("deprecate in %q: %w", d.Subject, err)
 	}
 	return &out, status == http.StatusCreated, nil
+}
+
+// DeprecateOptions adjust Deprecate.
+type DeprecateOptions struct {
+	// Force accepts a sunset that is not in the future, or earlier than
+	// the element's current one (force=true); the registry refuses both
+	// otherwise, as either can make a removal legal at once.
+	Force bool
+}
+
+// Deprecation returns the deprecation record id (route
+// GET /v1/deprecations/{id}).
+func (c *Client) Deprecation(ctx context.Context, id int) (*srapi.Deprecation, error) {
+	var out srapi.Deprecation
+	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"v1", "deprecations", strconv.Itoa(id)}, retryable: true}, &out); err != nil {
+		return nil, fmt.Errorf("get deprecation %d: %w", id, err)
+	}
+	return &out, nil
 }
 
 // DeleteDeprecation deletes the deprecation record id (route

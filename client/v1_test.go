@@ -47,16 +47,29 @@ func TestConsumersDeprecationsAndReports(t *testing.T) {
 		t.Errorf("CheckBackfill(candidate) = %+v, %v", bf, err)
 	}
 
-	d, created, err := c.Deprecate(ctx, srapi.Deprecation{Subject: "orders", Path: "Order.note", Reason: "moves", Sunset: "2030-01-01"})
+	d, created, err := c.Deprecate(ctx, srapi.Deprecation{Subject: "orders", Path: "Order.note", Reason: "moves", Sunset: "2030-01-01"}, nil)
 	if err != nil || !created || d.ID == 0 || d.Since == nil || d.Sunset != "2030-01-01T00:00:00Z" {
 		t.Fatalf("Deprecate = %+v, created %v, %v", d, created, err)
 	}
-	again, created, err := c.Deprecate(ctx, srapi.Deprecation{Subject: "orders", Path: "Order.note", Reason: "moves later"})
+	again, created, err := c.Deprecate(ctx, srapi.Deprecation{Subject: "orders", Path: "Order.note", Reason: "moves later"}, nil)
 	if err != nil || created || again.ID != d.ID {
 		t.Errorf("Deprecate again = %+v, created %v, %v; want the same record updated", again, created, err)
 	}
 	if ds, err := c.Deprecations(ctx, &client.DeprecationsOptions{SubjectPrefix: "ord"}); err != nil || len(ds) != 1 || ds[0].ID != d.ID {
 		t.Errorf("Deprecations = %+v, %v", ds, err)
+	}
+	if got, err := c.Deprecation(ctx, d.ID); err != nil || got.ID != d.ID || got.Reason != "moves later" {
+		t.Errorf("Deprecation(%d) = %+v, %v", d.ID, got, err)
+	}
+	past := srapi.Deprecation{Subject: "orders", Path: "Order.note", Reason: "moves later", Sunset: "2020-01-01"}
+	if _, _, err := c.Deprecate(ctx, past, nil); !errors.Is(err, srapi.ErrInvalidDeprecation) {
+		t.Errorf("Deprecate(past sunset) = %v, want ErrInvalidDeprecation", err)
+	}
+	if forced, _, err := c.Deprecate(ctx, past, &client.DeprecateOptions{Force: true}); err != nil || forced.Sunset != "2020-01-01T00:00:00Z" {
+		t.Errorf("Deprecate(past sunset, forced) = %+v, %v", forced, err)
+	}
+	if _, _, err := c.Deprecate(ctx, srapi.Deprecation{Subject: "orders", Path: "Order.note", Reason: "moves later"}, nil); err != nil {
+		t.Fatal(err)
 	}
 	rep, err := c.DeprecationReport(ctx, &client.ReportOptions{SubjectPrefix: "orders", UsageDays: 7})
 	if err != nil || rep.UsageDays != 7 || len(rep.Items) != 1 || rep.Items[0].Path != "Order.note" || rep.Items[0].RecordID != d.ID {

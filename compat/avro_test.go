@@ -124,6 +124,42 @@ func TestAvroRecordedDeprecation(t *testing.T) {
 	}
 }
 
+// TestAvroRecordOverridesMarker: when a schema marker and a record
+// deprecate the same field, the record's sunset wins (either way), and the
+// earlier of the two dates counts.
+func TestAvroRecordOverridesMarker(t *testing.T) {
+	t.Parallel()
+	v1 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0,"deprecated":{"sunset":"2026-06-01"}}]}`)
+	v2 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`)
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	history := []Version{{Version: 1, Schema: v1, RegisteredAt: now.AddDate(-1, 0, 0)}}
+	tests := []struct {
+		name   string
+		sunset time.Time
+		want   string
+	}{
+		{"NoRecordSunsetKeepsMarker", time.Time{}, "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
+		{"RecordSunsetPassed", now.AddDate(0, 0, -1), ""},
+		{"RecordSunsetLater", now.AddDate(1, 0, 0), "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := Policy{
+				AdditiveOnly: true, Now: now, MinDeprecationPeriod: 24 * time.Hour,
+				Deprecations: []RecordedDeprecation{{
+					Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field", Sunset: tt.sunset},
+					Since:       now.AddDate(0, -1, 0),
+				}},
+			}
+			res := Check(Request{Level: Backward, Policy: p, New: v2, History: history})
+			if got := strings.Join(ruleIDs(res.Findings), ","); got != tt.want {
+				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
+			}
+		})
+	}
+}
+
 // TestAvroDiffGolden renders Diff for each testdata/avro/diff_* case (old
 // 1.avsc, new 2.avsc) and compares with diff.golden.
 func TestAvroDiffGolden(t *testing.T) {

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/schemata-dev/schemata/schema"
 )
@@ -167,13 +168,24 @@ func (c *consumerCheck) checkReader() {
 // checkAvroReader applies the Avro resolution rules with the consumer's
 // reader as the reading side.
 func (c *consumerCheck) checkAvroReader() {
-	c.readerFindings(checkerFor(schema.Avro).compare(Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
+	// The inner check names its sides "version N" and "the new schema";
+	// here they are the consumer's reader and the writer, so the reader
+	// side gets a number no version has, renamed in readerFindings.
+	c.readerFindings(checkerFor(schema.Avro).compare(Version{Version: consumerReaderVersion, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
 }
 
 // readerFindings wraps the errors of a comparison of the writer with the
 // consumer's reader schema (the reader as the reading side) as consumer
 // findings that keep the underlying rule ID in their message.
 func (c *consumerCheck) readerFindings(inner []Finding) {
+	reader := fmt.Sprintf("consumer %s's reader", c.req.Consumer.Consumer)
+	readerSide := fmt.Sprintf("version %d", consumerReaderVersion)
+	rename := strings.NewReplacer(
+		readerSide+" cannot read data written with the new schema: ", "",
+		readerSide, reader,
+		"the new schema", c.req.WriterName,
+		"the new type", c.req.WriterName+"'s type",
+	)
 	for _, f := range inner {
 		if f.Severity != Error {
 			continue
@@ -185,13 +197,17 @@ func (c *consumerCheck) readerFindings(inner []Finding) {
 			New:      f.New,
 			Old:      f.Old,
 			Message: fmt.Sprintf("%s cannot read data written with %s using its reader schema: %s [%s]",
-				c.who(), c.req.WriterName, f.Message, f.RuleID),
+				c.who(), c.req.WriterName, rename.Replace(f.Message), f.RuleID),
 			Version:   c.req.Version,
 			Direction: DirForward,
 			Consumer:  c.req.Consumer.Consumer,
 		})
 	}
 }
+
+// consumerReaderVersion stands for the consumer's reader in the inner
+// checks of checkAvroReader; no registered version has it.
+const consumerReaderVersion = -1
 
 func (c *consumerCheck) checkFields() {
 	switch c.req.Writer.Format() {

@@ -217,3 +217,36 @@ func TestPathsOverlapAndReads(t *testing.T) {
 		t.Error("a reader schema with only id should read Order.id, not Order.note")
 	}
 }
+
+// TestConsumerReaderMessagesNameTheReader: a consumer's reader is named
+// as such in findings, never as a version number, and the writer is named
+// as the request says (the new schema, or the version a backfill check
+// re-reads).
+func TestConsumerReaderMessagesNameTheReader(t *testing.T) {
+	t.Parallel()
+	reader := consumerAvro(t, `{"name":"id","type":"long"},{"name":"note","type":"string"}`)
+	writer := consumerAvro(t, `{"name":"id","type":"long"}`)
+	tests := []struct {
+		name       string
+		writerName string
+		version    int
+		want       string
+	}{
+		{"NewSchema", "", 0, "consumer billing-etl (owner finance) cannot read data written with the new schema using its reader schema: " +
+			"field `note` was removed, and consumer billing-etl's reader has no default for it [AVRO_READER_FIELD_MISSING_DEFAULT]"},
+		{"Backfill", "version 3", 3, "consumer billing-etl (owner finance) cannot read data written with version 3 using its reader schema: " +
+			"field `note` was removed, and consumer billing-etl's reader has no default for it [AVRO_READER_FIELD_MISSING_DEFAULT]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fs := CheckConsumer(ConsumerRequest{
+				Consumer: ConsumerReader{Consumer: "billing-etl", Owner: "finance", Reader: reader},
+				Writer:   writer, WriterName: tt.writerName, Version: tt.version,
+			})
+			if len(fs) != 1 || fs[0].Message != tt.want || fs[0].Version != tt.version {
+				t.Fatalf("findings = %+v\nwant one, version %d: %s", fs, tt.version, tt.want)
+			}
+		})
+	}
+}

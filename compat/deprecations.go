@@ -16,7 +16,8 @@ type deprecationMark struct {
 // deprecationMarks indexes by path the deprecations of history and those
 // the registry recorded: the most recent marker in the schema texts, dated
 // from the first version that carried it, and each recorded deprecation,
-// whose date wins when it is earlier. Versions without a schema are
+// whose reason, sunset and replacement win over the marker's where set,
+// and whose date wins when it is earlier. Versions without a schema are
 // skipped. The additive checks build it once per check, so judging many
 // removals stays linear.
 func deprecationMarks(history []Version, recorded []RecordedDeprecation) map[string]deprecationMark {
@@ -36,10 +37,22 @@ func deprecationMarks(history []Version, recorded []RecordedDeprecation) map[str
 	}
 	for _, rd := range recorded {
 		m, seen := out[rd.Path]
-		switch {
-		case !seen:
-			m = deprecationMark{dep: rd.Deprecation, since: rd.Since}
-		case rd.Since.Before(m.since):
+		if !seen {
+			out[rd.Path] = deprecationMark{dep: rd.Deprecation, since: rd.Since}
+			continue
+		}
+		// A record is the later, explicit act: what it sets wins over the
+		// marker, as in the deprecation report.
+		if rd.Reason != "" {
+			m.dep.Reason = rd.Reason
+		}
+		if !rd.Sunset.IsZero() {
+			m.dep.Sunset = rd.Sunset
+		}
+		if rd.Replacement != "" {
+			m.dep.Replacement = rd.Replacement
+		}
+		if rd.Since.Before(m.since) {
 			m.since = rd.Since
 		}
 		out[rd.Path] = m

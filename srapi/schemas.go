@@ -119,6 +119,10 @@ type Finding struct {
 	// registered version; either is nil when unknown.
 	New *Position `json:"new,omitempty"`
 	Old *Position `json:"old,omitempty"`
+	// NewEnclosing is set when the element is absent from the schema that
+	// was sent (it was removed): New then locates the element that
+	// enclosed it, its record or message, so that New names a line.
+	NewEnclosing bool `json:"newEnclosing,omitempty"`
 	// Consumer names the registered consumer the change would break.
 	Consumer string `json:"consumer,omitempty"`
 }

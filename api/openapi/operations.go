@@ -27,6 +27,7 @@ var (
 	qPermanent     = Param{"permanent", "boolean", "Delete for good (the version or subject must be soft-deleted first)."}
 	qDefaultGlobal = Param{"defaultToGlobal", "boolean", "Answer the global setting when the subject has none."}
 	qForce         = Param{"force", "boolean", "Allow IMPORT mode while subjects exist."}
+	qForceSunset   = Param{"force", "boolean", "Accept a sunset that is not in the future or is earlier than the element's current one (refused with 42211 otherwise; audited)."}
 )
 
 // Operations lists every documented route.
@@ -108,9 +109,10 @@ func Operations() []Operation {
 		{Method: get, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Recorded deprecations.",
 			Query: []Param{{"subject", "string", "Only this subject's."}, qSubjectPrefix}, Response: "DeprecationList"},
 		{Method: post, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Deprecate a field, a version or a subject (201 recorded, 200 updated).",
-			Request: "Deprecation", Response: "Deprecation", Status: http.StatusCreated},
+			Query: []Param{qForceSunset}, Request: "Deprecation", Response: "Deprecation", Status: http.StatusCreated},
 		{Method: get, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "One deprecation record.", Response: "Deprecation"},
-		{Method: put, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Replace a record's reason, sunset and replacement.", Request: "Deprecation", Response: "Deprecation"},
+		{Method: put, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Replace a record's reason, sunset and replacement.",
+			Query: []Param{qForceSunset}, Request: "Deprecation", Response: "Deprecation"},
 		{Method: del, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Delete a deprecation record.", Status: http.StatusNoContent},
 		{Method: get, Path: "/v1/reports/deprecations", Tag: tagConsumer, Summary: "Deprecated elements with their sunset, readers and runtime usage.",
 			Query: []Param{qSubjectPrefix, {"owner", "string", "Only elements a consumer of this owner still reads."},

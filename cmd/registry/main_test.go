@@ -173,6 +173,7 @@ func TestInvalidSettingsFail(t *testing.T) {
 		{name: "MissingFile", args: []string{"--config", "/nonexistent/registry.yaml"}, wantErr: "no such file"},
 		{name: "UnknownFlag", args: []string{"--lisen", ":1"}, wantErr: "unknown flag: --lisen"},
 		{name: "StrayArgument", args: []string{"serve"}, wantErr: "unknown command"},
+		{name: "BadClockOffset", args: []string{"--clock-offset", "soon"}, wantErr: `invalid clock offset "soon"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,5 +221,25 @@ func TestHelpListsEveryFlag(t *testing.T) {
 			}
 			golden.Assert(t, filepath.Join("testdata", "help-"+strings.ToLower(tt.name)+".golden"), stdout.Bytes())
 		})
+	}
+}
+
+// TestClockOffsetFlag: --clock-offset reads days or a duration, from a
+// flag or the environment, and the registry refuses to start with it
+// unless --allow-clock-offset confirms it.
+func TestClockOffsetFlag(t *testing.T) {
+	t.Parallel()
+	got, code, stderr := captureConfig(t, []string{"--clock-offset", "200d", "--allow-clock-offset"}, nil)
+	if code != 0 || got.ClockOffset != 200*24*time.Hour || !got.AllowClockOffset {
+		t.Errorf("flags: exit %d (%s), offset %v, allowed %v", code, stderr, got.ClockOffset, got.AllowClockOffset)
+	}
+	got, code, stderr = captureConfig(t, nil, map[string]string{"REGISTRY_CLOCK_OFFSET": "-36h"})
+	if code != 0 || got.ClockOffset != -36*time.Hour || got.AllowClockOffset {
+		t.Errorf("environment: exit %d (%s), offset %v, allowed %v", code, stderr, got.ClockOffset, got.AllowClockOffset)
+	}
+	var stdout, errOut bytes.Buffer
+	code = run(context.Background(), []string{"--clock-offset", "200d", "--data-dir", t.TempDir(), "--listen", "127.0.0.1:0"}, envMap(nil), &stdout, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "--allow-clock-offset") {
+		t.Errorf("without --allow-clock-offset: exit %d, stderr %q; want exit 1 asking for it", code, errOut.String())
 	}
 }

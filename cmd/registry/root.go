@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
@@ -119,6 +120,8 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.IntVar(&cfg.Limits.MaxEnumSymbols, "max-schema-enum-symbols", schema.DefaultMaxEnumSymbols, "most enum symbols or values in a schema with its references")
 	f.IntVar(&cfg.Limits.MaxReferences, "max-schema-references", schema.DefaultMaxReferences, "most schemas a schema references, directly or not")
 	f.IntVar(&cfg.MaxConcurrentParses, "max-concurrent-parses", 0, "parses and compatibility checks run at once (503 when busy for a second); 0 means one per CPU")
+	f.Var((*offsetValue)(&cfg.ClockOffset), "clock-offset", "shift the registry's clock, e.g. 200d, to try a deprecation lifecycle in minutes (demos and staging only; needs --allow-clock-offset)")
+	f.BoolVar(&cfg.AllowClockOffset, "allow-clock-offset", false, "confirm --clock-offset")
 
 	root.AddCommand(newMigrateCommand(&cfg))
 	addEnvToUsage(root)
@@ -234,3 +237,24 @@ func scalarString(v any) (string, error) {
 	}
 	return "", fmt.Errorf("want a single value, got %T", v)
 }
+
+// offsetValue is a clock offset flag: days ("200d") or a duration.
+type offsetValue time.Duration
+
+func (v *offsetValue) String() string {
+	if *v == 0 {
+		return ""
+	}
+	return server.FormatOffset(time.Duration(*v))
+}
+
+func (v *offsetValue) Set(s string) error {
+	d, err := server.ParseOffset(s)
+	if err != nil {
+		return err
+	}
+	*v = offsetValue(d)
+	return nil
+}
+
+func (v *offsetValue) Type() string { return "offset" }

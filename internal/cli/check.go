@@ -40,7 +40,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.changedSince, "changed-since", "", "only schemas changed since this git ref (and the schemas referencing them)")
 	fl.StringVar(&f.against, "against", "", "compare with a local baseline instead of the registry: a directory, or git:REF")
 	fl.StringVar(&f.level, "level", "", "compatibility level of local comparisons (default: local.level in the config, else BACKWARD)")
-	fl.BoolVar(&f.additive, "additive", false, "apply the additive-only policy in local comparisons")
+	fl.BoolVar(&f.additive, "additive", false, "apply the additive-only policy in local comparisons (check --against: on unless local.additive is false; lint: off)")
 	fl.IntVarP(&f.jobs, "jobs", "j", 8, "schemas checked in parallel")
 	formats := make([]string, len(report.Formats))
 	for i, f := range report.Formats {
@@ -54,8 +54,10 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("level", cobra.FixedCompletions(levels, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// localPolicy resolves --level and --additive against the config.
-func (a *app) localPolicy(cmd *cobra.Command, p *project, f *reportFlags) (compat.Level, compat.Policy, error) {
+// localPolicy resolves --level and --additive against the config; the
+// policy is on by default where defaultAdditive says so (check --against,
+// as the registry ships), else only when asked for (lint).
+func (a *app) localPolicy(cmd *cobra.Command, p *project, f *reportFlags, defaultAdditive bool) (compat.Level, compat.Policy, error) {
 	levelName := f.level
 	if levelName == "" {
 		levelName = p.cfg.Local.Level
@@ -67,14 +69,21 @@ func (a *app) localPolicy(cmd *cobra.Command, p *project, f *reportFlags) (compa
 			return "", compat.Policy{}, usageErrorf("--level: %v", err)
 		}
 	}
-	additive := p.cfg.Local.Additive
+	additive := defaultAdditive
+	if p.cfg.Local.Additive != nil {
+		additive = *p.cfg.Local.Additive
+	}
 	if cmd.Flags().Changed("additive") {
 		additive = f.additive
+	}
+	minDays := defaultLocalMinDeprecationDays
+	if p.cfg.Local.MinDeprecationDays != nil {
+		minDays = *p.cfg.Local.MinDeprecationDays
 	}
 	return level, compat.Policy{
 		AdditiveOnly:         additive,
 		Now:                  a.now(),
-		MinDeprecationPeriod: time.Duration(p.cfg.Local.MinDeprecationDays) * 24 * time.Hour,
+		MinDeprecationPeriod: time.Duration(minDays) * 24 * time.Hour,
 	}, nil
 }
 
@@ -121,7 +130,7 @@ func (a *app) runCheck(cmd *cobra.Command, args []string, f *reportFlags) error 
 	rep := &report.Report{Command: "check"}
 	var outcomes []outcome
 	if f.against != "" {
-		level, policy, err := a.localPolicy(cmd, p, f)
+		level, policy, err := a.localPolicy(cmd, p, f, defaultLocalAdditive)
 		if err != nil {
 			return err
 		}

@@ -36,16 +36,24 @@ type Config struct {
 }
 
 // LocalConfig are the defaults of `check --against` and `lint --additive`;
-// flags override them.
+// flags override them. Unset, they are the registry's shipped defaults,
+// so that an offline check finds what the registry would.
 type LocalConfig struct {
 	// Level is the compatibility level (default BACKWARD).
 	Level string `yaml:"level"`
-	// Additive turns the additive-only policy on.
-	Additive bool `yaml:"additive"`
+	// Additive turns the additive-only policy on or off in `check
+	// --against` (default on, as the registry ships).
+	Additive *bool `yaml:"additive"`
 	// MinDeprecationDays is the minimum deprecation period for elements
-	// deprecated without a sunset date.
-	MinDeprecationDays int `yaml:"minDeprecationDays"`
+	// deprecated without a sunset date (default 30, the registry's).
+	MinDeprecationDays *int `yaml:"minDeprecationDays"`
 }
+
+// Defaults of LocalConfig: the registry's shipped global config.
+const (
+	defaultLocalAdditive           = true
+	defaultLocalMinDeprecationDays = 30
+)
 
 // SubjectConfig maps one schema file to a subject.
 type SubjectConfig struct {
@@ -183,7 +191,7 @@ func (v *validator) validate(cfg *Config) {
 			v.fail("$.local.level", "%v", err)
 		}
 	}
-	if cfg.Local.MinDeprecationDays < 0 {
+	if cfg.Local.MinDeprecationDays != nil && *cfg.Local.MinDeprecationDays < 0 {
 		v.fail("$.local.minDeprecationDays", "minDeprecationDays must not be negative")
 	}
 	subjects := map[string]bool{}

@@ -64,7 +64,7 @@ func TestConsumerCommands(t *testing.T) {
 		{"ListByOwner", []string{"consumer", "list", "--owner", "finance", "--format", "json"}, ExitOK, []string{`"name": "billing"`}},
 		{"Get", []string{"consumer", "get", "orders-etl"}, ExitOK, []string{`"owner": "data-platform"`, `"env": "prod"`, `"backfill": "30d"`}},
 		{"RegisterNeedsReaderOrFields", []string{"consumer", "register", "x", "--owner", "o", "--subject", "s"}, ExitUsage, nil},
-		{"Deprecate", []string{"deprecate", "orders-value", "--path", "note", "--sunset", "2099-01-01", "--replacement", "Order.comment", "--reason", "free text"}, ExitOK, []string{"recorded deprecation 1 of orders-value Order.note (sunset 2099-01-01)"}},
+		{"Deprecate", []string{"deprecate", "orders-value", "--path", "note", "--sunset", "2099-01-01", "--replacement", "Order.id", "--reason", "free text"}, ExitOK, []string{"recorded deprecation 1 of orders-value Order.note (sunset 2099-01-01)"}},
 		{"DeprecateAgainUpdates", []string{"deprecate", "orders-value", "--path", "Order.note", "--sunset", "2099-02-01"}, ExitOK, []string{"updated deprecation 1 of orders-value Order.note (sunset 2099-02-01)"}},
 		{"DeprecateBadSunset", []string{"deprecate", "orders-value", "--sunset", "soon"}, ExitUsage, nil},
 		{"DeprecateUnknownPath", []string{"deprecate", "orders-value", "--path", "nothing"}, ExitUsage, nil},

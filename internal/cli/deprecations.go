@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,10 @@ import (
 )
 
 func (a *app) deprecateCommand() *cobra.Command {
-	var d srapi.Deprecation
+	var (
+		d     srapi.Deprecation
+		force bool
+	)
 	cmd := &cobra.Command{
 		Use:   "deprecate SUBJECT",
 		Short: "Record a deprecation of a field, a version or a whole subject",
@@ -25,8 +29,14 @@ func (a *app) deprecateCommand() *cobra.Command {
 the additive-only policy lets the element be removed only after --sunset
 (or, without one, the subject's minimum deprecation period) and once no
 registered consumer reads it. Deprecating an element again updates its
-reason, sunset and replacement and keeps its date.`,
-		Example: `  schemactl deprecate orders-value --path Order.note --sunset 2026-06-01 \
+reason, sunset and replacement and keeps its date.
+
+--replacement is checked like --path, against the latest version of SUBJECT,
+or of another subject when written OTHER-SUBJECT:PATH. A sunset that is not
+in the future, or earlier than the element's current one, may make the
+removal legal at once: the registry refuses it unless --force is given, and
+records the old and new dates in its audit trail.`,
+		Example: `  schemactl deprecate orders-value --path Order.note --sunset $(date -d '+90 days' +%F) \
     --replacement Order.comment --reason "free text moves to comment"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -45,7 +55,7 @@ reason, sunset and replacement and keeps its date.`,
 			if err != nil {
 				return err
 			}
-			out, created, err := rc.Deprecate(cmd.Context(), d)
+			out, created, err := rc.Deprecate(cmd.Context(), d, &client.DeprecateOptions{Force: force})
 			if err != nil {
 				return registryError(err)
 			}
@@ -63,6 +73,7 @@ reason, sunset and replacement and keeps its date.`,
 	fl.StringVar(&d.Sunset, "sunset", "", "date after which the element may be removed, e.g. 2026-06-01")
 	fl.StringVar(&d.Replacement, "replacement", "", "schema path of what replaces it")
 	fl.StringVar(&d.Reason, "reason", "", "why it is deprecated")
+	fl.BoolVar(&force, "force", false, "accept a sunset in the past or earlier than the current one")
 	return cmd
 }
 
@@ -109,15 +120,27 @@ func element(it *srapi.ReportItem) string {
 	return "(whole subject)"
 }
 
-// due describes the days left or overdue.
+// statusText spells out the status of it: an overdue element is past its
+// date and still read, a removable one is past its date and unread.
+func statusText(it *srapi.ReportItem) string {
+	switch it.Status {
+	case "overdue":
+		return "overdue (still read)"
+	case "removable":
+		return "removable (unread)"
+	}
+	return it.Status
+}
+
+// due describes the days left or past the element's date.
 func due(it *srapi.ReportItem) string {
 	switch {
 	case it.DaysLeft > 0:
-		return fmt.Sprintf("%d days left", it.DaysLeft)
+		return plural(it.DaysLeft, "day") + " left"
 	case it.DaysLeft == 0:
 		return "due today"
 	}
-	return fmt.Sprintf("%d days overdue", -it.DaysLeft)
+	return plural(-it.DaysLeft, "day") + " past its date"
 }
 
 func consumerNames(it *srapi.ReportItem) []string {
@@ -178,11 +201,134 @@ wiki page.`,
 	fl.StringVarP(&format, "format", "f", "text", "output format: text, json, markdown or csv")
 	fl.StringVar(&prefix, "subject-prefix", "", "only subjects starting with this prefix")
 	fl.StringVar(&owner, "owner", "", "only elements a consumer of this owner still reads")
-	fl.BoolVar(&overdue, "overdue-only", false, "only elements whose sunset (or minimum deprecation period) has passed")
+	fl.BoolVar(&overdue, "overdue-only", false, "only elements whose sunset (or minimum deprecation period) has passed: overdue (still read) and removable (unread)")
 	fl.IntVar(&usageDays, "usage-days", 0, "runtime usage window in days (default: the registry's, 30)")
 	_ = rep.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown", "csv"}, cobra.ShellCompDirectiveNoFileComp))
-	cmd.AddCommand(rep)
+	cmd.AddCommand(rep, a.deprecationsListCommand(), a.deprecationsGetCommand(), a.deprecationsDeleteCommand())
 	return cmd
+}
+
+func (a *app) deprecationsListCommand() *cobra.Command {
+	var subject, prefix, format string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List recorded deprecations (schema markers are in the report)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return usageErrorf("--format must be text or json, not %q", format)
+			}
+			rc, err := a.optionalClient()
+			if err != nil {
+				return err
+			}
+			ds, err := rc.Deprecations(cmd.Context(), &client.DeprecationsOptions{Subject: subject, SubjectPrefix: prefix})
+			if err != nil {
+				return registryError(err)
+			}
+			if format == "json" {
+				if ds == nil {
+					ds = []srapi.Deprecation{}
+				}
+				return writeIndentedJSON(a.stdout, ds)
+			}
+			return writeDeprecationTable(a.stdout, ds)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&subject, "subject", "", "only deprecations of this subject")
+	fl.StringVar(&prefix, "subject-prefix", "", "only subjects starting with this prefix")
+	fl.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	return cmd
+}
+
+// writeDeprecationTable prints one line per record.
+func writeDeprecationTable(w io.Writer, ds []srapi.Deprecation) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSUBJECT\tELEMENT\tSINCE\tSUNSET\tREPLACEMENT\tREASON")
+	for i := range ds {
+		d := &ds[i]
+		el := "(whole subject)"
+		switch {
+		case d.Path != "":
+			el = d.Path
+		case d.Version != 0:
+			el = fmt.Sprintf("version %d", d.Version)
+		}
+		since := "-"
+		if d.Since != nil {
+			since = formatDay(*d.Since)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Subject, el, since,
+			orDash(dateOf(d.Sunset)), orDash(d.Replacement), orDash(d.Reason))
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// deprecationID parses a record id argument.
+func deprecationID(arg string) (int, error) {
+	id, err := strconv.Atoi(arg)
+	if err != nil || id <= 0 {
+		return 0, usageErrorf("%q is not a deprecation id (see schemactl deprecations list)", arg)
+	}
+	return id, nil
+}
+
+func (a *app) deprecationsGetCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get ID",
+		Short: "Print a recorded deprecation as JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := deprecationID(args[0])
+			if err != nil {
+				return err
+			}
+			rc, err := a.optionalClient()
+			if err != nil {
+				return err
+			}
+			d, err := rc.Deprecation(cmd.Context(), id)
+			if err != nil {
+				return registryError(err)
+			}
+			return writeIndentedJSON(a.stdout, d)
+		},
+	}
+}
+
+func (a *app) deprecationsDeleteCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ID",
+		Short: "Delete a recorded deprecation (markers in schema text stay)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := deprecationID(args[0])
+			if err != nil {
+				return err
+			}
+			rc, err := a.optionalClient()
+			if err != nil {
+				return err
+			}
+			d, err := rc.Deprecation(cmd.Context(), id)
+			if err != nil {
+				return registryError(err)
+			}
+			if err := rc.DeleteDeprecation(cmd.Context(), id); err != nil {
+				return registryError(err)
+			}
+			fmt.Fprintf(a.stdout, "deleted deprecation %d of %s\n", id, describeDeprecation(d))
+			return nil
+		},
+	}
 }
 
 // reportRenderers render the deprecation report, one per --format.
@@ -218,7 +364,7 @@ func writeReportText(w io.Writer, r *srapi.DeprecationReport) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%s %s (%s, %s): %s, %s\n", it.Subject, element(it), it.Kind, it.Source, it.Status, due(it))
+		fmt.Fprintf(&b, "%s %s (%s, %s): %s, %s\n", it.Subject, element(it), it.Kind, it.Source, statusText(it), due(it))
 		fmt.Fprintf(&b, "  since %s", formatDay(it.Since))
 		if it.Sunset != nil {
 			fmt.Fprintf(&b, ", sunset %s", formatDay(*it.Sunset))
@@ -249,14 +395,17 @@ func listOrNone(items []string) string {
 func writeReportMarkdown(w io.Writer, r *srapi.DeprecationReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Deprecations\n\n")
-	overdue := 0
+	overdue, removable := 0, 0
 	for _, it := range r.Items {
-		if it.Overdue {
+		switch it.Status {
+		case "overdue":
 			overdue++
+		case "removable":
+			removable++
 		}
 	}
-	fmt.Fprintf(&b, "%d deprecated element(s), %d past their sunset. Report of %s; runtime clients over the last %d days.\n\n",
-		len(r.Items), overdue, formatDay(r.GeneratedAt), r.UsageDays)
+	fmt.Fprintf(&b, "%d deprecated element(s): %d overdue (past their date, still read), %d removable (past their date, unread). Report of %s; runtime clients over the last %d days.\n\n",
+		len(r.Items), overdue, removable, formatDay(r.GeneratedAt), r.UsageDays)
 	if len(r.Items) == 0 {
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -269,9 +418,9 @@ func writeReportMarkdown(w io.Writer, r *srapi.DeprecationReport) error {
 		if it.Sunset != nil {
 			sunset = formatDay(*it.Sunset)
 		}
-		status := it.Status
+		status := statusText(it)
 		if it.Status == "overdue" {
-			status = "**overdue**"
+			status = "**" + status + "**"
 		}
 		cells := []string{
 			"`" + it.Subject + "`", "`" + element(it) + "`", status, formatDay(it.Since), sunset, due(it),

@@ -94,7 +94,7 @@ func TestEmptyDeprecationReport(t *testing.T) {
 	empty := &srapi.DeprecationReport{GeneratedAt: time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), UsageDays: 30}
 	tests := []struct{ format, want string }{
 		{"text", "No deprecated elements.\n"},
-		{"markdown", "## Deprecations\n\n0 deprecated element(s), 0 past their sunset. Report of 2026-02-20; runtime clients over the last 30 days.\n\n"},
+		{"markdown", "## Deprecations\n\n0 deprecated element(s): 0 overdue (past their date, still read), 0 removable (past their date, unread). Report of 2026-02-20; runtime clients over the last 30 days.\n\n"},
 		{"csv", "subject,path,version,kind,source,status,reason,since,sunset,removable_from,days_left,overdue,replacement,consumers,clients\n"},
 	}
 	for _, tc := range tests {

@@ -222,23 +222,46 @@ func TestCheckAgainstDirectoryWithAdditivePolicy(t *testing.T) {
 	t.Parallel()
 	dir := baseProjectDir(t)
 	writeFiles(t, dir, map[string]string{"base/schemas/order.avsc": orderV1})
-	// Removing a field is backward compatible, but not additive.
+	// Removing a field is backward compatible, but not additive; offline
+	// checks apply the registry's shipped default, BACKWARD plus the
+	// additive-only policy, unless told otherwise.
 	removed := strings.Replace(orderV1, ",\n    {\"name\": \"amount\", \"type\": \"double\"}", "", 1)
 	writeFiles(t, dir, map[string]string{"schemas/order.avsc": removed})
-	if r := schemactl(t, dir, nil, "check", "--against", "base", "orders-value"); r.code != ExitOK {
-		t.Errorf("BACKWARD: %s", r)
-	}
-	r := schemactl(t, dir, nil, "check", "--against", "base", "--additive", "orders-value")
-	if r.code != ExitBreaking || !strings.Contains(r.stdout, "ADDITIVE") {
-		t.Errorf("additive: %s", r)
-	}
-	// The level comes from the config when no flag is given.
-	writeFiles(t, dir, map[string]string{"schemactl.yaml": "local:\n  additive: true\n" + projectConfig})
-	if r := schemactl(t, dir, nil, "check", "--against", "base", "orders-value"); r.code != ExitBreaking {
-		t.Errorf("local.additive in config: %s", r)
+	r := schemactl(t, dir, nil, "check", "--against", "base", "orders-value")
+	if r.code != ExitBreaking || !strings.Contains(r.stdout, "AVRO_ADDITIVE_FIELD_REMOVED") {
+		t.Errorf("default (BACKWARD + additive): %s", r)
 	}
 	if r := schemactl(t, dir, nil, "check", "--against", "base", "--additive=false", "orders-value"); r.code != ExitOK {
-		t.Errorf("--additive=false overrides the config: %s", r)
+		t.Errorf("plain BACKWARD: %s", r)
+	}
+	// The policy comes from the config when no flag is given.
+	writeFiles(t, dir, map[string]string{"schemactl.yaml": "local:\n  additive: false\n" + projectConfig})
+	if r := schemactl(t, dir, nil, "check", "--against", "base", "orders-value"); r.code != ExitOK {
+		t.Errorf("local.additive: false in config: %s", r)
+	}
+	if r := schemactl(t, dir, nil, "check", "--against", "base", "--additive", "orders-value"); r.code != ExitBreaking {
+		t.Errorf("--additive overrides the config: %s", r)
+	}
+}
+
+// TestRemovedElementsLandOnALine: a finding about a removed field points
+// at the nearest enclosing line of the new text (the record or message
+// that held it) and says where the field was in the old one, in every
+// format CI reads, for Avro and Protobuf.
+func TestRemovedElementsLandOnALine(t *testing.T) {
+	t.Parallel()
+	dir := baseProjectDir(t)
+	writeFiles(t, dir, map[string]string{"base/schemas/order.avsc": orderV1, "base/schemas/payment.proto": paymentProto, "base/schemas/common.proto": commonProto})
+	writeFiles(t, dir, map[string]string{
+		"schemas/order.avsc":    strings.Replace(orderV1, ",\n    {\"name\": \"amount\", \"type\": \"double\"}", "", 1),
+		"schemas/payment.proto": strings.Replace(paymentProto, "  Money amount = 2;\n", "", 1),
+	})
+	for _, format := range []string{"text", "github", "json"} {
+		r := schemactl(t, dir, nil, "check", "--against", "base", "--format", format, "orders-value", "payments-value")
+		if r.code != ExitBreaking {
+			t.Fatalf("%s: %s", format, r)
+		}
+		assertGolden(t, "check/removed."+format, r.stdout)
 	}
 }
 

@@ -41,7 +41,8 @@ func (a *app) runLint(cmd *cobra.Command, args []string, f *reportFlags) error {
 	if err != nil {
 		return err
 	}
-	level, policy, err := a.localPolicy(cmd, p, f)
+	// lint compares only when asked to: local.additive: true or --additive.
+	level, policy, err := a.localPolicy(cmd, p, f, false)
 	if err != nil {
 		return err
 	}

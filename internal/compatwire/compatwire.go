@@ -29,6 +29,8 @@ func Finding(f compat.Finding) srapi.Finding {
 		New:       Position(f.New),
 		Old:       Position(f.Old),
 		Consumer:  f.Consumer,
+		// Only meaningful with a position to enclose.
+		NewEnclosing: f.NewEnclosing && f.New.IsValid(),
 	}
 }
 

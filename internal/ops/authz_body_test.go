@@ -564,7 +564,7 @@ func TestAuditNamesTheSubjectsOfEveryWrite(t *testing.T) {
 		{"consumer.set", "", "etl", "success", []string{subjPayments, "payments.shared"}},
 		{"consumer.delete", "payments.shared", "etl", "success", []string{"payments.shared"}},
 		{"consumer.create", subjInventory, "sneaky", "denied", []string{subjInventory}},
-		{"deprecation.create", subjPayments, id, "success", nil},
+		{"deprecation.set", subjPayments, id, "success", nil},
 		{"config.set", subjPayments, "", "success", nil},
 		{"deprecation.update", subjPayments, id, "success", nil},
 		{"deprecation.delete", subjPayments, id, "success", nil},

@@ -287,17 +287,17 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	if d, err := svc.SchemaDeprecation(ctx, v1.SchemaID); err != nil || d != nil {
 		t.Fatalf("SchemaDeprecation before any record = %v, %v; want none", d, err)
 	}
-	_, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "missing"})
+	_, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "missing"}, registry.DeprecateOptions{})
 	wantCode(t, err, srapi.CodeInvalidDeprecation)
-	_, err = svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "nothing"})
+	_, err = svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "nothing"}, registry.DeprecateOptions{})
 	wantCode(t, err, srapi.CodeSubjectNotFound)
 
-	field, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "note", Reason: "unused"})
+	field, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "note", Reason: "unused"}, registry.DeprecateOptions{})
 	if err != nil || !field.Created || field.Record.Path != "Order.note" {
 		t.Fatalf("Deprecate(field) = %+v, %v; want created with canonical path Order.note", field, err)
 	}
 	clk.Advance(time.Hour)
-	again, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "Order.note", Reason: "use comment"})
+	again, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "Order.note", Reason: "use comment"}, registry.DeprecateOptions{})
 	if err != nil || again.Created || again.Record.ID != field.Record.ID || !again.Record.CreatedAt.Equal(field.Record.CreatedAt) || again.Record.Reason != "use comment" {
 		t.Fatalf("Deprecate again = %+v, %v; want the same record updated, date kept", again, err)
 	}
@@ -307,7 +307,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	}
 
 	sunset := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	subj, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Sunset: sunset})
+	subj, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Sunset: sunset}, registry.DeprecateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 		t.Errorf("SchemaDeprecation after the record was deleted = %+v, want none", d)
 	}
 
-	ver, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "payments", Version: 1})
+	ver, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "payments", Version: 1}, registry.DeprecateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +511,7 @@ func TestDeprecationReport(t *testing.T) {
 	clk.Advance(24 * time.Hour)
 	v2 := register(t, svc, "orders-value", marked)
 	register(t, svc, "payments-value", avroRecord(fieldID, fieldPrice))
-	if _, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "payments-value", Path: "price", Reason: "use amount"}); err != nil {
+	if _, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "payments-value", Path: "price", Reason: "use amount"}, registry.DeprecateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []registry.Consumer{

@@ -3,10 +3,12 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -50,19 +52,37 @@ func deprecationNotFound(id int) error {
 	return Errorf(srapi.CodeDeprecationNotFound, "Deprecation %d not found.", id)
 }
 
-// DeprecateResult says what Deprecate did.
+// DeprecateResult says what Deprecate or UpdateDeprecation did.
 type DeprecateResult struct {
 	Record *DeprecationRecord
 	// Created is set when the element had no record yet.
 	Created bool
+	// PreviousSunset is the element's sunset before the write: its
+	// record's, else its schema marker's in the latest version; zero when
+	// it had none.
+	PreviousSunset time.Time
+	// Forced is set when the write needed DeprecateOptions.Force.
+	Forced bool
+}
+
+// DeprecateOptions adjust Deprecate and UpdateDeprecation.
+type DeprecateOptions struct {
+	// Force accepts a sunset that is not in the future, or that is earlier
+	// than the element's current one (its record's or its marker's): both
+	// can make a removal legal at once, so neither happens by mistake.
+	Force bool
 }
 
 // Deprecate records a deprecation. The subject must have a live version;
 // a field path must exist in its latest live version (it is stored in the
-// canonical notation, see compat.ResolvePath); a version must exist.
+// canonical notation, see compat.ResolvePath); a version must exist. A
+// replacement is checked the same way, in the same subject, or in another
+// one when written SUBJECT:PATH (SUBJECT: alone names a whole subject).
 // Deprecating an element already recorded updates its reason, sunset and
 // replacement and keeps its original date, so repeating the call is safe.
-func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (DeprecateResult, error) {
+// A sunset that is not in the future, or earlier than the current one,
+// needs o.Force.
+func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o DeprecateOptions) (DeprecateResult, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
 		return DeprecateResult{}, err
@@ -75,7 +95,8 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (Deprecate
 	if err := requireOn(ctx, PermWrite, d.Subject); err != nil {
 		return DeprecateResult{}, err
 	}
-	if err := s.validateDeprecation(ctx, &d); err != nil {
+	marker, err := s.validateDeprecation(ctx, &d)
+	if err != nil {
 		return DeprecateResult{}, err
 	}
 	// Two attempts: a concurrent Deprecate of the same element may insert
@@ -87,9 +108,12 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (Deprecate
 		}
 		for _, e := range existing {
 			if e.Path == d.Path && e.Version == d.Version {
-				rec, err := s.updateDeprecation(ctx, cs, e, d)
-				return DeprecateResult{Record: rec}, err
+				return s.updateDeprecation(ctx, cs, e, d, marker, o)
 			}
+		}
+		forced, err := s.checkSunset(ctx, &d, marker, o)
+		if err != nil {
+			return DeprecateResult{}, err
 		}
 		d.CreatedAt = s.opts.Now().UTC()
 		rec, err := cs.DeprecationInsert(ctx, d)
@@ -101,76 +125,201 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord) (Deprecate
 		}
 		s.notifyConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations})
 		s.log.InfoContext(ctx, "deprecation recorded", "subject", d.Subject, "path", d.Path, "version", d.Version, "id", rec.ID)
-		return DeprecateResult{Record: rec, Created: true}, nil
+		return DeprecateResult{Record: rec, Created: true, PreviousSunset: marker, Forced: forced}, nil
 	}
 }
 
 // UpdateDeprecation changes the reason, sunset and replacement of the
-// record with d.ID; its subject, path, version and date stay.
-func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord) (*DeprecationRecord, error) {
+// record with d.ID; its subject, path, version and date stay. The checks
+// are Deprecate's.
+func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord, o DeprecateOptions) (DeprecateResult, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
-		return nil, err
+		return DeprecateResult{}, err
 	}
 	cur, err := s.DeprecationRecordByID(ctx, d.ID)
 	if err != nil {
-		return nil, err
+		return DeprecateResult{}, err
 	}
 	// The record keeps its subject, whatever the body says: only the
 	// stored one is written.
 	if err := requireOn(ctx, PermWrite, cur.Subject); err != nil {
-		return nil, err
+		return DeprecateResult{}, err
 	}
-	return s.updateDeprecation(ctx, cs, *cur, d)
+	next := *cur
+	next.Reason, next.Sunset, next.Replacement = d.Reason, d.Sunset, d.Replacement
+	marker, err := s.validateDeprecation(ctx, &next)
+	if err != nil {
+		return DeprecateResult{}, err
+	}
+	return s.updateDeprecation(ctx, cs, *cur, next, marker, o)
 }
 
-func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, d DeprecationRecord) (*DeprecationRecord, error) {
+func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, d DeprecationRecord, marker time.Time, o DeprecateOptions) (DeprecateResult, error) {
+	prev := cur.Sunset
+	if prev.IsZero() {
+		prev = marker
+	}
+	res := DeprecateResult{Record: &cur, PreviousSunset: prev}
 	next := cur
 	next.Reason, next.Sunset, next.Replacement = d.Reason, d.Sunset, d.Replacement
 	if next.Reason == cur.Reason && next.Sunset.Equal(cur.Sunset) && next.Replacement == cur.Replacement {
-		return &cur, nil
+		return res, nil
+	}
+	forced, err := s.checkSunset(ctx, &next, prev, o)
+	if err != nil {
+		return DeprecateResult{}, err
 	}
 	if err := cs.DeprecationUpdate(ctx, next); errors.Is(err, ErrNotFound) {
-		return nil, deprecationNotFound(cur.ID)
+		return DeprecateResult{}, deprecationNotFound(cur.ID)
 	} else if err != nil {
-		return nil, storeError(err)
+		return DeprecateResult{}, storeError(err)
 	}
 	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
-	return &next, nil
+	res.Record, res.Forced = &next, forced
+	return res, nil
 }
 
-func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord) error {
+// checkSunset refuses, unless o.Force, a sunset of d that is not in the
+// future or is earlier than prev (the element's current sunset). It
+// reports whether the write was forced.
+func (s *Service) checkSunset(ctx context.Context, d *DeprecationRecord, prev time.Time, o DeprecateOptions) (bool, error) {
+	if d.Sunset.IsZero() {
+		return false, nil
+	}
+	var why string
+	switch {
+	case !s.opts.Now().Before(d.Sunset):
+		why = fmt.Sprintf("Sunset %s is not in the future", formatDate(d.Sunset))
+	case !prev.IsZero() && d.Sunset.Before(prev):
+		why = fmt.Sprintf("Sunset %s is earlier than the current sunset %s", formatDate(d.Sunset), formatDate(prev))
+	default:
+		return false, nil
+	}
+	if !o.Force {
+		return false, Errorf(srapi.CodeInvalidDeprecation, "%s of %s: it may make removing it legal at once; repeat with force=true to accept that", why, describeElement(d))
+	}
+	s.log.WarnContext(ctx, "deprecation sunset forced", "subject", d.Subject, "path", d.Path, "version", d.Version,
+		"old_sunset", formatDate(prev), "new_sunset", formatDate(d.Sunset))
+	return true, nil
+}
+
+// formatDate renders t as a date, or "none".
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+// describeElement names what d deprecates: "subject orders Order.note".
+func describeElement(d *DeprecationRecord) string {
+	switch {
+	case d.Path != "":
+		return fmt.Sprintf("subject %s %s", d.Subject, d.Path)
+	case d.Version != 0:
+		return fmt.Sprintf("subject %s version %d", d.Subject, d.Version)
+	}
+	return "subject " + d.Subject
+}
+
+// validateDeprecation checks d and canonicalises its path and replacement.
+// It returns the sunset of the element's schema marker in the latest
+// version, if any.
+func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord) (time.Time, error) {
 	d.Path = strings.TrimSpace(d.Path)
 	if err := ValidateSubject(d.Subject); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	if d.Path != "" && d.Version != 0 {
-		return Errorf(srapi.CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
+		return time.Time{}, Errorf(srapi.CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
 	}
 	if d.Version < 0 {
-		return invalidVersion(d.Version)
+		return time.Time{}, invalidVersion(d.Version)
 	}
 	if d.Version != 0 {
-		_, err := s.version(ctx, s.store, d.Subject, d.Version, false)
-		return err
+		if _, err := s.version(ctx, s.store, d.Subject, d.Version, false); err != nil {
+			return time.Time{}, err
+		}
+	} else if _, err := s.version(ctx, s.store, d.Subject, LatestVersion, false); err != nil {
+		return time.Time{}, err
 	}
-	latest, err := s.version(ctx, s.store, d.Subject, LatestVersion, false)
+	var marker time.Time
+	if d.Path != "" {
+		p, latest, err := s.latestParsed(ctx, d.Subject)
+		if err != nil {
+			return time.Time{}, err
+		}
+		path := compat.ResolvePath(p, "", d.Path)
+		if !compat.HasPath(p, path) {
+			return time.Time{}, Errorf(srapi.CodeInvalidDeprecation, "Subject %s has no element %s in its latest version %d", d.Subject, d.Path, latest)
+		}
+		d.Path = path
+		for _, m := range p.Deprecations() {
+			if m.Path == path {
+				marker = m.Sunset
+			}
+		}
+	}
+	repl, err := s.resolveReplacement(ctx, d.Subject, d.Replacement)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	if d.Path == "" {
-		return nil
+	d.Replacement = repl
+	return marker, nil
+}
+
+// latestParsed returns the parsed schema of subject's latest live version
+// and its number.
+func (s *Service) latestParsed(ctx context.Context, subject string) (schema.Schema, int, error) {
+	latest, err := s.version(ctx, s.store, subject, LatestVersion, false)
+	if err != nil {
+		return nil, 0, err
 	}
 	p, err := s.parsedSchema(ctx, s.store, latest.Schema)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	path := compat.ResolvePath(p, "", d.Path)
-	if !compat.HasPath(p, path) {
-		return Errorf(srapi.CodeInvalidDeprecation, "Subject %s has no element %s in its latest version %d", d.Subject, d.Path, latest.Version)
+	return p, latest.Version, nil
+}
+
+// resolveReplacement checks a replacement as a deprecation's path is
+// checked: an element of subject's latest version, or, written
+// SUBJECT:PATH, of another subject's (SUBJECT: alone: that whole
+// subject). It returns the canonical form.
+func (s *Service) resolveReplacement(ctx context.Context, subject, repl string) (string, error) {
+	repl = strings.TrimSpace(repl)
+	if repl == "" {
+		return "", nil
 	}
-	d.Path = path
-	return nil
+	target, path := subject, repl
+	// Paths never contain a colon; subjects may (contexts), so the last
+	// one separates them.
+	if i := strings.LastIndexByte(repl, ':'); i >= 0 {
+		target, path = repl[:i], strings.TrimSpace(repl[i+1:])
+		if err := ValidateSubject(target); err != nil {
+			return "", Errorf(srapi.CodeInvalidDeprecation, "Replacement %s: invalid subject %q", repl, target)
+		}
+	}
+	p, latest, err := s.latestParsed(ctx, target)
+	var e *Error
+	if errors.As(err, &e) && e.Code == srapi.CodeSubjectNotFound {
+		return "", Errorf(srapi.CodeInvalidDeprecation, "Replacement %s: subject %s has no live version", repl, target)
+	}
+	if err != nil {
+		return "", err
+	}
+	if path == "" {
+		return target + ":", nil
+	}
+	canon := compat.ResolvePath(p, "", path)
+	if !compat.HasPath(p, canon) {
+		return "", Errorf(srapi.CodeInvalidDeprecation, "Replacement %s: subject %s has no element %s in its latest version %d", repl, target, path, latest)
+	}
+	if target != subject {
+		return target + ":" + canon, nil
+	}
+	return canon, nil
 }
 
 // DeprecationRecordByID returns one record; a record of a subject the

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +77,13 @@ type Config struct {
 	// MaxConcurrentParses bounds parses and checks running at once;
 	// zero means GOMAXPROCS. See registry.Options.
 	MaxConcurrentParses int
+	// ClockOffset shifts the registry's clock (deprecation dates, sunsets,
+	// minimum periods, usage and audit times) by this much, so a
+	// deprecation lifecycle can be tried in minutes. It is refused unless
+	// AllowClockOffset is set too, and logged as a warning at start: it is
+	// for demos and staging, never for a registry whose dates matter.
+	ClockOffset      time.Duration
+	AllowClockOffset bool
 }
 
 // Defaults of Config's fields.
@@ -148,6 +156,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("invalid %s %d: must not be negative (0 takes the default)", name, n)
 		}
 	}
+	if c.ClockOffset != 0 && !c.AllowClockOffset {
+		return fmt.Errorf("clock offset %s shifts every date the registry records and judges: it is for demos and staging only; set allow clock offset (--allow-clock-offset) as well to confirm", FormatOffset(c.ClockOffset))
+	}
 	for name, d := range map[string]time.Duration{
 		"read timeout": c.ReadTimeout, "read header timeout": c.ReadHeaderTimeout,
 		"write timeout": c.WriteTimeout, "idle timeout": c.IdleTimeout, "shutdown timeout": c.ShutdownTimeout,
@@ -202,6 +213,46 @@ func WithStore(store registry.Store) Option {
 	return func(o *options) { o.store = store }
 }
 
+// shiftedClock returns base (time.Now when nil) moved by offset.
+func shiftedClock(base func() time.Time, offset time.Duration) func() time.Time {
+	if base == nil {
+		base = time.Now
+	}
+	return func() time.Time { return base().Add(offset) }
+}
+
+// ParseOffset parses a clock offset: a number of days ("200d", "-30d") or
+// a Go duration ("36h").
+func ParseOffset(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n > maxOffsetDays || n < -maxOffsetDays {
+			return 0, fmt.Errorf("invalid clock offset %q: want days such as 200d (at most %d), or a duration such as 36h", s, maxOffsetDays)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid clock offset %q: want days such as 200d, or a duration such as 36h", s)
+	}
+	return d, nil
+}
+
+// maxOffsetDays bounds a clock offset in days, far below time.Duration's
+// range (about 106,000 days).
+const maxOffsetDays = 36500
+
+// FormatOffset renders an offset as ParseOffset reads it: whole days as
+// "200d", anything else as a duration.
+func FormatOffset(d time.Duration) string {
+	const day = 24 * time.Hour
+	if d%day == 0 {
+		return strconv.FormatInt(int64(d/day), 10) + "d"
+	}
+	return d.String()
+}
+
 // WithClock makes the registry read time from now (tests).
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
@@ -243,6 +294,11 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 		o.logger = l
+	}
+	if cfg.ClockOffset != 0 {
+		o.now = shiftedClock(o.now, cfg.ClockOffset)
+		o.logger.Warn("REGISTRY CLOCK SHIFTED: every date recorded and judged is off by the clock offset; for demos and staging only",
+			"clock_offset", FormatOffset(cfg.ClockOffset), "registry_now", o.now().UTC().Format(time.RFC3339))
 	}
 	s := &Server{cfg: cfg, log: o.logger, store: o.store, serveErr: make(chan error, 1)}
 	if s.store == nil {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -151,6 +152,7 @@ func TestConfigValidation(t *testing.T) {
 		{"BadLogFormat", server.Config{LogFormat: "xml"}, "invalid log format"},
 		{"NegativeBodyLimit", server.Config{MaxBodyBytes: -1}, "invalid max body bytes"},
 		{"NegativeTimeout", server.Config{WriteTimeout: -time.Second}, "invalid write timeout"},
+		{"ClockOffsetNotAllowed", server.Config{ClockOffset: 200 * 24 * time.Hour}, "clock offset 200d shifts every date"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,5 +179,69 @@ func TestListenFailureIsReported(t *testing.T) {
 	defer func() { _ = b.Shutdown(context.Background()) }()
 	if err := b.Start(); err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Fatalf("Start on a busy port: %v", err)
+	}
+}
+
+// TestClockOffset: a registry started with an allowed clock offset warns
+// at start and dates what it records by its shifted clock, over HTTP.
+func TestClockOffset(t *testing.T) {
+	t.Parallel()
+	const offset = 200 * 24 * time.Hour
+	r := servertest.Start(t, servertest.WithConfig(server.Config{ClockOffset: offset, AllowClockOffset: true}))
+	if logs := r.Logs.String(); !strings.Contains(logs, `"level":"WARN","msg":"REGISTRY CLOCK SHIFTED`) || !strings.Contains(logs, `"clock_offset":"200d"`) {
+		t.Errorf("no start warning naming the offset in the logs:\n%s", logs)
+	}
+	post := func(path, body string) string {
+		t.Helper()
+		resp, err := http.Post(r.URL()+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 300 {
+			t.Fatalf("POST %s: %d %s", path, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	post("/subjects/orders-value/versions", `{"schema":"{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}"}`)
+	before := time.Now().Add(offset)
+	var d struct {
+		Since time.Time `json:"since"`
+	}
+	if err := json.Unmarshal([]byte(post("/v1/deprecations", `{"subject":"orders-value","reason":"demo"}`)), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Since.Before(before.Add(-time.Minute)) || d.Since.After(time.Now().Add(offset).Add(time.Minute)) {
+		t.Errorf("deprecation dated %s, want about %s (the shifted clock)", d.Since, before)
+	}
+}
+
+func TestParseOffset(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  bool
+	}{
+		{"200d", 200 * 24 * time.Hour, false},
+		{"-30d", -30 * 24 * time.Hour, false},
+		{"36h", 36 * time.Hour, false},
+		{"0d", 0, false},
+		{"d", 0, true},
+		{"1.5d", 0, true},
+		{"99999999d", 0, true},
+		{"soon", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := server.ParseOffset(tt.in)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("ParseOffset(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
+		}
+		if err == nil {
+			if back, _ := server.ParseOffset(server.FormatOffset(got)); back != got {
+				t.Errorf("FormatOffset(%v) = %q does not parse back", got, server.FormatOffset(got))
+			}
+		}
 	}
 }

@@ -16,16 +16,20 @@ type deprecationsPage struct {
 	OverdueOnly bool
 	Report      *registry.DeprecationReport
 	Groups      []ownerGroup
-	// Items and Overdue count distinct deprecated elements.
-	Items   int
-	Overdue int
+	// Items, Overdue and Removable count distinct deprecated elements:
+	// Overdue those past their date that consumers still read, Removable
+	// those past their date that nobody reads.
+	Items     int
+	Overdue   int
+	Removable int
 }
 
 // ownerGroup is the deprecated elements that one owner's consumers still
 // read; the group with an empty Owner holds those no consumer reads.
 type ownerGroup struct {
-	Owner   string
-	Items   []registry.ReportItem
+	Owner string
+	Items []registry.ReportItem
+	// Overdue counts the items past their date and still read.
 	Overdue int
 }
 
@@ -54,8 +58,11 @@ func (h *handler) deprecations(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		p.Items++
-		if it.Overdue {
+		switch it.Status {
+		case registry.StatusOverdue:
 			p.Overdue++
+		case registry.StatusRemovable:
+			p.Removable++
 		}
 		var owners []string
 		for _, c := range it.Consumers {
@@ -73,7 +80,7 @@ func (h *handler) deprecations(w http.ResponseWriter, r *http.Request) error {
 				groups[o] = g
 			}
 			g.Items = append(g.Items, it)
-			if it.Overdue {
+			if it.Status == registry.StatusOverdue {
 				g.Overdue++
 			}
 		}

@@ -115,7 +115,7 @@ var pageCases = []pageCase{
 		want: []string{
 			"team-billing", "team-ledger", "<code>Order.currency</code>", "overdue", "days past",
 			"<code>payments.v1.Payment.memo</code>", "days left", "client:billing-prod",
-			`<tr class="overdue">`,
+			`<tr class="overdue">`, "overdue</strong> (past their date, still read),", "removable (past their date, unread)",
 		},
 	},
 	{

@@ -178,7 +178,7 @@ func (f *fixture) seed(t testing.TB) {
 	if _, err := f.svc.Deprecate(ctx, registry.DeprecationRecord{
 		Subject: paymentsSubject, Path: "payments.v1.Payment.memo", Reason: "free text leaks personal data",
 		Sunset: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
-	}); err != nil {
+	}, registry.DeprecateOptions{}); err != nil {
 		t.Fatalf("deprecate memo: %v", err)
 	}
 	f.clk.Set(seedStart.Add(40 * day))

@@ -1,6 +1,7 @@
 package protobuf
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -66,4 +67,72 @@ message Fine {
 	if s.Deprecations()[0].Path != want[0].Path {
 		t.Error("Deprecations() returned the schema's own slice")
 	}
+}
+
+// TestDeprecationTagsArePartOfIdentity: a sunset, replacement or reason
+// is deprecation metadata of the version, so changing only it makes
+// another schema, and both printed forms keep it (a normalized text
+// re-parses to the same deprecations).
+func TestDeprecationTagsArePartOfIdentity(t *testing.T) {
+	t.Parallel()
+	const tmpl = `syntax = "proto3";
+package shop.v1;
+
+message Order {
+  %s
+  string note = 1 [deprecated = true];
+  string comment = 2;
+  enum Kind {
+    KIND_UNSPECIFIED = 0;
+    %s
+    KIND_OLD = 1 [deprecated = true];
+  }
+}
+`
+	parse := func(fieldTags, valueTags string) *Schema {
+		t.Helper()
+		s, err := Parse(DefaultName, fmt.Sprintf(tmpl, fieldTags, valueTags), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	base := parse("// @sunset 2030-06-01 @replacement shop.v1.Order.comment", "// @sunset 2030-01-01")
+	tests := []struct {
+		name               string
+		field, value       string
+		sameIdentityAsBase bool
+	}{
+		{"same tags, other comment text", "// free text moves on\n  // @sunset 2030-06-01   @replacement shop.v1.Order.comment", "// @sunset 2030-01-01", true},
+		{"other field sunset", "// @sunset 2031-06-01 @replacement shop.v1.Order.comment", "// @sunset 2030-01-01", false},
+		{"other replacement", "// @sunset 2030-06-01 @replacement shop.v1.Order.other", "// @sunset 2030-01-01", false},
+		{"a reason added", "// @sunset 2030-06-01 @replacement shop.v1.Order.comment\n  // @reason moved", "// @sunset 2030-01-01", false},
+		{"other enum value sunset", "// @sunset 2030-06-01 @replacement shop.v1.Order.comment", "// @sunset 2029-01-01", false},
+		{"no tags", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := parse(tt.field, tt.value)
+			if got := s.Identity() == base.Identity(); got != tt.sameIdentityAsBase {
+				t.Errorf("identity equal = %v, want %v\n%s\n--- base:\n%s", got, tt.sameIdentityAsBase, s.Identity(), base.Identity())
+			}
+			for _, form := range []string{s.Identity(), s.Normalized()} {
+				again, err := Parse(DefaultName, form, nil)
+				if err != nil {
+					t.Fatalf("printed form does not parse: %v\n%s", err, form)
+				}
+				if got, want := fmt.Sprint(stripPos(again.Deprecations())), fmt.Sprint(stripPos(s.Deprecations())); got != want {
+					t.Errorf("printed form lost deprecation tags:\n got %s\nwant %s\n%s", got, want, form)
+				}
+			}
+		})
+	}
+}
+
+func stripPos(ds []schema.Deprecation) []schema.Deprecation {
+	for i := range ds {
+		ds[i].Pos = schema.Position{}
+	}
+	return ds
 }

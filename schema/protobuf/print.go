@@ -6,9 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bufbuild/protocompile/linker"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/schemata-dev/schemata/schema"
 )
 
 // Largest field and enum numbers, printed as "max" in ranges.
@@ -30,11 +33,14 @@ type printer struct {
 	messages  map[string]*descriptorpb.DescriptorProto // every message, by full name with leading dot
 	mapEntry  map[string]*descriptorpb.DescriptorProto // map entries, by full name
 	groupBody map[string]bool                          // group messages, printed inline
+	tags      map[string][]string                      // marker comment lines, by path with leading dot
 	depth     int
 }
 
-// printFile renders f; see Schema.Identity and Schema.Normalized.
-func printFile(f linker.Result, normalized bool) string {
+// printFile renders f; see Schema.Identity and Schema.Normalized. The
+// @sunset, @replacement and @reason tags of deps are printed as a comment
+// above their element, so they are part of both forms.
+func printFile(f linker.Result, normalized bool, deps []schema.Deprecation) string {
 	fdp := f.FileDescriptorProto()
 	p := &printer{
 		norm:      normalized,
@@ -42,6 +48,7 @@ func printFile(f linker.Result, normalized bool) string {
 		messages:  map[string]*descriptorpb.DescriptorProto{},
 		mapEntry:  map[string]*descriptorpb.DescriptorProto{},
 		groupBody: map[string]bool{},
+		tags:      tagComments(deps),
 	}
 	prefix := ""
 	if fdp.GetPackage() != "" {
@@ -75,7 +82,7 @@ func printFile(f linker.Result, normalized bool) string {
 	}
 	for _, e := range fdp.GetEnumType() {
 		p.blank()
-		p.enum(e)
+		p.enum(prefix, e)
 	}
 	if len(fdp.GetExtension()) > 0 {
 		p.blank()
@@ -144,7 +151,42 @@ func (p *printer) imports(fdp *descriptorpb.FileDescriptorProto) {
 	}
 }
 
+// tagComments renders the tags of deps as comment lines, by path with a
+// leading dot (how the printer names elements). Elements without tags have
+// no entry, so a schema without tags prints as it always has.
+func tagComments(deps []schema.Deprecation) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range deps {
+		var first []string
+		if !d.Sunset.IsZero() {
+			first = append(first, tagSunset, d.Sunset.Format(time.DateOnly))
+		}
+		if d.Replacement != "" {
+			first = append(first, tagReplacement, d.Replacement)
+		}
+		var lines []string
+		if len(first) > 0 {
+			lines = append(lines, "// "+strings.Join(first, " "))
+		}
+		if d.Reason != "" {
+			lines = append(lines, "// "+tagReason+" "+d.Reason)
+		}
+		if len(lines) > 0 {
+			out["."+d.Path] = lines
+		}
+	}
+	return out
+}
+
+// comment prints the tag comment lines of the element at path, if any.
+func (p *printer) comment(path string) {
+	for _, l := range p.tags[path] {
+		p.line("%s", l)
+	}
+}
+
 func (p *printer) message(prefix string, m *descriptorpb.DescriptorProto) {
+	p.comment(prefix + "." + m.GetName())
 	p.line("message %s {", m.GetName())
 	p.messageBody(prefix+"."+m.GetName(), m)
 	p.line("}")
@@ -173,7 +215,7 @@ func (p *printer) messageBody(full string, m *descriptorpb.DescriptorProto) {
 		p.message(full, n)
 	}
 	for _, e := range m.GetEnumType() {
-		p.enum(e)
+		p.enum(full, e)
 	}
 	p.extensions(full, m.GetExtension())
 }
@@ -266,6 +308,7 @@ func (p *printer) field(full string, f *descriptorpb.FieldDescriptorProto, inOne
 	if len(opts) > 0 {
 		suffix = " " + bracket(opts)
 	}
+	p.comment(full + "." + f.GetName())
 	if f.GetType() == descriptorpb.FieldDescriptorProto_TYPE_GROUP && !p.editions {
 		name := f.GetTypeName()[strings.LastIndexByte(f.GetTypeName(), '.')+1:]
 		p.line("%sgroup %s = %d%s {", label, name, f.GetNumber(), suffix)
@@ -293,7 +336,9 @@ func (p *printer) field(full string, f *descriptorpb.FieldDescriptorProto, inOne
 	p.line("%s%s %s = %d%s;", label, typ, f.GetName(), f.GetNumber(), suffix)
 }
 
-func (p *printer) enum(e *descriptorpb.EnumDescriptorProto) {
+func (p *printer) enum(prefix string, e *descriptorpb.EnumDescriptorProto) {
+	full := prefix + "." + e.GetName()
+	p.comment(full)
 	p.line("enum %s {", e.GetName())
 	p.depth++
 	for _, o := range p.opts.entries(e.GetOptions()) {
@@ -315,6 +360,7 @@ func (p *printer) enum(e *descriptorpb.EnumDescriptorProto) {
 		if opts := p.opts.entries(v.GetOptions()); len(opts) > 0 {
 			suffix = " " + bracket(opts)
 		}
+		p.comment(full + "." + v.GetName())
 		p.line("%s = %d%s;", v.GetName(), v.GetNumber(), suffix)
 	}
 	p.depth--

@@ -42,8 +42,8 @@ func newSchema(name, text string, res linker.Result) (*Schema, error) {
 		return nil, err
 	}
 	s.deprecations = deps
-	s.identity = printFile(res, false)
-	s.normalized = printFile(res, true)
+	s.identity = printFile(res, false, deps)
+	s.normalized = printFile(res, true, deps)
 	return s, nil
 }
 
@@ -82,7 +82,11 @@ func (s *Schema) Text() string { return s.text }
 // different kinds of declarations inside a message (fields, nested messages,
 // enums, extension ranges, reserved ranges) and json_name options equal to
 // the default JSON name. The order of declarations of one kind is kept:
-// message order matters to Confluent's message indexes.
+// message order matters to Confluent's message indexes. The @sunset,
+// @replacement and @reason tags of deprecated elements are the one kind of
+// comment it keeps (printed in one canonical form above their element):
+// they are deprecation metadata, so two texts that differ only in them are
+// different schemas.
 func (s *Schema) Identity() string { return s.identity }
 
 // Normalized returns the form stored for normalize=true, following

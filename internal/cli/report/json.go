@@ -48,7 +48,10 @@ type (
 		Direction string        `json:"direction,omitempty"`
 		New       *jsonPosition `json:"new,omitempty"`
 		Old       *jsonPosition `json:"old,omitempty"`
-		Consumer  string        `json:"consumer,omitempty"`
+		// NewEnclosing: the element was removed, New locates its
+		// enclosing element.
+		NewEnclosing bool   `json:"newEnclosing,omitempty"`
+		Consumer     string `json:"consumer,omitempty"`
 	}
 	jsonPosition struct {
 		Line   int `json:"line"`
@@ -85,7 +88,7 @@ func writeJSON(w io.Writer, r *Report, opts Options) error {
 			js.Findings = append(js.Findings, jsonFinding{
 				RuleID: f.RuleID, Severity: string(f.Severity), Path: f.Path, Message: f.Message,
 				Version: f.Version, Direction: string(f.Direction),
-				New: position(f.Line, f.Column), Old: position(f.OldLine, f.OldColumn), Consumer: f.Consumer,
+				New: position(f.Line, f.Column), Old: position(f.OldLine, f.OldColumn), NewEnclosing: f.Enclosing, Consumer: f.Consumer,
 			})
 		}
 		doc.Subjects = append(doc.Subjects, js)

@@ -86,12 +86,32 @@ type Finding struct {
 	Line, Column int
 	// OldLine and OldColumn locate it in the baseline, when known.
 	OldLine, OldColumn int
-	Consumer           string
+	// Enclosing is set when the element was removed: Line and Column then
+	// locate the element that enclosed it in Subject.File.
+	Enclosing bool
+	Consumer  string
 }
 
-// String renders f without its location: path: message (RULE_ID).
+// String renders f without its location: path: message (RULE_ID), and
+// for a removed element where it was.
 func (f Finding) String() string {
-	return compat.Finding{Path: f.Path, Message: f.Message, RuleID: f.RuleID}.String()
+	return compat.Finding{Path: f.Path, Message: f.Message, RuleID: f.RuleID}.String() + f.removedNote()
+}
+
+// removedNote says, for a removed element, that the finding is shown at
+// its enclosing element and where the element was in the old text.
+func (f Finding) removedNote() string {
+	if !f.Enclosing {
+		return ""
+	}
+	old := "the old schema"
+	if f.Version > 0 {
+		old = fmt.Sprintf("version %d", f.Version)
+	}
+	if f.OldLine > 0 {
+		return fmt.Sprintf(" [removed; shown at its enclosing element, it was at line %d of %s]", f.OldLine, old)
+	}
+	return " [removed; shown at its enclosing element]"
 }
 
 // location renders file:line:col, file:line or file.
@@ -250,6 +270,7 @@ func FromWire(f srapi.Finding) Finding {
 	if f.Old != nil {
 		out.OldLine, out.OldColumn = f.Old.Line, f.Old.Column
 	}
+	out.Enclosing = f.NewEnclosing && out.Line > 0
 	return out
 }
 

@@ -50,7 +50,7 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			if f.Path != "" {
 				msg = p.paint(ansiCyan, f.Path) + ": " + msg
 			}
-			fmt.Fprintf(bw, "%s %s\n", msg, p.paint(ansiDim, "("+f.RuleID+")"))
+			fmt.Fprintf(bw, "%s %s%s\n", msg, p.paint(ansiDim, "("+f.RuleID+")"), f.removedNote())
 		}
 	}
 	if len(r.Subjects) > 0 {

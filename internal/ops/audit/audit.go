@@ -53,6 +53,14 @@ type Record struct {
 	Target string `json:"target,omitempty"`
 	// Permanent marks a hard delete.
 	Permanent bool `json:"permanent,omitempty"`
+	// Path is the schema path a deprecation write concerns; OldSunset and
+	// NewSunset its sunset dates before and after (YYYY-MM-DD, "none"),
+	// set when the sunset changed; Forced marks a sunset accepted only
+	// with force=true (in the past, or earlier than the old one).
+	Path      string `json:"path,omitempty"`
+	OldSunset string `json:"old_sunset,omitempty"`
+	NewSunset string `json:"new_sunset,omitempty"`
+	Forced    bool   `json:"forced,omitempty"`
 	// Status is the HTTP status answered; Outcome is success, denied
 	// (401, 403, 429) or failed.
 	Status     int    `json:"status"`

@@ -36,7 +36,7 @@ func DefaultActions() map[string]string {
 		"POST /v1/consumers":                          "consumer.create",
 		"PUT /v1/consumers/:name":                     "consumer.set",
 		"DELETE /v1/consumers/:name":                  "consumer.delete",
-		"POST /v1/deprecations":                       "deprecation.create",
+		"POST /v1/deprecations":                       "deprecation.set",
 		"PUT /v1/deprecations/:id":                    "deprecation.update",
 		"DELETE /v1/deprecations/:id":                 "deprecation.delete",
 	}

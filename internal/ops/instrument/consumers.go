@@ -76,23 +76,43 @@ func annotateSubjects(ctx context.Context, target string, subjects []string) {
 	})
 }
 
-// Deprecate forwards and records the subject and the record's id.
-func (s *Consumers) Deprecate(ctx context.Context, d registry.DeprecationRecord) (registry.DeprecateResult, error) {
-	res, err := s.ConsumerService.Deprecate(ctx, d)
+// Deprecate forwards and records the subject, the record's id, the element
+// and any change of its sunset.
+func (s *Consumers) Deprecate(ctx context.Context, d registry.DeprecationRecord, o registry.DeprecateOptions) (registry.DeprecateResult, error) {
+	res, err := s.ConsumerService.Deprecate(ctx, d, o)
+	rec := &d
 	if res.Record != nil {
-		d = *res.Record
+		rec = res.Record
 	}
-	annotateDeprecation(ctx, &d)
+	annotateDeprecation(ctx, rec)
+	annotateSunset(ctx, res, err)
 	return res, err
 }
 
-// UpdateDeprecation forwards and records the subject and the record's id.
-func (s *Consumers) UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord) (*registry.DeprecationRecord, error) {
-	out, err := s.ConsumerService.UpdateDeprecation(ctx, d)
-	if out != nil {
-		annotateDeprecation(ctx, out)
+// UpdateDeprecation forwards and records the subject, the record's id, the
+// element and any change of its sunset.
+func (s *Consumers) UpdateDeprecation(ctx context.Context, d registry.DeprecationRecord, o registry.DeprecateOptions) (registry.DeprecateResult, error) {
+	res, err := s.ConsumerService.UpdateDeprecation(ctx, d, o)
+	if res.Record != nil {
+		annotateDeprecation(ctx, res.Record)
 	}
-	return out, err
+	annotateSunset(ctx, res, err)
+	return res, err
+}
+
+// annotateSunset records the element a successful deprecation write
+// concerned, whether it was forced, and any change of its sunset.
+func annotateSunset(ctx context.Context, res registry.DeprecateResult, err error) {
+	if err != nil || res.Record == nil {
+		return
+	}
+	rec := res.Record
+	audit.Annotate(ctx, func(r *audit.Record) {
+		r.Path, r.Forced = rec.Path, res.Forced
+		if !rec.Sunset.Equal(res.PreviousSunset) {
+			r.OldSunset, r.NewSunset = auditDate(res.PreviousSunset), auditDate(rec.Sunset)
+		}
+	})
 }
 
 // DeleteDeprecation forwards and records the subject and the record's id.

@@ -12,6 +12,7 @@ package instrument
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/compat"
@@ -82,6 +83,13 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 		audit.Annotate(ctx, func(r *audit.Record) { r.Subject, r.Versions, r.Permanent = subject, vs, permanent })
 	}
 	return vs, err
+}
+
+func auditDate(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.UTC().Format(time.DateOnly)
 }
 
 // registrationOutcome classifies a registration's error.

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schemata-dev/schemata/internal/ops"
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
+)
+
+const lifecycleOrder = `{"type":"record","name":"Order","namespace":"shop","fields":[` +
+	`{"name":"id","type":"long"},{"name":"note","type":"string","default":""},{"name":"comment","type":"string","default":""}]}`
+
+// TestDeprecationCommands drives deprecate, deprecations list, get and
+// delete through the CLI against a registry that keeps an audit trail: a
+// replacement is checked like a path, a sunset in the past or earlier than
+// the current one needs --force, and a forced change is audited with its
+// subject, path, old and new date.
+func TestDeprecationCommands(t *testing.T) {
+	t.Parallel()
+	auditFile := filepath.Join(t.TempDir(), "audit.log")
+	url := servertest.Start(t, servertest.WithConfig(server.Config{Ops: ops.Config{AuditLog: auditFile}})).URL()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"schemactl.yaml":     "registry: " + url + "\nsubjects:\n  - subject: orders-value\n    file: schemas/order.avsc\n",
+		"schemas/order.avsc": lifecycleOrder,
+	})
+	e := env{}
+	if r := schemactl(t, dir, e, "register"); r.code != ExitOK {
+		t.Fatalf("register: %s", r)
+	}
+	steps := []struct {
+		name       string
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr string
+	}{
+		{"UnknownReplacement", []string{"deprecate", "orders-value", "--path", "note", "--replacement", "Order.nothing"}, ExitUsage, "",
+			"Replacement Order.nothing: subject orders-value has no element Order.nothing in its latest version 1"},
+		{"UnknownReplacementSubject", []string{"deprecate", "orders-value", "--path", "note", "--replacement", "elsewhere:comment"}, ExitUsage, "",
+			"subject elsewhere has no live version"},
+		{"Deprecate", []string{"deprecate", "orders-value", "--path", "note", "--sunset", "2099-01-01", "--replacement", "comment", "--reason", "free text"}, ExitOK,
+			"recorded deprecation 1 of orders-value Order.note (sunset 2099-01-01)", ""},
+		{"EarlierSunsetRefused", []string{"deprecate", "orders-value", "--path", "note", "--sunset", "2098-01-01", "--replacement", "comment"}, ExitUsage, "",
+			"Sunset 2098-01-01 is earlier than the current sunset 2099-01-01 of subject orders-value Order.note: it may make removing it legal at once; repeat with force=true"},
+		{"PastSunsetRefused", []string{"deprecate", "orders-value", "--path", "note", "--sunset", "2020-01-01"}, ExitUsage, "",
+			"Sunset 2020-01-01 is not in the future"},
+		{"EarlierSunsetForced", []string{"deprecate", "orders-value", "--path", "note", "--sunset", "2098-01-01", "--replacement", "comment", "--reason", "free text", "--force"}, ExitOK,
+			"updated deprecation 1 of orders-value Order.note (sunset 2098-01-01)", ""},
+		{"DeprecateVersion", []string{"deprecate", "orders-value", "--version", "1", "--reason", "v1 is old"}, ExitOK,
+			"recorded deprecation 2 of orders-value version 1", ""},
+		{"ListJSON", []string{"deprecations", "list", "--format", "json"}, ExitOK, `"replacement": "Order.comment"`, ""},
+		{"ListBadFormat", []string{"deprecations", "list", "--format", "xml"}, ExitUsage, "", "--format must be text or json"},
+		{"Get", []string{"deprecations", "get", "1"}, ExitOK, `"sunset": "2098-01-01T00:00:00Z"`, ""},
+		{"GetNotAnID", []string{"deprecations", "get", "note"}, ExitUsage, "", `"note" is not a deprecation id`},
+		{"Delete", []string{"deprecations", "delete", "1"}, ExitOK, "deleted deprecation 1 of orders-value Order.note (sunset 2098-01-01)", ""},
+		{"GetDeleted", []string{"deprecations", "get", "1"}, ExitUsage, "", "Deprecation 1 not found"},
+		{"DeleteAgain", []string{"deprecations", "delete", "1"}, ExitUsage, "", "Deprecation 1 not found"},
+	}
+	for _, s := range steps {
+		r := schemactl(t, dir, e, s.args...)
+		if r.code != s.code || !strings.Contains(r.stdout, s.wantStdout) || !strings.Contains(r.stderr, s.wantStderr) {
+			t.Errorf("%s: got %s\nwant exit %d, stdout with %q, stderr with %q", s.name, r, s.code, s.wantStdout, s.wantStderr)
+		}
+	}
+
+	list := schemactl(t, dir, e, "deprecations", "list")
+	if list.code != ExitOK {
+		t.Fatalf("list: %s", list)
+	}
+	assertGolden(t, "deprecations/list.txt", strings.ReplaceAll(list.stdout, time.Now().UTC().Format(time.DateOnly), "TODAY"))
+
+	b, err := os.ReadFile(auditFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var forced, deleted bool
+	for line := range strings.Lines(string(b)) {
+		if strings.Contains(line, `"action":"deprecation.set"`) && strings.Contains(line, `"forced":true`) {
+			forced = true
+			for _, want := range []string{`"subject":"orders-value"`, `"path":"Order.note"`, `"old_sunset":"2099-01-01"`, `"new_sunset":"2098-01-01"`, `"outcome":"success"`} {
+				if !strings.Contains(line, want) {
+					t.Errorf("forced audit record lacks %s: %s", want, line)
+				}
+			}
+		}
+		deleted = deleted || strings.Contains(line, `"action":"deprecation.delete"`) && strings.Contains(line, `"target":"1"`)
+	}
+	if !forced || !deleted {
+		t.Errorf("audit trail lacks the forced sunset (%v) or the delete (%v):\n%s", forced, deleted, b)
+	}
+}

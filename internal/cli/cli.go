@@ -282,6 +282,7 @@ schema parse error, 3 registry unreachable or server error.`,
 		a.deprecateCommand(),
 		a.deprecationsCommand(),
 		a.tokenCommand(),
+		a.migrateCommand(),
 	)
 	return root
 }

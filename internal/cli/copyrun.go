@@ -33,9 +33,9 @@ type copyRun struct {
 	failures []string
 	// deletedEarly are versions soft-deleted during the imports.
 	deletedEarly map[string]bool
-	done     int
-	imported int
-	deleted  int
+	done         int
+	imported     int
+	deleted      int
 }
 
 // fail records a step that failed; the copy goes on with the others and

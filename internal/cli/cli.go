@@ -283,6 +283,8 @@ schema parse error, 3 registry unreachable or server error.`,
 		a.deprecationsCommand(),
 		a.tokenCommand(),
 		a.migrateCommand(),
+		a.backupCommand(),
+		a.restoreCommand(),
 	)
 	return root
 }

@@ -223,11 +223,7 @@ func (a *app) runBackup(ctx context.Context, out string) error {
 	if err != nil {
 		return registryError(fmt.Errorf("read the registry: %w", err))
 	}
-	path := out
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(a.workDir(), path)
-	}
-	if err := writeBackupFile(path, snap, c.BaseURL(), a.now()); err != nil {
+	if err := writeBackupFile(a.resolve(out), snap, c.BaseURL(), a.now()); err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
 	fmt.Fprintf(a.stdout, "backup: %s, %d consumers, %d deprecation records to %s in %s\n",
@@ -276,9 +272,8 @@ func writeBackupFile(path string, snap *snapshot, source string, now time.Time) 
 }
 
 type restoreFlags struct {
-	in       string
-	dryRun   bool
-	parallel int
+	in string
+	copyFlags
 }
 
 func (a *app) restoreCommand() *cobra.Command {
@@ -298,8 +293,7 @@ or an unreadable file, 3 the registry is unreachable.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.in, "in", "", "backup file to read (required; .gz is decompressed)")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and change nothing")
-	fl.IntVar(&f.parallel, "parallel", defaultCopyParallel, "subjects imported at once")
+	f.add(fl)
 	return cmd
 }
 
@@ -307,14 +301,10 @@ func (a *app) runRestore(ctx context.Context, f restoreFlags) error {
 	if f.in == "" {
 		return usageErrorf("--in is required")
 	}
-	if f.parallel < 1 || f.parallel > maxParallel {
-		return usageErrorf("--parallel must be 1 to %d", maxParallel)
+	if err := f.validate(); err != nil {
+		return err
 	}
-	path := f.in
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(a.workDir(), path)
-	}
-	snap, h, err := readBackupFile(path)
+	snap, h, err := readBackupFile(a.resolve(f.in))
 	if err != nil {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", f.in, err)}
 	}

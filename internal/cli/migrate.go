@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/schemata-dev/schemata/client"
 )
@@ -20,13 +21,30 @@ const (
 )
 
 // defaultCopyParallel is how many subjects a copy imports at once.
-const defaultCopyParallel = 4
+const defaultCopyParallel = 8
 
 type migrateFlags struct {
 	from, to     string
-	dryRun       bool
 	skipContexts bool
-	parallel     int
+	copyFlags
+}
+
+// copyFlags are the flags migrate and restore share.
+type copyFlags struct {
+	dryRun   bool
+	parallel int
+}
+
+func (f *copyFlags) add(fl *pflag.FlagSet) {
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and change nothing")
+	fl.IntVar(&f.parallel, "parallel", defaultCopyParallel, "subjects imported at once")
+}
+
+func (f *copyFlags) validate() error {
+	if f.parallel < 1 || f.parallel > maxParallel {
+		return usageErrorf("--parallel must be 1 to %d", maxParallel)
+	}
+	return nil
 }
 
 func (a *app) migrateCommand() *cobra.Command {
@@ -53,9 +71,8 @@ Exit codes: 0 copied and verified, 1 a difference remains (listed), 2 usage
 	fl := cmd.Flags()
 	fl.StringVar(&f.from, "from", "", "URL of the registry to copy from (required)")
 	fl.StringVar(&f.to, "to", "", "URL of the registry to copy into (default: --registry, $"+EnvRegistry+" or the config file's)")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and change nothing")
 	fl.BoolVar(&f.skipContexts, "skip-contexts", false, "copy the default context only when the source has others")
-	fl.IntVar(&f.parallel, "parallel", defaultCopyParallel, "subjects imported at once")
+	f.add(fl)
 	return cmd
 }
 
@@ -63,8 +80,8 @@ func (a *app) runMigrate(ctx context.Context, f migrateFlags) error {
 	if f.from == "" {
 		return usageErrorf("--from is required")
 	}
-	if f.parallel < 1 || f.parallel > maxParallel {
-		return usageErrorf("--parallel must be 1 to %d", maxParallel)
+	if err := f.validate(); err != nil {
+		return err
 	}
 	if f.to != "" {
 		a.registry = f.to

@@ -110,7 +110,13 @@ func (a *app) runMigrate(ctx context.Context, f migrateFlags) error {
 		}
 		fmt.Fprintf(a.stdout, "warning: %s\n", msg)
 	}
-	read := func() (*snapshot, error) { return readRegistry(ctx, source) }
+	read := func() (*snapshot, error) {
+		snap, err := readRegistry(ctx, source)
+		if err == nil && len(others) > 0 {
+			snap.dropQualified()
+		}
+		return snap, err
+	}
 	return a.copyInto(ctx, target, read, copySettings{dryRun: f.dryRun, parallel: f.parallel, what: "source"})
 }
 
@@ -139,6 +145,9 @@ func (a *app) copyInto(ctx context.Context, target *client.Client, read func() (
 		return registryError(fmt.Errorf("read the target: %w", err))
 	}
 	fmt.Fprintf(a.stdout, "%s: %s\n", s.what, describeSnapshot(src))
+	if len(src.Qualified) > 0 {
+		fmt.Fprintf(a.stdout, "warning: %d context-qualified subjects are not copied (e.g. %s)\n", len(src.Qualified), src.Qualified[0])
+	}
 	fmt.Fprintf(a.stdout, "target: %s\n", describeSnapshot(dst))
 	plan := planCopy(src, dst, s.copyGlobalMode)
 	plan.warnings = strictWarnings(src, plan)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -234,6 +235,14 @@ func TestMigrateResumesAfterAPartialCopy(t *testing.T) {
 func TestMigrateRefusesContexts(t *testing.T) {
 	t.Parallel()
 	src := startSource(t)
+	// What a registry with contexts lists for a subject of another one.
+	sc, err := client.New(src.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Register(context.Background(), ":.staging:orders", client.Schema{Schema: avroField("s")}, nil); err != nil {
+		t.Fatal(err)
+	}
 	u, err := url.Parse(src.URL())
 	if err != nil {
 		t.Fatal(err)
@@ -256,8 +265,16 @@ func TestMigrateRefusesContexts(t *testing.T) {
 		t.Fatalf("without --skip-contexts: %s", r)
 	}
 	r = schemactl(t, t.TempDir(), e, "migrate", "--from", withContexts.URL, "--skip-contexts")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "warning: the source has schema contexts") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "warning: the source has schema contexts") ||
+		!strings.Contains(r.stdout, "warning: 1 context-qualified subjects are not copied (e.g. :.staging:orders)") {
 		t.Fatalf("with --skip-contexts: %s", r)
+	}
+	dc, err := client.New(dst.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subs, err := dc.Subjects(context.Background(), nil); err != nil || slices.Contains(subs, ":.staging:orders") {
+		t.Fatalf("target subjects: %v %v", subs, err)
 	}
 }
 
@@ -270,15 +287,42 @@ func TestMigrateUsage(t *testing.T) {
 	}{
 		{"NoSource", []string{"migrate", "--registry", "http://127.0.0.1:1"}, "--from is required"},
 		{"SameRegistry", []string{"migrate", "--from", "http://127.0.0.1:1", "--to", "http://127.0.0.1:1"}, "the same registry"},
+		{"SourceUnreachable", []string{"migrate", "--from", "http://127.0.0.1:1", "--to", "http://127.0.0.1:2", "--timeout", "1s"}, "unreachable"},
 		{"BadParallel", []string{"migrate", "--from", "http://127.0.0.1:1", "--to", "http://127.0.0.1:2", "--parallel", "0"}, "--parallel"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := schemactl(t, t.TempDir(), env{}, tt.args...)
-			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+			code := ExitUsage
+			if tt.name == "SourceUnreachable" {
+				code = ExitRegistry
+			}
+			if r.code != code || !strings.Contains(r.stderr, tt.want) {
 				t.Fatalf("%s", r)
 			}
 		})
+	}
+}
+
+// TestMigrateShowsProgressOnATerminalOnly: the import count is drawn on a
+// terminal, and absent from output that is not one (the other tests).
+func TestMigrateShowsProgressOnATerminalOnly(t *testing.T) {
+	t.Parallel()
+	src := startSource(t)
+	dst := servertest.Start(t)
+	var stdout, stderr strings.Builder
+	code := RunWith(context.Background(), []string{"migrate", "--from", src.URL()}, Options{
+		Stdout: &stdout, Stderr: &stderr, Dir: t.TempDir(),
+		Getenv:     func(k string) string { return map[string]string{EnvRegistry: dst.URL()}[k] },
+		IsTerminal: func(io.Writer) bool { return true },
+	})
+	if code != ExitOK || !strings.Contains(stdout.String(), "\rimporting: 12/12 versions\n") {
+		t.Fatalf("exit %d\n%q\n%s", code, stdout.String(), stderr.String())
+	}
+	fresh := servertest.Start(t)
+	plain := schemactl(t, t.TempDir(), env{EnvRegistry: fresh.URL()}, "migrate", "--from", src.URL())
+	if plain.code != ExitOK || !strings.Contains(plain.stdout, "copied: 12 versions") || strings.Contains(plain.stdout, "importing:") {
+		t.Fatalf("not a terminal: %s", plain)
 	}
 }

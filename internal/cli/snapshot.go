@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -32,7 +33,26 @@ type snapshot struct {
 	// the registry has no such routes.
 	Consumers    []srapi.Consumer
 	Deprecations []srapi.Deprecation
+	// Qualified are the context-qualified subjects the registry listed
+	// and that were left out.
+	Qualified []string
 }
+
+// contextPrefix starts a context-qualified subject name.
+const contextPrefix = ":."
+
+// dropQualified leaves out the subjects qualified with a context
+// (":.ctx:name"), for a source with contexts, which this registry does
+// not have.
+func (s *snapshot) dropQualified() {
+	for _, name := range s.sortedSubjects() {
+		if strings.HasPrefix(name, contextPrefix) {
+			s.Qualified = append(s.Qualified, name)
+			delete(s.Subjects, name)
+		}
+	}
+}
+
 
 // subjectState is one subject: its versions (soft-deleted ones too),
 // oldest first, and its own config and mode when it has them.
@@ -126,7 +146,8 @@ func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 	if snap.GlobalConfig, err = c.RawConfig(ctx, ""); err != nil {
 		return nil, err
 	}
-	if snap.GlobalMode, err = c.Mode(ctx, "", nil); err != nil {
+	// A registry without modes (some Confluent-API ones) has none to copy.
+	if snap.GlobalMode, err = c.Mode(ctx, "", nil); err != nil && !routeMissing(err) {
 		return nil, err
 	}
 	all, err := c.Schemas(ctx, &client.SchemasOptions{Deleted: true})
@@ -146,6 +167,7 @@ func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 			names = append(names, sv.Subject)
 		}
 	}
+
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(readParallel)
@@ -208,7 +230,7 @@ func readSubject(ctx context.Context, c *client.Client, name string, listed map[
 	switch {
 	case err == nil:
 		st.Mode = mode
-	case !errors.Is(err, srapi.ErrSubjectModeNotSet) && !client.IsNotFound(err):
+	case !errors.Is(err, srapi.ErrSubjectModeNotSet) && !client.IsNotFound(err) && !routeMissing(err):
 		return nil, err
 	}
 	return st, nil

@@ -53,7 +53,6 @@ func (s *snapshot) dropQualified() {
 	}
 }
 
-
 // subjectState is one subject: its versions (soft-deleted ones too),
 // oldest first, and its own config and mode when it has them.
 type subjectState struct {

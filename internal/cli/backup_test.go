@@ -64,6 +64,18 @@ func TestBackupAndRestoreOnANewDatabase(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "plan: nothing to copy") {
 		t.Fatalf("second restore: %s", r)
 	}
+	// A restore puts the global mode back too, even with nothing else
+	// to do.
+	if _, err := c.SetMode(ctx, "", client.ModeReadOnly, nil); err != nil {
+		t.Fatal(err)
+	}
+	r = schemactl(t, dir, e, "restore", "--in", "registry.jsonl.gz")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "0 versions to import, 0 to soft-delete, 0 configs, 1 modes") {
+		t.Fatalf("restore of the global mode: %s", r)
+	}
+	if m, err := c.Mode(ctx, "", nil); err != nil || m != client.ModeReadWrite {
+		t.Fatalf("global mode: %q %v", m, err)
+	}
 	// A plain (not compressed) backup of the restored registry holds the
 	// same lines after its header.
 	r = schemactl(t, dir, e, "backup", "--out", "copy.jsonl")

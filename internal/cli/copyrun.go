@@ -176,6 +176,10 @@ func (r *copyRun) setSubjectModes(ctx context.Context, switched map[string]bool)
 	planned := map[string]bool{}
 	for _, m := range r.plan.modes {
 		if m.subject == "" {
+			// With writes, restoreGlobalMode sets it on leaving IMPORT.
+			if len(switched) == 0 {
+				r.setMode(ctx, "", m.mode)
+			}
 			continue
 		}
 		planned[m.subject] = true
@@ -205,13 +209,13 @@ func (r *copyRun) setMode(ctx context.Context, subject, mode string) {
 // interrupted copy) READWRITE.
 func (r *copyRun) restoreGlobalMode(ctx context.Context) error {
 	mode := r.targetGlobalMode
+	if mode == "" || mode == client.ModeImport {
+		mode = client.ModeReadWrite
+	}
 	for _, m := range r.plan.modes {
 		if m.subject == "" && r.copyGlobalMode {
 			mode = m.mode
 		}
-	}
-	if mode == "" || mode == client.ModeImport {
-		mode = client.ModeReadWrite
 	}
 	// Not the request's context: a copy interrupted by Ctrl-C must still
 	// leave IMPORT mode.

@@ -42,10 +42,10 @@ func avroField(name string) string {
 // registered again, a gap left by a permanent delete, subject config and
 // mode, a consumer, a deprecation record, and (through the store, since
 // the API refuses it) a schema only Avro Java accepts.
-func seedSource(t *testing.T, src *servertest.Registry) {
+func seedSource(t *testing.T, src *servertest.Registry, opts ...client.Option) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := client.New(src.URL())
+	c, err := client.New(src.URL(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,5 +324,30 @@ func TestMigrateShowsProgressOnATerminalOnly(t *testing.T) {
 	plain := schemactl(t, t.TempDir(), env{EnvRegistry: fresh.URL()}, "migrate", "--from", src.URL())
 	if plain.code != ExitOK || !strings.Contains(plain.stdout, "copied: 12 versions") || strings.Contains(plain.stdout, "importing:") {
 		t.Fatalf("not a terminal: %s", plain)
+	}
+}
+
+// TestMigrateWithCredentialsOnBothSides: the source's credentials come
+// from $SCHEMACTL_FROM_*, the target's from the usual variables; a reader
+// grant suffices on the source.
+func TestMigrateWithCredentialsOnBothSides(t *testing.T) {
+	t.Parallel()
+	seeder := servertest.User{Name: "seeder", Password: "pw-seeder", Grants: []string{"admin:*"}}
+	bob := servertest.User{Name: "bob", Password: "pw-bob", Grants: []string{"reader:*"}}
+	src := servertest.Start(t, servertest.WithBackend(servertest.SQLite), servertest.WithConfig(server.Config{ConfluentDefaults: true}),
+		servertest.WithAuth([]servertest.User{seeder, bob}, ""))
+	seedSource(t, src, client.WithBasicAuth(seeder.Name, seeder.Password))
+	carol := servertest.User{Name: "carol", Password: "pw-carol", Grants: []string{"admin:*"}}
+	dst := servertest.Start(t, servertest.WithAuth([]servertest.User{carol}, ""))
+	e := env{EnvRegistry: dst.URL(), EnvUser: carol.Name, EnvPassword: carol.Password}
+
+	r := schemactl(t, t.TempDir(), e, "migrate", "--from", src.URL())
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "401") {
+		t.Fatalf("without the source's credentials: %s", r)
+	}
+	e[EnvFromUser], e[EnvFromPassword] = bob.Name, bob.Password
+	r = schemactl(t, t.TempDir(), e, "migrate", "--from", src.URL())
+	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 12 versions compared, no difference") {
+		t.Fatalf("with credentials: %s", r)
 	}
 }

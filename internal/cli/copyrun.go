@@ -52,11 +52,16 @@ func (r *copyRun) fail(err error) {
 // as the plan says) at the end, even when steps failed.
 func (r *copyRun) run(ctx context.Context) (err error) {
 	writes := r.plan.writesSubjects()
+	// The global mode is set on leaving IMPORT: after writes, or when an
+	// interrupted copy left the target in IMPORT.
+	leaving := len(writes) > 0 || r.targetGlobalMode == client.ModeImport
+	if leaving {
+		defer func() { err = errors.Join(err, r.restoreGlobalMode(ctx)) }()
+	}
 	if len(writes) > 0 {
 		if _, err := r.target.SetMode(ctx, "", client.ModeImport, &client.SetModeOptions{Force: true}); err != nil {
 			return err
 		}
-		defer func() { err = errors.Join(err, r.restoreGlobalMode(ctx)) }()
 		for subject := range writes {
 			if m := r.targetModes[subject]; m != "" && m != client.ModeImport {
 				if _, err := r.target.SetMode(ctx, subject, client.ModeImport, &client.SetModeOptions{Force: true}); err != nil {
@@ -118,7 +123,7 @@ func (r *copyRun) run(ctx context.Context) (err error) {
 			r.fail(err)
 		}
 	}
-	r.setSubjectModes(ctx, writes)
+	r.setSubjectModes(ctx, writes, leaving)
 	return ctx.Err()
 }
 
@@ -172,12 +177,12 @@ func bySubject(steps []copyStep) [][]copyStep {
 
 // setSubjectModes applies the plan's subject modes, and puts back the
 // own mode of every subject switched to IMPORT for the copy.
-func (r *copyRun) setSubjectModes(ctx context.Context, switched map[string]bool) {
+func (r *copyRun) setSubjectModes(ctx context.Context, switched map[string]bool, leaving bool) {
 	planned := map[string]bool{}
 	for _, m := range r.plan.modes {
 		if m.subject == "" {
-			// With writes, restoreGlobalMode sets it on leaving IMPORT.
-			if len(switched) == 0 {
+			// On leaving IMPORT, restoreGlobalMode sets it.
+			if !leaving {
 				r.setMode(ctx, "", m.mode)
 			}
 			continue
@@ -208,10 +213,7 @@ func (r *copyRun) setMode(ctx context.Context, subject, mode string) {
 // the target had, else (when the target was left in IMPORT by an
 // interrupted copy) READWRITE.
 func (r *copyRun) restoreGlobalMode(ctx context.Context) error {
-	mode := r.targetGlobalMode
-	if mode == "" || mode == client.ModeImport {
-		mode = client.ModeReadWrite
-	}
+	mode := afterCopyMode(r.targetGlobalMode)
 	for _, m := range r.plan.modes {
 		if m.subject == "" && r.copyGlobalMode {
 			mode = m.mode
@@ -223,6 +225,16 @@ func (r *copyRun) restoreGlobalMode(ctx context.Context) error {
 	defer cancel()
 	_, err := r.target.SetMode(ctx, "", mode, &client.SetModeOptions{Force: true})
 	return err
+}
+
+// afterCopyMode is the global mode a target whose mode was before is left
+// in: the same, except that IMPORT (left by an interrupted copy) or none
+// becomes READWRITE.
+func afterCopyMode(before string) string {
+	if before == "" || before == client.ModeImport {
+		return client.ModeReadWrite
+	}
+	return before
 }
 
 // showProgress prints how many versions are imported, on one line of a

@@ -151,8 +151,8 @@ func (a *app) copyInto(ctx context.Context, target *client.Client, read func() (
 	fmt.Fprintf(a.stdout, "target: %s\n", describeSnapshot(dst))
 	plan := planCopy(src, dst, s.copyGlobalMode)
 	plan.warnings = strictWarnings(src, plan)
-	if !s.copyGlobalMode && src.GlobalMode != "" && src.GlobalMode != dst.GlobalMode {
-		fmt.Fprintf(a.stdout, "note: the %s's global mode %s is not copied; the target's stays %s\n", s.what, src.GlobalMode, dst.GlobalMode)
+	if after := afterCopyMode(dst.GlobalMode); !s.copyGlobalMode && src.GlobalMode != "" && src.GlobalMode != after {
+		fmt.Fprintf(a.stdout, "note: the %s's global mode %s is not copied; the target's is %s after the copy\n", s.what, src.GlobalMode, after)
 	}
 	fmt.Fprintf(a.stdout, "plan: %s\n", describePlan(plan))
 	if s.dryRun {

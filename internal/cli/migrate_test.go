@@ -226,6 +226,17 @@ func TestMigrateResumesAfterAPartialCopy(t *testing.T) {
 	if m, err := c.Mode(ctx, "", nil); err != nil || m != client.ModeReadWrite {
 		t.Fatalf("global mode: %q %v", m, err)
 	}
+	// Left in IMPORT with everything copied: the run only leaves IMPORT.
+	if _, err := c.SetMode(ctx, "", client.ModeImport, &client.SetModeOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	r = schemactl(t, t.TempDir(), env{EnvRegistry: dst.URL()}, "migrate", "--from", src.URL())
+	if r.code != ExitOK || !strings.Contains(r.stdout, "plan: nothing to copy") {
+		t.Fatalf("second run: %s", r)
+	}
+	if m, err := c.Mode(ctx, "", nil); err != nil || m != client.ModeReadWrite {
+		t.Fatalf("global mode after a run with nothing to copy: %q %v", m, err)
+	}
 }
 
 // TestMigrateRefusesContexts: a source with contexts other than the

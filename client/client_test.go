@@ -307,6 +307,36 @@ func TestRequestShape(t *testing.T) {
 			wantMethod: "PUT", wantURI: "/mode/s?force=true", wantBody: `{"mode":"IMPORT"}`,
 		},
 		{
+			name:       "Contexts",
+			call:       func(c *Client) error { _, err := c.Contexts(ctx()); return err },
+			wantMethod: "GET", wantURI: "/contexts",
+		},
+		{
+			name:       "SchemasWithDeleted",
+			call:       func(c *Client) error { _, err := c.Schemas(ctx(), &SchemasOptions{Deleted: true}); return err },
+			wantMethod: "GET", wantURI: "/schemas?deleted=true",
+		},
+		{
+			name: "ImportSendsIDAndVersion",
+			call: func(c *Client) error {
+				_, err := c.Import(ctx(), "s", RegisterRequest{Schema: `"int"`, ID: 9, Version: 2})
+				return err
+			},
+			wantMethod: "POST", wantURI: "/subjects/s/versions", wantBody: `{"schema":"\"int\"","id":9,"version":2}`,
+		},
+		{
+			name: "SetRawConfigSendsEveryField",
+			call: func(c *Client) error {
+				return c.SetRawConfig(ctx(), "s", map[string]json.RawMessage{"compatibility": json.RawMessage(`"FULL"`), "alias": json.RawMessage(`"t"`)})
+			},
+			wantMethod: "PUT", wantURI: "/config/s", wantBody: `{"alias":"t","compatibility":"FULL"}`,
+		},
+		{
+			name:       "DeleteMode",
+			call:       func(c *Client) error { _, err := c.DeleteMode(ctx(), "s"); return err },
+			wantMethod: "DELETE", wantURI: "/mode/s",
+		},
+		{
 			name:       "ReferencedBy",
 			call:       func(c *Client) error { _, err := c.ReferencedBy(ctx(), "s", 3); return err },
 			wantMethod: "GET", wantURI: "/subjects/s/versions/3/referencedby",
@@ -333,12 +363,14 @@ func TestRequestShape(t *testing.T) {
 				method, uri, body, auth = r.Method, r.RequestURI, string(b), r.Header.Get("Authorization")
 				ua, ctype = r.Header.Get("User-Agent"), r.Header.Get("Content-Type")
 				switch {
+				case strings.HasPrefix(r.URL.Path, "/mode/"):
+					writeJSON(w, 200, map[string]any{"mode": "READWRITE"})
 				case r.Method == http.MethodDelete:
 					writeJSON(w, 200, []int{1})
 				case strings.HasSuffix(r.URL.Path, "/versions") && r.Method == http.MethodGet,
 					strings.HasSuffix(r.URL.Path, "/referencedby"):
 					writeJSON(w, 200, []int{1})
-				case r.URL.Path == "/subjects":
+				case r.URL.Path == "/subjects", r.URL.Path == "/contexts", r.URL.Path == "/schemas":
 					writeJSON(w, 200, []string{})
 				default:
 					writeJSON(w, 200, map[string]any{})

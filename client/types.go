@@ -45,3 +45,7 @@ const (
 	ModeReadOnlyOverride = srapi.ModeReadOnlyOverride
 	ModeImport           = srapi.ModeImport
 )
+
+// RegisterRequest is the body of a registration, with the id and version
+// that IMPORT mode honours.
+type RegisterRequest = srapi.RegisterRequest

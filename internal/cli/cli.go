@@ -282,6 +282,9 @@ schema parse error, 3 registry unreachable or server error.`,
 		a.deprecateCommand(),
 		a.deprecationsCommand(),
 		a.tokenCommand(),
+		a.migrateCommand(),
+		a.backupCommand(),
+		a.restoreCommand(),
 	)
 	return root
 }

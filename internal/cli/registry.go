@@ -33,6 +33,12 @@ func (a *app) newClient(p *project) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.clientAt(u, EnvToken, EnvUser, EnvPassword)
+}
+
+// clientAt builds a client of the registry at u, with the credentials in
+// the environment variables named.
+func (a *app) clientAt(u, envToken, envUser, envPassword string) (*client.Client, error) {
 	opts := []client.Option{
 		client.WithUserAgent("schemactl/" + version()),
 		client.WithTimeout(a.timeout),
@@ -48,10 +54,10 @@ func (a *app) newClient(p *project) (*client.Client, error) {
 		hc = &http.Client{Transport: t}
 	}
 	opts = append(opts, client.WithHTTPClient(hc))
-	token, user, password := a.getenv(EnvToken), a.getenv(EnvUser), a.getenv(EnvPassword)
+	token, user, password := a.getenv(envToken), a.getenv(envUser), a.getenv(envPassword)
 	switch {
 	case token != "" && user != "":
-		return nil, usageErrorf("set either $%s or $%s/$%s, not both", EnvToken, EnvUser, EnvPassword)
+		return nil, usageErrorf("set either $%s or $%s/$%s, not both", envToken, envUser, envPassword)
 	case token != "":
 		opts = append(opts, client.WithBearerToken(token))
 	case user != "":

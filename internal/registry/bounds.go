@@ -60,13 +60,27 @@ func (g *gate) do(ctx context.Context, f func() error) error {
 // the service's limits and a parse slot. Invalid schemas, including
 // schemas beyond a limit, are srapi.CodeInvalidSchema errors.
 func (s *Service) parseText(ctx context.Context, f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
+	return s.parseTextWith(ctx, formats.ParseWithLimits, f, text, deps)
+}
+
+// parseTextLenient is parseText accepting what another registry accepts
+// and the formats' own stricter validation refuses (see
+// formats.ParseLenientWithLimits): for stored schemas, which IMPORT may
+// have copied as they were, and for finding them again.
+func (s *Service) parseTextLenient(ctx context.Context, f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
+	return s.parseTextWith(ctx, formats.ParseLenientWithLimits, f, text, deps)
+}
+
+type parseFunc func(context.Context, schema.Format, string, []schema.Dependency, schema.Limits) (schema.Schema, error)
+
+func (s *Service) parseTextWith(ctx context.Context, parse parseFunc, f schema.Format, text string, deps []schema.Dependency) (schema.Schema, error) {
 	if !formats.Supports(f) {
 		return nil, Errorf(srapi.CodeInvalidSchema, "schema type %s is not supported; this registry accepts AVRO, PROTOBUF and JSON", f)
 	}
 	var sch schema.Schema
 	err := s.gate.do(ctx, func() error {
 		var err error
-		sch, err = formats.ParseWithLimits(ctx, f, text, deps, s.opts.Limits)
+		sch, err = parse(ctx, f, text, deps, s.opts.Limits)
 		return err
 	})
 	var e *Error

@@ -18,7 +18,7 @@ func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (s
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.parseText(ctx, sch.Format, sch.Text, deps)
+	p, err := s.parseTextLenient(ctx, sch.Format, sch.Text, deps)
 	if errors.Is(err, ErrInvalidSchema) {
 		// A stored schema that no longer parses (or, after limits were
 		// lowered, no longer fits them) is a server-side problem, not the
@@ -147,13 +147,17 @@ func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, 
 	} else if err != nil {
 		return nil, storeError(err)
 	}
-	in, err := s.parseInput(ctx, p.Schema)
+	// Lenient, so that a schema IMPORT copied as it was is found.
+	in, err := s.parseInputLenient(ctx, p.Schema)
 	if err != nil {
 		return nil, err
 	}
 	v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, p.IncludeDeleted)
 	if err != nil {
 		return nil, err
+	}
+	if v == nil && in.strictErr != nil {
+		return nil, in.strictErr
 	}
 	if v == nil {
 		return nil, Errorf(srapi.CodeSchemaNotFound, "Schema not found")

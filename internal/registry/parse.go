@@ -23,11 +23,28 @@ type parsed struct {
 	fingerprint string
 	// key identifies the input that parsed to this (see inputKey).
 	key [32]byte
+	// strictErr is the srapi.CodeInvalidSchema error of a schema that
+	// parsed only leniently (formats.ParseLenientWithLimits): IMPORT
+	// stores it as it is, lookups find it, nothing else accepts it.
+	strictErr error
 }
 
 // parseInput resolves in's references and parses it. Invalid schemas and
 // unresolvable references are srapi.CodeInvalidSchema errors.
 func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, error) {
+	p, err := s.parseInputLenient(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if p.strictErr != nil {
+		return nil, p.strictErr
+	}
+	return p, nil
+}
+
+// parseInputLenient is parseInput also answering a schema that parses
+// only leniently, with its strictErr set; the caller decides.
+func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parsed, error) {
 	if err := referencesReadable(ctx, in.References); err != nil {
 		return nil, err
 	}
@@ -49,11 +66,17 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 	if err != nil {
 		return nil, err
 	}
-	sch, err := s.parseText(ctx, in.Format, in.Text, deps)
-	if err != nil {
-		return nil, err
+	sch, strictErr := s.parseText(ctx, in.Format, in.Text, deps)
+	// Only Avro parses differently when lenient.
+	if errors.Is(strictErr, ErrInvalidSchema) && in.Format == schema.Avro {
+		var lerr error
+		if sch, lerr = s.parseTextLenient(ctx, in.Format, in.Text, deps); lerr != nil {
+			return nil, strictErr
+		}
+	} else if strictErr != nil {
+		return nil, strictErr
 	}
-	p := &parsed{schema: sch, text: sch.Text()}
+	p := &parsed{schema: sch, text: sch.Text(), strictErr: strictErr}
 	identity := sch.Identity()
 	if in.Normalize {
 		p.text = sch.Normalized()

@@ -49,7 +49,9 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			return nil, err
 		}
 	}
-	in, err := s.parseInput(ctx, p.Schema)
+	// A schema that IMPORT copied as it was must still be found when its
+	// producers re-register it; anything else must parse strictly below.
+	in, err := s.parseInputLenient(ctx, p.Schema)
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +80,13 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	}
 	if mode != Import && (p.ID != 0 || p.Version != 0) {
 		return nil, Errorf(srapi.CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
+	}
+	if in.strictErr != nil && mode != Import {
+		return nil, in.strictErr
+	}
+	if in.strictErr != nil {
+		s.log.WarnContext(ctx, "importing a schema that this registry's own validation refuses, as it is",
+			"subject", p.Subject, "id", p.ID, "version", p.Version, "reason", in.strictErr)
 	}
 	// findVersion caches the schema when it exists; if it is not cached
 	// now, it did not exist a moment ago, and the transaction can insert
@@ -235,7 +244,7 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 	}
 	inserted, err := tx.SchemaInsert(ctx, SchemaInsertParams{ID: p.ID, Schema: Schema{
 		Format:      p.Schema.Format,
-		Text:        in.text,
+		Text:        storedText(p.Schema, in, mode),
 		References:  p.Schema.References,
 		Metadata:    p.Schema.Metadata,
 		RuleSet:     p.Schema.RuleSet,
@@ -248,6 +257,17 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 		return nil, err
 	}
 	return inserted, nil
+}
+
+// storedText is the text a new schema is stored with: the parsed form,
+// except that IMPORT keeps the text exactly as sent (unless normalize
+// asks for the normalized form), so that a copy from another registry
+// answers byte for byte what the source answered.
+func storedText(in SchemaInput, p *parsed, mode Mode) string {
+	if mode == Import && !in.Normalize {
+		return in.Text
+	}
+	return p.text
 }
 
 // findVersion returns the version of subject holding the parsed schema, or

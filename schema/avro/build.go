@@ -27,6 +27,9 @@ type builder struct {
 	// specification's canonical-form vectors, one of which has an invalid
 	// default).
 	skipDefaults bool
+	// lenient accepts what Avro Java's parser accepts and this package's
+	// own validation refuses (see ParseLenient).
+	lenient bool
 	// maxDepth and count apply the schema.Limits.
 	maxDepth int
 	count    *schema.Counter
@@ -207,7 +210,7 @@ func (b *builder) object(v *jvalue, ns, path string, depth int) (*node, error) {
 			n.props = append(n.props, m)
 		}
 	}
-	if err := checkLogical(n); err != nil {
+	if err := checkLogical(n); err != nil && !b.lenient {
 		return nil, err
 	}
 	return n, nil
@@ -257,7 +260,7 @@ func (b *builder) define(v *jvalue, kind, ns, path string) (*node, error) {
 	if n.doc, err = doc(v); err != nil {
 		return nil, err
 	}
-	if err := b.deprecation(v, kind, path); err != nil {
+	if err := b.deprecation(v, kind, path); err != nil && !b.lenient {
 		return nil, err
 	}
 	b.names[full] = n
@@ -374,7 +377,7 @@ func (b *builder) field(v *jvalue, ns, parent string, depth int) (*field, error)
 			f.props = append(f.props, m)
 		}
 	}
-	if err := b.deprecation(v, "field", path); err != nil {
+	if err := b.deprecation(v, "field", path); err != nil && !b.lenient {
 		return nil, err
 	}
 	return f, nil

@@ -48,6 +48,23 @@ func Parse(text string, deps []schema.Dependency) (*Schema, error) {
 // schema beyond a limit is a *schema.ParseError wrapping a
 // *schema.LimitError.
 func ParseWithLimits(text string, deps []schema.Dependency, lim schema.Limits) (s *Schema, err error) {
+	return parseRecovered(text, deps, lim, false)
+}
+
+// ParseLenient is ParseWithLimits accepting what Avro Java's parser
+// accepts and this package's own validation refuses, for schemas another
+// registry already holds: a logical type whose attributes are invalid
+// (say, a decimal whose scale exceeds its precision) is kept as plain
+// properties, as Avro Java ignores it, and a malformed "deprecated"
+// marker is kept as a plain property and not read as a deprecation. The
+// text must still be a structurally valid Avro schema (the Avro library
+// parses it), so its forms and compatibility checks are those of Parse.
+func ParseLenient(text string, deps []schema.Dependency, lim schema.Limits) (*Schema, error) {
+	return parseRecovered(text, deps, lim, true)
+}
+
+// parseRecovered is parse, turning a panic into a *schema.ParseError.
+func parseRecovered(text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, &schema.ParseError{
@@ -57,16 +74,17 @@ func ParseWithLimits(text string, deps []schema.Dependency, lim schema.Limits) (
 			}
 		}
 	}()
-	return parse(text, deps, lim, false)
+	return parse(text, deps, lim, false, lenient)
 }
 
-func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefaults bool) (*Schema, error) {
+func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefaults, lenient bool) (*Schema, error) {
 	lim = lim.WithDefaults()
 	if err := lim.CheckInputs(schema.Avro, text, deps); err != nil {
 		return nil, err
 	}
 	b := newBuilder(lim)
 	b.skipDefaults = skipDefaults
+	b.lenient = lenient
 	b.external = true
 	for _, d := range deps {
 		v, err := parseJSON(d.Text, lim.MaxDepth)

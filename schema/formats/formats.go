@@ -60,6 +60,22 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 	return nil, fmt.Errorf("schema type %s is not supported", f)
 }
 
+// ParseLenientWithLimits is ParseWithLimits accepting a schema that
+// another registry holds and this module's own validation refuses, as far
+// as the format allows: Avro goes through avro.ParseLenient; Protobuf and
+// JSON Schema have no such leniency (their compilers and meta-schemas are
+// the ones other registries use), so they parse as in ParseWithLimits.
+func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
+	if f == schema.Avro {
+		s, err := avro.ParseLenient(text, deps, lim)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	return ParseWithLimits(ctx, f, text, deps, lim)
+}
+
 // ParseFile is Parse for text read from a named file; the name appears in
 // Protobuf diagnostics and lets other files import it.
 func ParseFile(f schema.Format, name, text string, deps []schema.Dependency) (schema.Schema, error) {

@@ -90,7 +90,7 @@ func seedSource(t *testing.T, src *servertest.Registry, opts ...client.Option) {
 	must(err)
 	_, _, err = c.PutConsumer(ctx, srapi.Consumer{Name: "etl", Owner: "data", Reads: []srapi.ConsumerRead{{Subject: "orders-value", Fields: []string{"price"}}}})
 	must(err)
-	_, _, err = c.Deprecate(ctx, srapi.Deprecation{Subject: "orders-value", Path: "note", Reason: "unused", Sunset: "2030-01-01"})
+	_, _, err = c.Deprecate(ctx, srapi.Deprecation{Subject: "orders-value", Path: "note", Reason: "unused", Sunset: "2030-01-01"}, nil)
 	must(err)
 
 	err = src.Store.InTx(ctx, func(ctx context.Context, tx registry.Executor) error {

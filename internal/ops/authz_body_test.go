@@ -155,10 +155,10 @@ func bodyCases() []bodyCase {
 			took: func(c *client, p string) bool { return slices.Equal(c.consumerReads(prefix+p), []string{to}) },
 		}
 	}
-	consumerDeleted := func(prefix, subject string) bodyCase {
+	consumerDeleted := func(prefix string, subjects ...string) bodyCase {
 		return bodyCase{
 			prepare: func(c *client, p string) (string, string, any) {
-				c.admin(http.MethodPut, "/v1/consumers/"+prefix+p, consumerBody(prefix+p, subject))
+				c.admin(http.MethodPut, "/v1/consumers/"+prefix+p, consumerBody(prefix+p, subjects...))
 				return http.MethodDelete, "/v1/consumers/" + prefix + p, nil
 			},
 			took: func(c *client, p string) bool { return c.consumerReads(prefix+p) == nil },
@@ -212,6 +212,7 @@ func bodyCases() []bodyCase {
 		named("ReplaceConsumerOfPaymentsWithOneOfInventory", writeBoth, consumerReplaced("rpi-", subjPayments, subjInventory)),
 		named("DeleteConsumerOfPayments", writePayments, consumerDeleted("dp-", subjPayments)),
 		named("DeleteConsumerOfInventory", writeInventory, consumerDeleted("di-", subjInventory)),
+		named("DeleteConsumerOfBoth", writeBoth, consumerDeleted("db-", subjInventory, subjPayments)),
 		named("DeprecatePayments", writePayments, deprecated(subjPayments)),
 		named("DeprecateInventory", writeInventory, deprecated(subjInventory)),
 		named("UpdateDeprecationOfPayments", writePayments, updated(subjPayments, subjPayments)),

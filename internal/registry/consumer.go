@@ -381,7 +381,8 @@ func visibleConsumer(ctx context.Context, c *Consumer) bool {
 	if restricted(ctx, PermRead) == nil || len(c.Reads) == 0 {
 		return true
 	}
-	c.Reads = readable(ctx, c.Reads, func(r *ConsumerRead) string { return r.Subject })
+	// A copy: callers may keep the original reads to check them.
+	c.Reads = readable(ctx, slices.Clone(c.Reads), func(r *ConsumerRead) string { return r.Subject })
 	return len(c.Reads) > 0
 }
 

@@ -463,6 +463,10 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 			if got := listing[int](t, c.as(p, http.MethodGet, "/subjects/"+subjPayments+"/versions/1/referencedby", nil)); !slices.Equal(got, want.referrers) {
 				t.Errorf("referrers of %s: %v, want %v", subjPayments, got, want.referrers)
 			}
+			byInventory := pluck(listing[srapi.Consumer](t, c.as(p, http.MethodGet, "/v1/consumers?subject="+subjInventory, nil)), func(c srapi.Consumer) string { return c.Name })
+			if wantBy := []string{"c-both", "c-inv"}; (p == pReader) != slices.Equal(byInventory, wantBy) || p != pReader && len(byInventory) > 0 {
+				t.Errorf("/v1/consumers?subject=%s = %v", subjInventory, byInventory)
+			}
 			if res := c.as(p, http.MethodGet, "/v1/consumers/c-inv", nil); (res.status == http.StatusOK) != (p == pReader) {
 				t.Errorf("/v1/consumers/c-inv: %d %s", res.status, res.body)
 			}

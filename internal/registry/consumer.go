@@ -396,6 +396,10 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 	if err != nil {
 		return nil, err
 	}
+	if p.Subject != "" && !allowed(ctx, PermRead, p.Subject) {
+		// Who reads a hidden subject would tell that it exists.
+		return []Consumer{}, nil
+	}
 	all, err := cs.ConsumerList(ctx, p)
 	if err != nil {
 		return nil, storeError(err)

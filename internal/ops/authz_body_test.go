@@ -155,10 +155,10 @@ func bodyCases() []bodyCase {
 			took: func(c *client, p string) bool { return slices.Equal(c.consumerReads(prefix+p), []string{to}) },
 		}
 	}
-	consumerDeleted := func(prefix, subject string) bodyCase {
+	consumerDeleted := func(prefix string, subjects ...string) bodyCase {
 		return bodyCase{
 			prepare: func(c *client, p string) (string, string, any) {
-				c.admin(http.MethodPut, "/v1/consumers/"+prefix+p, consumerBody(prefix+p, subject))
+				c.admin(http.MethodPut, "/v1/consumers/"+prefix+p, consumerBody(prefix+p, subjects...))
 				return http.MethodDelete, "/v1/consumers/" + prefix + p, nil
 			},
 			took: func(c *client, p string) bool { return c.consumerReads(prefix+p) == nil },
@@ -212,6 +212,7 @@ func bodyCases() []bodyCase {
 		named("ReplaceConsumerOfPaymentsWithOneOfInventory", writeBoth, consumerReplaced("rpi-", subjPayments, subjInventory)),
 		named("DeleteConsumerOfPayments", writePayments, consumerDeleted("dp-", subjPayments)),
 		named("DeleteConsumerOfInventory", writeInventory, consumerDeleted("di-", subjInventory)),
+		named("DeleteConsumerOfBoth", writeBoth, consumerDeleted("db-", subjInventory, subjPayments)),
 		named("DeprecatePayments", writePayments, deprecated(subjPayments)),
 		named("DeprecateInventory", writeInventory, deprecated(subjInventory)),
 		named("UpdateDeprecationOfPayments", writePayments, updated(subjPayments, subjPayments)),
@@ -461,6 +462,10 @@ func TestReadersSeeOnlyTheirSubjects(t *testing.T) {
 			}
 			if got := listing[int](t, c.as(p, http.MethodGet, "/subjects/"+subjPayments+"/versions/1/referencedby", nil)); !slices.Equal(got, want.referrers) {
 				t.Errorf("referrers of %s: %v, want %v", subjPayments, got, want.referrers)
+			}
+			byInventory := pluck(listing[srapi.Consumer](t, c.as(p, http.MethodGet, "/v1/consumers?subject="+subjInventory, nil)), func(c srapi.Consumer) string { return c.Name })
+			if wantBy := []string{"c-both", "c-inv"}; (p == pReader) != slices.Equal(byInventory, wantBy) || p != pReader && len(byInventory) > 0 {
+				t.Errorf("/v1/consumers?subject=%s = %v", subjInventory, byInventory)
 			}
 			if res := c.as(p, http.MethodGet, "/v1/consumers/c-inv", nil); (res.status == http.StatusOK) != (p == pReader) {
 				t.Errorf("/v1/consumers/c-inv: %d %s", res.status, res.body)

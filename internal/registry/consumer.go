@@ -423,7 +423,8 @@ func visibleConsumer(ctx context.Context, c *Consumer) bool {
 	if restricted(ctx, PermRead) == nil || len(c.Reads) == 0 {
 		return true
 	}
-	c.Reads = readable(ctx, c.Reads, func(r *ConsumerRead) string { return r.Subject })
+	// A copy: callers may keep the original reads to check them.
+	c.Reads = readable(ctx, slices.Clone(c.Reads), func(r *ConsumerRead) string { return r.Subject })
 	return len(c.Reads) > 0
 }
 
@@ -436,6 +437,10 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 	cs, err := s.consumerStore()
 	if err != nil {
 		return nil, err
+	}
+	if p.Subject != "" && !allowed(ctx, PermRead, p.Subject) {
+		// Who reads a hidden subject would tell that it exists.
+		return []Consumer{}, nil
 	}
 	all, err := cs.ConsumerList(ctx, p)
 	if err != nil {

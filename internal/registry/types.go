@@ -6,6 +6,11 @@
 // It sits between transport and persistence: api/ and each storage
 // implementation import it; it imports neither. Storage implementations
 // satisfy Store.
+//
+// Who may do what per subject is checked here where a request reaches
+// subjects that its route does not name (a body's consumers, deprecations
+// and references, a stored record, a schema id, a listing): the HTTP side
+// passes the caller's grants as an Access in the request context.
 package registry
 
 import (

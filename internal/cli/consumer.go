@@ -31,7 +31,8 @@ type ConsumerConfig struct {
 type ConsumerRead struct {
 	Subject string `yaml:"subject"`
 	// Reader is a reader schema file, relative to schemactl.yaml; .proto
-	// files are Protobuf, others Avro unless Format says otherwise.
+	// files are Protobuf, others Avro unless Format says otherwise (a JSON
+	// Schema reader needs format: json).
 	Reader     string            `yaml:"reader"`
 	Format     string            `yaml:"format"`
 	Message    string            `yaml:"message"`
@@ -139,8 +140,8 @@ consumers reading several subjects in schemactl.yaml and use 'consumer apply'.`,
 	fl := cmd.Flags()
 	fl.StringVar(&owner, "owner", "", "team or contact responsible for the consumer (required)")
 	fl.StringVar(&subject, "subject", "", "subject the consumer reads")
-	fl.StringVar(&reader, "reader", "", "reader schema file (.avsc, .proto)")
-	fl.StringVar(&format, "schema-type", "", "reader schema type, AVRO or PROTOBUF (default: from the file extension)")
+	fl.StringVar(&reader, "reader", "", "reader schema file (.avsc, .proto, or a JSON Schema with --schema-type JSON)")
+	fl.StringVar(&format, "schema-type", "", "reader schema type, AVRO, PROTOBUF or JSON (default: from the file extension; a JSON Schema needs JSON)")
 	fl.StringVar(&message, "message", "", "full name of the Protobuf message decoded (or that --fields are relative to)")
 	fl.StringSliceVar(&fields, "fields", nil, "schema paths of the fields the consumer uses, comma-separated")
 	fl.StringVar(&backfill, "backfill", "", "how far back the consumer must re-read, e.g. 90d")

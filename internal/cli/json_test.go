@@ -217,3 +217,59 @@ func TestJSONSchemaCheckAgainstGit(t *testing.T) {
 		t.Errorf("--additive: %s", r)
 	}
 }
+
+// TestJSONSchemaConsumerCommands declares consumers of a JSON Schema
+// subject (a reader schema with format: json, and property paths),
+// deprecates a property by its field path, and runs the backfill check.
+func TestJSONSchemaConsumerCommands(t *testing.T) {
+	t.Parallel()
+	url := servertest.Start(t).URL()
+	dir := t.TempDir()
+	files := jsonProject()
+	files["schemactl.yaml"] = "registry: " + url + "\n" + strings.TrimPrefix(jsonProjectConfig, "registry: http://registry.invalid:8081\n") + `consumers:
+  - name: orders-etl
+    owner: data-platform
+    reads:
+      - subject: orders-json
+        reader: readers/order.json
+        format: json
+        backfill: 30d
+`
+	files["readers/order.json"] = `{"type": "object", "properties": {"id": {"type": "string"}, "amount": {"type": "number"}}}`
+	writeFiles(t, dir, files)
+	if r := schemactl(t, dir, nil, "register"); r.code != ExitOK {
+		t.Fatalf("register: %s", r)
+	}
+	steps := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"ApplyReaderConsumer", []string{"consumer", "apply"}, ExitOK, []string{"created consumer orders-etl"}},
+		{"RegisterPathConsumer", []string{"consumer", "register", "billing", "--owner", "finance", "--subject", "orders-json", "--fields", "amount,customer.email"}, ExitOK, []string{"created consumer billing"}},
+		{"PathThatLeadsNowhere", []string{"consumer", "register", "typo", "--owner", "finance", "--subject", "orders-json", "--fields", "customer.mail"}, ExitUsage, nil},
+		{"DeprecateByFieldPath", []string{"deprecate", "orders-json", "--path", "amount", "--sunset", "2099-01-01"}, ExitOK, []string{"/properties/amount"}},
+		{"ReportNamesBothReaders", []string{"deprecations", "report", "--format", "json"}, ExitOK, []string{`"path": "/properties/amount"`, `"name": "orders-etl"`, `"name": "billing"`}},
+		{"BackfillCheckPasses", []string{"check", "--consumer", "orders-etl"}, ExitOK, []string{"orders-json"}},
+	}
+	for _, s := range steps {
+		r := schemactl(t, dir, nil, s.args...)
+		if r.code != s.code {
+			t.Fatalf("%s: %s", s.name, r)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s: stdout lacks %q\n%s", s.name, w, r)
+			}
+		}
+	}
+
+	// A reader that closes its content model cannot read what version 1
+	// allows under undeclared names: breaking, located in the reader file.
+	writeFiles(t, dir, map[string]string{"readers/order.json": `{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}`})
+	r := schemactl(t, dir, nil, "check", "--consumer", "orders-etl")
+	if r.code != ExitBreaking || !strings.Contains(r.stdout, "CONSUMER_READER_INCOMPATIBLE") || !strings.Contains(r.stdout, "readers/order.json") {
+		t.Errorf("check --consumer with a closed reader: %s", r)
+	}
+}

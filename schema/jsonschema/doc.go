@@ -16,7 +16,10 @@
 //
 // Elements are named by JSON Pointer (RFC 6901) into the schema text:
 // "/properties/customer/properties/name" is property name of property
-// customer, "/$defs/Address" a definition, "" the root.
+// customer, "/$defs/Address" a definition, "" the root. Consumers may
+// also name what they read with field paths ("customer.email",
+// "items[].sku", see ParseFieldPath), which ResolvePath follows through
+// "$ref" to the JSON Pointer where the element is written.
 //
 // The package depends only on the standard library, package schema and the
 // validation library. It must not depend on compat, registry, storage or

@@ -51,6 +51,8 @@ type Service interface {
 	Mode(ctx context.Context, subject string, defaultToGlobal bool) (registry.Mode, error)
 	SetMode(ctx context.Context, subject string, m registry.Mode, force bool) (registry.Mode, error)
 	DeleteMode(ctx context.Context, subject string) (registry.Mode, error)
+	// ResolveAlias returns the subject an aliased subject acts on.
+	ResolveAlias(ctx context.Context, subject string) (string, error)
 }
 
 var _ Service = (*registry.Service)(nil)

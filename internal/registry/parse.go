@@ -21,6 +21,9 @@ type parsed struct {
 	schema      schema.Schema
 	text        string
 	fingerprint string
+	// metadata is the input's metadata, for the checks that read it
+	// (compatibility groups, reserved fields).
+	metadata json.RawMessage
 	// key identifies the input that parsed to this (see inputKey).
 	key [32]byte
 }
@@ -50,7 +53,7 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 	if err != nil {
 		return nil, err
 	}
-	p := &parsed{schema: sch, text: sch.Text()}
+	p := &parsed{schema: sch, text: sch.Text(), metadata: in.Metadata}
 	identity := sch.Identity()
 	if in.Normalize {
 		p.text = sch.Normalized()

@@ -178,3 +178,28 @@ func wireContracts(c registry.Config) srapi.ConfigContracts {
 		OverrideRuleSet:    wireContract[srapi.RuleSet](c.OverrideRuleSet),
 	}
 }
+
+// getLatestWithMetadata serves GET /subjects/{subject}/metadata: the latest
+// version whose metadata properties hold every key=value pair given as
+// the query parameters key and value (repeated, paired in order). Query
+// parameter: deleted.
+func (a *API) getLatestWithMetadata(c echo.Context, subject string) error {
+	q := c.Request().URL.Query()
+	keys, values := q["key"], q["value"]
+	if len(keys) != len(values) {
+		return httpError(codeBadRequest, "Query parameters key and value must come in pairs: got %d keys and %d values", len(keys), len(values))
+	}
+	props := make(map[string]string, len(keys))
+	for i, k := range keys {
+		props[k] = values[i]
+	}
+	subject, err := a.resolveAlias(c, subject)
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.LatestWithMetadata(c.Request().Context(), subject, props, queryBool(c, "deleted"))
+	if err != nil {
+		return err
+	}
+	return a.ok(c, wireSubjectVersion(v))
+}

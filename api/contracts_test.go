@@ -460,5 +460,27 @@ func TestContractsThroughTheConfluentClient(t *testing.T) {
 			len(latest.RuleSet.MigrationRules) != 1 || len(latest.RuleSet.DomainRules) != 1 || latest.RuleSet.DomainRules[0].Type != "ENCRYPT" {
 			t.Errorf("latest = %s, want the request's contract merged with the config's", mustJSON(t, latest))
 		}
+
+		// The latest version with given metadata properties.
+		if _, err := cl.Register("client-value", schemaregistry.SchemaInfo{
+			Schema: avroOrderV2, Metadata: &schemaregistry.Metadata{Properties: map[string]string{"major": "2"}},
+		}, false); err != nil {
+			t.Fatalf("Register v2: %v", err)
+		}
+		got, err := cl.GetLatestWithMetadata("client-value", map[string]string{"team": "platform"}, false)
+		if err != nil || got.Version != 2 {
+			t.Errorf("GetLatestWithMetadata(team=platform) = version %d, %v; want 2", got.Version, err)
+		}
+		got, err = cl.GetLatestWithMetadata("client-value", map[string]string{"team": "platform", "major": "1"}, false)
+		if err == nil {
+			t.Errorf("GetLatestWithMetadata(major=1) = version %d, want not found", got.Version)
+		}
+		first := decode[srapi.SubjectVersion](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/subjects/client-value/metadata?key=team&value=platform&key=major&value=2"}, http.StatusOK))
+		if first.Version != 2 {
+			t.Errorf("metadata lookup = %+v", first)
+		}
+		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/subjects/client-value/metadata?key=team"}), http.StatusBadRequest, 400)
+		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/subjects/nothing/metadata?key=a&value=b"}), http.StatusNotFound, 40401)
+		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/subjects/client-value/metadata?key=a&value=b"}), http.StatusNotFound, 40403)
 	})
 }

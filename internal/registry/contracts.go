@@ -488,3 +488,37 @@ func checkAlias(ctx context.Context, ex Executor, subject, alias string) error {
 	}
 	return Errorf(srapi.CodeInvalidCompatibilityLevel, "Invalid alias: the chain of aliases from %s is longer than %d", alias, maxAliasChain)
 }
+
+// LatestWithMetadata returns the latest version of subject whose metadata
+// holds every one of props (GET /subjects/{subject}/metadata):
+// srapi.CodeSubjectNotFound when the subject has no versions,
+// srapi.CodeSchemaNotFound when none matches.
+func (s *Service) LatestWithMetadata(ctx context.Context, subject string, props map[string]string, includeDeleted bool) (*SubjectVersion, error) {
+	vs, err := s.store.VersionList(ctx, subject, includeDeleted)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	if len(vs) == 0 {
+		return nil, subjectNotFound(subject)
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Schema == nil {
+			continue
+		}
+		m, err := decodeMetadata(vs[i].Schema.Metadata)
+		if err != nil || m == nil {
+			continue
+		}
+		matches := true
+		for k, v := range props {
+			if got, ok := m.Properties[k]; !ok || got != v {
+				matches = false
+				break
+			}
+		}
+		if matches {
+			return &vs[i], nil
+		}
+	}
+	return nil, Errorf(srapi.CodeSchemaNotFound, "Schema not found")
+}

@@ -224,7 +224,7 @@ func canonicalConfigContracts(c *Config) error {
 			if err != nil {
 				return Errorf(srapi.CodeInvalidCompatibilityLevel, "Invalid %s: %s", f.field, err.(*Error).Message)
 			}
-			canon = encodeContract(m)
+			canon = encodeContract(m, metadataEmpty)
 		} else {
 			rs, err := decodeRuleSet(*f.raw)
 			if err != nil {
@@ -232,7 +232,7 @@ func canonicalConfigContracts(c *Config) error {
 				errors.As(err, &e)
 				return Errorf(srapi.CodeInvalidRuleSet, "Invalid %s: %s", f.field, strings.TrimPrefix(e.Message, "Invalid ruleSet: "))
 			}
-			canon = encodeContract(rs)
+			canon = encodeContract(rs, ruleSetEmpty)
 		}
 		*f.raw = canon
 		if canon == nil {

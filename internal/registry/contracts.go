@@ -29,37 +29,14 @@ import (
 // rule kind and mode made explicit, so that equal contracts have equal
 // bytes and the fingerprint can hash them.
 
-type contractMetadata struct {
-	Tags       map[string][]string `json:"tags,omitempty"`
-	Properties map[string]string   `json:"properties,omitempty"`
-	Sensitive  []string            `json:"sensitive,omitempty"`
-}
+// The domain works on the contract's own types (srapi.Metadata,
+// srapi.RuleSet): they are what is stored, as canonical JSON.
 
-type contractRule struct {
-	Name      string            `json:"name"`
-	Doc       string            `json:"doc,omitempty"`
-	Kind      string            `json:"kind,omitempty"`
-	Mode      string            `json:"mode,omitempty"`
-	Type      string            `json:"type"`
-	Tags      []string          `json:"tags,omitempty"`
-	Params    map[string]string `json:"params,omitempty"`
-	Expr      string            `json:"expr,omitempty"`
-	OnSuccess string            `json:"onSuccess,omitempty"`
-	OnFailure string            `json:"onFailure,omitempty"`
-	Disabled  bool              `json:"disabled,omitempty"`
-}
-
-type contractRuleSet struct {
-	MigrationRules []contractRule `json:"migrationRules,omitempty"`
-	DomainRules    []contractRule `json:"domainRules,omitempty"`
-	EncodingRules  []contractRule `json:"encodingRules,omitempty"`
-}
-
-func (m *contractMetadata) empty() bool {
+func metadataEmpty(m *srapi.Metadata) bool {
 	return m == nil || len(m.Tags) == 0 && len(m.Properties) == 0 && len(m.Sensitive) == 0
 }
 
-func (r *contractRuleSet) empty() bool {
+func ruleSetEmpty(r *srapi.RuleSet) bool {
 	return r == nil || len(r.MigrationRules) == 0 && len(r.DomainRules) == 0 && len(r.EncodingRules) == 0
 }
 
@@ -74,11 +51,11 @@ func sortedSet(s []string) []string {
 }
 
 // decodeMetadata reads stored or submitted metadata; nil when absent.
-func decodeMetadata(raw json.RawMessage) (*contractMetadata, error) {
+func decodeMetadata(raw json.RawMessage) (*srapi.Metadata, error) {
 	if isAbsent(raw) {
 		return nil, nil
 	}
-	var m contractMetadata
+	var m srapi.Metadata
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, Errorf(srapi.CodeInvalidSchema, "Invalid metadata: %v", err)
 	}
@@ -91,18 +68,18 @@ func decodeMetadata(raw json.RawMessage) (*contractMetadata, error) {
 
 // decodeRuleSet reads and validates a rule set as Confluent does; nil when
 // absent. A rule without kind is a TRANSFORM, without mode WRITEREAD.
-func decodeRuleSet(raw json.RawMessage) (*contractRuleSet, error) {
+func decodeRuleSet(raw json.RawMessage) (*srapi.RuleSet, error) {
 	if isAbsent(raw) {
 		return nil, nil
 	}
-	var rs contractRuleSet
+	var rs srapi.RuleSet
 	if err := json.Unmarshal(raw, &rs); err != nil {
 		return nil, Errorf(srapi.CodeInvalidRuleSet, "Invalid ruleSet: %v", err)
 	}
 	names := map[string]bool{}
 	for _, list := range []struct {
 		field     string
-		rules     []contractRule
+		rules     []srapi.Rule
 		migration bool
 	}{
 		{"migrationRules", rs.MigrationRules, true},
@@ -124,7 +101,7 @@ func decodeRuleSet(raw json.RawMessage) (*contractRuleSet, error) {
 	return &rs, nil
 }
 
-func validateRule(r *contractRule, where string, migration bool) error {
+func validateRule(r *srapi.Rule, where string, migration bool) error {
 	bad := func(format string, args ...any) error {
 		return Errorf(srapi.CodeInvalidRuleSet, "Invalid ruleSet: %s: %s", where, fmt.Sprintf(format, args...))
 	}
@@ -173,8 +150,8 @@ func isAbsent(raw json.RawMessage) bool {
 // encodeContract renders a decoded contract part canonically; an empty
 // one is nil (absent), as an empty part changes nothing in Confluent's
 // identity hash either.
-func encodeContract[T interface{ empty() bool }](v T) json.RawMessage {
-	if v.empty() {
+func encodeContract[T any](v *T, empty func(*T) bool) json.RawMessage {
+	if empty(v) {
 		return nil
 	}
 	b, err := json.Marshal(v)
@@ -197,7 +174,7 @@ func canonicalContract(metadata, ruleSet json.RawMessage) (json.RawMessage, json
 	if err != nil {
 		return nil, nil, err
 	}
-	outM, outR := encodeContract(m), encodeContract(rs)
+	outM, outR := encodeContract(m, metadataEmpty), encodeContract(rs, ruleSetEmpty)
 	if m != nil && outM == nil {
 		outM = json.RawMessage("{}")
 	}
@@ -218,14 +195,14 @@ func storedContract(raw json.RawMessage) json.RawMessage {
 
 // mergeMetadata is Confluent's merge: over's tags and properties replace
 // base's of the same key, sensitive names are united.
-func mergeMetadata(base, over *contractMetadata) *contractMetadata {
+func mergeMetadata(base, over *srapi.Metadata) *srapi.Metadata {
 	switch {
 	case base == nil:
 		return over
 	case over == nil:
 		return base
 	}
-	out := &contractMetadata{
+	out := &srapi.Metadata{
 		Tags:       mergeMap(base.Tags, over.Tags),
 		Properties: mergeMap(base.Properties, over.Properties),
 		Sensitive:  sortedSet(append(slices.Clone(base.Sensitive), over.Sensitive...)),
@@ -247,21 +224,21 @@ func mergeMap[V any](base, over map[string]V) map[string]V {
 
 // mergeRuleSets is Confluent's merge, per list: base's rules without those
 // over names, then over's.
-func mergeRuleSets(base, over *contractRuleSet) *contractRuleSet {
+func mergeRuleSets(base, over *srapi.RuleSet) *srapi.RuleSet {
 	switch {
 	case base == nil:
 		return over
 	case over == nil:
 		return base
 	}
-	return &contractRuleSet{
+	return &srapi.RuleSet{
 		MigrationRules: mergeRules(base.MigrationRules, over.MigrationRules),
 		DomainRules:    mergeRules(base.DomainRules, over.DomainRules),
 		EncodingRules:  mergeRules(base.EncodingRules, over.EncodingRules),
 	}
 }
 
-func mergeRules(base, over []contractRule) []contractRule {
+func mergeRules(base, over []srapi.Rule) []srapi.Rule {
 	if len(base) == 0 {
 		return over
 	}
@@ -272,7 +249,7 @@ func mergeRules(base, over []contractRule) []contractRule {
 	for _, r := range over {
 		named[r.Name] = true
 	}
-	var out []contractRule
+	var out []srapi.Rule
 	for _, r := range base {
 		if !named[r.Name] {
 			out = append(out, r)
@@ -306,7 +283,7 @@ func mergeContracts(ctx context.Context, ex Executor, subject string, in SchemaI
 			}
 		}
 	}
-	var ms [3]*contractMetadata
+	var ms [3]*srapi.Metadata
 	for i, raw := range []json.RawMessage{cfg.DefaultMetadata, specificM, cfg.OverrideMetadata} {
 		m, err := decodeMetadata(raw)
 		if err != nil {
@@ -314,7 +291,7 @@ func mergeContracts(ctx context.Context, ex Executor, subject string, in SchemaI
 		}
 		ms[i] = m
 	}
-	var rs [3]*contractRuleSet
+	var rs [3]*srapi.RuleSet
 	for i, raw := range []json.RawMessage{cfg.DefaultRuleSet, specificR, cfg.OverrideRuleSet} {
 		r, err := decodeRuleSet(raw)
 		if err != nil {
@@ -322,8 +299,8 @@ func mergeContracts(ctx context.Context, ex Executor, subject string, in SchemaI
 		}
 		rs[i] = r
 	}
-	in.Metadata = encodeContract(mergeMetadata(mergeMetadata(ms[0], ms[1]), ms[2]))
-	in.RuleSet = encodeContract(mergeRuleSets(mergeRuleSets(rs[0], rs[1]), rs[2]))
+	in.Metadata = encodeContract(mergeMetadata(mergeMetadata(ms[0], ms[1]), ms[2]), metadataEmpty)
+	in.RuleSet = encodeContract(mergeRuleSets(mergeRuleSets(rs[0], rs[1]), rs[2]), ruleSetEmpty)
 	return in, nil
 }
 

@@ -35,7 +35,7 @@ func TestMergeMetadata(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := string(encodeContract(mergeMetadata(base, over))); got != tt.want {
+			if got := string(encodeContract(mergeMetadata(base, over), metadataEmpty)); got != tt.want {
 				t.Errorf("merge = %s, want %s", got, tt.want)
 			}
 		})
@@ -69,7 +69,7 @@ func TestMergeRuleSets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := string(encodeContract(mergeRuleSets(base, over))); got != tt.want {
+			if got := string(encodeContract(mergeRuleSets(base, over), ruleSetEmpty)); got != tt.want {
 				t.Errorf("merge = %s\nwant    %s", got, tt.want)
 			}
 		})

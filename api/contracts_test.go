@@ -194,21 +194,21 @@ func TestConfigContractFieldsRoundTrip(t *testing.T) {
 			"overrideRuleSet":{"encodingRules":[{"name":"enc","type":"ENCRYPT","mode":"WRITEREAD","params":{"k":"v"}}]}}`
 		echo := decode[srapi.ConfigUpdate](t, s.mustDo(t, request{Method: http.MethodPut, Path: "/config/sub-value", Body: body}, http.StatusOK))
 		if echo.Alias == nil || *echo.Alias != "target-value" || echo.DefaultRuleSet == nil {
-			t.Errorf("PUT answer = %s", mustJSON(t, echo))
+			t.Errorf("PUT answer = %s", jsonBody(t, echo))
 		}
 		got := decode[srapi.Config](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/config/sub-value"}, http.StatusOK))
 		if got.CompatibilityLevel != "FULL" || got.ValidateFields == nil || !*got.ValidateFields ||
 			got.CompatibilityGroup == nil || *got.CompatibilityGroup != "major" ||
 			got.DefaultMetadata.Properties["k"] != "v" || got.OverrideMetadata.Tags["a"][0] != "T" ||
 			got.DefaultRuleSet.MigrationRules[0].Mode != "UPGRADE" || got.OverrideRuleSet.EncodingRules[0].Params["k"] != "v" {
-			t.Errorf("GET /config/sub-value = %s", mustJSON(t, got))
+			t.Errorf("GET /config/sub-value = %s", jsonBody(t, got))
 		}
 
 		// Global contract fields are inherited with defaultToGlobal.
 		putConfig(t, s, "/config", `{"compatibilityGroup":"app","validateFields":false}`)
 		inherited := decode[srapi.Config](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/config/other-value?defaultToGlobal=true"}, http.StatusOK))
 		if inherited.CompatibilityGroup == nil || *inherited.CompatibilityGroup != "app" || inherited.ValidateFields == nil {
-			t.Errorf("inherited config = %s, want the global compatibilityGroup and validateFields", mustJSON(t, inherited))
+			t.Errorf("inherited config = %s, want the global compatibilityGroup and validateFields", jsonBody(t, inherited))
 		}
 		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/config/other-value"}), http.StatusNotFound, 40408)
 
@@ -217,27 +217,18 @@ func TestConfigContractFieldsRoundTrip(t *testing.T) {
 		putConfig(t, s, "/config/sub-value", `{"defaultMetadata":null,"validateFields":null,"alias":""}`)
 		got = decode[srapi.Config](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/config/sub-value"}, http.StatusOK))
 		if got.DefaultMetadata != nil || got.ValidateFields != nil || got.Alias != nil {
-			t.Errorf("after clearing = %s, want defaultMetadata, validateFields and alias gone", mustJSON(t, got))
+			t.Errorf("after clearing = %s, want defaultMetadata, validateFields and alias gone", jsonBody(t, got))
 		}
 		if got.CompatibilityLevel != "FULL" || got.OverrideMetadata == nil || got.DefaultRuleSet == nil {
-			t.Errorf("after clearing = %s, want the other fields kept", mustJSON(t, got))
+			t.Errorf("after clearing = %s, want the other fields kept", jsonBody(t, got))
 		}
 
 		deleted := decode[srapi.Config](t, s.mustDo(t, request{Method: http.MethodDelete, Path: "/config/sub-value"}, http.StatusOK))
 		if deleted.OverrideRuleSet == nil {
-			t.Errorf("DELETE answer = %s, want the config in force before", mustJSON(t, deleted))
+			t.Errorf("DELETE answer = %s, want the config in force before", jsonBody(t, deleted))
 		}
 		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/config/sub-value"}), http.StatusNotFound, 40408)
 	})
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // Bad input is refused with a clear 4xx naming the problem, and nothing
@@ -287,7 +278,7 @@ func TestContractsBadInputIsRefusedAndNothingStored(t *testing.T) {
 		}
 		got := decode[srapi.Config](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/config/kept-value"}, http.StatusOK))
 		if got.CompatibilityLevel != "FULL" || got.Alias != nil || got.DefaultRuleSet != nil || got.DefaultMetadata != nil {
-			t.Errorf("config after refusals = %s, want it unchanged", mustJSON(t, got))
+			t.Errorf("config after refusals = %s, want it unchanged", jsonBody(t, got))
 		}
 		if subs := decode[[]string](t, s.mustDo(t, request{Method: http.MethodGet, Path: "/subjects"}, http.StatusOK)); len(subs) != 0 {
 			t.Errorf("subjects after refusals = %v, want none", subs)
@@ -378,11 +369,11 @@ func TestReservedFields(t *testing.T) {
 		protoMsg := "syntax = \"proto3\";\nmessage Order {\n  string id = 1;\n}\n"
 		putConfig(t, s, "/config/proto-value", `{"validateFields":true}`)
 		body := map[string]any{"schema": protoMsg, "schemaType": "PROTOBUF", "metadata": json.RawMessage(reserved("id"))}
-		wantError(t, s.do(t, request{Method: http.MethodPost, Path: "/subjects/proto-value/versions", Body: mustJSON(t, body)}), http.StatusConflict, 409)
+		wantError(t, s.do(t, request{Method: http.MethodPost, Path: "/subjects/proto-value/versions", Body: jsonBody(t, body)}), http.StatusConflict, 409)
 		jsonSchema := `{"type":"object","properties":{"id":{"type":"string"}}}`
 		putConfig(t, s, "/config/json-value", `{"validateFields":true}`)
 		body = map[string]any{"schema": jsonSchema, "schemaType": "JSON", "metadata": json.RawMessage(reserved("id"))}
-		wantError(t, s.do(t, request{Method: http.MethodPost, Path: "/subjects/json-value/versions", Body: mustJSON(t, body)}), http.StatusConflict, 409)
+		wantError(t, s.do(t, request{Method: http.MethodPost, Path: "/subjects/json-value/versions", Body: jsonBody(t, body)}), http.StatusConflict, 409)
 	})
 }
 
@@ -458,7 +449,7 @@ func TestContractsThroughTheConfluentClient(t *testing.T) {
 		if latest.ID != id || latest.Metadata == nil || latest.Metadata.Properties["team"] != "platform" ||
 			latest.Metadata.Tags["Order.id"][0] != "PII" || latest.RuleSet == nil ||
 			len(latest.RuleSet.MigrationRules) != 1 || len(latest.RuleSet.DomainRules) != 1 || latest.RuleSet.DomainRules[0].Type != "ENCRYPT" {
-			t.Errorf("latest = %s, want the request's contract merged with the config's", mustJSON(t, latest))
+			t.Errorf("latest = %s, want the request's contract merged with the config's", jsonBody(t, latest))
 		}
 
 		// The latest version with given metadata properties.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
+	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
@@ -473,5 +474,39 @@ func TestContractsThroughTheConfluentClient(t *testing.T) {
 		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/subjects/client-value/metadata?key=team"}), http.StatusBadRequest, 400)
 		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/subjects/nothing/metadata?key=a&value=b"}), http.StatusNotFound, 40401)
 		wantError(t, s.do(t, request{Method: http.MethodGet, Path: "/subjects/client-value/metadata?key=a&value=b"}), http.StatusNotFound, 40403)
+	})
+}
+
+// franz-go's client registers and reads contracts through its own types.
+func TestContractsThroughFranzGo(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{ConfluentDefaults: true})
+		cl := franzClient(t, s.URL)
+		in := sr.Schema{
+			Schema:         avroOrderV1,
+			SchemaMetadata: &sr.SchemaMetadata{Properties: map[string]string{"owner": "team-a"}, Sensitive: []string{"id"}},
+			SchemaRuleSet: &sr.SchemaRuleSet{DomainRules: []sr.SchemaRule{
+				{Name: "checkId", Kind: sr.SchemaRuleKindCondition, Mode: sr.SchemaRuleModeWrite, Type: "CEL", Expr: "size(message.id) > 0"},
+			}},
+		}
+		created, err := cl.CreateSchema(t.Context(), "franz-value", in)
+		if err != nil {
+			t.Fatalf("CreateSchema: %v", err)
+		}
+		got, err := cl.SchemaByVersion(t.Context(), "franz-value", -1)
+		if err != nil {
+			t.Fatalf("SchemaByVersion: %v", err)
+		}
+		if got.ID != created.ID || got.SchemaMetadata == nil || got.SchemaMetadata.Properties["owner"] != "team-a" ||
+			got.SchemaRuleSet == nil || len(got.SchemaRuleSet.DomainRules) != 1 ||
+			got.SchemaRuleSet.DomainRules[0].Kind != sr.SchemaRuleKindCondition || got.SchemaRuleSet.DomainRules[0].Mode != sr.SchemaRuleModeWrite {
+			t.Errorf("read back = %s, want the contract registered", jsonBody(t, got))
+		}
+		// The same request again is the same version.
+		again, err := cl.CreateSchema(t.Context(), "franz-value", in)
+		if err != nil || again.ID != created.ID || again.Version != created.Version {
+			t.Errorf("re-registration = %+v, %v; want %+v", again, err, created)
+		}
 	})
 }

@@ -27,6 +27,7 @@ func wireConfig(c registry.Config) srapi.Config {
 		AdditiveOnly:       c.AdditiveOnly,
 		Normalize:          c.Normalize,
 		ConsumerBreakage:   c.ConsumerBreakage,
+		ConfigContracts:    wireContracts(c),
 	}
 	if c.MinDeprecationPeriod != nil {
 		days := int(*c.MinDeprecationPeriod / day)
@@ -37,8 +38,8 @@ func wireConfig(c registry.Config) srapi.Config {
 
 // domainConfig converts an update into the domain's config; fields left
 // out stay nil and keep their stored value.
-func domainConfig(u *srapi.ConfigUpdate) (registry.Config, error) {
-	var c registry.Config
+func domainConfig(u *srapi.ConfigUpdate, unset []registry.ConfigField) (registry.Config, error) {
+	c := registry.Config{Unset: unset}
 	level := u.Compatibility
 	if level == "" {
 		level = u.CompatibilityLevel
@@ -60,11 +61,20 @@ func domainConfig(u *srapi.ConfigUpdate) (registry.Config, error) {
 		d := time.Duration(*u.MinDeprecationDays) * day
 		c.MinDeprecationPeriod = &d
 	}
+	if err := domainContracts(&u.ConfigContracts, &c); err != nil {
+		return c, err
+	}
 	if c.Compatibility == nil && c.AdditiveOnly == nil && c.Normalize == nil &&
-		c.ConsumerBreakage == nil && c.MinDeprecationPeriod == nil {
+		c.ConsumerBreakage == nil && c.MinDeprecationPeriod == nil && !hasContractFields(u.ConfigContracts) && len(unset) == 0 {
 		return c, invalidLevel()
 	}
 	return c, nil
+}
+
+// hasContractFields reports whether an update sets a data-contract field.
+func hasContractFields(u srapi.ConfigContracts) bool {
+	return u.Alias != nil || u.ValidateFields != nil || u.CompatibilityGroup != nil ||
+		u.DefaultMetadata != nil || u.OverrideMetadata != nil || u.DefaultRuleSet != nil || u.OverrideRuleSet != nil
 }
 
 func invalidLevel() error {
@@ -86,14 +96,23 @@ func (a *API) getConfig(c echo.Context, subject string) error {
 
 // putConfig serves PUT /config and PUT /config/{subject} with body
 // {"compatibility", "additiveOnly", "normalize", "minDeprecationDays",
-// "consumerBreakage"}; fields left out keep their value. It answers the
-// stored config keyed as Confluent echoes it ("compatibility").
+// "consumerBreakage", "validateFields", "alias", "compatibilityGroup",
+// "defaultMetadata", "overrideMetadata", "defaultRuleSet",
+// "overrideRuleSet"}; fields left out keep their value, fields sent as
+// null are cleared, an unknown field is 42203. It answers the stored
+// config keyed as Confluent echoes it ("compatibility").
 func (a *API) putConfig(c echo.Context, subject string) error {
-	var req srapi.ConfigUpdate
-	if err := a.decodeBody(c, &req); err != nil {
+	var body configBody
+	fields, err := a.decodeStrict(c, &body, srapi.CodeInvalidCompatibilityLevel)
+	if err != nil {
 		return err
 	}
-	cfg, err := domainConfig(&req)
+	if err := body.unsupported(); err != nil {
+		return err
+	}
+	req := body.ConfigUpdate
+	unset := nullFields(fields)
+	cfg, err := domainConfig(&req, unset)
 	if err != nil {
 		return err
 	}
@@ -106,6 +125,7 @@ func (a *API) putConfig(c echo.Context, subject string) error {
 	return a.ok(c, srapi.ConfigUpdate{
 		Compatibility: out.CompatibilityLevel, AdditiveOnly: out.AdditiveOnly, Normalize: out.Normalize,
 		MinDeprecationDays: out.MinDeprecationDays, ConsumerBreakage: out.ConsumerBreakage,
+		ConfigContracts: out.ConfigContracts,
 	})
 }
 

@@ -31,6 +31,10 @@ type fakeService struct {
 	panics  bool
 }
 
+func (f *fakeService) ResolveAlias(_ context.Context, subject string) (string, error) {
+	return subject, nil
+}
+
 func (f *fakeService) SchemaByID(ctx context.Context, id int) (*registry.Schema, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -241,9 +241,18 @@ func (a *API) bindSchema(c echo.Context) (subject string, req srapi.RegisterRequ
 	if subject, err = subjectParam(c); err != nil {
 		return "", req, in, err
 	}
-	if err = a.decodeBody(c, &req); err != nil {
+	var body registerBody
+	if _, err = a.decodeStrict(c, &body, srapi.CodeUnprocessable); err != nil {
 		return "", req, in, err
 	}
-	in, err = schemaInput(&req, queryBool(c, "normalize"))
+	if err = body.unsupported(); err != nil {
+		return "", req, in, err
+	}
+	req = body.RegisterRequest
+	if in, err = schemaInput(&req, queryBool(c, "normalize")); err != nil {
+		return "", req, in, err
+	}
+	// Through an alias, every schema-carrying route acts on its target.
+	subject, err = a.resolveAlias(c, subject)
 	return subject, req, in, err
 }

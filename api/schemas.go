@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -24,9 +23,13 @@ func schemaInput(r *srapi.RegisterRequest, normalize bool) (registry.SchemaInput
 	in := registry.SchemaInput{
 		Format:    f,
 		Text:      r.Schema,
-		Metadata:  rawOrNil(r.Metadata),
-		RuleSet:   rawOrNil(r.RuleSet),
 		Normalize: normalize,
+	}
+	if in.Metadata, err = rawContract(r.Metadata); err != nil {
+		return in, err
+	}
+	if in.RuleSet, err = rawContract(r.RuleSet); err != nil {
+		return in, err
 	}
 	in.References = domainReferences(r.References)
 	return in, nil
@@ -51,22 +54,13 @@ func wireReferences(refs []schema.Reference) []srapi.Reference {
 	return out
 }
 
-// rawOrNil drops an absent or null JSON value.
-func rawOrNil(m json.RawMessage) json.RawMessage {
-	t := bytes.TrimSpace(m)
-	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
-		return nil
-	}
-	return m
-}
-
 // wireSchema renders a stored schema.
 func wireSchema(s *registry.Schema) srapi.Schema {
 	out := srapi.Schema{
 		Schema:     s.Text,
 		References: wireReferences(s.References),
-		Metadata:   rawOrNil(s.Metadata),
-		RuleSet:    rawOrNil(s.RuleSet),
+		Metadata:   wireContract[srapi.Metadata](s.Metadata),
+		RuleSet:    wireContract[srapi.RuleSet](s.RuleSet),
 	}
 	if s.Format != schema.Avro {
 		out.SchemaType = string(s.Format)

@@ -51,6 +51,9 @@ type Service interface {
 	Mode(ctx context.Context, subject string, defaultToGlobal bool) (registry.Mode, error)
 	SetMode(ctx context.Context, subject string, m registry.Mode, force bool) (registry.Mode, error)
 	DeleteMode(ctx context.Context, subject string) (registry.Mode, error)
+	// ResolveAlias returns the subject an aliased subject acts on.
+	ResolveAlias(ctx context.Context, subject string) (string, error)
+	LatestWithMetadata(ctx context.Context, subject string, props map[string]string, includeDeleted bool) (*registry.SubjectVersion, error)
 }
 
 var _ Service = (*registry.Service)(nil)
@@ -165,6 +168,7 @@ func (a *API) routes() *echo.Echo {
 	e.DELETE("/subjects/:subject/versions/:version", a.deleteVersion)
 	e.GET("/subjects/:subject/versions/:version/schema", byVersion(a.getVersionText))
 	e.GET("/subjects/:subject/versions/:version/referencedby", a.getReferencedBy)
+	e.GET("/subjects/:subject/metadata", keyed(subjectParam, a.getLatestWithMetadata))
 
 	e.POST("/compatibility/subjects/:subject/versions", a.checkCompatibilityAll)
 	e.POST("/compatibility/subjects/:subject/versions/:version", keyed(versionParam, a.checkCompatibility))

@@ -39,6 +39,10 @@ func (a *API) listSubjects(c echo.Context) error {
 // listVersions serves GET /subjects/{subject}/versions: the subject's
 // version numbers. Query parameters: deleted, deletedOnly.
 func (a *API) listVersions(c echo.Context, subject string) error {
+	subject, err := a.resolveAlias(c, subject)
+	if err != nil {
+		return err
+	}
 	versions, err := a.svc.Versions(c.Request().Context(), registry.VersionsParams{
 		Subject:        subject,
 		IncludeDeleted: queryBool(c, "deleted"),
@@ -102,6 +106,9 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 	if err != nil {
 		return nil, nil, err
 	}
+	if subject, err = a.resolveAlias(c, subject); err != nil {
+		return nil, nil, err
+	}
 	ctx := c.Request().Context()
 	v, err := a.svc.Version(ctx, subject, version, queryBool(c, "deleted"))
 	if err != nil {
@@ -149,6 +156,9 @@ func (a *API) getVersionText(c echo.Context) error {
 func (a *API) getReferencedBy(c echo.Context) error {
 	subject, version, err := subjectVersionParams(c)
 	if err != nil {
+		return err
+	}
+	if subject, err = a.resolveAlias(c, subject); err != nil {
 		return err
 	}
 	ids, err := a.svc.ReferencedBy(c.Request().Context(), subject, version)

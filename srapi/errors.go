@@ -51,6 +51,11 @@ const (
 	CodeOverloaded Code = 50301
 )
 
+// CodeInvalidRuleSet is Confluent's code for a malformed ruleSet (in a
+// schema or in config). It shares its number with CodeInvalidConsumer,
+// which only the /v1 consumer routes answer.
+const CodeInvalidRuleSet Code = 42210
+
 // HTTPStatus returns the HTTP status that accompanies c: its first three
 // digits.
 func (c Code) HTTPStatus() int {

@@ -1,7 +1,5 @@
 package srapi
 
-import "encoding/json"
-
 // Reference points from one schema to a registered subject version: an
 // element of "references" in every schema-carrying body.
 type Reference struct {
@@ -20,10 +18,11 @@ type Schema struct {
 	SchemaType string      `json:"schemaType,omitempty"`
 	Schema     string      `json:"schema"`
 	References []Reference `json:"references,omitempty"`
-	// Metadata and RuleSet are Confluent data-contract fields, stored and
-	// returned unchanged.
-	Metadata json.RawMessage `json:"metadata,omitempty"`
-	RuleSet  json.RawMessage `json:"ruleSet,omitempty"`
+	// Metadata and RuleSet are the Confluent data contract of the schema:
+	// part of its identity, merged with the subject's config defaults and
+	// overrides at registration (see contracts.go).
+	Metadata *Metadata `json:"metadata,omitempty"`
+	RuleSet  *RuleSet  `json:"ruleSet,omitempty"`
 }
 
 // Type returns the schema type with the API's default applied: an empty
@@ -59,12 +58,14 @@ type SubjectVersionRef struct {
 type RegisterRequest struct {
 	Schema string `json:"schema"`
 	// SchemaType is TypeAvro (or empty), TypeProtobuf or TypeJSON.
-	SchemaType string          `json:"schemaType,omitempty"`
-	References []Reference     `json:"references,omitempty"`
-	Metadata   json.RawMessage `json:"metadata,omitempty"`
-	RuleSet    json.RawMessage `json:"ruleSet,omitempty"`
-	ID         int             `json:"id,omitempty"`
-	Version    int             `json:"version,omitempty"`
+	SchemaType string      `json:"schemaType,omitempty"`
+	References []Reference `json:"references,omitempty"`
+	// Metadata and RuleSet: nil when the request carries none, in which
+	// case registration inherits the previous version's.
+	Metadata *Metadata `json:"metadata,omitempty"`
+	RuleSet  *RuleSet  `json:"ruleSet,omitempty"`
+	ID       int       `json:"id,omitempty"`
+	Version  int       `json:"version,omitempty"`
 }
 
 // Request returns the body that registers, looks up or checks s.
@@ -149,12 +150,32 @@ type Config struct {
 	// ConsumerBreakage is "reject" or "warn": what a change that breaks a
 	// registered consumer does.
 	ConsumerBreakage *string `json:"consumerBreakage,omitempty"`
+	ConfigContracts
+}
+
+// ConfigContracts are the Confluent data-contract fields of config, in
+// Config and ConfigUpdate alike.
+type ConfigContracts struct {
+	// Alias names the subject this subject reads and writes.
+	Alias *string `json:"alias,omitempty"`
+	// ValidateFields turns on the reserved-field checks.
+	ValidateFields *bool `json:"validateFields,omitempty"`
+	// CompatibilityGroup names the metadata property whose value
+	// partitions the subject's versions for compatibility checks.
+	CompatibilityGroup *string `json:"compatibilityGroup,omitempty"`
+	// DefaultMetadata and DefaultRuleSet are merged under, and
+	// OverrideMetadata and OverrideRuleSet over, every registration's.
+	DefaultMetadata  *Metadata `json:"defaultMetadata,omitempty"`
+	OverrideMetadata *Metadata `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet   *RuleSet  `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet  *RuleSet  `json:"overrideRuleSet,omitempty"`
 }
 
 // ConfigUpdate is the body of PUT /config and PUT /config/{subject}, and
-// their answer: only the fields set change, and the policy fields mean
-// what they mean in Config. Confluent keys the level "compatibility";
-// "compatibilityLevel" is accepted in requests too.
+// their answer: only the fields present change, a field sent as null is
+// cleared, and the fields mean what they mean in Config. Confluent keys
+// the level "compatibility"; "compatibilityLevel" is accepted in requests
+// too. A field the registry does not know is refused (42203).
 type ConfigUpdate struct {
 	Compatibility      string  `json:"compatibility,omitempty"`
 	CompatibilityLevel string  `json:"compatibilityLevel,omitempty"`
@@ -162,6 +183,7 @@ type ConfigUpdate struct {
 	Normalize          *bool   `json:"normalize,omitempty"`
 	MinDeprecationDays *int    `json:"minDeprecationDays,omitempty"`
 	ConsumerBreakage   *string `json:"consumerBreakage,omitempty"`
+	ConfigContracts
 }
 
 // Mode is the body and answer of GET, PUT and DELETE /mode and

@@ -23,13 +23,14 @@ func TestSchemaRequestCarriesTheSchema(t *testing.T) {
 	s := srapi.Schema{
 		SchemaType: srapi.TypeProtobuf, Schema: `syntax = "proto3";`,
 		References: []srapi.Reference{{Name: "c.proto", Subject: "c", Version: 2}},
-		Metadata:   json.RawMessage(`{"a":1}`),
+		Metadata:   &srapi.Metadata{Properties: map[string]string{"a": "1"}},
+		RuleSet:    &srapi.RuleSet{DomainRules: []srapi.Rule{{Name: "r", Type: "CEL", Mode: srapi.RuleModeWrite}}},
 	}
 	got, err := json.Marshal(s.Request())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"schema":"syntax = \"proto3\";","schemaType":"PROTOBUF","references":[{"name":"c.proto","subject":"c","version":2}],"metadata":{"a":1}}`
+	want := `{"schema":"syntax = \"proto3\";","schemaType":"PROTOBUF","references":[{"name":"c.proto","subject":"c","version":2}],"metadata":{"properties":{"a":"1"}},"ruleSet":{"domainRules":[{"name":"r","mode":"WRITE","type":"CEL"}]}}`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

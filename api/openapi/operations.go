@@ -61,6 +61,8 @@ func Operations() []Operation {
 			Query: []Param{qPermanent}, Response: "Int"},
 		{Method: get, Path: "/subjects/:subject/versions/:version/schema", Tag: tagSubjects, Summary: "A version's raw schema text.", Query: []Param{qDeleted}, Response: "text"},
 		{Method: get, Path: "/subjects/:subject/versions/:version/referencedby", Tag: tagSubjects, Summary: "Ids of schemas that reference this version.", Response: "IntList"},
+		{Method: get, Path: "/subjects/:subject/metadata", Tag: tagSubjects, Summary: "The latest version whose metadata properties hold every key=value pair given.",
+			Query: []Param{{"key", "string", "A metadata property name; repeated, paired in order with value."}, {"value", "string", "The value the property must have."}, qDeleted}, Response: "SubjectVersion"},
 
 		// Compatibility.
 		{Method: post, Path: "/compatibility/subjects/:subject/versions", Tag: tagCompat, Summary: "Check a schema against the versions the subject's level selects.",

@@ -40,10 +40,25 @@ func Schemas() map[string]any {
 			"schema":     typ("string", "The schema text."),
 			"schemaType": enum("Absent for Avro.", "AVRO", "PROTOBUF", "JSON"),
 			"references": arrayOf(ref("SchemaReference")),
-			"metadata":   typ("object", "Confluent data-contract metadata, stored and returned unchanged."),
-			"ruleSet":    typ("object", "Confluent data-contract rules, stored and returned unchanged."),
+			"metadata":   ref("Metadata"),
+			"ruleSet":    ref("RuleSet"),
 		}
 		for k, v := range extra {
+			props[k] = v
+		}
+		return props
+	}
+	contracts := map[string]any{
+		"alias":              typ("string", "A subject this subject reads and writes through: reads, registrations, lookups and compatibility checks on this subject act on the alias (one step, never followed further). An empty string clears it; an alias to itself or closing a cycle is 42203."),
+		"validateFields":     typ("boolean", "Check reserved fields: a field named in the confluent:reserved metadata property may not be a top-level field, and may not leave the reserved list (409)."),
+		"compatibilityGroup": typ("string", "A metadata property: a new schema is checked only against versions whose property has the same value."),
+		"defaultMetadata":    ref("Metadata"),
+		"overrideMetadata":   ref("Metadata"),
+		"defaultRuleSet":     ref("RuleSet"),
+		"overrideRuleSet":    ref("RuleSet"),
+	}
+	withContracts := func(props map[string]any) map[string]any {
+		for k, v := range contracts {
 			props[k] = v
 		}
 		return props
@@ -90,21 +105,44 @@ func Schemas() map[string]any {
 			"messages":      arrayOf(typ("string", "")),
 			"findings":      arrayOf(ref("Finding")),
 		}, "is_compatible"),
-		"ConfigResponse": obj(map[string]any{
+		"ConfigResponse": obj(withContracts(map[string]any{
 			"compatibilityLevel": level,
 			"additiveOnly":       typ("boolean", "The additive-only (deprecate, don't delete) policy."),
 			"normalize":          typ("boolean", ""),
 			"minDeprecationDays": typ("integer", ""),
 			"consumerBreakage":   enum("", "reject", "warn"),
-		}),
-		"ConfigRequest": obj(map[string]any{
+		})),
+		"ConfigRequest": obj(withContracts(map[string]any{
 			"compatibility":      level,
 			"compatibilityLevel": level,
 			"additiveOnly":       typ("boolean", ""),
 			"normalize":          typ("boolean", ""),
 			"minDeprecationDays": typ("integer", ""),
 			"consumerBreakage":   enum("", "reject", "warn"),
+		})),
+		"Metadata": obj(map[string]any{
+			"tags":       typ("object", "Schema path to the tags on it, e.g. {\"Order.email\": [\"PII\"]}."),
+			"properties": typ("object", "Free string properties; confluent:reserved lists reserved field names, comma-separated."),
+			"sensitive":  arrayOf(typ("string", "")),
 		}),
+		"RuleSet": obj(map[string]any{
+			"migrationRules": arrayOf(ref("Rule")),
+			"domainRules":    arrayOf(ref("Rule")),
+			"encodingRules":  arrayOf(ref("Rule")),
+		}),
+		"Rule": obj(map[string]any{
+			"name":      typ("string", "Unique in the rule set: a letter or _, then letters, digits or _."),
+			"doc":       typ("string", ""),
+			"kind":      enum("TRANSFORM when absent.", "CONDITION", "TRANSFORM"),
+			"mode":      enum("WRITEREAD when absent; migration rules take the first three.", "UPGRADE", "DOWNGRADE", "UPDOWN", "WRITE", "READ", "WRITEREAD"),
+			"type":      typ("string", "The executor, e.g. CEL."),
+			"tags":      arrayOf(typ("string", "")),
+			"params":    typ("object", ""),
+			"expr":      typ("string", ""),
+			"onSuccess": typ("string", ""),
+			"onFailure": typ("string", ""),
+			"disabled":  typ("boolean", ""),
+		}, "name", "type"),
 		"Mode": obj(map[string]any{"mode": enum("", "READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT")}, "mode"),
 		"ServerID": obj(map[string]any{
 			"scope": obj(map[string]any{"path": arrayOf(typ("string", "")), "clusters": typ("object", "")}),

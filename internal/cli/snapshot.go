@@ -76,7 +76,9 @@ type versionState struct {
 func (v versionState) fingerprint() string {
 	h := sha256.New()
 	refs, _ := json.Marshal(v.Schema.References)
-	for _, part := range [][]byte{[]byte(v.Schema.Type()), []byte(v.Schema.Schema), refs, compactJSON(v.Schema.Metadata), compactJSON(v.Schema.RuleSet)} {
+	metadata, _ := json.Marshal(v.Schema.Metadata)
+	ruleSet, _ := json.Marshal(v.Schema.RuleSet)
+	for _, part := range [][]byte{[]byte(v.Schema.Type()), []byte(v.Schema.Schema), refs, compactJSON(metadata), compactJSON(ruleSet)} {
 		h.Write([]byte(strconv.Itoa(len(part))))
 		h.Write([]byte{0})
 		h.Write(part)

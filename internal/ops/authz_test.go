@@ -102,6 +102,7 @@ var expected = map[string]access{
 	"DELETE /subjects/:subject/versions/:version":             subjectWrite,
 	"GET /subjects/:subject/versions/:version/schema":         subjectRead,
 	"GET /subjects/:subject/versions/:version/referencedby":   subjectRead,
+	"GET /subjects/:subject/metadata":                         subjectRead,
 	"POST /compatibility/subjects/:subject/versions":          subjectRead,
 	"POST /compatibility/subjects/:subject/versions/:version": subjectRead,
 	"GET /config/:subject":                                    subjectRead,

@@ -42,11 +42,20 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 		return compat.Result{}, err
 	}
 	var live []SubjectVersion
+	group := cfg.CompatibilityGroup != nil && *cfg.CompatibilityGroup != ""
 	switch {
-	case version == 0 && (cfg.Compatibility.Transitive() || *cfg.AdditiveOnly):
+	case version == 0 && (cfg.Compatibility.Transitive() || *cfg.AdditiveOnly || group):
 		live, err = ex.VersionList(ctx, subject, false)
 		if err != nil {
 			return compat.Result{}, storeError(err)
+		}
+		if group {
+			// Only versions in the new schema's compatibility group
+			// count, the latest of them for a non-transitive level.
+			live = inGroup(live, *cfg.CompatibilityGroup, in.metadata)
+			if !cfg.Compatibility.Transitive() && !*cfg.AdditiveOnly && len(live) > 1 {
+				live = live[len(live)-1:]
+			}
 		}
 	case version == 0:
 		// Only the latest version matters to the level and to consumers.
@@ -105,6 +114,13 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 		return compat.Result{}, err
 	}
 	res.Findings = append(res.Findings, fs...)
+	if cfg.ValidateFields != nil && *cfg.ValidateFields {
+		previous, err := ex.VersionLatest(ctx, subject, false)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return compat.Result{}, storeError(err)
+		}
+		res.Findings = append(res.Findings, reservedFindings(in.schema, in.metadata, previous)...)
+	}
 	res.Truncate(compat.MaxFindings)
 	return res, nil
 }
@@ -123,11 +139,34 @@ type CompatibilityParams struct {
 // Register does. With Version 0 a subject with no versions is compatible;
 // with a given version it must exist.
 func (s *Service) CheckCompatibility(ctx context.Context, p CompatibilityParams) (compat.Result, error) {
+	var err error
+	if p.Schema, err = s.contractInput(ctx, p.Subject, p.Schema); err != nil {
+		return compat.Result{}, err
+	}
 	in, err := s.parseInput(ctx, p.Schema)
 	if err != nil {
 		return compat.Result{}, err
 	}
 	return s.checkHistory(ctx, s.store, p.Subject, in, p.Version)
+}
+
+// contractInput prepares the input of a lookup or a check: its contract
+// validated and canonical (an empty part is absent), and normalize
+// defaulting to the subject's config.
+func (s *Service) contractInput(ctx context.Context, subject string, in SchemaInput) (SchemaInput, error) {
+	m, r, err := canonicalContract(in.Metadata, in.RuleSet)
+	if err != nil {
+		return in, err
+	}
+	in.Metadata, in.RuleSet = storedContract(m), storedContract(r)
+	if !in.Normalize {
+		cfg, err := s.effectiveConfig(ctx, s.store, subject)
+		if err != nil {
+			return in, err
+		}
+		in.Normalize = *cfg.Normalize
+	}
+	return in, nil
 }
 
 // LookupParams are the inputs of Lookup.
@@ -142,10 +181,14 @@ type LookupParams struct {
 // srapi.CodeSubjectNotFound when the subject has no versions, srapi.CodeSchemaNotFound
 // when none holds the schema.
 func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, error) {
+	var err error
 	if _, err := s.store.VersionLatest(ctx, p.Subject, true); errors.Is(err, ErrNotFound) {
 		return nil, subjectNotFound(p.Subject)
 	} else if err != nil {
 		return nil, storeError(err)
+	}
+	if p.Schema, err = s.contractInput(ctx, p.Subject, p.Schema); err != nil {
+		return nil, err
 	}
 	// Lenient, so that a schema IMPORT copied as it was is found.
 	in, err := s.parseInputLenient(ctx, p.Schema)
@@ -155,6 +198,13 @@ func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, 
 	v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, p.IncludeDeleted)
 	if err != nil {
 		return nil, err
+	}
+	// A lookup without a contract matches the schema whatever contract
+	// the version carries (Confluent matches on the text alone then).
+	if v == nil && p.Schema.Metadata == nil && p.Schema.RuleSet == nil {
+		if v, err = s.findVersionAnyContract(ctx, s.store, p.Subject, in, p.Schema, p.IncludeDeleted); err != nil {
+			return nil, err
+		}
 	}
 	if v == nil && in.strictErr != nil {
 		return nil, in.strictErr

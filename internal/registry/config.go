@@ -2,7 +2,9 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/srapi"
@@ -25,7 +27,67 @@ func mergeConfig(base, over Config) Config {
 	if over.ConsumerBreakage != nil {
 		base.ConsumerBreakage = over.ConsumerBreakage
 	}
+	if over.ValidateFields != nil {
+		base.ValidateFields = over.ValidateFields
+	}
+	if over.Alias != nil {
+		base.Alias = over.Alias
+	}
+	if over.CompatibilityGroup != nil {
+		base.CompatibilityGroup = over.CompatibilityGroup
+	}
+	for _, f := range []struct{ dst, src *json.RawMessage }{
+		{&base.DefaultMetadata, &over.DefaultMetadata},
+		{&base.OverrideMetadata, &over.OverrideMetadata},
+		{&base.DefaultRuleSet, &over.DefaultRuleSet},
+		{&base.OverrideRuleSet, &over.OverrideRuleSet},
+	} {
+		if *f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	for _, f := range over.Unset {
+		base.unset(f)
+	}
+	base.Unset = nil
 	return base
+}
+
+// unset clears field f.
+func (c *Config) unset(f ConfigField) {
+	switch f {
+	case FieldCompatibility:
+		c.Compatibility = nil
+	case FieldAdditiveOnly:
+		c.AdditiveOnly = nil
+	case FieldNormalize:
+		c.Normalize = nil
+	case FieldMinDeprecation:
+		c.MinDeprecationPeriod = nil
+	case FieldConsumerBreakage:
+		c.ConsumerBreakage = nil
+	case FieldValidateFields:
+		c.ValidateFields = nil
+	case FieldAlias:
+		c.Alias = nil
+	case FieldCompatibilityGroup:
+		c.CompatibilityGroup = nil
+	case FieldDefaultMetadata:
+		c.DefaultMetadata = nil
+	case FieldOverrideMetadata:
+		c.OverrideMetadata = nil
+	case FieldDefaultRuleSet:
+		c.DefaultRuleSet = nil
+	case FieldOverrideRuleSet:
+		c.OverrideRuleSet = nil
+	}
+}
+
+// isEmpty reports whether no field of c is set.
+func (c *Config) isEmpty() bool {
+	return c == nil || c.Compatibility == nil && c.AdditiveOnly == nil && c.Normalize == nil &&
+		c.MinDeprecationPeriod == nil && c.ConsumerBreakage == nil && c.ValidateFields == nil &&
+		c.Alias == nil && c.CompatibilityGroup == nil && !c.hasContracts()
 }
 
 // storedConfig returns the config stored for subject, or nil.
@@ -89,8 +151,7 @@ func (s *Service) Config(ctx context.Context, subject string, defaultToGlobal bo
 	if err != nil {
 		return Config{}, err
 	}
-	if c == nil || c.Compatibility == nil && c.AdditiveOnly == nil && c.Normalize == nil &&
-		c.MinDeprecationPeriod == nil && c.ConsumerBreakage == nil {
+	if c.isEmpty() {
 		return Config{}, Errorf(srapi.CodeSubjectCompatNotSet, "Subject '%s' does not have subject-level compatibility configured", subject)
 	}
 	return *c, nil
@@ -111,14 +172,24 @@ func (s *Service) SetConfig(ctx context.Context, subject string, c Config) (Conf
 	if c.MinDeprecationPeriod != nil && *c.MinDeprecationPeriod < 0 {
 		return Config{}, Errorf(srapi.CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
 	}
+	if err := canonicalConfigContracts(&c); err != nil {
+		return Config{}, err
+	}
 	var out Config
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if c.Alias != nil && *c.Alias != "" {
+			if err := checkAlias(ctx, tx, subject, *c.Alias); err != nil {
+				return err
+			}
+		}
 		cur, err := storedConfig(ctx, tx, subject)
 		if err != nil {
 			return err
 		}
 		if cur != nil {
 			c = mergeConfig(*cur, c)
+		} else {
+			c = mergeConfig(Config{}, c)
 		}
 		if err := tx.ConfigSet(ctx, subject, c); err != nil {
 			return err
@@ -128,6 +199,55 @@ func (s *Service) SetConfig(ctx context.Context, subject string, c Config) (Conf
 	})
 	s.apply(Change{Subject: subject, Kind: ChangeConfig})
 	return out, storeError(err)
+}
+
+// canonicalConfigContracts validates the data-contract fields of a config
+// update and puts them in canonical form. An empty alias or
+// compatibilityGroup clears the field, as Confluent's does.
+func canonicalConfigContracts(c *Config) error {
+	for _, f := range []struct {
+		raw   *json.RawMessage
+		field ConfigField
+		meta  bool
+	}{
+		{&c.DefaultMetadata, FieldDefaultMetadata, true},
+		{&c.OverrideMetadata, FieldOverrideMetadata, true},
+		{&c.DefaultRuleSet, FieldDefaultRuleSet, false},
+		{&c.OverrideRuleSet, FieldOverrideRuleSet, false},
+	} {
+		if *f.raw == nil {
+			continue
+		}
+		var canon json.RawMessage
+		if f.meta {
+			m, err := decodeMetadata(*f.raw)
+			if err != nil {
+				return Errorf(srapi.CodeInvalidCompatibilityLevel, "Invalid %s: %s", f.field, err.(*Error).Message)
+			}
+			canon = encodeContract(m, metadataEmpty)
+		} else {
+			rs, err := decodeRuleSet(*f.raw)
+			if err != nil {
+				var e *Error
+				errors.As(err, &e)
+				return Errorf(srapi.CodeInvalidRuleSet, "Invalid %s: %s", f.field, strings.TrimPrefix(e.Message, "Invalid ruleSet: "))
+			}
+			canon = encodeContract(rs, ruleSetEmpty)
+		}
+		*f.raw = canon
+		if canon == nil {
+			c.Unset = append(c.Unset, f.field)
+		}
+	}
+	if c.Alias != nil && *c.Alias == "" {
+		c.Alias = nil
+		c.Unset = append(c.Unset, FieldAlias)
+	}
+	if c.CompatibilityGroup != nil && *c.CompatibilityGroup == "" {
+		c.CompatibilityGroup = nil
+		c.Unset = append(c.Unset, FieldCompatibilityGroup)
+	}
+	return nil
 }
 
 // DeleteConfig removes subject's config ("" resets the global config to

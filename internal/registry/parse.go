@@ -21,6 +21,9 @@ type parsed struct {
 	schema      schema.Schema
 	text        string
 	fingerprint string
+	// metadata is the input's metadata, for the checks that read it
+	// (compatibility groups, reserved fields).
+	metadata json.RawMessage
 	// key identifies the input that parsed to this (see inputKey).
 	key [32]byte
 	// strictErr is the srapi.CodeInvalidSchema error of a schema that
@@ -76,7 +79,7 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 	} else if strictErr != nil {
 		return nil, strictErr
 	}
-	p := &parsed{schema: sch, text: sch.Text(), strictErr: strictErr}
+	p := &parsed{schema: sch, text: sch.Text(), metadata: in.Metadata, strictErr: strictErr}
 	identity := sch.Identity()
 	if in.Normalize {
 		p.text = sch.Normalized()

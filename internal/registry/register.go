@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -49,30 +50,64 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			return nil, err
 		}
 	}
-	// A schema that IMPORT copied as it was must still be found when its
-	// producers re-register it; anything else must parse strictly below.
-	in, err := s.parseInputLenient(ctx, p.Schema)
-	if err != nil {
+	var err error
+	if p.Schema.Metadata, p.Schema.RuleSet, err = canonicalContract(p.Schema.Metadata, p.Schema.RuleSet); err != nil {
 		return nil, err
 	}
 	// Producers re-register their schema at every start: answer from
-	// memory while nothing in the subject has changed since.
-	idem := registeredKey{subject: p.Subject, input: in.key}
+	// memory while nothing in the subject (or its config) has changed
+	// since. The key is the request as sent, its contract included.
+	idem := registeredKey{subject: p.Subject, input: inputKey(p.Schema)}
 	gen := s.subjectGeneration(p.Subject).Load()
 	if p.ID == 0 && p.Version == 0 {
 		if e, ok := s.registered.GetIfPresent(idem); ok && e.gen == gen {
 			return e.version, nil
 		}
 	}
+	mode, err := s.effectiveMode(ctx, s.store, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := s.effectiveConfig(ctx, s.store, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Schema.Normalize && *cfg.Normalize {
+		p.Schema.Normalize = true
+	}
+	// As Confluent: a request without a contract, under a config without
+	// defaults or overrides, is answered by any live version holding the
+	// same schema, whatever that version's contract.
+	if p.Schema.Metadata == nil && p.Schema.RuleSet == nil && !cfg.hasContracts() {
+		plain, err := s.parseInputLenient(ctx, p.Schema)
+		if err != nil {
+			return nil, err
+		}
+		if v, err := s.findVersionAnyContract(ctx, s.store, p.Subject, plain, p.Schema, false); err != nil || v != nil {
+			if v != nil {
+				s.registered.Set(idem, registeredEntry{gen: gen, version: v})
+			}
+			return v, err
+		}
+	}
+	if mode != Import {
+		if p.Schema, err = mergeContracts(ctx, s.store, p.Subject, p.Schema, cfg); err != nil {
+			return nil, err
+		}
+	} else {
+		p.Schema.Metadata, p.Schema.RuleSet = storedContract(p.Schema.Metadata), storedContract(p.Schema.RuleSet)
+	}
+	// A schema that IMPORT copied as it was must still be found when its
+	// producers re-register it; anything else must parse strictly below.
+	in, err := s.parseInputLenient(ctx, p.Schema)
+	if err != nil {
+		return nil, err
+	}
 	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
 		if v != nil {
 			s.registered.Set(idem, registeredEntry{gen: gen, version: v})
 		}
 		return v, err
-	}
-	mode, err := s.effectiveMode(ctx, s.store, p.Subject)
-	if err != nil {
-		return nil, err
 	}
 	switch mode {
 	case ReadOnly, ReadOnlyOverride:
@@ -268,6 +303,37 @@ func storedText(in SchemaInput, p *parsed, mode Mode) string {
 		return in.Text
 	}
 	return p.text
+}
+
+// findVersionAnyContract returns the latest version of subject (live, or
+// with includeDeleted any) holding the parsed schema with the input's
+// references, whatever its metadata and rule set, or nil.
+func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, subject string, in *parsed, input SchemaInput, includeDeleted bool) (*SubjectVersion, error) {
+	vs, err := ex.VersionList(ctx, subject, includeDeleted)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	want := in.schema.Identity()
+	if input.Normalize {
+		want = in.schema.Normalized()
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if !slices.Equal(vs[i].Schema.References, input.References) {
+			continue
+		}
+		old, err := s.parsedSchema(ctx, ex, vs[i].Schema)
+		if err != nil {
+			return nil, err
+		}
+		got := old.Identity()
+		if input.Normalize {
+			got = old.Normalized()
+		}
+		if old.Format() == in.schema.Format() && got == want {
+			return &vs[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // findVersion returns the version of subject holding the parsed schema, or

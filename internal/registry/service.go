@@ -166,6 +166,17 @@ func (s *Service) apply(c Change) {
 		s.subjectGeneration(c.Subject).Add(1)
 	case ChangeConfig:
 		s.configs.invalidate(c.Subject)
+		// Config decides what a registration stores (data-contract
+		// defaults and overrides, normalize): remembered
+		// re-registrations of the subjects it governs are stale.
+		if c.Subject == GlobalSubject {
+			s.generations.Range(func(_, g any) bool {
+				g.(*atomic.Uint64).Add(1)
+				return true
+			})
+		} else {
+			s.subjectGeneration(c.Subject).Add(1)
+		}
 	case ChangeMode:
 		s.modes.invalidate(c.Subject)
 	case ChangeReset:

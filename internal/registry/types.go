@@ -73,7 +73,45 @@ type Config struct {
 	MinDeprecationPeriod *time.Duration
 	// ConsumerBreakage is "reject" (default) or "warn".
 	ConsumerBreakage *string
+	// ValidateFields turns on the checks of reserved fields, listed in
+	// the "confluent:reserved" metadata property (contracts.go).
+	ValidateFields *bool
+	// Alias names the subject that this subject reads and writes; it is
+	// never inherited from the global config.
+	Alias *string
+	// CompatibilityGroup names a metadata property: a new schema is
+	// checked only against versions whose property has the same value.
+	CompatibilityGroup *string
+	// DefaultMetadata and DefaultRuleSet are merged under, and
+	// OverrideMetadata and OverrideRuleSet over, the metadata and rule
+	// set of every registration, as canonical JSON (contracts.go).
+	DefaultMetadata  json.RawMessage
+	OverrideMetadata json.RawMessage
+	DefaultRuleSet   json.RawMessage
+	OverrideRuleSet  json.RawMessage
+	// Unset lists fields that SetConfig clears (a client sent null),
+	// where a nil field keeps the stored value. Never stored.
+	Unset []ConfigField
 }
+
+// ConfigField names a Config field, by its name in the API.
+type ConfigField string
+
+// Config fields a client can clear by sending null.
+const (
+	FieldCompatibility      ConfigField = "compatibility"
+	FieldAdditiveOnly       ConfigField = "additiveOnly"
+	FieldNormalize          ConfigField = "normalize"
+	FieldMinDeprecation     ConfigField = "minDeprecationDays"
+	FieldConsumerBreakage   ConfigField = "consumerBreakage"
+	FieldValidateFields     ConfigField = "validateFields"
+	FieldAlias              ConfigField = "alias"
+	FieldCompatibilityGroup ConfigField = "compatibilityGroup"
+	FieldDefaultMetadata    ConfigField = "defaultMetadata"
+	FieldOverrideMetadata   ConfigField = "overrideMetadata"
+	FieldDefaultRuleSet     ConfigField = "defaultRuleSet"
+	FieldOverrideRuleSet    ConfigField = "overrideRuleSet"
+)
 
 // GlobalSubject is the subject key under which global config and mode are
 // stored.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/schemata-dev/schemata/compat"
@@ -15,11 +16,16 @@ func (e *Executor) ConfigGet(ctx context.Context, subject string) (*registry.Con
 		level          *string
 		minDeprecation *int64
 		c              registry.Config
+		contracts      [4][]byte
 	)
 	err := e.conn.Reader().QueryRow(ctx, `
-		SELECT compatibility, additive_only, normalize, min_deprecation_seconds, consumer_breakage
+		SELECT compatibility, additive_only, normalize, min_deprecation_seconds, consumer_breakage,
+			validate_fields, alias, compatibility_group,
+			default_metadata, override_metadata, default_ruleset, override_ruleset
 		FROM configs WHERE subject = $1`, subject,
-	).Scan(&level, &c.AdditiveOnly, &c.Normalize, &minDeprecation, &c.ConsumerBreakage)
+	).Scan(&level, &c.AdditiveOnly, &c.Normalize, &minDeprecation, &c.ConsumerBreakage,
+		&c.ValidateFields, &c.Alias, &c.CompatibilityGroup,
+		&contracts[0], &contracts[1], &contracts[2], &contracts[3])
 	if err != nil {
 		return nil, e.errorf("config of %q: %w", subject, e.translate(err))
 	}
@@ -28,6 +34,11 @@ func (e *Executor) ConfigGet(ctx context.Context, subject string) (*registry.Con
 	}
 	if minDeprecation != nil {
 		c.MinDeprecationPeriod = ptr(time.Duration(*minDeprecation) * time.Second)
+	}
+	for i, dst := range []*json.RawMessage{&c.DefaultMetadata, &c.OverrideMetadata, &c.DefaultRuleSet, &c.OverrideRuleSet} {
+		if contracts[i] != nil {
+			*dst = json.RawMessage(contracts[i])
+		}
 	}
 	return &c, nil
 }
@@ -40,16 +51,27 @@ func (e *Executor) ConfigSet(ctx context.Context, subject string, c registry.Con
 		minDeprecation = ptr(int64(*c.MinDeprecationPeriod / time.Second))
 	}
 	_, err := e.conn.Writer().Exec(ctx, `
-		INSERT INTO configs (subject, compatibility, additive_only, normalize, min_deprecation_seconds, consumer_breakage, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO configs (subject, compatibility, additive_only, normalize, min_deprecation_seconds, consumer_breakage, updated_at,
+			validate_fields, alias, compatibility_group,
+			default_metadata, override_metadata, default_ruleset, override_ruleset)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (subject) DO UPDATE SET
 			compatibility = excluded.compatibility,
 			additive_only = excluded.additive_only,
 			normalize = excluded.normalize,
 			min_deprecation_seconds = excluded.min_deprecation_seconds,
 			consumer_breakage = excluded.consumer_breakage,
-			updated_at = excluded.updated_at`,
-		subject, (*string)(c.Compatibility), c.AdditiveOnly, c.Normalize, minDeprecation, c.ConsumerBreakage, e.now())
+			updated_at = excluded.updated_at,
+			validate_fields = excluded.validate_fields,
+			alias = excluded.alias,
+			compatibility_group = excluded.compatibility_group,
+			default_metadata = excluded.default_metadata,
+			override_metadata = excluded.override_metadata,
+			default_ruleset = excluded.default_ruleset,
+			override_ruleset = excluded.override_ruleset`,
+		subject, (*string)(c.Compatibility), c.AdditiveOnly, c.Normalize, minDeprecation, c.ConsumerBreakage, e.now(),
+		c.ValidateFields, c.Alias, c.CompatibilityGroup,
+		nullJSON(c.DefaultMetadata), nullJSON(c.OverrideMetadata), nullJSON(c.DefaultRuleSet), nullJSON(c.OverrideRuleSet))
 	if err != nil {
 		return e.errorf("set config of %q: %w", subject, e.translate(err))
 	}

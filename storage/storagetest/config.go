@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -23,6 +24,13 @@ func testConfig(t *testing.T, s registry.Store) {
 		Normalize:            ptr(false),
 		MinDeprecationPeriod: ptr(90 * 24 * time.Hour),
 		ConsumerBreakage:     ptr("warn"),
+		ValidateFields:       ptr(true),
+		Alias:                ptr("orders-v2"),
+		CompatibilityGroup:   ptr("major"),
+		DefaultMetadata:      json.RawMessage(`{"properties":{"owner":"team-a"}}`),
+		OverrideMetadata:     json.RawMessage(`{"sensitive":["ssn"]}`),
+		DefaultRuleSet:       json.RawMessage(`{"domainRules":[{"name":"r","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true"}]}`),
+		OverrideRuleSet:      json.RawMessage(`{"encodingRules":[{"name":"e","kind":"TRANSFORM","mode":"WRITEREAD","type":"ENCRYPT"}]}`),
 	}
 	global := registry.Config{Compatibility: ptr(compat.Backward)}
 	mustOK(t, "ConfigSet", s.ConfigSet(ctx, "orders", full))
@@ -95,6 +103,9 @@ func showConfig(c registry.Config) string {
 		}
 		return fmt.Sprint(v.Elem().Interface())
 	}
-	return fmt.Sprintf("{compatibility:%s additiveOnly:%s normalize:%s minDeprecation:%s consumerBreakage:%s}",
-		show(c.Compatibility), show(c.AdditiveOnly), show(c.Normalize), show(c.MinDeprecationPeriod), show(c.ConsumerBreakage))
+	return fmt.Sprintf("{compatibility:%s additiveOnly:%s normalize:%s minDeprecation:%s consumerBreakage:%s "+
+		"validateFields:%s alias:%s compatibilityGroup:%s contracts:%s %s %s %s}",
+		show(c.Compatibility), show(c.AdditiveOnly), show(c.Normalize), show(c.MinDeprecationPeriod), show(c.ConsumerBreakage),
+		show(c.ValidateFields), show(c.Alias), show(c.CompatibilityGroup),
+		c.DefaultMetadata, c.OverrideMetadata, c.DefaultRuleSet, c.OverrideRuleSet)
 }

@@ -87,6 +87,7 @@ func DefaultRules() []Rule {
 		{Method: del, Path: "/subjects/:subject/versions/:version", Access: OnSubject, Role: wr, AdminIfTrue: "permanent"},
 		r(get, "/subjects/:subject/versions/:version/schema", OnSubject, rd),
 		r(get, "/subjects/:subject/versions/:version/referencedby", OnSubject, rd),
+		r(get, "/subjects/:subject/metadata", OnSubject, rd),
 		r(post, "/compatibility/subjects/:subject/versions", OnSubject, rd),
 		r(post, "/compatibility/subjects/:subject/versions/:version", OnSubject, rd),
 		r(get, "/config", AnyGrant, rd),

@@ -119,6 +119,7 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.IntVar(&cfg.Limits.MaxEnumSymbols, "max-schema-enum-symbols", schema.DefaultMaxEnumSymbols, "most enum symbols or values in a schema with its references")
 	f.IntVar(&cfg.Limits.MaxReferences, "max-schema-references", schema.DefaultMaxReferences, "most schemas a schema references, directly or not")
 	f.IntVar(&cfg.MaxConcurrentParses, "max-concurrent-parses", 0, "parses and compatibility checks run at once (503 when busy for a second); 0 means one per CPU")
+	f.Int64Var(&cfg.CacheBytes, "cache-bytes", server.DefaultCacheBytes, "memory budget in bytes shared by every in-process cache (schemas, parsed schemas, encoded answers, usage buffer); at least 1 MiB")
 
 	root.AddCommand(newMigrateCommand(&cfg))
 	addEnvToUsage(root)

@@ -21,8 +21,6 @@ type parsed struct {
 	schema      schema.Schema
 	text        string
 	fingerprint string
-	// key identifies the input that parsed to this (see inputKey).
-	key [32]byte
 }
 
 // parseInput resolves in's references and parses it. Invalid schemas and
@@ -36,7 +34,6 @@ func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, erro
 	if err != nil {
 		return nil, err
 	}
-	p.key = key
 	s.inputs.Set(key, p)
 	return p, nil
 }

@@ -42,22 +42,26 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err := checkExplicitIDs(p); err != nil {
 		return nil, err
 	}
+	// Producers re-register their schema at every start: answer an exact
+	// request answered before from memory, before any parsing, while
+	// nothing that could change the answer has happened since.
+	key := requestKey(p)
+	if p.ID == 0 && p.Version == 0 {
+		if v, ok := s.registeredAnswer(key, p.Subject); ok {
+			return v, nil
+		}
+	}
+	// The generations are read before the store is, so that a change
+	// committed while this request runs leaves its answer stale.
+	gen, epoch := s.subjectGeneration(p.Subject), s.epoch.Load()
+	subjectGen := gen.Load()
 	in, err := s.parseInput(ctx, p.Schema)
 	if err != nil {
 		return nil, err
 	}
-	// Producers re-register their schema at every start: answer from
-	// memory while nothing in the subject has changed since.
-	idem := registeredKey{subject: p.Subject, input: in.key}
-	gen := s.subjectGeneration(p.Subject).Load()
-	if p.ID == 0 && p.Version == 0 {
-		if e, ok := s.registered.GetIfPresent(idem); ok && e.gen == gen {
-			return e.version, nil
-		}
-	}
 	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
-		if v != nil {
-			s.registered.Set(idem, registeredEntry{gen: gen, version: v})
+		if v != nil && p.ID == 0 && p.Version == 0 {
+			s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
 		}
 		return v, err
 	}
@@ -170,16 +174,37 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 	return out, err
 }
 
-// registeredKey and registeredEntry cache idempotent re-registrations: an
-// entry holds while its subject's generation is unchanged.
-type registeredKey struct {
-	subject string
-	input   [32]byte
+// registeredEntry is the answer to an idempotent re-registration, keyed
+// by requestKey. It holds while neither its subject's generation (bumped
+// by every new or deleted version) nor the service's epoch (bumped by
+// every config or mode change and permanent delete) has moved since the
+// answer was read.
+type registeredEntry struct {
+	subject    string
+	gen        *atomic.Uint64
+	subjectGen uint64
+	epoch      uint64
+	version    *SubjectVersion
 }
 
-type registeredEntry struct {
-	gen     uint64
-	version *SubjectVersion
+// registeredSize estimates what an entry holds; its schema is counted
+// though another cache may share it.
+func registeredSize(e registeredEntry) int {
+	n := 96 + len(e.subject)
+	if e.version != nil {
+		n += len(e.version.Subject) + schemaSize(e.version.Schema)
+	}
+	return n
+}
+
+// registeredAnswer returns the cached answer of the request with key in
+// subject, if it is still current.
+func (s *Service) registeredAnswer(key [32]byte, subject string) (*SubjectVersion, bool) {
+	e, ok := s.registered.GetIfPresent(key)
+	if !ok || e.subject != subject || e.gen.Load() != e.subjectGen || s.epoch.Load() != e.epoch {
+		return nil, false
+	}
+	return e.version, true
 }
 
 // subjectGeneration returns the counter bumped whenever the subject's
@@ -201,6 +226,10 @@ func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp strin
 	sch, err := ex.SchemaGetByFingerprint(ctx, fp)
 	if err != nil {
 		return nil, err
+	}
+	// The id cache may hold the same row: keep one copy.
+	if same, ok := s.byID.GetIfPresent(sch.ID); ok && same.Fingerprint == fp {
+		sch = same
 	}
 	s.byFingerprint.Set(fp, sch)
 	return sch, nil

@@ -151,6 +151,8 @@ func TestConfigValidation(t *testing.T) {
 		{"BadLogFormat", server.Config{LogFormat: "xml"}, "invalid log format"},
 		{"NegativeBodyLimit", server.Config{MaxBodyBytes: -1}, "invalid max body bytes"},
 		{"NegativeTimeout", server.Config{WriteTimeout: -time.Second}, "invalid write timeout"},
+		{"TinyCacheBudget", server.Config{CacheBytes: 4096}, "invalid cache bytes"},
+		{"NegativeCacheBudget", server.Config{CacheBytes: -1}, "invalid cache bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -105,9 +105,22 @@ func parsedSize(s schema.Schema) int {
 // newWeighed returns a cache holding at most budget bytes as weighed by
 // weigh, recording hits, misses and evictions.
 func newWeighed[K comparable, V any](budget uint64, weigh func(K, V) int) *otter.Cache[K, V] {
+	return newRecorded(budget, weigh, stats.NewCounter())
+}
+
+// newRecorded is newWeighed recording into rec.
+func newRecorded[K comparable, V any](budget uint64, weigh func(K, V) int, rec stats.Recorder) *otter.Cache[K, V] {
 	return otter.Must(&otter.Options[K, V]{
 		MaximumWeight: max(budget, 1),
 		Weigher:       func(k K, v V) uint32 { return weight(entryOverhead + weigh(k, v)) },
-		StatsRecorder: stats.NewCounter(),
+		StatsRecorder: rec,
 	})
 }
+
+// ownCounts records a cache's evictions into a Counter but leaves hits
+// and misses to the cache's owner, for a cache whose entries may be found
+// yet stale.
+type ownCounts struct{ *stats.Counter }
+
+func (ownCounts) RecordHits(int)   {}
+func (ownCounts) RecordMisses(int) {}

@@ -202,8 +202,10 @@ func registeredSize(e registeredEntry) int {
 func (s *Service) registeredAnswer(key [32]byte, subject string) (*SubjectVersion, bool) {
 	e, ok := s.registered.GetIfPresent(key)
 	if !ok || e.subject != subject || e.gen.Load() != e.subjectGen || s.epoch.Load() != e.epoch {
+		s.registeredStats.RecordMisses(1)
 		return nil, false
 	}
+	s.registeredStats.RecordHits(1)
 	return e.version, true
 }
 

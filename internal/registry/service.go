@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
@@ -103,9 +104,12 @@ type Service struct {
 	// *atomic.Uint64) and epoch say when an entry is stale: epoch moves
 	// with every change that may alter answers across subjects (config,
 	// mode, permanent deletes, resets).
-	registered  *otter.Cache[[32]byte, registeredEntry]
-	generations sync.Map
-	epoch       atomic.Uint64
+	registered *otter.Cache[[32]byte, registeredEntry]
+	// registeredStats counts hits of current entries only: a stale entry
+	// is a miss (see registeredAnswer).
+	registeredStats *stats.Counter
+	generations     sync.Map
+	epoch           atomic.Uint64
 	// configs and modes cache what is stored per subject ("" global).
 	configs coherent[*Config]
 	modes   coherent[Mode]
@@ -136,6 +140,7 @@ func New(store Store, opts Options) *Service {
 	}
 	opts.Defaults = mergeConfig(DefaultConfig(), opts.Defaults)
 	share := func(name string) uint64 { return CacheShare(opts.CacheBytes, name) }
+	registeredStats := stats.NewCounter()
 	return &Service{
 		store: store,
 		opts:  opts,
@@ -152,13 +157,14 @@ func New(store Store, opts Options) *Service {
 		byFingerprint: newWeighed(share(CacheFingerprints), func(fp string, s *Schema) int {
 			return len(fp) + schemaSize(s)
 		}),
-		registered: newWeighed(share(CacheRegistered), func(_ [32]byte, e registeredEntry) int {
+		registered: newRecorded(share(CacheRegistered), func(_ [32]byte, e registeredEntry) int {
 			return registeredSize(e)
-		}),
-		configs:   newCoherent[*Config](share(CacheConfigs)),
-		modes:     newCoherent[Mode](share(CacheModes)),
-		consumers: newConsumerState(store, opts),
-		gate:      newGate(opts.MaxConcurrentParses, opts.ParseWait),
+		}, ownCounts{registeredStats}),
+		registeredStats: registeredStats,
+		configs:         newCoherent[*Config](share(CacheConfigs)),
+		modes:           newCoherent[Mode](share(CacheModes)),
+		consumers:       newConsumerState(store, opts),
+		gate:            newGate(opts.MaxConcurrentParses, opts.ParseWait),
 	}
 }
 

@@ -64,13 +64,10 @@ func (g *populateLoad) next(conn int) op {
 		body:        scaleBody(g.prefix, i),
 		contentType: contentType,
 		check: func(body []byte) error {
-			id, err := registeredID(body)
-			if err != nil {
+			if err := checkPositiveID(body); err != nil {
 				return err
 			}
-			if id <= 0 {
-				return fmt.Errorf("id %d", id)
-			}
+			id, _ := registeredID(body)
 			lower(&g.minID, int64(id))
 			raise(&g.maxID, int64(id))
 			return nil
@@ -132,13 +129,7 @@ func (g *reregisterLoad) next(conn int) op {
 		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
 		body:        scaleBody(g.prefix, i),
 		contentType: contentType,
-		check: func(body []byte) error {
-			id, err := registeredID(body)
-			if err == nil && id <= 0 {
-				err = fmt.Errorf("id %d", id)
-			}
-			return err
-		},
+		check:       checkPositiveID,
 	}
 }
 

@@ -6,12 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
+	"math"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 
 	"github.com/schemata-dev/schemata/internal/registry"
 )
@@ -24,12 +26,11 @@ import (
 // long as the Service hands out the same *registry.Schema; a different
 // pointer with equal content is still a hit, and one with different
 // content (an id re-imported after a permanent delete) replaces the entry.
-// Entries are immutable once stored. The cache holds at most max entries
-// and drops an arbitrary one to make room.
+// Entries are immutable once stored. The cache holds at most its share of
+// the memory budget, weighed by the bytes of each entry, and evicts the
+// entries least likely to be used again.
 type responseCache struct {
-	entries sync.Map // int -> *cachedSchema
-	size    atomic.Int64
-	max     int64
+	entries *otter.Cache[int, *cachedSchema]
 }
 
 // cachedSchema is the encoded form of one schema. Its header values are
@@ -45,47 +46,42 @@ type cachedSchema struct {
 	// bodyHash summarises body for the ETags of version responses.
 	bodyHash uint64
 
-	// text is the bare schema text (the .../schema endpoints).
-	text       []byte
+	// textETag and textLength head the bare schema text (the .../schema
+	// endpoints), which is src.Text: it is not kept a second time.
 	textETag   []string
 	textLength []string
 }
 
-func newResponseCache(max int) *responseCache {
-	return &responseCache{max: int64(max)}
+// cachedSchemaSize is what an entry holds besides its body and schema
+// text: the struct, the header values and the cache's node.
+const cachedSchemaSize = 384
+
+// size estimates the bytes e keeps alive, its schema row included: the
+// registry's cache may have dropped the row while this one holds it.
+func (e *cachedSchema) size() uint32 {
+	n := cachedSchemaSize + len(e.body) + len(e.src.Text) + len(e.src.Metadata) + len(e.src.RuleSet) + len(e.src.Fingerprint)
+	return uint32(min(n, math.MaxUint32))
+}
+
+func newResponseCache(budget uint64) *responseCache {
+	return &responseCache{entries: otter.Must(&otter.Options[int, *cachedSchema]{
+		MaximumWeight: max(budget, 1),
+		Weigher:       func(_ int, e *cachedSchema) uint32 { return e.size() },
+		StatsRecorder: stats.NewCounter(),
+	})}
 }
 
 // entry returns the encoded form of s, encoding it on a miss.
 func (rc *responseCache) entry(s *registry.Schema) (*cachedSchema, error) {
-	if v, ok := rc.entries.Load(s.ID); ok {
-		e := v.(*cachedSchema)
-		if e.src == s || sameSchema(e.src, s) {
-			return e, nil
-		}
+	if e, ok := rc.entries.GetIfPresent(s.ID); ok && (e.src == s || sameSchema(e.src, s)) {
+		return e, nil
 	}
 	e, err := encodeSchema(s)
 	if err != nil {
 		return nil, err
 	}
-	if _, loaded := rc.entries.Swap(s.ID, e); !loaded {
-		if rc.size.Add(1) > rc.max {
-			rc.evictOne(s.ID)
-		}
-	}
+	rc.entries.Set(s.ID, e)
 	return e, nil
-}
-
-// evictOne drops one entry other than keep.
-func (rc *responseCache) evictOne(keep int) {
-	rc.entries.Range(func(k, _ any) bool {
-		if k.(int) == keep {
-			return true
-		}
-		if _, loaded := rc.entries.LoadAndDelete(k); loaded {
-			rc.size.Add(-1)
-		}
-		return false
-	})
 }
 
 // sameSchema reports whether a and b render identically.
@@ -115,17 +111,15 @@ func encodeSchema(s *registry.Schema) (*cachedSchema, error) {
 	}
 	body := buf.Bytes()
 	sum := sha256.Sum256(body)
-	text := []byte(s.Text)
-	textSum := sha256.Sum256(text)
+	textSum := sha256.Sum256([]byte(s.Text))
 	return &cachedSchema{
 		src:        s,
 		body:       body,
 		bodyETag:   []string{`"` + hex.EncodeToString(sum[:16]) + `"`},
 		bodyLength: []string{strconv.Itoa(len(body))},
 		bodyHash:   binary.BigEndian.Uint64(sum[:8]),
-		text:       text,
 		textETag:   []string{`"` + hex.EncodeToString(textSum[:16]) + `"`},
-		textLength: []string{strconv.Itoa(len(text))},
+		textLength: []string{strconv.Itoa(len(s.Text))},
 	}, nil
 }
 

@@ -208,21 +208,32 @@ func TestSchemaCacheFollowsServiceIdentity(t *testing.T) {
 	}
 }
 
-func TestSchemaCacheIsBounded(t *testing.T) {
+func TestSchemaCacheIsBoundedInBytes(t *testing.T) {
 	t.Parallel()
-	c := newResponseCache(3)
-	for id := 1; id <= 10; id++ {
-		if _, err := c.entry(&registry.Schema{ID: id, Format: schema.Avro, Text: `"string"`}); err != nil {
+	const budget = 16 << 10
+	c := newResponseCache(budget)
+	text := `{"type":"record","name":"R","fields":[{"name":"f","type":"` + strings.Repeat("x", 400) + `"}]}`
+	for id := 1; id <= 500; id++ {
+		if _, err := c.entry(&registry.Schema{ID: id, Format: schema.Avro, Text: text}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	c.entries.CleanUp()
+	var held uint64
 	n := 0
-	c.entries.Range(func(_, _ any) bool { n++; return true })
-	if n > 3 || c.size.Load() != int64(n) {
-		t.Errorf("cache holds %d entries (size counter %d), want at most 3", n, c.size.Load())
+	for _, e := range c.entries.All() {
+		held += uint64(e.size())
+		n++
 	}
-	if _, ok := c.entries.Load(10); !ok {
-		t.Errorf("the entry just added was evicted")
+	if held > budget || c.entries.WeightedSize() > budget {
+		t.Errorf("cache holds %d bytes in %d entries (weighed %d), budget %d", held, n, c.entries.WeightedSize(), budget)
+	}
+	if n == 0 || n == 500 {
+		t.Errorf("cache holds %d of 500 entries: want some, not all", n)
+	}
+	st := c.entries.Stats()
+	if st.Evictions == 0 {
+		t.Errorf("no evictions counted after inserting 500 entries into %d bytes", budget)
 	}
 }
 

@@ -128,7 +128,7 @@ func (a *API) getSchemaTextByID(c echo.Context, id int) error {
 	if err != nil {
 		return err
 	}
-	return writeCached(c, e.textETag, e.textLength, hdrImmutable, nil, e.text)
+	return writeCached(c, e.textETag, e.textLength, hdrImmutable, nil, []byte(e.src.Text))
 }
 
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects

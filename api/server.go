@@ -62,10 +62,6 @@ var _ Service = (*registry.Service)(nil)
 // unset: far above any real schema, far below what could exhaust memory.
 const DefaultMaxBodyBytes = 8 << 20
 
-// DefaultCacheEntries bounds the encoded-response cache when Options leave
-// it unset.
-const DefaultCacheEntries = 50_000
-
 // Options configure an API.
 type Options struct {
 	// Logger receives request logs (at debug level) and the causes of
@@ -74,9 +70,10 @@ type Options struct {
 	// MaxBodyBytes limits request bodies; larger ones are answered with
 	// 413. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// CacheEntries bounds the number of schemas whose encoded responses
-	// are kept in memory. Zero means DefaultCacheEntries.
-	CacheEntries int
+	// CacheBytes is the process's cache budget (registry.Options'
+	// CacheBytes); the encoded responses take registry.CacheResponses'
+	// share of it. Zero means registry.DefaultCacheBytes.
+	CacheBytes int64
 	// ServerID identifies this registry in GET /v1/metadata/id.
 	ServerID string
 	// Version and CommitID are reported by GET /v1/metadata/version; read
@@ -108,9 +105,6 @@ func New(svc Service, opts Options) *API {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if opts.CacheEntries <= 0 {
-		opts.CacheEntries = DefaultCacheEntries
-	}
 	version, commit := buildVersion()
 	if opts.Version == "" {
 		opts.Version = version
@@ -122,7 +116,7 @@ func New(svc Service, opts Options) *API {
 		svc:     svc,
 		log:     opts.Logger,
 		maxBody: opts.MaxBodyBytes,
-		cache:   newResponseCache(opts.CacheEntries),
+		cache:   newResponseCache(registry.CacheShare(opts.CacheBytes, registry.CacheResponses)),
 		meta:    metadata{serverID: opts.ServerID, version: opts.Version, commitID: opts.CommitID},
 	}
 	a.consumers = opts.Consumers
@@ -131,6 +125,12 @@ func New(svc Service, opts Options) *API {
 	}
 	a.echo = a.routes()
 	return a
+}
+
+// CacheStats reports the encoded-response cache's counts and size, for
+// metrics next to the registry's own caches.
+func (a *API) CacheStats() registry.CacheStat {
+	return registry.CacheStatOf(registry.CacheResponses, a.cache.entries)
 }
 
 // ServeHTTP serves one request.

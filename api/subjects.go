@@ -147,7 +147,7 @@ func (a *API) getVersionText(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeCached(c, e.textETag, e.textLength, hdrNoCache, nil, e.text)
+	return writeCached(c, e.textETag, e.textLength, hdrNoCache, nil, []byte(e.src.Text))
 }
 
 // getReferencedBy serves

@@ -27,6 +27,9 @@ Modes:
   register-new   POST a never-seen schema per request to one of -subjects subjects
   register-same  POST schemas already registered at setup (idempotent re-registration)
   bare           serve the bytes fetched from -from with a bare net/http handler
+  populate       register -schemas new schemas, -versions per subject, once each
+  get-ids        GET /schemas/ids/{id} for ids of -ids FROM-TO, at random or -shuffle'd
+  reregister     re-register, at random, schemas that populate registered
 
 Run "loadgen MODE -h" for the flags of a mode. Load modes exit 0 when every
 request succeeded, 3 when some failed, 1 when setup failed, 2 on bad flags.
@@ -40,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	mode, args := args[0], args[1:]
 	switch mode {
-	case "get", "register-new", "register-same":
+	case "get", "register-new", "register-same", "populate", "get-ids", "reregister":
 		return runLoad(ctx, mode, args, stdout, stderr)
 	case "bare":
 		return runBare(ctx, args, stdout, stderr)
@@ -83,6 +86,9 @@ type loadFlags struct {
 	prefix   string
 	compat   string
 	json     bool
+	versions int
+	ids      string
+	shuffle  bool
 }
 
 func parseLoadFlags(mode string, args []string, stderr io.Writer) (*loadFlags, error) {
@@ -109,6 +115,13 @@ func parseLoadFlags(mode string, args []string, stderr io.Writer) (*loadFlags, e
 		if mode == "register-same" {
 			fs.IntVar(&f.schemas, "schemas", 64, "distinct schemas registered at setup and re-registered under load")
 		}
+	case "populate", "reregister":
+		fs.IntVar(&f.schemas, "schemas", 1000, "schemas populate registers (and reregister re-registers from)")
+		fs.IntVar(&f.versions, "versions", 10, "versions per subject: -schemas/-versions subjects")
+		fs.StringVar(&f.prefix, "subject-prefix", "scale", "subject name prefix, the same for populate and reregister")
+	case "get-ids":
+		fs.StringVar(&f.ids, "ids", "1-1000", "range of schema ids to read, FROM-TO")
+		fs.BoolVar(&f.shuffle, "shuffle", false, "read each id once, in a random order (with -n to stop after one pass)")
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -132,8 +145,16 @@ func parseLoadFlags(mode string, args []string, stderr io.Writer) (*loadFlags, e
 	if mode == "get" && len(f.paths.values) == 0 {
 		errs = append(errs, errors.New("-path: need at least one path"))
 	}
-	if mode != "get" && f.subjects < 1 {
+	if (mode == "register-new" || mode == "register-same") && f.subjects < 1 {
 		errs = append(errs, fmt.Errorf("-subjects %d: need at least one subject", f.subjects))
+	}
+	if (mode == "populate" || mode == "reregister") && (f.schemas < 1 || f.versions < 1 || f.schemas%f.versions != 0) {
+		errs = append(errs, fmt.Errorf("-schemas %d, -versions %d: need a positive multiple of a positive count", f.schemas, f.versions))
+	}
+	if mode == "get-ids" {
+		if _, _, err := parseIDRange(f.ids); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if mode == "register-same" && f.schemas < 1 {
 		errs = append(errs, fmt.Errorf("-schemas %d: need at least one schema", f.schemas))
@@ -160,7 +181,16 @@ func runLoad(ctx context.Context, mode string, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "loadgen %s: setup: %v\n", mode, err)
 		return exitFailed
 	}
-	res := drive(ctx, client, w, f.loadConfig)
+	cfg := f.loadConfig
+	if p, ok := w.(*populateLoad); ok {
+		// Exactly -schemas registrations, all measured.
+		cfg.maxRequests, cfg.warmup = int64(f.schemas), 0
+		cfg.duration = max(cfg.duration, 24*time.Hour)
+		if !f.json {
+			defer func() { fmt.Fprintf(stdout, "ids: %d-%d\n", p.minID.Load(), p.maxID.Load()) }()
+		}
+	}
+	res := drive(ctx, client, w, cfg)
 	rep := newReport(mode, targets, f.connections, res)
 	if f.json {
 		err = rep.writeJSON(stdout)
@@ -181,8 +211,22 @@ func runLoad(ctx context.Context, mode string, args []string, stdout, stderr io.
 // compatibility level, and for register-same the registered schemas.
 func newWorkload(ctx context.Context, client *http.Client, mode string, f *loadFlags) (workload, error) {
 	targets := f.targets.values
-	if mode == "get" {
+	switch mode {
+	case "get":
 		return &getLoad{targets: targets, paths: f.paths.values}, nil
+	case "get-ids":
+		from, to, err := parseIDRange(f.ids)
+		if err != nil {
+			return nil, err
+		}
+		return newGetIDsLoad(targets, from, to, f.shuffle), nil
+	case "populate":
+		if err := setGlobalNone(ctx, client, targets[0]); err != nil {
+			return nil, fmt.Errorf("set the global compatibility: %w", err)
+		}
+		return &populateLoad{targets: targets, prefix: f.prefix, subjects: f.schemas / f.versions}, nil
+	case "reregister":
+		return &reregisterLoad{targets: targets, prefix: f.prefix, schemas: f.schemas, subjects: f.schemas / f.versions}, nil
 	}
 	runID := newRunID()
 	subjects := subjectNames(f.prefix+"-"+runID, f.subjects)

@@ -45,7 +45,7 @@ func (f *fakeRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == f.failPath:
 		w.WriteHeader(http.StatusInternalServerError)
 		fmt.Fprint(w, `{"error_code":50001,"message":"boom"}`)
-	case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/config/"):
+	case r.Method == http.MethodPut && (r.URL.Path == "/config" || strings.HasPrefix(r.URL.Path, "/config/")):
 		var body struct {
 			Compatibility string `json:"compatibility"`
 			AdditiveOnly  *bool  `json:"additiveOnly"`
@@ -54,7 +54,7 @@ func (f *fakeRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			return
 		}
-		f.levels[strings.TrimPrefix(r.URL.Path, "/config/")] = body.Compatibility
+		f.levels[strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/config"), "/")] = body.Compatibility
 		fmt.Fprintf(w, `{"compatibility":%q}`, body.Compatibility)
 	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/versions"):
 		var body struct {

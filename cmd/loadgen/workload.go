@@ -53,14 +53,17 @@ func (g *registerNewLoad) next(conn int) op {
 		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(subject),
 		body:        registrationBody(g.runID, i),
 		contentType: contentType,
-		check: func(body []byte) error {
-			id, err := registeredID(body)
-			if err == nil && id <= 0 {
-				err = fmt.Errorf("id %d", id)
-			}
-			return err
-		},
+		check:       checkPositiveID,
 	}
+}
+
+// checkPositiveID accepts a registration answer carrying an id.
+func checkPositiveID(body []byte) error {
+	id, err := registeredID(body)
+	if err == nil && id <= 0 {
+		err = fmt.Errorf("id %d", id)
+	}
+	return err
 }
 
 // registerSameLoad re-registers schemas that are already live versions of

@@ -3,6 +3,7 @@ package main
 import (
 	"testing"
 
+	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/schema"
 )
 
@@ -42,6 +43,38 @@ func TestLimitFlagsReachTheConfig(t *testing.T) {
 			tt.want(&want)
 			if got.Limits != want || got.MaxConcurrentParses != tt.parallel {
 				t.Errorf("limits %+v, %d concurrent parses; want %+v, %d", got.Limits, got.MaxConcurrentParses, want, tt.parallel)
+			}
+		})
+	}
+}
+
+func TestCacheBytesReachesTheConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		file string
+		want int64
+	}{
+		{name: "Default", want: server.DefaultCacheBytes},
+		{name: "Flag", args: []string{"--cache-bytes", "67108864"}, want: 64 << 20},
+		{name: "Environment", env: map[string]string{"REGISTRY_CACHE_BYTES": "33554432"}, want: 32 << 20},
+		{name: "File", file: "cache-bytes: 16777216\n", want: 16 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := tt.args
+			if tt.file != "" {
+				args = append(args, "--config", writeFile(t, "registry.yaml", tt.file))
+			}
+			got, code, stderr := captureConfig(t, args, tt.env)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if got.CacheBytes != tt.want {
+				t.Errorf("CacheBytes = %d, want %d", got.CacheBytes, tt.want)
 			}
 		})
 	}

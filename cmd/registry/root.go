@@ -122,6 +122,7 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.IntVar(&cfg.MaxConcurrentParses, "max-concurrent-parses", 0, "parses and compatibility checks run at once (503 when busy for a second); 0 means one per CPU")
 	f.Var((*offsetValue)(&cfg.ClockOffset), "clock-offset", "shift the registry's clock, e.g. 200d, to try a deprecation lifecycle in minutes (demos and staging only; needs --allow-clock-offset)")
 	f.BoolVar(&cfg.AllowClockOffset, "allow-clock-offset", false, "confirm --clock-offset")
+	f.Int64Var(&cfg.CacheBytes, "cache-bytes", server.DefaultCacheBytes, "memory budget in bytes shared by every in-process cache (schemas, parsed schemas, encoded answers, usage buffer); at least 1 MiB")
 
 	root.AddCommand(newMigrateCommand(&cfg))
 	addEnvToUsage(root)

@@ -1,17 +1,22 @@
 package registry
 
 import (
-	"sync"
 	"sync/atomic"
+
+	"github.com/maypok86/otter/v2"
 )
 
 // coherent caches one value per key and stays correct under concurrent
-// invalidation: each key has a generation, bumped by invalidate, and a
-// cached value counts only while the generation it was loaded under is
-// current. A load that races with an invalidation therefore never
-// outlives it.
+// invalidation: each key has an entry with a generation, bumped by
+// invalidate, and a cached value counts only while the generation it was
+// loaded under is current. A load that races with an invalidation
+// therefore never outlives it.
+//
+// Entries live in a weighed cache, so they may be evicted: a load in
+// flight then completes into an entry no longer reachable, and the next
+// get starts afresh, which is just as correct.
 type coherent[T any] struct {
-	m sync.Map // key → *coherentEntry[T]
+	m *otter.Cache[string, *coherentEntry[T]]
 }
 
 type coherentEntry[T any] struct {
@@ -24,12 +29,22 @@ type coherentValue[T any] struct {
 	v   T
 }
 
+// coherentEntrySize is what an entry holds besides its key: the entry,
+// the value box and a small value (a config's pointers or a mode).
+const coherentEntrySize = 192
+
+func newCoherent[T any](budget uint64) coherent[T] {
+	return coherent[T]{m: newWeighed(budget, func(k string, _ *coherentEntry[T]) int {
+		return len(k) + coherentEntrySize
+	})}
+}
+
 func (c *coherent[T]) entry(key string) *coherentEntry[T] {
-	if e, ok := c.m.Load(key); ok {
-		return e.(*coherentEntry[T])
+	if e, ok := c.m.GetIfPresent(key); ok {
+		return e
 	}
-	e, _ := c.m.LoadOrStore(key, new(coherentEntry[T]))
-	return e.(*coherentEntry[T])
+	e, _ := c.m.SetIfAbsent(key, new(coherentEntry[T]))
+	return e
 }
 
 // get returns the cached value for key, or loads, caches and returns it.
@@ -47,13 +62,19 @@ func (c *coherent[T]) get(key string, load func() (T, error)) (T, error) {
 	return v, nil
 }
 
-// invalidate makes key's cached value stale.
-func (c *coherent[T]) invalidate(key string) { c.entry(key).gen.Add(1) }
+// invalidate makes key's cached value stale. A key without an entry has
+// nothing cached, and a load in flight for it writes into an entry that
+// is no longer reachable.
+func (c *coherent[T]) invalidate(key string) {
+	if e, ok := c.m.GetIfPresent(key); ok {
+		e.gen.Add(1)
+	}
+}
 
 // invalidateAll makes every cached value stale.
 func (c *coherent[T]) invalidateAll() {
-	c.m.Range(func(_, e any) bool {
-		e.(*coherentEntry[T]).gen.Add(1)
-		return true
-	})
+	for _, e := range c.m.All() {
+		e.gen.Add(1)
+	}
+	c.m.InvalidateAll()
 }

@@ -95,9 +95,13 @@ type consumerState struct {
 
 func newConsumerState(store Store, opts Options) *consumerState {
 	return &consumerState{
-		store:   store,
-		readers: otter.Must(&otter.Options[string, schema.Schema]{MaximumSize: 1000}),
-		usage:   NewUsageRecorder(store, UsageOptions{Now: opts.Now, Logger: opts.Logger}),
+		store: store,
+		readers: newWeighed(CacheShare(opts.CacheBytes, CacheReaderSchemas), func(fp string, s schema.Schema) int {
+			return len(fp) + parsedSize(s)
+		}),
+		usage: NewUsageRecorder(store, UsageOptions{
+			Now: opts.Now, Logger: opts.Logger, MaxBytes: int64(CacheShare(opts.CacheBytes, UsageBuffer)),
+		}),
 	}
 }
 

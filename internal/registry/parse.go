@@ -24,8 +24,6 @@ type parsed struct {
 	// metadata is the input's metadata, for the checks that read it
 	// (compatibility groups, reserved fields).
 	metadata json.RawMessage
-	// key identifies the input that parsed to this (see inputKey).
-	key [32]byte
 	// strictErr is the srapi.CodeInvalidSchema error of a schema that
 	// parsed only leniently (formats.ParseLenientWithLimits): IMPORT
 	// stores it as it is, lookups find it, nothing else accepts it.
@@ -59,7 +57,6 @@ func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parse
 	if err != nil {
 		return nil, err
 	}
-	p.key = key
 	s.inputs.Set(key, p)
 	return p, nil
 }

@@ -18,21 +18,18 @@ func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 	if sch, ok := s.byID.GetIfPresent(id); ok {
 		return sch, nil
 	}
-	sch, err := s.store.SchemaGetByID(ctx, id)
+	// A schema row outlives permanently deleted versions; it is reachable
+	// only while some version uses it.
+	sch, err := s.store.SchemaGetUsed(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, schemaNotFound(id)
 	}
 	if err != nil {
 		return nil, storeError(err)
 	}
-	// A schema row outlives permanently deleted versions; it is reachable
-	// only while some version uses it.
-	vs, err := s.store.SchemaVersions(ctx, id, true)
-	if err != nil {
-		return nil, storeError(err)
-	}
-	if len(vs) == 0 {
-		return nil, schemaNotFound(id)
+	// The fingerprint cache may hold the same row: keep one copy.
+	if same, ok := s.byFingerprint.GetIfPresent(sch.Fingerprint); ok && same.ID == sch.ID {
+		sch = same
 	}
 	s.byID.Set(id, sch)
 	return sch, nil

@@ -54,16 +54,22 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if p.Schema.Metadata, p.Schema.RuleSet, err = canonicalContract(p.Schema.Metadata, p.Schema.RuleSet); err != nil {
 		return nil, err
 	}
-	// Producers re-register their schema at every start: answer from
-	// memory while nothing in the subject (or its config) has changed
-	// since. The key is the request as sent, its contract included.
-	idem := registeredKey{subject: p.Subject, input: inputKey(p.Schema)}
-	gen := s.subjectGeneration(p.Subject).Load()
+	// Producers re-register their schema at every start: answer an exact
+	// request answered before from memory, before any parsing, while
+	// nothing that could change the answer (a version of the subject, a
+	// config, whose defaults and overrides merge into the contract, or a
+	// mode) has changed since. The key is the whole request, its contract
+	// included.
+	key := requestKey(p)
 	if p.ID == 0 && p.Version == 0 {
-		if e, ok := s.registered.GetIfPresent(idem); ok && e.gen == gen {
-			return e.version, nil
+		if v, ok := s.registeredAnswer(key, p.Subject); ok {
+			return v, nil
 		}
 	}
+	// The generations are read before the store is, so that a change
+	// committed while this request runs leaves its answer stale.
+	gen, epoch := s.subjectGeneration(p.Subject), s.epoch.Load()
+	subjectGen := gen.Load()
 	mode, err := s.effectiveMode(ctx, s.store, p.Subject)
 	if err != nil {
 		return nil, err
@@ -84,8 +90,8 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			return nil, err
 		}
 		if v, err := s.findVersionAnyContract(ctx, s.store, p.Subject, plain, p.Schema, false); err != nil || v != nil {
-			if v != nil {
-				s.registered.Set(idem, registeredEntry{gen: gen, version: v})
+			if v != nil && p.ID == 0 && p.Version == 0 {
+				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
 			}
 			return v, err
 		}
@@ -104,8 +110,8 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		return nil, err
 	}
 	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
-		if v != nil {
-			s.registered.Set(idem, registeredEntry{gen: gen, version: v})
+		if v != nil && p.ID == 0 && p.Version == 0 {
+			s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
 		}
 		return v, err
 	}
@@ -221,16 +227,39 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 	return out, err
 }
 
-// registeredKey and registeredEntry cache idempotent re-registrations: an
-// entry holds while its subject's generation is unchanged.
-type registeredKey struct {
-	subject string
-	input   [32]byte
+// registeredEntry is the answer to an idempotent re-registration, keyed
+// by requestKey. It holds while neither its subject's generation (bumped
+// by every new or deleted version) nor the service's epoch (bumped by
+// every config or mode change and permanent delete) has moved since the
+// answer was read.
+type registeredEntry struct {
+	subject    string
+	gen        *atomic.Uint64
+	subjectGen uint64
+	epoch      uint64
+	version    *SubjectVersion
 }
 
-type registeredEntry struct {
-	gen     uint64
-	version *SubjectVersion
+// registeredSize estimates what an entry holds; its schema is counted
+// though another cache may share it.
+func registeredSize(e registeredEntry) int {
+	n := 96 + len(e.subject)
+	if e.version != nil {
+		n += len(e.version.Subject) + schemaSize(e.version.Schema)
+	}
+	return n
+}
+
+// registeredAnswer returns the cached answer of the request with key in
+// subject, if it is still current.
+func (s *Service) registeredAnswer(key [32]byte, subject string) (*SubjectVersion, bool) {
+	e, ok := s.registered.GetIfPresent(key)
+	if !ok || e.subject != subject || e.gen.Load() != e.subjectGen || s.epoch.Load() != e.epoch {
+		s.registeredStats.RecordMisses(1)
+		return nil, false
+	}
+	s.registeredStats.RecordHits(1)
+	return e.version, true
 }
 
 // subjectGeneration returns the counter bumped whenever the subject's
@@ -252,6 +281,10 @@ func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp strin
 	sch, err := ex.SchemaGetByFingerprint(ctx, fp)
 	if err != nil {
 		return nil, err
+	}
+	// The id cache may hold the same row: keep one copy.
+	if same, ok := s.byID.GetIfPresent(sch.ID); ok && same.Fingerprint == fp {
+		sch = same
 	}
 	s.byFingerprint.Set(fp, sch)
 	return sch, nil

@@ -32,9 +32,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives structured logs; slog.Default when nil.
 	Logger *slog.Logger
-	// CacheSize bounds the number of schemas kept in memory by id
-	// (default 100,000).
-	CacheSize int
+	// CacheBytes is the memory budget shared by the in-process caches and
+	// the usage buffer, split by fixed shares (see CacheShare); default
+	// DefaultCacheBytes.
+	CacheBytes int64
 	// Limits bounds the work one schema may cause; zero fields take
 	// schema.DefaultLimits.
 	Limits schema.Limits
@@ -98,10 +99,17 @@ type Service struct {
 	// byFingerprint caches schemas by identity key. Schema rows are never
 	// deleted, so the mapping never goes stale.
 	byFingerprint *otter.Cache[string, *Schema]
-	// registered answers idempotent re-registrations from memory, and
-	// generations (subject → *atomic.Uint64) says when an entry is stale.
-	registered  *otter.Cache[registeredKey, registeredEntry]
-	generations sync.Map
+	// registered answers idempotent re-registrations from memory, keyed by
+	// a hash of the whole request; generations (subject →
+	// *atomic.Uint64) and epoch say when an entry is stale: epoch moves
+	// with every change that may alter answers across subjects (config,
+	// mode, permanent deletes, resets).
+	registered *otter.Cache[[32]byte, registeredEntry]
+	// registeredStats counts hits of current entries only: a stale entry
+	// is a miss (see registeredAnswer).
+	registeredStats *stats.Counter
+	generations     sync.Map
+	epoch           atomic.Uint64
 	// configs and modes cache what is stored per subject ("" global).
 	configs coherent[*Config]
 	modes   coherent[Mode]
@@ -120,8 +128,8 @@ func New(store Store, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.CacheSize <= 0 {
-		opts.CacheSize = 100_000
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = DefaultCacheBytes
 	}
 	opts.Limits = opts.Limits.WithDefaults()
 	if opts.MaxConcurrentParses <= 0 {
@@ -131,17 +139,32 @@ func New(store Store, opts Options) *Service {
 		opts.ParseWait = DefaultParseWait
 	}
 	opts.Defaults = mergeConfig(DefaultConfig(), opts.Defaults)
+	share := func(name string) uint64 { return CacheShare(opts.CacheBytes, name) }
+	registeredStats := stats.NewCounter()
 	return &Service{
-		store:         store,
-		opts:          opts,
-		log:           opts.Logger,
-		byID:          otter.Must(&otter.Options[int, *Schema]{MaximumSize: opts.CacheSize, StatsRecorder: stats.NewCounter()}),
-		parsedByID:    otter.Must(&otter.Options[int, schema.Schema]{MaximumSize: opts.CacheSize / 10, StatsRecorder: stats.NewCounter()}),
-		inputs:        otter.Must(&otter.Options[[32]byte, *parsed]{MaximumSize: opts.CacheSize / 10}),
-		byFingerprint: otter.Must(&otter.Options[string, *Schema]{MaximumSize: opts.CacheSize}),
-		registered:    otter.Must(&otter.Options[registeredKey, registeredEntry]{MaximumSize: opts.CacheSize}),
-		consumers:     newConsumerState(store, opts),
-		gate:          newGate(opts.MaxConcurrentParses, opts.ParseWait),
+		store: store,
+		opts:  opts,
+		log:   opts.Logger,
+		byID: newWeighed(share(CacheSchemasByID), func(_ int, s *Schema) int {
+			return schemaSize(s)
+		}),
+		parsedByID: newWeighed(share(CacheParsedSchemas), func(_ int, s schema.Schema) int {
+			return parsedSize(s)
+		}),
+		inputs: newWeighed(share(CacheParsedInputs), func(_ [32]byte, p *parsed) int {
+			return parsedSize(p.schema) + len(p.text) + len(p.fingerprint)
+		}),
+		byFingerprint: newWeighed(share(CacheFingerprints), func(fp string, s *Schema) int {
+			return len(fp) + schemaSize(s)
+		}),
+		registered: newRecorded(share(CacheRegistered), func(_ [32]byte, e registeredEntry) int {
+			return registeredSize(e)
+		}, ownCounts{registeredStats}),
+		registeredStats: registeredStats,
+		configs:         newCoherent[*Config](share(CacheConfigs)),
+		modes:           newCoherent[Mode](share(CacheModes)),
+		consumers:       newConsumerState(store, opts),
+		gate:            newGate(opts.MaxConcurrentParses, opts.ParseWait),
 	}
 }
 
@@ -165,6 +188,7 @@ func (s *Service) apply(c Change) {
 	case ChangeVersions:
 		s.subjectGeneration(c.Subject).Add(1)
 	case ChangeConfig:
+		s.epoch.Add(1)
 		s.configs.invalidate(c.Subject)
 		// Config decides what a registration stores (data-contract
 		// defaults and overrides, normalize): remembered
@@ -178,8 +202,10 @@ func (s *Service) apply(c Change) {
 			s.subjectGeneration(c.Subject).Add(1)
 		}
 	case ChangeMode:
+		s.epoch.Add(1)
 		s.modes.invalidate(c.Subject)
 	case ChangeReset:
+		s.epoch.Add(1)
 		s.configs.invalidateAll()
 		s.modes.invalidateAll()
 		s.generations.Range(func(_, g any) bool {
@@ -197,6 +223,8 @@ func (s *Service) apply(c Change) {
 		s.byID.Invalidate(c.SchemaID)
 		s.parsedByID.Invalidate(c.SchemaID)
 		s.inputs.InvalidateAll()
+		s.registered.InvalidateAll()
+		s.epoch.Add(1)
 	}
 	s.applyConsumerChange(c)
 }

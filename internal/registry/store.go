@@ -61,6 +61,10 @@ type Executor interface {
 	Notify(ctx context.Context, c Change) error
 
 	SchemaGetByID(ctx context.Context, id int) (*Schema, error)
+	// SchemaGetUsed returns the schema with id if some version of some
+	// subject, soft-deleted ones included, uses it, in one indexed query;
+	// ErrNotFound otherwise.
+	SchemaGetUsed(ctx context.Context, id int) (*Schema, error)
 	SchemaGetByFingerprint(ctx context.Context, fingerprint string) (*Schema, error)
 	// SchemaInsert stores a new schema. With p.ID zero the store assigns the
 	// next id; with an explicit id (IMPORT mode) it uses it, and the

@@ -21,11 +21,22 @@ type UsageOptions struct {
 	// FlushInterval is how often Run flushes (default 10s).
 	FlushInterval time.Duration
 	// MaxKeys bounds the distinct (identity, schema id) pairs held between
-	// flushes (default 100,000); lookups by further pairs are not recorded
-	// until the next flush, and are counted in Dropped.
-	MaxKeys int
-	Logger  *slog.Logger
+	// flushes (default 100,000), and MaxBytes their estimated memory
+	// (default DefaultUsageBytes); lookups by further pairs are not
+	// recorded until the next flush, and are counted in Dropped. Each
+	// flush writes at most MaxKeys rows.
+	MaxKeys  int
+	MaxBytes int64
+	Logger   *slog.Logger
 }
+
+// DefaultUsageBytes bounds the usage buffer when UsageOptions leave
+// MaxBytes unset: the default cache budget's share of it.
+const DefaultUsageBytes = DefaultCacheBytes / 100 * 6
+
+// usagePairSize estimates what one recorded pair holds besides its
+// identity's name: the map slot, the key, the counter and its pointer.
+const usagePairSize = 112
 
 // MaxIdentityLength bounds a recorded identity's name; longer ones are
 // cut.
@@ -49,6 +60,7 @@ type UsageRecorder struct {
 	opts    UsageOptions
 	seed    maphash.Seed
 	size    atomic.Int64
+	bytes   atomic.Int64
 	dropped atomic.Int64
 	flushMu sync.Mutex
 	shards  [usageShards]usageShard
@@ -89,6 +101,9 @@ func NewUsageRecorder(store UsageStore, opts UsageOptions) *UsageRecorder {
 	if opts.MaxKeys <= 0 {
 		opts.MaxKeys = 100_000
 	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultUsageBytes
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -127,7 +142,7 @@ func (r *UsageRecorder) Record(who Identity, id int) {
 		raise(&c.last, now)
 		return
 	}
-	if r.size.Load() >= int64(r.opts.MaxKeys) {
+	if r.size.Load() >= int64(r.opts.MaxKeys) || r.bytes.Load()+pairSize(key) > r.opts.MaxBytes {
 		r.dropped.Add(1)
 		return
 	}
@@ -136,7 +151,11 @@ func (r *UsageRecorder) Record(who Identity, id int) {
 	c.last.Store(now)
 	sh.m[key] = c
 	r.size.Add(1)
+	r.bytes.Add(pairSize(key))
 }
+
+// pairSize estimates the memory one recorded pair holds.
+func pairSize(k usageKey) int64 { return int64(usagePairSize + len(k.who.Name)) }
 
 // raise sets v to t if t is later.
 func raise(v *atomic.Int64, t int64) {
@@ -149,7 +168,7 @@ func raise(v *atomic.Int64, t int64) {
 }
 
 // Dropped returns how many lookups were not recorded because MaxKeys
-// pairs were already held.
+// pairs or MaxBytes were already held.
 func (r *UsageRecorder) Dropped() int64 { return r.dropped.Load() }
 
 // Flush writes what was recorded since the last flush to the store in
@@ -172,6 +191,7 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		sh.mu.Unlock()
 		r.size.Add(-int64(len(old)))
 		for k, c := range old {
+			r.bytes.Add(-pairSize(k))
 			batch = append(batch, UsageDelta{
 				SchemaID: k.id, Identity: k.who.String(), Count: c.n.Load(),
 				FirstSeen: time.Unix(0, c.first).UTC(), LastSeen: time.Unix(0, c.last.Load()).UTC(),
@@ -199,6 +219,7 @@ func (r *UsageRecorder) restore(batch []UsageDelta) {
 			c = &usageCounter{first: d.FirstSeen.UnixNano()}
 			sh.m[key] = c
 			r.size.Add(1)
+			r.bytes.Add(pairSize(key))
 		} else if f := d.FirstSeen.UnixNano(); f < c.first {
 			c.first = f
 		}

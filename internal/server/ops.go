@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/ops/metrics"
@@ -15,7 +16,7 @@ import (
 // newOps builds the operations layer (auth, TLS, audit, rate limits,
 // probes, metrics) over the store and service, and registers the store's
 // pool and the service's cache statistics as metrics.
-func newOps(cfg Config, log *slog.Logger, m *metrics.Metrics, store registry.Store, svc *registry.Service, now func() time.Time) (*ops.Ops, error) {
+func newOps(cfg Config, log *slog.Logger, m *metrics.Metrics, store registry.Store, svc *registry.Service, handler *api.API, now func() time.Time) (*ops.Ops, error) {
 	// Tokens and database users live in the registry's own database when
 	// the store can keep them (both shipped stores can).
 	authStore, _ := store.(auth.Store)
@@ -34,18 +35,22 @@ func newOps(cfg Config, log *slog.Logger, m *metrics.Metrics, store registry.Sto
 			return nil, fmt.Errorf("server: pool metrics: %w", err)
 		}
 	}
-	if err := m.RegisterCaches(func() []metrics.CacheStats { return cacheStats(svc) }); err != nil {
+	if err := m.RegisterCaches(func() []metrics.CacheStats { return cacheStats(svc, handler) }); err != nil {
 		return nil, fmt.Errorf("server: cache metrics: %w", err)
 	}
 	return layer, nil
 }
 
-// cacheStats converts the service's cache statistics for metrics.
-func cacheStats(svc *registry.Service) []metrics.CacheStats {
-	in := svc.CacheStats()
+// cacheStats converts the statistics of the service's caches and the
+// HTTP layer's encoded responses for metrics.
+func cacheStats(svc *registry.Service, handler *api.API) []metrics.CacheStats {
+	in := append(svc.CacheStats(), handler.CacheStats())
 	out := make([]metrics.CacheStats, len(in))
 	for i, c := range in {
-		out[i] = metrics.CacheStats{Name: c.Name, Hits: c.Hits, Misses: c.Misses, Evictions: c.Evictions}
+		out[i] = metrics.CacheStats{
+			Name: c.Name, Hits: c.Hits, Misses: c.Misses, Evictions: c.Evictions,
+			Bytes: c.Bytes, CapacityBytes: c.Capacity,
+		}
 	}
 	return out
 }

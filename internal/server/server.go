@@ -84,6 +84,9 @@ type Config struct {
 	// for demos and staging, never for a registry whose dates matter.
 	ClockOffset      time.Duration
 	AllowClockOffset bool
+	// CacheBytes is the memory budget shared by every in-process cache
+	// (see registry.CacheShare for how it is split).
+	CacheBytes int64
 }
 
 // Defaults of Config's fields.
@@ -100,6 +103,7 @@ const (
 	DefaultLogFormat         = "json"
 	DefaultServerID          = "schemata"
 	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultCacheBytes        = registry.DefaultCacheBytes
 )
 
 // WithDefaults returns c with every unset field set to its default.
@@ -125,6 +129,9 @@ func (c Config) WithDefaults() Config {
 	if c.MaxHeaderBytes == 0 {
 		c.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = DefaultCacheBytes
+	}
 	setDur(&c.ReadTimeout, DefaultReadTimeout)
 	setDur(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
 	setDur(&c.WriteTimeout, DefaultWriteTimeout)
@@ -145,6 +152,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 0 {
 		return fmt.Errorf("invalid max body bytes %d: must be positive", c.MaxBodyBytes)
+	}
+	if c.CacheBytes < registry.MinCacheBytes {
+		return fmt.Errorf("invalid cache bytes %d: must be at least %d (1 MiB)", c.CacheBytes, registry.MinCacheBytes)
 	}
 	for name, n := range map[string]int{
 		"max schema bytes": c.Limits.MaxTextBytes, "max schema depth": c.Limits.MaxDepth,
@@ -316,9 +326,17 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 	s.svc = registry.New(s.store, registry.Options{
 		Defaults: defaults, Now: o.now, Logger: s.log,
 		Limits: cfg.Limits, MaxConcurrentParses: cfg.MaxConcurrentParses,
+		CacheBytes: cfg.CacheBytes,
 	})
 	m := metrics.New()
-	layer, err := newOps(cfg, s.log, m, s.store, s.svc, o.now)
+	handler := api.New(instrument.Wrap(s.svc, m), api.Options{
+		Logger:       s.log,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		ServerID:     cfg.ServerID,
+		Consumers:    instrument.WrapConsumers(s.svc),
+		CacheBytes:   cfg.CacheBytes,
+	})
+	layer, err := newOps(cfg, s.log, m, s.store, s.svc, handler, o.now)
 	if err != nil {
 		if s.ownsStore {
 			err = errors.Join(err, s.store.Close())
@@ -326,12 +344,6 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.ops = layer
-	handler := api.New(instrument.Wrap(s.svc, m), api.Options{
-		Logger:       s.log,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		ServerID:     cfg.ServerID,
-		Consumers:    instrument.WrapConsumers(s.svc),
-	})
 	layer.Mount(handler.Echo())
 	if layer.AuthEnabled() {
 		handler.Echo().Use(principalToDomain)

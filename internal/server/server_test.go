@@ -153,6 +153,8 @@ func TestConfigValidation(t *testing.T) {
 		{"NegativeBodyLimit", server.Config{MaxBodyBytes: -1}, "invalid max body bytes"},
 		{"NegativeTimeout", server.Config{WriteTimeout: -time.Second}, "invalid write timeout"},
 		{"ClockOffsetNotAllowed", server.Config{ClockOffset: 200 * 24 * time.Hour}, "clock offset 200d shifts every date"},
+		{"TinyCacheBudget", server.Config{CacheBytes: 4096}, "invalid cache bytes"},
+		{"NegativeCacheBudget", server.Config{CacheBytes: -1}, "invalid cache bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,8 @@ const (
 	codeDeadlockDetected     = "40P01"
 )
 
+var _ sqlstore.ArrayDialect = dialect{}
+
 // dialect is PostgreSQL's sqlstore.Dialect.
 type dialect struct{}
 
@@ -43,6 +45,12 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 // Time passes t as it is: pgx encodes time.Time as timestamptz, which keeps
 // microseconds.
 func (dialect) Time(t time.Time) any { return t }
+
+// UnnestUsage turns the five arrays of a usage batch into rows (see
+// sqlstore.ArrayDialect).
+func (dialect) UnnestUsage() string {
+	return `SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])`
+}
 
 // ReferencesJSON aggregates with json_agg; coalesce turns "no rows" into
 // an empty array.

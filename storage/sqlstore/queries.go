@@ -4,7 +4,7 @@ package sqlstore
 // concatenated once per Executor family rather than on every call: the
 // read path runs them most, and pgx keys its statement cache by text.
 type queries struct {
-	schemaByID, schemaByFingerprint                         string
+	schemaByID, schemaUsed, schemaByFingerprint             string
 	schemaList, schemaVersions                              string
 	versionGet, versionLatest, versionList, versionBySchema string
 }
@@ -16,7 +16,9 @@ func newQueries(d Dialect) *queries {
 	versions := `SELECT v.subject, v.version, v.deleted, v.created_at, ` + schema + `
 		FROM subject_versions v JOIN schemas s ON s.id = v.schema_id `
 	return &queries{
-		schemaByID:          `SELECT ` + schema + ` FROM schemas s WHERE s.id = $1`,
+		schemaByID: `SELECT ` + schema + ` FROM schemas s WHERE s.id = $1`,
+		schemaUsed: `SELECT ` + schema + ` FROM schemas s WHERE s.id = $1
+		  AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = s.id)`,
 		schemaByFingerprint: `SELECT ` + schema + ` FROM schemas s WHERE s.fingerprint = $1`,
 		schemaList: versions + `
 		WHERE substr(v.subject, 1, length($1)) = $1

@@ -23,6 +23,15 @@ func (e *Executor) SchemaGetByID(ctx context.Context, id int) (*registry.Schema,
 	return s, nil
 }
 
+// SchemaGetUsed returns the schema with id if a version uses it.
+func (e *Executor) SchemaGetUsed(ctx context.Context, id int) (*registry.Schema, error) {
+	s, err := e.scanSchema(e.conn.Reader().QueryRow(ctx, e.q.schemaUsed, id))
+	if err != nil {
+		return nil, e.errorf("used schema %d: %w", id, err)
+	}
+	return s, nil
+}
+
 // SchemaGetByFingerprint returns the schema with fingerprint.
 func (e *Executor) SchemaGetByFingerprint(ctx context.Context, fingerprint string) (*registry.Schema, error) {
 	s, err := e.scanSchema(e.conn.Reader().QueryRow(ctx, e.q.schemaByFingerprint, fingerprint))

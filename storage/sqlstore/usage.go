@@ -6,21 +6,40 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/schemata-dev/schemata/internal/registry"
 )
 
-// usageChunk is how many rows one UsageAdd statement writes: 5 parameters
-// a row stays far below both backends' parameter limits (PostgreSQL
-// 65,535, SQLite 32,766).
-const usageChunk = 500
+// usageChunk is how many rows one multi-row UsageAdd statement writes:
+// five parameters a row keeps a statement under SQLite's limit of 32,766
+// parameters. A dialect binding arrays (ArrayDialect) needs no chunks.
+const usageChunk = 6000
 
-// UsageAdd adds a batch of usage counts: one statement per usageChunk
-// rows, in one transaction when there are several. Rows are merged per key
-// and sorted first, so that one statement never touches a row twice and
+// ArrayDialect is implemented by a Dialect whose driver binds a Go slice
+// as an SQL array parameter (PostgreSQL): UsageAdd then writes a whole
+// batch in one statement of five array parameters, whatever its size.
+type ArrayDialect interface {
+	Dialect
+	// UnnestUsage is the SELECT that turns the five array parameters
+	// (schema ids, identities, counts, first and last seen) into rows.
+	UnnestUsage() string
+}
+
+// UsageAdd adds a batch of usage counts in one statement: a batch is
+// bounded by the recorder (registry.UsageOptions), so its size is too.
+// Without array parameters a batch beyond usageChunk rows takes one
+// statement per chunk, in one transaction. Rows are merged per key and
+// sorted first, so that one statement never touches a row twice and
 // concurrent flushes from several processes lock rows in the same order.
 func (e *Executor) UsageAdd(ctx context.Context, batch []registry.UsageDelta) error {
 	merged := mergeUsage(batch)
+	if len(merged) == 0 {
+		return nil
+	}
+	if ad, ok := e.d.(ArrayDialect); ok {
+		return e.usageUnnest(ctx, ad, merged)
+	}
 	if len(merged) <= usageChunk {
 		return e.usageUpsert(ctx, merged)
 	}
@@ -34,12 +53,37 @@ func (e *Executor) UsageAdd(ctx context.Context, batch []registry.UsageDelta) er
 	})
 }
 
-// usageUpsert adds rows in one statement. Times compare correctly in both
-// backends: timestamptz in PostgreSQL, fixed-width UTC text in SQLite.
-func (e *Executor) usageUpsert(ctx context.Context, rows []registry.UsageDelta) error {
-	if len(rows) == 0 {
-		return nil
+// usageMerge is the conflict clause of both statements. Times compare
+// correctly in both backends: timestamptz in PostgreSQL, fixed-width UTC
+// text in SQLite.
+const usageMerge = `
+		ON CONFLICT (schema_id, identity) DO UPDATE SET
+			count = schema_usage.count + excluded.count,
+			first_seen = CASE WHEN excluded.first_seen < schema_usage.first_seen
+			                  THEN excluded.first_seen ELSE schema_usage.first_seen END,
+			last_seen = CASE WHEN excluded.last_seen > schema_usage.last_seen
+			                 THEN excluded.last_seen ELSE schema_usage.last_seen END`
+
+// usageUnnest adds rows in one statement of five array parameters.
+func (e *Executor) usageUnnest(ctx context.Context, ad ArrayDialect, rows []registry.UsageDelta) error {
+	ids := make([]int64, len(rows))
+	who := make([]string, len(rows))
+	counts := make([]int64, len(rows))
+	first := make([]time.Time, len(rows))
+	last := make([]time.Time, len(rows))
+	for i, d := range rows {
+		ids[i], who[i], counts[i] = int64(d.SchemaID), d.Identity, d.Count
+		first[i], last[i] = d.FirstSeen.UTC(), d.LastSeen.UTC()
 	}
+	q := `INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen) ` + ad.UnnestUsage() + usageMerge
+	if _, err := e.conn.Writer().Exec(ctx, q, ids, who, counts, first, last); err != nil {
+		return e.errorf("add usage: %w", e.translate(err))
+	}
+	return nil
+}
+
+// usageUpsert adds rows in one multi-row statement.
+func (e *Executor) usageUpsert(ctx context.Context, rows []registry.UsageDelta) error {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen) VALUES `)
 	args := make([]any, 0, 5*len(rows))
@@ -51,13 +95,7 @@ func (e *Executor) usageUpsert(ctx context.Context, rows []registry.UsageDelta) 
 		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
 		args = append(args, d.SchemaID, d.Identity, d.Count, e.time(d.FirstSeen), e.time(d.LastSeen))
 	}
-	q.WriteString(`
-		ON CONFLICT (schema_id, identity) DO UPDATE SET
-			count = schema_usage.count + excluded.count,
-			first_seen = CASE WHEN excluded.first_seen < schema_usage.first_seen
-			                  THEN excluded.first_seen ELSE schema_usage.first_seen END,
-			last_seen = CASE WHEN excluded.last_seen > schema_usage.last_seen
-			                 THEN excluded.last_seen ELSE schema_usage.last_seen END`)
+	q.WriteString(usageMerge)
 	if _, err := e.conn.Writer().Exec(ctx, q.String(), args...); err != nil {
 		return e.errorf("add usage: %w", e.translate(err))
 	}

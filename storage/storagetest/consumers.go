@@ -277,7 +277,7 @@ func testUsageAdd(t *testing.T, s registry.ConsumerStore) {
 // span.
 func testUsageAddLarge(t *testing.T, s registry.ConsumerStore) {
 	ctx := t.Context()
-	const keys = 1200
+	const keys = 13_000 // beyond two chunks of a multi-row statement
 	var batch []registry.UsageDelta
 	for round := range 3 {
 		for k := keys - 1; k >= 0; k-- {

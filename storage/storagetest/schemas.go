@@ -40,6 +40,9 @@ func testSchemaInsertGet(t *testing.T, s registry.Store) {
 	if !reflect.DeepEqual(*byID, want) {
 		t.Errorf("SchemaGetByID = \n%+v\nwant\n%+v", *byID, want)
 	}
+	// A schema row no version uses is not reachable by id.
+	_, err = s.SchemaGetUsed(ctx, want.ID)
+	wantErr(t, "SchemaGetUsed of a schema without versions", err, registry.ErrNotFound)
 	byFP, err := s.SchemaGetByFingerprint(ctx, want.Fingerprint)
 	mustOK(t, "SchemaGetByFingerprint", err)
 	if !reflect.DeepEqual(*byFP, want) {
@@ -72,6 +75,8 @@ func testSchemaMissing(t *testing.T, s registry.Store) {
 	}
 	_, err = s.SchemaGetByID(ctx, 42)
 	wantErr(t, "SchemaGetByID(42)", err, registry.ErrNotFound)
+	_, err = s.SchemaGetUsed(ctx, 42)
+	wantErr(t, "SchemaGetUsed(42)", err, registry.ErrNotFound)
 	_, err = s.SchemaGetByFingerprint(ctx, "fp:nothing")
 	wantErr(t, "SchemaGetByFingerprint", err, registry.ErrNotFound)
 }

@@ -123,10 +123,16 @@ func testSoftThenHardDelete(t *testing.T, s registry.Store) {
 	v2 := mustRegister(t, s, "s", `"2"`)
 
 	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, "s", 2))
+	// A soft-deleted version still makes its schema reachable by id.
+	used, err := s.SchemaGetUsed(ctx, v2.SchemaID)
+	mustOK(t, "SchemaGetUsed after soft delete", err)
+	if used.Text != `"2"` {
+		t.Errorf("SchemaGetUsed(%d) text = %q, want %q", v2.SchemaID, used.Text, `"2"`)
+	}
 	wantErr(t, "second VersionSoftDelete", s.VersionSoftDelete(ctx, "s", 2), registry.ErrNotFound)
 	wantErr(t, "VersionSoftDelete of a missing version", s.VersionSoftDelete(ctx, "s", 9), registry.ErrNotFound)
 
-	_, err := s.VersionGet(ctx, "s", 2, false)
+	_, err = s.VersionGet(ctx, "s", 2, false)
 	wantErr(t, "VersionGet of a soft-deleted version", err, registry.ErrNotFound)
 	got, err := s.VersionGet(ctx, "s", 2, true)
 	mustOK(t, "VersionGet(includeDeleted)", err)
@@ -159,6 +165,9 @@ func testSoftThenHardDelete(t *testing.T, s registry.Store) {
 	if sch.Text != `"2"` {
 		t.Errorf("schema %d text = %q", sch.ID, sch.Text)
 	}
+	// but it is no longer used by any version.
+	_, err = s.SchemaGetUsed(ctx, v2.SchemaID)
+	wantErr(t, "SchemaGetUsed after hard delete", err, registry.ErrNotFound)
 }
 
 func testVersionBySchema(t *testing.T, s registry.Store) {

@@ -13,11 +13,16 @@ type CacheStats struct {
 	Hits      uint64
 	Misses    uint64
 	Evictions uint64
+	// Bytes is the estimated size of what the cache holds now, and
+	// CapacityBytes the most it may hold.
+	Bytes         uint64
+	CapacityBytes uint64
 }
 
 // RegisterCaches exports the caches that stats reports, read at each
-// scrape, as schemata_cache_requests_total{cache,result} and
-// schemata_cache_evictions_total{cache}.
+// scrape, as schemata_cache_requests_total{cache,result},
+// schemata_cache_evictions_total{cache}, schemata_cache_bytes{cache} and
+// schemata_cache_capacity_bytes{cache}.
 func (m *Metrics) RegisterCaches(stats func() []CacheStats) error {
 	return m.reg.Register(&cacheCollector{stats: stats})
 }
@@ -27,6 +32,10 @@ var (
 		"Cache lookups by cache and result (hit or miss).", []string{"cache", "result"}, nil)
 	cacheEvictionsDesc = prometheus.NewDesc(Namespace+"_cache_evictions_total",
 		"Entries evicted from a cache to make room.", []string{"cache"}, nil)
+	cacheBytesDesc = prometheus.NewDesc(Namespace+"_cache_bytes",
+		"Estimated bytes a cache holds now.", []string{"cache"}, nil)
+	cacheCapacityDesc = prometheus.NewDesc(Namespace+"_cache_capacity_bytes",
+		"Bytes of the cache budget a cache may hold.", []string{"cache"}, nil)
 )
 
 type cacheCollector struct{ stats func() []CacheStats }
@@ -34,6 +43,8 @@ type cacheCollector struct{ stats func() []CacheStats }
 func (c *cacheCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- cacheRequestsDesc
 	ch <- cacheEvictionsDesc
+	ch <- cacheBytesDesc
+	ch <- cacheCapacityDesc
 }
 
 func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
@@ -41,6 +52,8 @@ func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Hits), s.Name, "hit")
 		ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Misses), s.Name, "miss")
 		ch <- prometheus.MustNewConstMetric(cacheEvictionsDesc, prometheus.CounterValue, float64(s.Evictions), s.Name)
+		ch <- prometheus.MustNewConstMetric(cacheBytesDesc, prometheus.GaugeValue, float64(s.Bytes), s.Name)
+		ch <- prometheus.MustNewConstMetric(cacheCapacityDesc, prometheus.GaugeValue, float64(s.CapacityBytes), s.Name)
 	}
 }
 

@@ -66,7 +66,7 @@ func TestMetrics(t *testing.T) {
 	m.ObserveCompatibility(false, []metrics.Finding{{RuleID: "AVRO_FIELD_ADDED_WITHOUT_DEFAULT", Severity: "error"}})
 	m.ObserveRateLimited()
 	if err := m.RegisterCaches(func() []metrics.CacheStats {
-		return []metrics.CacheStats{{Name: "schemas_by_id", Hits: 9, Misses: 1, Evictions: 2}}
+		return []metrics.CacheStats{{Name: "schemas_by_id", Hits: 9, Misses: 1, Evictions: 2, Bytes: 4096, CapacityBytes: 8192}}
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +92,8 @@ func TestMetrics(t *testing.T) {
 		{"schemata_cache_requests_total", map[string]string{"cache": "schemas_by_id", "result": "hit"}, 9},
 		{"schemata_cache_requests_total", map[string]string{"cache": "schemas_by_id", "result": "miss"}, 1},
 		{"schemata_cache_evictions_total", map[string]string{"cache": "schemas_by_id"}, 2},
+		{"schemata_cache_bytes", map[string]string{"cache": "schemas_by_id"}, 4096},
+		{"schemata_cache_capacity_bytes", map[string]string{"cache": "schemas_by_id"}, 8192},
 		{"schemata_db_pool_in_use_connections", map[string]string{"pool": "postgres"}, 1},
 		{"schemata_db_pool_wait_seconds_total", map[string]string{"pool": "postgres"}, 1.5},
 	}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// The scale modes load a store of a given size and measure it at that
+// size: populate registers -schemas schemas as -versions versions of
+// schemas/versions subjects; get-ids reads them back by id; reregister
+// re-registers them. The schemas are a function of the subject prefix
+// and their index, so reregister rebuilds exactly what populate sent.
+
+// scaleSubject is the subject of schema i: consecutive indexes go to
+// different subjects, so that concurrent writers rarely share one.
+func scaleSubject(prefix string, i, subjects int) string {
+	return prefix + "-" + strconv.Itoa(i%subjects) + "-value"
+}
+
+// scaleBody is the registration body of schema i: an Avro record of
+// eight fields, about 450 bytes of schema text, as a typical event.
+func scaleBody(prefix string, i int) []byte {
+	n := strconv.Itoa(i)
+	var b strings.Builder
+	b.WriteString(`{"type":"record","name":"Event_` + n + `","namespace":"loadgen.` + prefix + `","doc":"An event of the scale benchmark.","fields":[`)
+	for j, t := range []string{"long", "string", "string", "double", "boolean", "long", "string", "int"} {
+		if j > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"field_%d_%s","type":"%s","doc":"field %d"}`, j, n, t, j)
+	}
+	b.WriteString(`]}`)
+	body, err := json.Marshal(struct {
+		Schema string `json:"schema"`
+	}{b.String()})
+	if err != nil {
+		panic(err) // a struct of one string always marshals
+	}
+	return body
+}
+
+// populateLoad registers schemas 0..n-1 once each and records the range
+// of ids the registry assigned.
+type populateLoad struct {
+	targets  []string
+	prefix   string
+	subjects int
+	seq      atomic.Int64
+	minID    atomic.Int64
+	maxID    atomic.Int64
+}
+
+func (g *populateLoad) next(conn int) op {
+	i := int(g.seq.Add(1) - 1)
+	return op{
+		method:      http.MethodPost,
+		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
+		body:        scaleBody(g.prefix, i),
+		contentType: contentType,
+		check: func(body []byte) error {
+			if err := checkPositiveID(body); err != nil {
+				return err
+			}
+			id, _ := registeredID(body)
+			lower(&g.minID, int64(id))
+			raise(&g.maxID, int64(id))
+			return nil
+		},
+	}
+}
+
+func lower(v *atomic.Int64, n int64) {
+	for cur := v.Load(); (cur == 0 || n < cur) && !v.CompareAndSwap(cur, n); cur = v.Load() {
+	}
+}
+
+func raise(v *atomic.Int64, n int64) {
+	for cur := v.Load(); n > cur && !v.CompareAndSwap(cur, n); cur = v.Load() {
+	}
+}
+
+// getIDsLoad reads schemas by id from a range: at random, or with shuffle
+// each id once in a random order (the cold-cache pass after a restart).
+type getIDsLoad struct {
+	targets  []string
+	from, to int
+	// order is the shuffled ids, nil for random reads.
+	order []int
+	seq   atomic.Uint64
+}
+
+func newGetIDsLoad(targets []string, from, to int, shuffle bool) *getIDsLoad {
+	g := &getIDsLoad{targets: targets, from: from, to: to}
+	if shuffle {
+		g.order = rand.Perm(to - from + 1)
+	}
+	return g
+}
+
+func (g *getIDsLoad) next(conn int) op {
+	var id int
+	if g.order != nil {
+		i := g.seq.Add(1) - 1
+		id = g.from + g.order[i%uint64(len(g.order))]
+	} else {
+		id = g.from + rand.IntN(g.to-g.from+1)
+	}
+	return op{method: http.MethodGet, url: g.targets[conn%len(g.targets)] + "/schemas/ids/" + strconv.Itoa(id)}
+}
+
+// reregisterLoad re-registers schemas populate registered, at random.
+type reregisterLoad struct {
+	targets  []string
+	prefix   string
+	schemas  int
+	subjects int
+}
+
+func (g *reregisterLoad) next(conn int) op {
+	i := rand.IntN(g.schemas)
+	return op{
+		method:      http.MethodPost,
+		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
+		body:        scaleBody(g.prefix, i),
+		contentType: contentType,
+		check:       checkPositiveID,
+	}
+}
+
+// parseIDRange reads "FROM-TO", 1 ≤ FROM ≤ TO.
+func parseIDRange(s string) (from, to int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	from, err1 := strconv.Atoi(a)
+	to, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || from < 1 || to < from {
+		return 0, 0, fmt.Errorf("-ids %q: want FROM-TO with 1 <= FROM <= TO", s)
+	}
+	return from, to, nil
+}
+
+// setGlobalNone sets the global compatibility to NONE without the
+// additive-only policy, so that populate's versions are all accepted.
+func setGlobalNone(ctx context.Context, client *http.Client, base string) error {
+	_, err := call(ctx, client, http.MethodPut, base+"/config", []byte(`{"compatibility":"NONE","additiveOnly":false}`))
+	return err
+}

@@ -164,7 +164,7 @@ func (c *consumerCheck) checkReader() {
 // reader as the reading side, wrapping each finding as a consumer finding
 // that keeps the underlying rule ID in its message.
 func (c *consumerCheck) checkAvroReader() {
-	inner := checkerFor(schema.Avro).compare(Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward)
+	inner := checkerFor(schema.Avro).compare(nil, Version{Version: c.req.Version, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward)
 	for _, f := range inner {
 		if f.Severity != Error {
 			continue

@@ -37,9 +37,14 @@ func (a *API) checkCompatibility(c echo.Context, version int) error {
 	if !queryBool(c, "verbose") {
 		return a.ok(c, srapi.CompatibilityCheck{IsCompatible: res.Compatible()})
 	}
+	messages := orEmpty(res.Messages())
+	if res.Truncated > 0 {
+		messages = append(messages, srapi.TruncatedMessage(res.Truncated))
+	}
 	return a.ok(c, srapi.VerboseCompatibilityCheck{
 		IsCompatible: res.Compatible(),
-		Messages:     orEmpty(res.Messages()),
+		Messages:     messages,
 		Findings:     compatwire.Findings(res.Findings),
+		Truncated:    res.Truncated,
 	})
 }

@@ -20,12 +20,12 @@ type avroChecker struct{}
 // compare resolves, per the specification, the reader against the writer:
 // for DirBackward the new schema reads data written with old, for
 // DirForward old reads data written with the new schema.
-func (avroChecker) compare(old Version, new schema.Schema, dir Direction) []Finding {
+func (avroChecker) compare(st *stopper, old Version, new schema.Schema, dir Direction) []Finding {
 	o, n := asAvro(old.Schema), asAvro(new)
 	if o == nil || n == nil || o.Root() == nil || n.Root() == nil {
 		return nil
 	}
-	r := &avroResolver{dir: dir, version: old.Version, old: o, new: n}
+	r := &avroResolver{st: st, dir: dir, version: old.Version, old: o, new: n}
 	reader, writer := n.Root(), o.Root()
 	if dir == DirForward {
 		reader, writer = writer, reader
@@ -36,16 +36,16 @@ func (avroChecker) compare(old Version, new schema.Schema, dir Direction) []Find
 	return r.out
 }
 
-func (avroChecker) additive(history []Version, new schema.Schema, p Policy) []Finding {
-	return avroAdditive(history, new, p)
+func (avroChecker) additive(st *stopper, history []Version, new schema.Schema, p Policy) []Finding {
+	return avroAdditive(st, history, new, p)
 }
 
-func (avroChecker) diff(old, new schema.Schema) []Change {
+func (avroChecker) diff(st *stopper, old, new schema.Schema) []Change {
 	o, n := asAvro(old), asAvro(new)
 	if o == nil || n == nil || o.Root() == nil || n.Root() == nil {
 		return nil
 	}
-	return avroDiff(o, n)
+	return avroDiff(st, o, n)
 }
 
 func asAvro(s schema.Schema) *avro.Schema {

@@ -12,7 +12,7 @@ import (
 // that had a default. A removal is allowed when the element was deprecated
 // in an earlier version and the policy says the deprecation has run its
 // course (Policy.Removable).
-func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
+func avroAdditive(st *stopper, history []Version, new schema.Schema, p Policy) []Finding {
 	if len(history) == 0 {
 		return nil
 	}
@@ -59,7 +59,7 @@ func avroAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 			report(ruleAvroAdditiveDeprecatedRemovedEarly, d, d.oldPath, fmt.Sprintf("%s was removed too early: %s", what, why))
 		}
 	}
-	deltas := avroDeltas(o, n)
+	deltas := avroDeltas(st, o, n)
 	// A named type removed together with the field or union branch that
 	// held it is reported once, as that field or branch.
 	holders := map[string]bool{}

@@ -5,8 +5,8 @@ import "github.com/schemata-dev/schemata/schema/avro"
 // avroDiff lists the changes from o to n: fields, named types, enum
 // symbols, union branches, types, defaults, docs and deprecation markers,
 // each with its paths and positions on both sides.
-func avroDiff(o, n *avro.Schema) []Change {
-	deltas := avroDeltas(o, n)
+func avroDiff(st *stopper, o, n *avro.Schema) []Change {
+	deltas := avroDeltas(st, o, n)
 	out := make([]Change, 0, len(deltas))
 	for _, d := range deltas {
 		c := Change{

@@ -36,23 +36,28 @@ type avroDelta struct {
 // fields by name, then by the new field's aliases; enum symbols by name;
 // union branches by type (full name for named types).
 type avroPairer struct {
+	st       *stopper
 	old, new *avro.Schema
 	visited  map[[2]string]bool
 	deltas   []avroDelta
 }
 
 // avroDeltas pairs o and n and returns their differences in walk order.
-func avroDeltas(o, n *avro.Schema) []avroDelta {
-	p := &avroPairer{old: o, new: n, visited: map[[2]string]bool{}}
+func avroDeltas(st *stopper, o, n *avro.Schema) []avroDelta {
+	p := &avroPairer{st: st, old: o, new: n, visited: map[[2]string]bool{}}
 	p.pair(o.Root(), n.Root(), avro.RootPath(o.Root()), avro.RootPath(n.Root()))
 	p.namedTypes()
 	p.deprecations()
 	return p.deltas
 }
 
-func (p *avroPairer) add(d avroDelta) { p.deltas = append(p.deltas, d) }
+func (p *avroPairer) add(d avroDelta) {
+	p.st.tick()
+	p.deltas = append(p.deltas, d)
+}
 
 func (p *avroPairer) pair(o, n hamba.Schema, op, np string) {
+	p.st.tick()
 	o, n = deref(o), deref(n)
 	ou, oIsUnion := o.(*hamba.UnionSchema)
 	nu, nIsUnion := n.(*hamba.UnionSchema)

@@ -15,6 +15,7 @@ import (
 // aliases, and union branches by the rules below, and reports each
 // mismatch once, at the first path where it is reached.
 type avroResolver struct {
+	st      *stopper
 	dir     Direction
 	version int
 	old     *avro.Schema
@@ -36,6 +37,7 @@ type avroResolver struct {
 // resolve checks that data written with wr can be read with rd, at the
 // current paths r.rp and r.wp.
 func (r *avroResolver) resolve(rd, wr hamba.Schema) {
+	r.st.tick()
 	rd, wr = deref(rd), deref(wr)
 	if wu, ok := wr.(*hamba.UnionSchema); ok {
 		for _, wb := range wu.Types() {
@@ -181,7 +183,7 @@ func (r *avroResolver) readable(rd, wr hamba.Schema) bool {
 		rdec, wdec := decimalOf(rd), decimalOf(wr)
 		return rdec == nil || wdec == nil || (rdec.Precision() == wdec.Precision() && rdec.Scale() == wdec.Scale())
 	}
-	scratch := &avroResolver{dir: r.dir, version: r.version, old: r.old, new: r.new, parent: r}
+	scratch := &avroResolver{st: r.st, dir: r.dir, version: r.version, old: r.old, new: r.new, parent: r}
 	scratch.resolve(rd, wr)
 	return len(scratch.out) == 0
 }
@@ -295,6 +297,7 @@ func (r *avroResolver) record(rd, wr *hamba.RecordSchema) {
 
 // field resolves a reader field against the writer field it reads.
 func (r *avroResolver) field(rf, wf *hamba.Field) {
+	r.st.tick()
 	r.descend(segField, rf.Name(), wf.Name(), rf.Type(), wf.Type())
 }
 

@@ -321,9 +321,12 @@ func Check(req Request) Result {
 }
 
 // CheckContext is Check that stops, with ctx's error, once ctx is done:
-// it looks before each comparison with an earlier version, so a client
-// that leaves stops a transitive check of a long history.
-func CheckContext(ctx context.Context, req Request) (Result, error) {
+// it looks before each comparison with an earlier version and every few
+// hundred elements within one, so a client that leaves stops the check of
+// a huge schema or of a long history within moments.
+func CheckContext(ctx context.Context, req Request) (_ Result, err error) {
+	defer catch(&err)
+	st := newStopper(ctx)
 	var res Result
 	if req.New == nil || len(req.History) == 0 {
 		return res, ctx.Err()
@@ -352,7 +355,7 @@ func CheckContext(ctx context.Context, req Request) (Result, error) {
 			if err := ctx.Err(); err != nil {
 				return Result{}, fmt.Errorf("checking against version %d: %w", old.Version, err)
 			}
-			res.Findings = append(res.Findings, c.compare(old, req.New, dir)...)
+			res.Findings = append(res.Findings, c.compare(st, old, req.New, dir)...)
 		}
 		// Keep memory bounded along a long history, not only at the end.
 		if len(res.Findings) > 2*MaxFindings {
@@ -367,7 +370,7 @@ func CheckContext(ctx context.Context, req Request) (Result, error) {
 		if pj, ok := c.(policyJudge); ok {
 			judged = pj.policyJudged(judged, req.History, req.New, req.Policy)
 		}
-		res.Findings = append(judged, c.additive(req.History, req.New, req.Policy)...)
+		res.Findings = append(judged, c.additive(st, req.History, req.New, req.Policy)...)
 	}
 	res.Truncate(MaxFindings)
 	return res, nil
@@ -396,12 +399,13 @@ func formatChangedFinding(old Version, n schema.Schema) Finding {
 type formatChecker interface {
 	// compare checks old and new in one direction and tags each finding
 	// with old.Version and dir.
-	compare(old Version, new schema.Schema, dir Direction) []Finding
+	// Each method ticks st once per element it visits (see stopper).
+	compare(st *stopper, old Version, new schema.Schema, dir Direction) []Finding
 	// additive applies the additive-only policy rules to new against the
 	// live history (oldest first).
-	additive(history []Version, new schema.Schema, p Policy) []Finding
+	additive(st *stopper, history []Version, new schema.Schema, p Policy) []Finding
 	// diff lists what changed between old and new.
-	diff(old, new schema.Schema) []Change
+	diff(st *stopper, old, new schema.Schema) []Change
 }
 
 func checkerFor(f schema.Format) formatChecker {
@@ -444,9 +448,10 @@ func Diff(old, new schema.Schema) ([]Change, error) {
 	return DiffContext(context.Background(), old, new)
 }
 
-// DiffContext is Diff that returns ctx's error instead of starting once
-// ctx is done.
-func DiffContext(ctx context.Context, old, new schema.Schema) ([]Change, error) {
+// DiffContext is Diff that returns ctx's error, instead of starting or
+// going on, once ctx is done.
+func DiffContext(ctx context.Context, old, new schema.Schema) (_ []Change, err error) {
+	defer catch(&err)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -457,7 +462,7 @@ func DiffContext(ctx context.Context, old, new schema.Schema) ([]Change, error) 
 	if c == nil {
 		return nil, fmt.Errorf("no diff support for %s schemas", new.Format())
 	}
-	return c.diff(old, new), nil
+	return c.diff(newStopper(ctx), old, new), nil
 }
 
 // Removable reports whether the policy lets an element deprecated by d

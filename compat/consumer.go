@@ -171,7 +171,7 @@ func (c *consumerCheck) checkAvroReader() {
 	// The inner check names its sides "version N" and "the new schema";
 	// here they are the consumer's reader and the writer, so the reader
 	// side gets a number no version has, renamed in readerFindings.
-	c.readerFindings(checkerFor(schema.Avro).compare(Version{Version: consumerReaderVersion, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
+	c.readerFindings(checkerFor(schema.Avro).compare(nil, Version{Version: consumerReaderVersion, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
 }
 
 // readerFindings wraps the errors of a comparison of the writer with the

@@ -14,13 +14,13 @@ type jsonChecker struct{}
 // compare checks, for DirBackward, that the new schema accepts every value
 // valid under old, and for DirForward that old accepts every value valid
 // under the new schema.
-func (jsonChecker) compare(old Version, new schema.Schema, dir Direction) []Finding {
+func (jsonChecker) compare(st *stopper, old Version, new schema.Schema, dir Direction) []Finding {
 	o, n := asJSON(old.Schema), asJSON(new)
 	if o == nil || n == nil {
 		return nil
 	}
 	budget := jsonBudget
-	c := &jsonCmp{orig: o, upd: n, newIsUpd: true, version: old.Version, dir: dir, budget: &budget, sameDraft: jsOneDraft(o, n)}
+	c := &jsonCmp{st: st, orig: o, upd: n, newIsUpd: true, version: old.Version, dir: dir, budget: &budget, sameDraft: jsOneDraft(o, n)}
 	if dir == DirForward {
 		c.orig, c.upd, c.newIsUpd = n, o, false
 	}
@@ -28,16 +28,16 @@ func (jsonChecker) compare(old Version, new schema.Schema, dir Direction) []Find
 	return c.out
 }
 
-func (jsonChecker) additive(history []Version, new schema.Schema, p Policy) []Finding {
-	return jsonAdditive(history, new, p)
+func (jsonChecker) additive(st *stopper, history []Version, new schema.Schema, p Policy) []Finding {
+	return jsonAdditive(st, history, new, p)
 }
 
-func (jsonChecker) diff(old, new schema.Schema) []Change {
+func (jsonChecker) diff(st *stopper, old, new schema.Schema) []Change {
 	o, n := asJSON(old), asJSON(new)
 	if o == nil || n == nil {
 		return nil
 	}
-	return jsonDiff(o, n)
+	return jsonDiff(st, o, n)
 }
 
 func asJSON(s schema.Schema) *js.Schema {

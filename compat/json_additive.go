@@ -27,10 +27,11 @@ type jsonDelta struct {
 // jsonDeltas pairs the subschemas of o and n by JSON Pointer (properties
 // and definitions by name, other subschemas by keyword and index) without
 // following references, and lists what changed.
-func jsonDeltas(o, n *js.Schema) []jsonDelta {
+func jsonDeltas(st *stopper, o, n *js.Schema) []jsonDelta {
 	var out []jsonDelta
 	var walk func(ov, nv *js.Value, ptr string, depth int)
 	walk = func(ov, nv *js.Value, ptr string, depth int) {
+		st.tick()
 		if depth > js.MaxDepth {
 			return
 		}
@@ -118,7 +119,7 @@ func jsTypeDesc(ts map[string]bool) string {
 // live version, no property or definition may disappear unless its
 // deprecation has run its course (Policy.Removable), no type may change, no
 // property may become required and no enum value may go.
-func jsonAdditive(history []Version, new schema.Schema, p Policy) []Finding {
+func jsonAdditive(st *stopper, history []Version, new schema.Schema, p Policy) []Finding {
 	if len(history) == 0 {
 		return nil
 	}
@@ -150,7 +151,7 @@ func jsonAdditive(history []Version, new schema.Schema, p Policy) []Finding {
 			report(ruleJSONAdditiveDeprecatedRemovedEarly, d, fmt.Sprintf("%s was removed too early: %s", what, why))
 		}
 	}
-	for _, d := range jsonDeltas(o, n) {
+	for _, d := range jsonDeltas(st, o, n) {
 		switch {
 		case d.kind == Removed && d.element == "property":
 			removal(ruleJSONAdditivePropertyRemoved, d, fmt.Sprintf("property `%s`", d.oldVal))
@@ -207,8 +208,8 @@ func jsonDeprecationOf(history []Version, p Policy, path string) (dep schema.Dep
 // jsonDiff lists the changes from o to n: properties and definitions added
 // and removed, types, required properties, enum values and deprecation
 // markers, each with its JSON Pointer and positions on both sides.
-func jsonDiff(o, n *js.Schema) []Change {
-	deltas := jsonDeltas(o, n)
+func jsonDiff(st *stopper, o, n *js.Schema) []Change {
+	deltas := jsonDeltas(st, o, n)
 	out := make([]Change, 0, len(deltas))
 	for _, d := range deltas {
 		out = append(out, Change{

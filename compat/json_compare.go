@@ -26,6 +26,7 @@ type jsonSide struct {
 // pair is compatible when every value valid under orig is valid under upd.
 // Rules see one matched pair of subschemas at a time.
 type jsonCmp struct {
+	st        *stopper
 	orig, upd *js.Schema
 	// newIsUpd is true in DirBackward, where the new schema reads.
 	newIsUpd bool
@@ -105,7 +106,7 @@ func (c *jsonCmp) accepts(o, u jsonSide, reversed bool) bool {
 	if *c.budget <= 0 || c.same(o.v, u.v) {
 		return true
 	}
-	p := &jsonCmp{orig: c.orig, upd: c.upd, newIsUpd: c.newIsUpd, version: c.version, dir: c.dir,
+	p := &jsonCmp{st: c.st, orig: c.orig, upd: c.upd, newIsUpd: c.newIsUpd, version: c.version, dir: c.dir,
 		probe: true, budget: c.budget, origName: c.origName, updName: c.updName, sameDraft: c.sameDraft}
 	if reversed {
 		p.orig, p.upd = c.upd, c.orig
@@ -177,6 +178,7 @@ func jsGet(v *js.Value, k string) *js.Value {
 // compare walks one pair of subschemas at path (a JSON Pointer into the
 // reader's schema as walked from the root, references followed).
 func (c *jsonCmp) compare(o, u jsonSide, path string) {
+	c.st.tick()
 	if c.failed || *c.budget <= 0 {
 		return
 	}

@@ -14,17 +14,18 @@ import (
 // with their rule.
 type protoChecker struct{}
 
-func (protoChecker) compare(old Version, new schema.Schema, dir Direction) []Finding {
+func (protoChecker) compare(st *stopper, old Version, new schema.Schema, dir Direction) []Finding {
 	om, nm := protoModel(old.Schema), protoModel(new)
 	if om == nil || nm == nil {
 		return nil
 	}
 	c := newProtoCompare(om, nm, old.Version, dir)
+	c.st = st
 	c.run()
 	return c.findings
 }
 
-func (protoChecker) additive(history []Version, new schema.Schema, p Policy) []Finding {
+func (protoChecker) additive(st *stopper, history []Version, new schema.Schema, p Policy) []Finding {
 	if len(history) == 0 {
 		return nil
 	}
@@ -33,22 +34,23 @@ func (protoChecker) additive(history []Version, new schema.Schema, p Policy) []F
 	if om == nil || nm == nil {
 		return nil
 	}
-	a := &protoAdditive{old: om, new: nm, history: history, policy: p, version: latest.Version}
+	a := &protoAdditive{st: st, old: om, new: nm, history: history, policy: p, version: latest.Version}
 	a.run()
 	return a.findings
 }
 
-func (protoChecker) diff(old, new schema.Schema) []Change {
+func (protoChecker) diff(st *stopper, old, new schema.Schema) []Change {
 	om, nm := protoModel(old), protoModel(new)
 	if om == nil || nm == nil {
 		return nil
 	}
-	return protoDiff(om, nm)
+	return protoDiff(st, om, nm)
 }
 
 // protoCompare holds one directional comparison: the writer's schema
 // produced the data, the reader's schema decodes it.
 type protoCompare struct {
+	st       *stopper
 	old, new *pbModel
 	w, r     *pbModel
 	version  int
@@ -83,6 +85,7 @@ func (c *protoCompare) cannot() string {
 // report adds a finding; wPath/rPath locate the element in the writer's and
 // the reader's schema ("" when it exists on one side only).
 func (c *protoCompare) report(r Rule, path, wPath, rPath, msg string) {
+	c.st.tick()
 	var wPos, rPos schema.Position
 	if wPath != "" {
 		wPos = c.w.pos(wPath)

@@ -110,6 +110,7 @@ var (
 // protoAdditive applies the additive-only policy to the latest live
 // version (old) and the new schema.
 type protoAdditive struct {
+	st       *stopper
 	old, new *pbModel
 	history  []Version
 	policy   Policy
@@ -120,6 +121,7 @@ type protoAdditive struct {
 }
 
 func (a *protoAdditive) report(r Rule, path, oldPath, newPath, msg string) {
+	a.st.tick()
 	f := Finding{
 		RuleID:    r.ID,
 		Severity:  r.Severity,
@@ -143,6 +145,7 @@ func (a *protoAdditive) report(r Rule, path, oldPath, newPath, msg string) {
 
 func (a *protoAdditive) run() {
 	for _, p := range pbPairMessages(a.old, a.new) {
+		a.st.tick()
 		switch {
 		case p.old != nil && p.new == nil:
 			if a.parentRemoved(p.old.d) {

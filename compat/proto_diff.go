@@ -17,8 +17,8 @@ import (
 // default, deprecation), oneofs, enum values and reservations. Elements are
 // paired as the rules pair them; paths are the new schema's when the
 // element exists there.
-func protoDiff(old, new *pbModel) []Change {
-	d := &protoDiffer{old: old, new: new}
+func protoDiff(st *stopper, old, new *pbModel) []Change {
+	d := &protoDiffer{st: st, old: old, new: new}
 	if old.pkg != new.pkg {
 		d.add(Change{Kind: Changed, Element: "package", Path: new.pkg, Old: old.pkg, New: new.pkg,
 			OldPos: old.s.PackagePos(), NewPos: new.s.PackagePos()})
@@ -50,6 +50,7 @@ func protoDiff(old, new *pbModel) []Change {
 }
 
 type protoDiffer struct {
+	st       *stopper
 	old, new *pbModel
 	out      []Change
 }
@@ -73,6 +74,7 @@ func (d *protoDiffer) changed(element, oldPath, newPath, oldValue, newValue stri
 }
 
 func (d *protoDiffer) message(om, nm *pbMessage) {
+	d.st.tick()
 	d.changed("deprecated", om.path, nm.path, pbDeprecatedText(om.d), pbDeprecatedText(nm.d))
 	d.changed("reserved", om.path, nm.path, pbReservedText(pbFieldReservedRanges(om.d), om.d.ReservedNames()),
 		pbReservedText(pbFieldReservedRanges(nm.d), nm.d.ReservedNames()))
@@ -112,6 +114,7 @@ func (d *protoDiffer) message(om, nm *pbMessage) {
 }
 
 func (d *protoDiffer) field(of, nf *pbField) {
+	d.st.tick()
 	d.changed("name", of.path, nf.path, string(of.d.Name()), string(nf.d.Name()))
 	d.changed("type", of.path, nf.path, pbTypeName(of.d), pbTypeName(nf.d))
 	d.changed("label", of.path, nf.path, pbLabelName(of.d), pbLabelName(nf.d))

@@ -170,6 +170,7 @@ func (c *protoCompare) pathOf(wPath, rPath string) string {
 }
 
 func (c *protoCompare) compareMessage(wm, rm *pbMessage) {
+	c.st.tick()
 	for _, n := range pbFieldNumbers(wm, rm) {
 		wf, rf := wm.fields[n], rm.fields[n]
 		switch {
@@ -230,6 +231,7 @@ func (c *protoCompare) compareOneofMoves(wm, rm *pbMessage) {
 }
 
 func (c *protoCompare) compareField(wf, rf *pbField) {
+	c.st.tick()
 	path := c.pathOf(wf.path, rf.path)
 	n := wf.d.Number()
 	if wf.d.Name() != rf.d.Name() {

@@ -179,13 +179,13 @@ func TestProtoCheckIgnoresOtherFormats(t *testing.T) {
 	t.Parallel()
 	s := mustProto(t, "syntax = \"proto3\";\nmessage M { string a = 1; }\n", nil)
 	var c protoChecker
-	if got := c.compare(Version{Version: 1}, s, DirBackward); got != nil {
+	if got := c.compare(nil, Version{Version: 1}, s, DirBackward); got != nil {
 		t.Errorf("compare with a nil old schema = %v, want nil", got)
 	}
-	if got := c.additive(nil, s, Policy{}); got != nil {
+	if got := c.additive(nil, nil, s, Policy{}); got != nil {
 		t.Errorf("additive without history = %v, want nil", got)
 	}
-	if got := c.diff(nil, s); got != nil {
+	if got := c.diff(nil, nil, s); got != nil {
 		t.Errorf("diff with a nil old schema = %v, want nil", got)
 	}
 }

@@ -1,5 +1,9 @@
 package srapi
 
+import (
+	"strconv"
+)
+
 // Reference points from one schema to a registered subject version: an
 // element of "references" in every schema-carrying body.
 type Reference struct {
@@ -98,6 +102,19 @@ type VerboseCompatibilityCheck struct {
 	IsCompatible bool      `json:"is_compatible"`
 	Messages     []string  `json:"messages"`
 	Findings     []Finding `json:"findings"`
+	// Truncated counts the findings left out to keep the answer bounded
+	// (at most 1,000 are listed, errors first); the last message then
+	// says so too.
+	Truncated int `json:"truncated,omitempty"`
+}
+
+// TruncatedMessage is the message that closes a list of findings from
+// which n were left out.
+func TruncatedMessage(n int) string {
+	if n == 1 {
+		return "and 1 more finding"
+	}
+	return "and " + strconv.Itoa(n) + " more findings"
 }
 
 // Finding is one problem a compatibility check found: an element of

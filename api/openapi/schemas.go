@@ -104,6 +104,7 @@ func Schemas() map[string]any {
 			"is_compatible": typ("boolean", ""),
 			"messages":      arrayOf(typ("string", "")),
 			"findings":      arrayOf(ref("Finding")),
+			"truncated":     typ("integer", "How many findings were left out to keep the answer bounded (at most 1,000 are listed, errors first); absent when none were."),
 		}, "is_compatible"),
 		"ConfigResponse": obj(withContracts(map[string]any{
 			"compatibilityLevel": level,

@@ -351,6 +351,7 @@ func (a *app) checkRegistry(ctx context.Context, p *project, rc *registryCache, 
 	for _, f := range res.Findings {
 		sub.Findings = append(sub.Findings, report.FromWire(f))
 	}
+	sub.Truncated = res.Truncated
 	if !res.IsCompatible && len(res.Findings) == 0 {
 		for _, m := range res.Messages {
 			sub.Findings = append(sub.Findings, report.Finding{RuleID: RuleRegistryIncompatible, Severity: compat.Error, Message: m})
@@ -404,6 +405,7 @@ func (a *app) compareLocal(sub report.Subject, level compat.Level, policy compat
 	for _, f := range res.Findings {
 		sub.Findings = append(sub.Findings, report.FromCompat(f))
 	}
+	sub.Truncated = res.Truncated
 	report.Sort(sub.Findings)
 	if res.Compatible() {
 		sub.Status = report.StatusCompatible

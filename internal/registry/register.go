@@ -415,7 +415,7 @@ func incompatible(subject string, res compat.Result) error {
 		}
 	}
 	if res.Truncated > 0 {
-		details = append(details, fmt.Sprintf("and %d more findings", res.Truncated))
+		details = append(details, srapi.TruncatedMessage(res.Truncated))
 	}
 	return &Error{
 		Code: srapi.CodeIncompatibleSchema,

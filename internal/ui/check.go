@@ -46,6 +46,9 @@ type checkResult struct {
 	Lines []checkLine
 	// Unplaced are the findings without a position in the submitted text.
 	Unplaced []report.Finding
+	// Plain reports that the schema is shown without highlighting, being
+	// larger than plainTextAbove.
+	Plain bool
 }
 
 // checkLine is one line of the submitted schema.
@@ -174,6 +177,7 @@ func (h *handler) runCheck(r *http.Request, subject string, format schema.Format
 	for _, f := range res.Findings {
 		sub.Findings = append(sub.Findings, report.FromCompat(f))
 	}
+	sub.Truncated = res.Truncated
 	report.Sort(sub.Findings)
 	sub.Status = report.StatusCompatible
 	if !res.Compatible() {
@@ -209,7 +213,9 @@ func newCheckResult(sub report.Subject, format schema.Format, text string) *chec
 	// Writing to a buffer cannot fail.
 	_ = report.Write(&buf, rep, report.Text, report.Options{})
 	res := &checkResult{Subject: sub, Text: buf.String()}
-	for i, l := range highlightLines(format, text) {
+	lines, plain := displayLines(format, text)
+	res.Plain = plain
+	for i, l := range lines {
 		res.Lines = append(res.Lines, checkLine{No: i + 1, HTML: l})
 	}
 	for _, f := range sub.Findings {

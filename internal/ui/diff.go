@@ -21,6 +21,10 @@ type diffPage struct {
 	Compatible bool
 	Errors     int
 	Warnings   int
+	// Plain reports that the versions are shown as plain text paired line
+	// by line, without highlighting or alignment: one of them is larger
+	// than plainTextAbove.
+	Plain bool
 }
 
 // diffRow is one row of the side-by-side view, with the notes placed on
@@ -66,7 +70,7 @@ func (h *handler) diff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &diffPage{Subject: name, Versions: history, Cmp: cmp, Compatible: cmp.Result.Compatible()}
-	p.Rows, p.Unplaced = diffRows(cmp)
+	p.Rows, p.Unplaced, p.Plain = diffRows(cmp)
 	for _, f := range cmp.Result.Findings {
 		if f.Severity == compat.Warning {
 			p.Warnings++
@@ -112,12 +116,18 @@ func liveBefore(history []registry.SubjectVersion, v int) int {
 
 // diffRows aligns the two texts and places each change and finding on
 // its row.
-func diffRows(cmp *registry.VersionComparison) ([]diffRow, []note) {
+func diffRows(cmp *registry.VersionComparison) ([]diffRow, []note, bool) {
 	oldD := layoutText(cmp.Old.Schema.Format, cmp.Old.Schema.Text)
 	newD := layoutText(cmp.New.Schema.Format, cmp.New.Schema.Text)
-	oldHTML := highlightLines(cmp.Old.Schema.Format, oldD.Text)
-	newHTML := highlightLines(cmp.New.Schema.Format, newD.Text)
-	aligned := alignLines(strings.Split(oldD.Text, "\n"), strings.Split(newD.Text, "\n"))
+	oldHTML, oldPlain := displayLines(cmp.Old.Schema.Format, oldD.Text)
+	newHTML, newPlain := displayLines(cmp.New.Schema.Format, newD.Text)
+	plain := oldPlain || newPlain
+	var aligned []alignedRow
+	if plain {
+		aligned = pairByIndex(len(oldHTML), len(newHTML))
+	} else {
+		aligned = alignLines(strings.Split(oldD.Text, "\n"), strings.Split(newD.Text, "\n"))
+	}
 
 	rows := make([]diffRow, len(aligned))
 	byOld, byNew := map[int]int{}, map[int]int{}
@@ -157,5 +167,5 @@ func diffRows(cmp *registry.VersionComparison) ([]diffRow, []note) {
 	for i := range rows {
 		rows[i].Severity = worst(rows[i].Notes)
 	}
-	return rows, unplaced
+	return rows, unplaced, plain
 }

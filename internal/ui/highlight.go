@@ -35,6 +35,22 @@ func lexerFor(f schema.Format) chroma.Lexer {
 	return chroma.Coalesce(l)
 }
 
+// plainTextAbove is the schema size, in bytes, above which pages show a
+// schema as plain text: highlighting and aligning a multi-megabyte schema
+// would cost the server seconds and the browser more, for a page nobody
+// reads line by line.
+const plainTextAbove = 256 << 10
+
+// displayLines returns text line by line for a page: highlighted, or
+// escaped and uncoloured, with plain set, when text is larger than
+// plainTextAbove.
+func displayLines(f schema.Format, text string) (lines []template.HTML, plain bool) {
+	if len(text) > plainTextAbove {
+		return plainLines(strings.ReplaceAll(text, "\r\n", "\n")), true
+	}
+	return highlightLines(f, text), false
+}
+
 // highlightLines syntax-highlights text and returns it line by line (line
 // i+1 at index i), each line as HTML spans whose classes the chroma style
 // sheet colours. Splitting by line lets pages number lines, anchor them

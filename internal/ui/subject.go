@@ -22,9 +22,12 @@ type subjectPage struct {
 	// Versions is the timeline, newest first.
 	Versions []versionRow
 	// Shown is the version whose schema is displayed.
-	Shown        *registry.SubjectVersion
-	ShownIsLast  bool
-	Lines        []template.HTML
+	Shown       *registry.SubjectVersion
+	ShownIsLast bool
+	Lines       []template.HTML
+	// Plain reports that Lines are not highlighted: the schema is larger
+	// than plainTextAbove.
+	Plain        bool
 	Config       configView
 	References   []schema.Reference
 	Referrers    []registry.SubjectVersion
@@ -90,7 +93,7 @@ func (h *handler) subject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.ShownIsLast = p.Shown.Version == history[len(history)-1].Version
-	p.Lines = highlightLines(p.Shown.Schema.Format, layoutText(p.Shown.Schema.Format, p.Shown.Schema.Text).Text)
+	p.Lines, p.Plain = displayLines(p.Shown.Schema.Format, layoutText(p.Shown.Schema.Format, p.Shown.Schema.Text).Text)
 	p.References = p.Shown.Schema.References
 
 	cfg, err := h.svc.Config(ctx, name, true)

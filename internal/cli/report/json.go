@@ -38,6 +38,8 @@ type (
 		Status   Status        `json:"status"`
 		Message  string        `json:"message,omitempty"`
 		Findings []jsonFinding `json:"findings"`
+		// Truncated counts the findings left out of findings.
+		Truncated int `json:"truncated,omitempty"`
 	}
 	jsonFinding struct {
 		RuleID    string        `json:"ruleId"`
@@ -82,7 +84,7 @@ func writeJSON(w io.Writer, r *Report, opts Options) error {
 	for _, s := range r.Subjects {
 		js := jsonSubject{
 			Subject: s.Subject, File: s.File, Format: s.Format, Status: s.Status, Message: s.Message,
-			Findings: make([]jsonFinding, 0, len(s.Findings)),
+			Findings: make([]jsonFinding, 0, len(s.Findings)), Truncated: s.Truncated,
 		}
 		for _, f := range s.Findings {
 			js.Findings = append(js.Findings, jsonFinding{

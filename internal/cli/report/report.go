@@ -70,6 +70,9 @@ type Subject struct {
 	// Message explains a StatusNew or StatusError outcome.
 	Message  string
 	Findings []Finding
+	// Truncated counts the findings the checker left out of Findings to
+	// keep its answer bounded.
+	Truncated int
 }
 
 // Finding is a compat finding placed in a file.

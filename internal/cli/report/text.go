@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ANSI escapes used by colour text output.
@@ -51,6 +52,9 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 				msg = p.paint(ansiCyan, f.Path) + ": " + msg
 			}
 			fmt.Fprintf(bw, "%s %s%s\n", msg, p.paint(ansiDim, "("+f.RuleID+")"), f.removedNote())
+		}
+		if s.Truncated > 0 {
+			fmt.Fprintf(bw, "%s: %s, not shown\n", s.File, srapi.TruncatedMessage(s.Truncated))
 		}
 	}
 	if len(r.Subjects) > 0 {

@@ -60,18 +60,17 @@ func rawOrNil(m json.RawMessage) json.RawMessage {
 	return m
 }
 
-// wireSchema renders a stored schema.
+// wireSchema renders a stored schema. schemaType is always present,
+// "AVRO" included, as Confluent 8 answers; every client treats "AVRO"
+// and an absent type alike.
 func wireSchema(s *registry.Schema) srapi.Schema {
-	out := srapi.Schema{
+	return srapi.Schema{
+		SchemaType: string(s.Format),
 		Schema:     s.Text,
 		References: wireReferences(s.References),
 		Metadata:   rawOrNil(s.Metadata),
 		RuleSet:    rawOrNil(s.RuleSet),
 	}
-	if s.Format != schema.Avro {
-		out.SchemaType = string(s.Format)
-	}
-	return out
 }
 
 // wireSubjectVersion renders a subject version with its schema.

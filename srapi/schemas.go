@@ -14,7 +14,8 @@ type Reference struct {
 
 // Schema is schema text with its type and references: the answer of
 // GET /schemas/ids/{id}, and the part every other schema-carrying body
-// shares. SchemaType is omitted for Avro, as Confluent does.
+// shares. The registry always sends SchemaType, "AVRO" included, as
+// Confluent 8 does; older registries omit it for Avro.
 type Schema struct {
 	// SchemaType is TypeAvro (or empty), TypeProtobuf or TypeJSON.
 	SchemaType string      `json:"schemaType,omitempty"`

@@ -85,22 +85,31 @@ func wireSubjectVersion(v *registry.SubjectVersion) srapi.SubjectVersion {
 // getSchemaByID serves GET /schemas/ids/{id}, the runtime lookup path of
 // every deserializer. Query parameters: subject (accepted; ids are global
 // in the single default context) and format ("default"; Avro "resolved";
-// Protobuf "serialized", rendered on demand, outside the cache).
+// Protobuf "serialized", rendered on demand, outside the cache) and
+// fetchMaxId (add maxId, the highest id assigned, as Confluent does).
 // The encoded body is cached per id and served with a strong ETag and an
 // immutable Cache-Control, honouring If-None-Match.
 func (a *API) getSchemaByID(c echo.Context, id int) error {
-	if form := c.QueryParam("format"); form != "" && form != "default" {
-		s, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
+	form := c.QueryParam("format")
+	if rendered := form != "" && form != "default"; rendered || queryBool(c, "fetchMaxId") {
+		ctx := c.Request().Context()
+		s, err := a.svc.SchemaByID(ctx, id)
 		if err != nil {
 			return err
 		}
-		body := wireSchema(s)
-		body.Schema = text
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
+		body := srapi.SchemaByID{Schema: wireSchema(s)}
+		if rendered {
+			if _, body.Schema.Schema, err = a.svc.RenderSchema(ctx, id, form); err != nil {
+				return err
+			}
 		}
-		return c.Blob(http.StatusOK, ContentType, b)
+		if queryBool(c, "fetchMaxId") {
+			// Read after the schema, so maxId is never below its id.
+			if body.MaxID, err = a.svc.MaxSchemaID(ctx); err != nil {
+				return err
+			}
+		}
+		return a.ok(c, body)
 	}
 	e, err := a.schemaEntry(c, id)
 	if err != nil {

@@ -27,6 +27,14 @@ type Schema struct {
 	RuleSet  json.RawMessage `json:"ruleSet,omitempty"`
 }
 
+// SchemaByID is the answer of GET /schemas/ids/{id}: the schema, and
+// with fetchMaxId=true the highest schema id assigned, as Confluent
+// answers it.
+type SchemaByID struct {
+	Schema
+	MaxID int `json:"maxId,omitempty"`
+}
+
 // Type returns the schema type with the API's default applied: an empty
 // SchemaType is Avro.
 func (s Schema) Type() string {

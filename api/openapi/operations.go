@@ -38,7 +38,7 @@ func Operations() []Operation {
 			Response: "SubjectVersionList"},
 		{Method: get, Path: "/schemas/types", Tag: tagSchemas, Summary: "Supported schema types.", Response: "StringList"},
 		{Method: get, Path: "/schemas/ids/:id", Tag: tagSchemas, Summary: "The schema a global id names (cached, ETag, immutable).",
-			Query:    []Param{{"subject", "string", "Resolve references in this subject's context."}, {"format", "string", "Output form: default; Avro resolved (schemas without references); Protobuf serialized (base64 FileDescriptorProto)."},
+			Query: []Param{{"subject", "string", "Resolve references in this subject's context."}, {"format", "string", "Output form: default; Avro resolved (schemas without references); Protobuf serialized (base64 FileDescriptorProto)."},
 				{"fetchMaxId", "boolean", "Add maxId, the highest schema id assigned."}},
 			Response: "SchemaByID"},
 		{Method: get, Path: "/schemas/ids/:id/schema", Tag: tagSchemas, Summary: "The raw schema text an id names.", Response: "text"},

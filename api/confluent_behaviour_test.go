@@ -164,3 +164,92 @@ func TestModeRulesOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestListingPages pages every listing with Confluent's offset and limit:
+// no limit (absent, 0 or -1) is everything, an offset past the end is an
+// empty page, and a bad value is a 400.
+func TestListingPages(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newConsumerServer(t, b)
+		str := schemaBody(t, "", `"string"`)
+		for _, subject := range []string{"a-value", "b-value", "c-value"} {
+			s.mustDo(t, request{Method: "POST", Path: "/subjects/" + subject + "/versions", Body: str}, 200)
+			s.mustDo(t, request{Method: "POST", Path: "/v1/deprecations", Body: `{"subject":"` + subject + `"}`}, 201)
+			s.mustDo(t, request{Method: "POST", Path: "/v1/consumers", Body: `{"name":"reader-` + subject + `","owner":"o","reads":[{"subject":"` + subject + `","schema":"\"string\""}]}`}, 201)
+		}
+		s.mustDo(t, request{Method: "PUT", Path: "/config/a-value", Body: `{"compatibility":"NONE","additiveOnly":false,"consumerBreakage":"warn"}`}, 200)
+		for _, text := range []string{`"int"`, `"long"`} {
+			s.mustDo(t, request{Method: "POST", Path: "/subjects/a-value/versions", Body: schemaBody(t, "", text)}, 200)
+		}
+		tests := []struct {
+			path string
+			want string // the JSON answer, or the listed names for /v1
+		}{
+			{"/subjects?offset=1&limit=1", `["b-value"]`},
+			{"/subjects?offset=1", `["b-value","c-value"]`},
+			{"/subjects?limit=-1", `["a-value","b-value","c-value"]`},
+			{"/subjects?offset=9", `[]`},
+			{"/subjects/a-value/versions?offset=1&limit=1", `[2]`},
+			{"/subjects/a-value/versions?limit=0", `[1,2,3]`},
+			{"/schemas/ids/1/subjects?offset=1&limit=5", `["b-value","c-value"]`},
+			{"/schemas/ids/1/versions?limit=2", `[{"subject":"a-value","version":1},{"subject":"b-value","version":1}]`},
+			{"/schemas/ids/1/versions?offset=3", `[]`},
+			{"/schemas?latestOnly=true&offset=2&limit=1", `[{"subject":"c-value","version":1,"id":1,"schemaType":"AVRO","schema":"\"string\""}]`},
+			{"/v1/consumers?offset=1&limit=1", `reader-b-value`},
+			{"/v1/deprecations?offset=2", `c-value`},
+			{"/v1/reports/deprecations?limit=1", `a-value`},
+		}
+		for _, tt := range tests {
+			resp := s.mustDo(t, request{Method: "GET", Path: tt.path}, 200)
+			if got := listed(t, resp.Body); got != tt.want {
+				t.Errorf("GET %s: %s, want %s", tt.path, got, tt.want)
+			}
+		}
+		for _, path := range []string{
+			"/subjects?offset=-1", "/subjects?limit=x", "/subjects/a-value/versions?offset=x",
+			"/schemas/ids/1/versions?offset=-2", "/schemas/ids/1/subjects?limit=1.5",
+			"/v1/consumers?offset=-1", "/v1/deprecations?limit=many", "/v1/reports/deprecations?offset=-3",
+		} {
+			if resp := s.do(t, request{Method: "GET", Path: path}); resp.Status != 400 {
+				t.Errorf("GET %s: %d %s, want 400", path, resp.Status, resp.Body)
+			}
+		}
+	})
+}
+
+// listed renders a listing for comparison: a /v1 listing (an array of
+// objects with a name or subject, or a report's items) as those names,
+// comma-separated; anything else as its JSON.
+func listed(t *testing.T, body []byte) string {
+	t.Helper()
+	var report struct {
+		Items []struct{ Subject string } `json:"items"`
+	}
+	if json.Unmarshal(body, &report) == nil && report.Items != nil {
+		names := ""
+		for i, it := range report.Items {
+			if i > 0 {
+				names += ","
+			}
+			names += it.Subject
+		}
+		return names
+	}
+	var objs []map[string]any
+	if json.Unmarshal(body, &objs) == nil && len(objs) > 0 && (objs[0]["name"] != nil || objs[0]["scope"] != nil) {
+		names := ""
+		for i, o := range objs {
+			if i > 0 {
+				names += ","
+			}
+			if n, ok := o["name"].(string); ok {
+				names += n
+			} else {
+				names += o["subject"].(string)
+			}
+		}
+		return names
+	}
+	return string(body)
+}

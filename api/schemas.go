@@ -147,7 +147,7 @@ func (a *API) getSchemaTextByID(c echo.Context, id int) error {
 
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects
 // with a version using the schema. Query parameters: deleted (include
-// soft-deleted versions), subject (accepted and ignored).
+// soft-deleted versions), subject (accepted and ignored), offset, limit.
 func (a *API) getSubjectsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
@@ -158,15 +158,22 @@ func (a *API) getSubjectsByID(c echo.Context, id int) error {
 		subjects = append(subjects, v.Subject)
 	}
 	slices.Sort(subjects)
-	return a.ok(c, slices.Compact(subjects))
+	page, err := pageOf(c, slices.Compact(subjects))
+	if err != nil {
+		return err
+	}
+	return a.ok(c, page)
 }
 
 // getVersionsByID serves GET /schemas/ids/{id}/versions: the
 // subject/version pairs using the schema. Query parameters: deleted,
-// subject (accepted and ignored).
+// subject (accepted and ignored), offset, limit.
 func (a *API) getVersionsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
+		return err
+	}
+	if vs, err = pageOf(c, vs); err != nil {
 		return err
 	}
 	out := make([]srapi.SubjectVersionRef, len(vs))

@@ -37,7 +37,7 @@ func (a *API) listSubjects(c echo.Context) error {
 }
 
 // listVersions serves GET /subjects/{subject}/versions: the subject's
-// version numbers. Query parameters: deleted, deletedOnly.
+// version numbers. Query parameters: deleted, deletedOnly, offset, limit.
 func (a *API) listVersions(c echo.Context, subject string) error {
 	versions, err := a.svc.Versions(c.Request().Context(), registry.VersionsParams{
 		Subject:        subject,
@@ -45,6 +45,9 @@ func (a *API) listVersions(c echo.Context, subject string) error {
 		DeletedOnly:    queryBool(c, "deletedOnly"),
 	})
 	if err != nil {
+		return err
+	}
+	if versions, err = pageOf(c, versions); err != nil {
 		return err
 	}
 	return a.ok(c, orEmpty(versions))

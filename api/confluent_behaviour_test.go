@@ -253,3 +253,36 @@ func listed(t *testing.T, body []byte) string {
 	}
 	return string(body)
 }
+
+// TestAvroResolvedFormat asks for an Avro schema with a reference in
+// format=resolved: the referenced type is written out where first used,
+// so the text registers on its own, without references.
+func TestAvroResolvedFormat(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		money := `{"type":"record","name":"Money","namespace":"shop.common","fields":[{"name":"cents","type":"long"}]}`
+		order := `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"total","type":"shop.common.Money"},{"name":"tax","type":"shop.common.Money"}]}`
+		s.mustDo(t, request{Method: "POST", Path: "/subjects/money-value/versions", Body: schemaBody(t, "", money)}, 200)
+		s.mustDo(t, request{Method: "POST", Path: "/subjects/order-value/versions", Body: schemaBody(t, "", order,
+			map[string]any{"name": "shop.common.Money", "subject": "money-value", "version": 1})}, 200)
+		want := `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"total","type":{"type":"record","name":"Money","namespace":"shop.common","fields":[{"name":"cents","type":"long"}]}},{"name":"tax","type":"shop.common.Money"}]}`
+		for _, path := range []string{"/schemas/ids/2?format=resolved", "/subjects/order-value/versions/1?format=resolved"} {
+			resp := s.mustDo(t, request{Method: "GET", Path: path}, 200)
+			var got struct {
+				Schema     string
+				References []any
+			}
+			if err := json.Unmarshal(resp.Body, &got); err != nil || got.Schema != want || len(got.References) != 1 {
+				t.Errorf("GET %s: %s, want the schema %s (references kept)", path, resp.Body, want)
+			}
+		}
+		// Self-contained: it registers with no references at all.
+		s.mustDo(t, request{Method: "POST", Path: "/subjects/standalone-value/versions", Body: schemaBody(t, "", want)}, 200)
+		// Without references, resolved is the text as stored.
+		resp := s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1/schema?format=resolved"}, 200)
+		if string(resp.Body) != money {
+			t.Errorf("resolved without references: %s", resp.Body)
+		}
+	})
+}

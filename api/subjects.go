@@ -124,14 +124,27 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 }
 
 // getVersion serves GET /subjects/{subject}/versions/{version}, where
-// version is a number, "latest" or -1. Query parameter: deleted (also
-// return a soft-deleted version). The response is assembled from the
+// version is a number, "latest" or -1. Query parameters: deleted (also
+// return a soft-deleted version), format (as for GET /schemas/ids/{id}). The response is assembled from the
 // schema's cached encoding and carries a strong ETag; it is "no-cache"
 // because a version number can be reused after a permanent delete.
 func (a *API) getVersion(c echo.Context) error {
 	v, e, err := a.versionWithSchema(c)
 	if err != nil {
 		return err
+	}
+	if form := c.QueryParam("format"); form != "" && form != "default" {
+		// Another form of the schema, rendered on demand.
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), v.SchemaID, form)
+		if err != nil {
+			return err
+		}
+		body := wireSubjectVersion(v)
+		if v.Schema == nil {
+			body.Schema = wireSchema(e.src)
+		}
+		body.Schema.Schema = text
+		return a.ok(c, body)
 	}
 	return writeVersion(c, v, e, hdrNoCache)
 }

@@ -40,8 +40,9 @@ func TestConfluentClient(t *testing.T) {
 		}
 
 		// Lookups.
+		// Confluent 8 names the type of every schema, Avro included.
 		info, err := cl2.GetBySubjectAndID(subject, id1)
-		if err != nil || info.Schema != avroOrderV1 || info.SchemaType != "" {
+		if err != nil || info.Schema != avroOrderV1 || info.SchemaType != "AVRO" {
 			t.Fatalf("GetBySubjectAndID: %+v, %v", info, err)
 		}
 		if id, err := cl2.GetID(subject, v1, false); err != nil || id != id1 {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -112,13 +113,23 @@ func (a *API) putConfig(c echo.Context, subject string) error {
 	}
 	req := body.ConfigUpdate
 	unset := nullFields(fields)
-	cfg, err := domainConfig(&req, unset)
-	if err != nil {
-		return err
-	}
-	stored, err := a.svc.SetConfig(c.Request().Context(), subject, cfg)
-	if err != nil {
-		return err
+	var stored registry.Config
+	if reflect.ValueOf(req).IsZero() && len(unset) == 0 {
+		// An update naming nothing changes nothing: Confluent answers
+		// the config in force.
+		cur, err := a.svc.Config(c.Request().Context(), subject, true)
+		if err != nil {
+			return err
+		}
+		stored = cur
+	} else {
+		cfg, err := domainConfig(&req, unset)
+		if err != nil {
+			return err
+		}
+		if stored, err = a.svc.SetConfig(c.Request().Context(), subject, cfg); err != nil {
+			return err
+		}
 	}
 	// Confluent echoes the level keyed "compatibility".
 	out := wireConfig(stored)

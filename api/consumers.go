@@ -156,12 +156,15 @@ func (a *API) consumerRoutes(e *echo.Echo) (lookupByID, lookupVersion echo.Middl
 }
 
 // listConsumers serves GET /v1/consumers. Query parameters: subject (keep
-// consumers reading it), owner.
+// consumers reading it), owner, offset, limit.
 func (h *consumerAPI) listConsumers(c echo.Context) error {
 	cs, err := h.svc.Consumers(c.Request().Context(), registry.ConsumerListParams{
 		Subject: c.QueryParam("subject"), Owner: c.QueryParam("owner"),
 	})
 	if err != nil {
+		return err
+	}
+	if cs, err = pageOf(c, cs); err != nil {
 		return err
 	}
 	return h.ok(c, wireAll(cs, wireConsumer))

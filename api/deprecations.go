@@ -82,12 +82,15 @@ func (h *consumerAPI) bindDeprecation(c echo.Context) (registry.DeprecationRecor
 
 // listDeprecations serves GET /v1/deprecations: the recorded deprecations
 // (schema markers are in the report). Query parameters: subject,
-// subjectPrefix.
+// subjectPrefix, offset, limit.
 func (h *consumerAPI) listDeprecations(c echo.Context) error {
 	ds, err := h.svc.DeprecationRecords(c.Request().Context(), registry.DeprecationListParams{
 		Subject: c.QueryParam("subject"), SubjectPrefix: c.QueryParam("subjectPrefix"),
 	})
 	if err != nil {
+		return err
+	}
+	if ds, err = pageOf(c, ds); err != nil {
 		return err
 	}
 	return h.ok(c, wireAll(ds, wireDeprecation))

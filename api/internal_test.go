@@ -200,7 +200,7 @@ func TestSchemaCacheFollowsServiceIdentity(t *testing.T) {
 	changed.Text = `{"type":"string"}`
 	svc.set(func(f *fakeService) { f.schema = &changed })
 	third := serve(a, "GET", "/schemas/ids/7", nil)
-	if want := `{"schema":"{\"type\":\"string\"}"}`; third.Body.String() != want {
+	if want := `{"schemaType":"AVRO","schema":"{\"type\":\"string\"}"}`; third.Body.String() != want {
 		t.Errorf("body %s, want %s", third.Body, want)
 	}
 	if third.Header().Get("ETag") == first.Header().Get("ETag") {

@@ -32,11 +32,11 @@ func (a *API) putMode(c echo.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	set, err := a.svc.SetMode(c.Request().Context(), subject, m, queryBool(c, "force"))
-	if err != nil {
+	if _, err := a.svc.SetMode(c.Request().Context(), subject, m, queryBool(c, "force")); err != nil {
 		return err
 	}
-	return a.ok(c, srapi.Mode{Mode: string(set)})
+	// Confluent echoes the request as it came.
+	return a.ok(c, req)
 }
 
 // deleteMode serves DELETE /mode (the global mode reverts to READWRITE)

@@ -34,7 +34,8 @@ func wireReport(r *registry.DeprecationReport) srapi.DeprecationReport {
 
 // deprecationReport serves GET /v1/reports/deprecations. Query parameters:
 // subjectPrefix, owner (elements a consumer of that owner still reads),
-// overdueOnly, usageDays (the runtime usage window, default 30).
+// overdueOnly, usageDays (the runtime usage window, default 30), offset
+// and limit (a page of the items).
 func (h *consumerAPI) deprecationReport(c echo.Context) error {
 	days, err := queryInt(c, "usageDays", registry.DefaultUsageDays)
 	if err != nil {
@@ -49,5 +50,10 @@ func (h *consumerAPI) deprecationReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.ok(c, wireReport(rep))
+	out := wireReport(rep)
+	if out.Items, err = pageOf(c, out.Items); err != nil {
+		return err
+	}
+	out.Items = orEmpty(out.Items)
+	return h.ok(c, out)
 }

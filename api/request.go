@@ -234,6 +234,25 @@ func pageParams(c echo.Context) (offset, limit int, err error) {
 	return offset, limit, nil
 }
 
+// pageOf reads offset and limit and returns the page of xs they name,
+// as Confluent pages its listings (no limit: to the end). A listing
+// routed here is bounded by one subject's or one schema's size, or by
+// what the domain already holds in memory.
+func pageOf[T any](c echo.Context, xs []T) ([]T, error) {
+	offset, limit, err := pageParams(c)
+	if err != nil {
+		return nil, err
+	}
+	if offset >= len(xs) {
+		return xs[:0], nil
+	}
+	xs = xs[offset:]
+	if limit > 0 && limit < len(xs) {
+		xs = xs[:limit]
+	}
+	return xs, nil
+}
+
 // bindSchema binds what every schema-carrying route shares: the subject
 // from the path, the schema request from the body, and the domain input
 // it makes under the normalize query parameter.

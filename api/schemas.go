@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -54,18 +53,17 @@ func wireReferences(refs []schema.Reference) []srapi.Reference {
 	return out
 }
 
-// wireSchema renders a stored schema.
+// wireSchema renders a stored schema. schemaType is always present,
+// "AVRO" included, as Confluent 8 answers; every client treats "AVRO"
+// and an absent type alike.
 func wireSchema(s *registry.Schema) srapi.Schema {
-	out := srapi.Schema{
+	return srapi.Schema{
+		SchemaType: string(s.Format),
 		Schema:     s.Text,
 		References: wireReferences(s.References),
 		Metadata:   wireContract[srapi.Metadata](s.Metadata),
 		RuleSet:    wireContract[srapi.RuleSet](s.RuleSet),
 	}
-	if s.Format != schema.Avro {
-		out.SchemaType = string(s.Format)
-	}
-	return out
 }
 
 // wireSubjectVersion renders a subject version with its schema.
@@ -80,22 +78,31 @@ func wireSubjectVersion(v *registry.SubjectVersion) srapi.SubjectVersion {
 // getSchemaByID serves GET /schemas/ids/{id}, the runtime lookup path of
 // every deserializer. Query parameters: subject (accepted; ids are global
 // in the single default context) and format ("default"; Avro "resolved";
-// Protobuf "serialized", rendered on demand, outside the cache).
+// Protobuf "serialized", rendered on demand, outside the cache) and
+// fetchMaxId (add maxId, the highest id assigned, as Confluent does).
 // The encoded body is cached per id and served with a strong ETag and an
 // immutable Cache-Control, honouring If-None-Match.
 func (a *API) getSchemaByID(c echo.Context, id int) error {
-	if form := c.QueryParam("format"); form != "" && form != "default" {
-		s, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
+	form := c.QueryParam("format")
+	if rendered := form != "" && form != "default"; rendered || queryBool(c, "fetchMaxId") {
+		ctx := c.Request().Context()
+		s, err := a.svc.SchemaByID(ctx, id)
 		if err != nil {
 			return err
 		}
-		body := wireSchema(s)
-		body.Schema = text
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
+		body := srapi.SchemaByID{Schema: wireSchema(s)}
+		if rendered {
+			if _, body.Schema.Schema, err = a.svc.RenderSchema(ctx, id, form); err != nil {
+				return err
+			}
 		}
-		return c.Blob(http.StatusOK, ContentType, b)
+		if queryBool(c, "fetchMaxId") {
+			// Read after the schema, so maxId is never below its id.
+			if body.MaxID, err = a.svc.MaxSchemaID(ctx); err != nil {
+				return err
+			}
+		}
+		return a.ok(c, body)
 	}
 	e, err := a.schemaEntry(c, id)
 	if err != nil {
@@ -133,7 +140,7 @@ func (a *API) getSchemaTextByID(c echo.Context, id int) error {
 
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects
 // with a version using the schema. Query parameters: deleted (include
-// soft-deleted versions), subject (accepted and ignored).
+// soft-deleted versions), subject (accepted and ignored), offset, limit.
 func (a *API) getSubjectsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
@@ -144,15 +151,22 @@ func (a *API) getSubjectsByID(c echo.Context, id int) error {
 		subjects = append(subjects, v.Subject)
 	}
 	slices.Sort(subjects)
-	return a.ok(c, slices.Compact(subjects))
+	page, err := pageOf(c, slices.Compact(subjects))
+	if err != nil {
+		return err
+	}
+	return a.ok(c, page)
 }
 
 // getVersionsByID serves GET /schemas/ids/{id}/versions: the
 // subject/version pairs using the schema. Query parameters: deleted,
-// subject (accepted and ignored).
+// subject (accepted and ignored), offset, limit.
 func (a *API) getVersionsByID(c echo.Context, id int) error {
 	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
 	if err != nil {
+		return err
+	}
+	if vs, err = pageOf(c, vs); err != nil {
 		return err
 	}
 	out := make([]srapi.SubjectVersionRef, len(vs))

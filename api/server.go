@@ -35,6 +35,7 @@ type Service interface {
 	Register(ctx context.Context, p registry.RegisterParams) (*registry.SubjectVersion, error)
 	Lookup(ctx context.Context, p registry.LookupParams) (*registry.SubjectVersion, error)
 	SchemaByID(ctx context.Context, id int) (*registry.Schema, error)
+	MaxSchemaID(ctx context.Context) (int, error)
 	RenderSchema(ctx context.Context, id int, form string) (*registry.Schema, string, error)
 	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
 	Schemas(ctx context.Context, p registry.SchemaListParams) ([]registry.SubjectVersion, error)
@@ -133,10 +134,27 @@ func (a *API) CacheStats() registry.CacheStat {
 	return registry.CacheStatOf(registry.CacheResponses, a.cache.entries)
 }
 
-// ServeHTTP serves one request.
+// ServeHTTP serves one request. HEAD is served on every GET route as
+// that GET, whose body the HTTP server discards: same status and headers,
+// no body.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		get := *r
+		get.Method = http.MethodGet
+		r = &get
+		w = headWriter{w}
+	}
 	a.echo.ServeHTTP(w, r)
 }
+
+// headWriter drops the body of an answer to HEAD (net/http does too, but
+// a handler under test may write to a recorder).
+type headWriter struct{ http.ResponseWriter }
+
+func (h headWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// Unwrap lets http.ResponseController reach the connection.
+func (h headWriter) Unwrap() http.ResponseWriter { return h.ResponseWriter }
 
 // routes builds the router: one line per Confluent endpoint.
 func (a *API) routes() *echo.Echo {

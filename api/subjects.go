@@ -37,7 +37,7 @@ func (a *API) listSubjects(c echo.Context) error {
 }
 
 // listVersions serves GET /subjects/{subject}/versions: the subject's
-// version numbers. Query parameters: deleted, deletedOnly.
+// version numbers. Query parameters: deleted, deletedOnly, offset, limit.
 func (a *API) listVersions(c echo.Context, subject string) error {
 	subject, err := a.resolveAlias(c, subject)
 	if err != nil {
@@ -49,6 +49,9 @@ func (a *API) listVersions(c echo.Context, subject string) error {
 		DeletedOnly:    queryBool(c, "deletedOnly"),
 	})
 	if err != nil {
+		return err
+	}
+	if versions, err = pageOf(c, versions); err != nil {
 		return err
 	}
 	return a.ok(c, orEmpty(versions))
@@ -128,14 +131,27 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 }
 
 // getVersion serves GET /subjects/{subject}/versions/{version}, where
-// version is a number, "latest" or -1. Query parameter: deleted (also
-// return a soft-deleted version). The response is assembled from the
+// version is a number, "latest" or -1. Query parameters: deleted (also
+// return a soft-deleted version), format (as for GET /schemas/ids/{id}). The response is assembled from the
 // schema's cached encoding and carries a strong ETag; it is "no-cache"
 // because a version number can be reused after a permanent delete.
 func (a *API) getVersion(c echo.Context) error {
 	v, e, err := a.versionWithSchema(c)
 	if err != nil {
 		return err
+	}
+	if form := c.QueryParam("format"); form != "" && form != "default" {
+		// Another form of the schema, rendered on demand.
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), v.SchemaID, form)
+		if err != nil {
+			return err
+		}
+		body := wireSubjectVersion(v)
+		if v.Schema == nil {
+			body.Schema = wireSchema(e.src)
+		}
+		body.Schema.Schema = text
+		return a.ok(c, body)
 	}
 	return writeVersion(c, v, e, hdrNoCache)
 }

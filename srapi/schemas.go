@@ -16,7 +16,8 @@ type Reference struct {
 
 // Schema is schema text with its type and references: the answer of
 // GET /schemas/ids/{id}, and the part every other schema-carrying body
-// shares. SchemaType is omitted for Avro, as Confluent does.
+// shares. The registry always sends SchemaType, "AVRO" included, as
+// Confluent 8 does; older registries omit it for Avro.
 type Schema struct {
 	// SchemaType is TypeAvro (or empty), TypeProtobuf or TypeJSON.
 	SchemaType string      `json:"schemaType,omitempty"`
@@ -27,6 +28,14 @@ type Schema struct {
 	// overrides at registration (see contracts.go).
 	Metadata *Metadata `json:"metadata,omitempty"`
 	RuleSet  *RuleSet  `json:"ruleSet,omitempty"`
+}
+
+// SchemaByID is the answer of GET /schemas/ids/{id}: the schema, and
+// with fetchMaxId=true the highest schema id assigned, as Confluent
+// answers it.
+type SchemaByID struct {
+	Schema
+	MaxID int `json:"maxId,omitempty"`
 }
 
 // Type returns the schema type with the API's default applied: an empty

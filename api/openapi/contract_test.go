@@ -17,7 +17,7 @@ import (
 var contract = map[string]reflect.Type{
 	"ErrorResponse":      reflect.TypeFor[srapi.ErrorBody](),
 	"SchemaReference":    reflect.TypeFor[srapi.Reference](),
-	"SchemaByID":         reflect.TypeFor[srapi.Schema](),
+	"SchemaByID":         reflect.TypeFor[srapi.SchemaByID](),
 	"SubjectVersionPair": reflect.TypeFor[srapi.SubjectVersionRef](),
 	"SubjectVersion":     reflect.TypeFor[srapi.SubjectVersion](),
 	"RegisterRequest":    reflect.TypeFor[srapi.RegisterRequest](),

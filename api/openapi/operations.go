@@ -39,11 +39,12 @@ func Operations() []Operation {
 			Response: "SubjectVersionList"},
 		{Method: get, Path: "/schemas/types", Tag: tagSchemas, Summary: "Supported schema types.", Response: "StringList"},
 		{Method: get, Path: "/schemas/ids/:id", Tag: tagSchemas, Summary: "The schema a global id names (cached, ETag, immutable).",
-			Query:    []Param{{"subject", "string", "Resolve references in this subject's context."}, {"format", "string", "Output form: default; Avro resolved (schemas without references); Protobuf serialized (base64 FileDescriptorProto)."}},
+			Query: []Param{{"subject", "string", "Resolve references in this subject's context."}, {"format", "string", "Output form: default; Avro resolved (referenced named types written out where first used); Protobuf serialized (base64 FileDescriptorProto)."},
+				{"fetchMaxId", "boolean", "Add maxId, the highest schema id assigned."}},
 			Response: "SchemaByID"},
 		{Method: get, Path: "/schemas/ids/:id/schema", Tag: tagSchemas, Summary: "The raw schema text an id names.", Response: "text"},
-		{Method: get, Path: "/schemas/ids/:id/subjects", Tag: tagSchemas, Summary: "Subjects that use a schema id.", Query: []Param{qDeleted}, Response: "StringList"},
-		{Method: get, Path: "/schemas/ids/:id/versions", Tag: tagSchemas, Summary: "Subject versions that use a schema id.", Query: []Param{qDeleted}, Response: "SubjectVersionPairList"},
+		{Method: get, Path: "/schemas/ids/:id/subjects", Tag: tagSchemas, Summary: "Subjects that use a schema id.", Query: []Param{qDeleted, qOffset, qLimit}, Response: "StringList"},
+		{Method: get, Path: "/schemas/ids/:id/versions", Tag: tagSchemas, Summary: "Subject versions that use a schema id.", Query: []Param{qDeleted, qOffset, qLimit}, Response: "SubjectVersionPairList"},
 
 		// Subjects.
 		{Method: get, Path: "/subjects", Tag: tagSubjects, Summary: "List subjects.", Query: []Param{qSubjectPrefix, qDeleted, qDeletedOnly, qOffset, qLimit}, Response: "StringList"},
@@ -51,12 +52,12 @@ func Operations() []Operation {
 			Query: []Param{qNormalize, qDeleted}, Request: "RegisterRequest", Response: "SubjectVersion"},
 		{Method: del, Path: "/subjects/:subject", Tag: tagSubjects, Summary: "Delete a subject (soft, or permanent after a soft delete).",
 			Query: []Param{qPermanent}, Response: "IntList"},
-		{Method: get, Path: "/subjects/:subject/versions", Tag: tagSubjects, Summary: "A subject's version numbers.", Query: []Param{qDeleted, qDeletedOnly}, Response: "IntList"},
+		{Method: get, Path: "/subjects/:subject/versions", Tag: tagSubjects, Summary: "A subject's version numbers.", Query: []Param{qDeleted, qDeletedOnly, qOffset, qLimit}, Response: "IntList"},
 		{Method: post, Path: "/subjects/:subject/versions", Tag: tagSubjects, Summary: "Register a schema under a subject.",
 			Description: "Idempotent: a schema that is already a live version answers its existing id. Incompatible schemas are refused with 409 and the findings; invalid ones with 42201.",
 			Query:       []Param{qNormalize}, Request: "RegisterRequest", Response: "RegisterResponse"},
 		{Method: get, Path: "/subjects/:subject/versions/:version", Tag: tagSubjects, Summary: "One version of a subject (a number, latest or -1).",
-			Query: []Param{qDeleted}, Response: "SubjectVersion"},
+			Query: []Param{qDeleted, {"format", "string", "Output form, as for /schemas/ids/{id}."}}, Response: "SubjectVersion"},
 		{Method: del, Path: "/subjects/:subject/versions/:version", Tag: tagSubjects, Summary: "Delete a version (soft, or permanent after a soft delete).",
 			Query: []Param{qPermanent}, Response: "Int"},
 		{Method: get, Path: "/subjects/:subject/versions/:version/schema", Tag: tagSubjects, Summary: "A version's raw schema text.", Query: []Param{qDeleted}, Response: "text"},
@@ -100,7 +101,7 @@ func Operations() []Operation {
 
 		// Consumers, deprecations and reports (this registry's extension).
 		{Method: get, Path: "/v1/consumers", Tag: tagConsumer, Summary: "List registered consumers.",
-			Query: []Param{{"subject", "string", "Only consumers reading this subject."}, {"owner", "string", "Only consumers of this owner."}}, Response: "ConsumerList"},
+			Query: []Param{{"subject", "string", "Only consumers reading this subject."}, {"owner", "string", "Only consumers of this owner."}, qOffset, qLimit}, Response: "ConsumerList"},
 		{Method: post, Path: "/v1/consumers", Tag: tagConsumer, Summary: "Register a consumer (201 created, 200 identical one exists, 409 name taken).",
 			Request: "Consumer", Response: "Consumer", Status: http.StatusCreated},
 		{Method: get, Path: "/v1/consumers/:name", Tag: tagConsumer, Summary: "One consumer.", Response: "Consumer"},
@@ -109,7 +110,7 @@ func Operations() []Operation {
 		{Method: get, Path: "/v1/consumers/:name/backfill", Tag: tagConsumer, Summary: "Can the consumer re-read every writer version in its backfill window?", Response: "BackfillReport"},
 		{Method: post, Path: "/v1/consumers/:name/backfill", Tag: tagConsumer, Summary: "The backfill check for a candidate consumer definition.", Request: "Consumer", Response: "BackfillReport"},
 		{Method: get, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Recorded deprecations.",
-			Query: []Param{{"subject", "string", "Only this subject's."}, qSubjectPrefix}, Response: "DeprecationList"},
+			Query: []Param{{"subject", "string", "Only this subject's."}, qSubjectPrefix, qOffset, qLimit}, Response: "DeprecationList"},
 		{Method: post, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Deprecate a field, a version or a subject (201 recorded, 200 updated).",
 			Query: []Param{qForceSunset}, Request: "Deprecation", Response: "Deprecation", Status: http.StatusCreated},
 		{Method: get, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "One deprecation record.", Response: "Deprecation"},
@@ -118,7 +119,7 @@ func Operations() []Operation {
 		{Method: del, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Delete a deprecation record.", Status: http.StatusNoContent},
 		{Method: get, Path: "/v1/reports/deprecations", Tag: tagConsumer, Summary: "Deprecated elements with their sunset, readers and runtime usage.",
 			Query: []Param{qSubjectPrefix, {"owner", "string", "Only elements a consumer of this owner still reads."},
-				{"overdueOnly", "boolean", "Only elements past their removal date."}, {"usageDays", "integer", "Runtime usage window in days (default 30)."}},
+				{"overdueOnly", "boolean", "Only elements past their removal date."}, {"usageDays", "integer", "Runtime usage window in days (default 30)."}, qOffset, qLimit},
 			Response: "DeprecationReport"},
 
 		// Auth admin.

@@ -35,10 +35,11 @@ func Schemas() map[string]any {
 	grants := arrayOf(typ("string", `A grant "role:pattern": role reader, writer or admin; pattern a subject, a prefix ending in *, or * for all.`))
 	level := enum("Compatibility level.", "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE")
 	position := obj(map[string]any{"line": typ("integer", ""), "column": typ("integer", "")})
+	maxID := typ("integer", "The highest schema id assigned; only with fetchMaxId=true.")
 	schemaFields := func(extra map[string]any) map[string]any {
 		props := map[string]any{
 			"schema":     typ("string", "The schema text."),
-			"schemaType": enum("Absent for Avro.", "AVRO", "PROTOBUF", "JSON"),
+			"schemaType": enum("Always sent by this registry (AVRO included, as Confluent 8 does); absent means AVRO in requests.", "AVRO", "PROTOBUF", "JSON"),
 			"references": arrayOf(ref("SchemaReference")),
 			"metadata":   ref("Metadata"),
 			"ruleSet":    ref("RuleSet"),
@@ -73,7 +74,7 @@ func Schemas() map[string]any {
 		"IntList":                arrayOf(typ("integer", "")),
 		"StringList":             arrayOf(typ("string", "")),
 		"SchemaReference":        obj(map[string]any{"name": typ("string", ""), "subject": typ("string", ""), "version": typ("integer", "")}, "name", "subject", "version"),
-		"SchemaByID":             obj(schemaFields(nil), "schema"),
+		"SchemaByID":             obj(schemaFields(map[string]any{"maxId": maxID}), "schema"),
 		"SubjectVersionPair":     obj(map[string]any{"subject": typ("string", ""), "version": typ("integer", "")}, "subject", "version"),
 		"SubjectVersionPairList": arrayOf(ref("SubjectVersionPair")),
 		"SubjectVersion": obj(schemaFields(map[string]any{

@@ -66,6 +66,10 @@ func TestExplicitIDsOutsideThirtyTwoBitsAreRefused(t *testing.T) {
 		if v.SchemaID != registry.MaxSchemaID {
 			t.Fatalf("Register() id = %d, want %d", v.SchemaID, registry.MaxSchemaID)
 		}
+		// A registration without an id needs READWRITE.
+		if _, err := svc.DeleteMode(ctx, "imported"); err != nil {
+			t.Fatal(err)
+		}
 		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "imported", Schema: avroRecord(fieldID, fieldNote)})
 		var e *registry.Error
 		if !errors.As(err, &e) || e.Code != srapi.CodeStoreError || !strings.Contains(e.Message, "exhausted") {

@@ -57,8 +57,10 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 				live = live[len(live)-1:]
 			}
 		}
-	case version == 0:
+	case version == 0 || version == LatestVersion:
 		// Only the latest version matters to the level and to consumers.
+		// A subject without live versions accepts anything, even when
+		// asked about "latest": CI asks before the first registration.
 		v, err := ex.VersionLatest(ctx, subject, false)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return compat.Result{}, storeError(err)

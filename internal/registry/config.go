@@ -172,6 +172,9 @@ func (s *Service) SetConfig(ctx context.Context, subject string, c Config) (Conf
 	if c.MinDeprecationPeriod != nil && *c.MinDeprecationPeriod < 0 {
 		return Config{}, Errorf(srapi.CodeInvalidCompatibilityLevel, "minDeprecationDays must not be negative")
 	}
+	if err := s.writable(ctx, s.store, subject); err != nil {
+		return Config{}, err
+	}
 	if err := canonicalConfigContracts(&c); err != nil {
 		return Config{}, err
 	}
@@ -253,6 +256,9 @@ func canonicalConfigContracts(c *Config) error {
 // DeleteConfig removes subject's config ("" resets the global config to
 // the defaults) and returns what was in force before.
 func (s *Service) DeleteConfig(ctx context.Context, subject string) (Config, error) {
+	if err := s.writable(ctx, s.store, subject); err != nil {
+		return Config{}, err
+	}
 	var prev Config
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		cur, err := storedConfig(ctx, tx, subject)
@@ -297,17 +303,21 @@ func storedMode(ctx context.Context, ex Executor, subject string) (Mode, error) 
 }
 
 // effectiveMode is subject's mode, else the global mode, else READWRITE.
-// READONLY_OVERRIDE on a subject wins over everything.
+// A global READONLY_OVERRIDE wins over every subject's own mode, as in
+// Confluent: it freezes the whole registry whatever subjects say.
 func (s *Service) effectiveMode(ctx context.Context, ex Executor, subject string) (Mode, error) {
-	if subject != GlobalSubject {
+	global, err := s.cachedMode(ctx, ex, GlobalSubject)
+	if err != nil {
+		return "", err
+	}
+	if subject != GlobalSubject && global != ReadOnlyOverride {
 		m, err := s.cachedMode(ctx, ex, subject)
 		if err != nil || m != "" {
 			return m, err
 		}
 	}
-	m, err := s.cachedMode(ctx, ex, GlobalSubject)
-	if err != nil || m != "" {
-		return m, err
+	if global != "" {
+		return global, nil
 	}
 	return ReadWrite, nil
 }

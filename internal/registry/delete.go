@@ -148,16 +148,26 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 	return deleted, nil
 }
 
-// writable refuses deletes in read-only modes.
+// writable refuses deletes and config writes in read-only modes, as
+// Confluent does (mode writes stay allowed, or nobody could leave them).
 func (s *Service) writable(ctx context.Context, ex Executor, subject string) error {
 	mode, err := s.effectiveMode(ctx, ex, subject)
 	if err != nil {
 		return err
 	}
-	if mode == ReadOnly || mode == ReadOnlyOverride {
-		return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is in read-only mode", subject)
+	return readOnlyRefusal(subject, mode)
+}
+
+// readOnlyRefusal is the 42205 of a write to subject ("" for global) in
+// mode, nil when mode allows writes.
+func readOnlyRefusal(subject string, mode Mode) error {
+	if mode != ReadOnly && mode != ReadOnlyOverride {
+		return nil
 	}
-	return nil
+	if subject == GlobalSubject {
+		return Errorf(srapi.CodeOperationNotPermitted, "The registry is in read-only mode")
+	}
+	return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is in read-only mode", subject)
 }
 
 func refusedIfReferenced(ctx context.Context, tx Executor, subject string, version int) error {

@@ -58,6 +58,16 @@ func (s *Service) idVisible(ctx context.Context, id int) error {
 
 func versionSubject(v *SubjectVersion) string { return v.Subject }
 
+// MaxSchemaID returns the highest schema id assigned, 0 when none: what
+// Confluent's fetchMaxId answers as maxId.
+func (s *Service) MaxSchemaID(ctx context.Context) (int, error) {
+	id, err := s.store.SchemaMaxID(ctx)
+	if err != nil {
+		return 0, storeError(err)
+	}
+	return id, nil
+}
+
 func schemaNotFound(id int) error {
 	return Errorf(srapi.CodeSchemaNotFound, "Schema %d not found", id)
 }

@@ -29,8 +29,10 @@ type RegisterParams struct {
 const maxRegisterAttempts = 8
 
 // Register adds a schema to a subject, or returns the existing version if
-// the schema is already a live version of it. Registering is idempotent,
-// and an idempotent re-registration succeeds even in READONLY mode.
+// the schema is already a live version of it. As in Confluent, the mode
+// is checked first, so READONLY refuses even an idempotent
+// re-registration, IMPORT refuses a registration without an id, and only
+// IMPORT takes one.
 //
 // A new version is 1 + the highest version ever used in the subject
 // (soft-deleted ones included); the same schema under any subject gets
@@ -74,6 +76,9 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err != nil {
 		return nil, err
 	}
+	if err := registerAllowed(p, mode); err != nil {
+		return nil, err
+	}
 	cfg, err := s.effectiveConfig(ctx, s.store, p.Subject)
 	if err != nil {
 		return nil, err
@@ -115,13 +120,6 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		}
 		return v, err
 	}
-	switch mode {
-	case ReadOnly, ReadOnlyOverride:
-		return nil, Errorf(srapi.CodeOperationNotPermitted, "Subject %s is in read-only mode", p.Subject)
-	}
-	if mode != Import && (p.ID != 0 || p.Version != 0) {
-		return nil, Errorf(srapi.CodeOperationNotPermitted, "An explicit id or version can be given only in IMPORT mode")
-	}
 	if in.strictErr != nil && mode != Import {
 		return nil, in.strictErr
 	}
@@ -158,6 +156,21 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		s.apply(change)
 		return v, nil
 	}
+}
+
+// registerAllowed applies Confluent's mode rules to a registration:
+// nothing in a read-only mode, an explicit id (or version) only in IMPORT,
+// and in IMPORT nothing without an id.
+func registerAllowed(p RegisterParams, mode Mode) error {
+	switch {
+	case mode == ReadOnly || mode == ReadOnlyOverride:
+		return readOnlyRefusal(p.Subject, mode)
+	case mode != Import && (p.ID != 0 || p.Version != 0):
+		return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is not in import mode: an explicit id or version can be given only in IMPORT mode", p.Subject)
+	case mode == Import && p.ID == 0:
+		return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is not in read-write mode: a registration in IMPORT mode must give the schema's id", p.Subject)
+	}
+	return nil
 }
 
 // insertVersion checks and writes the version under the subject lock, so
@@ -295,16 +308,9 @@ func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp strin
 // it is new.
 func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterParams, in *parsed, mode Mode, sch *Schema) (*Schema, error) {
 	if mode == Import && p.ID != 0 {
-		byID, err := tx.SchemaGetByID(ctx, p.ID)
-		switch {
-		case err == nil && byID.Fingerprint != in.fingerprint:
-			return nil, Errorf(srapi.CodeIDInUse, "Overwrite new schema with id %d is not permitted: the id is in use by a different schema", p.ID)
-		case err == nil:
-			return byID, nil
-		case !errors.Is(err, ErrNotFound):
-			return nil, err
-		case sch != nil:
-			return nil, Errorf(srapi.CodeIDInUse, "The schema is already registered with id %d, not %d", sch.ID, p.ID)
+		var err error
+		if sch, err = s.importTarget(ctx, tx, p.ID, in.fingerprint, sch); err != nil || sch != nil {
+			return sch, err
 		}
 	}
 	if sch != nil {
@@ -367,6 +373,56 @@ func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, subje
 		}
 	}
 	return nil, nil
+}
+
+// importTarget resolves an IMPORT of the schema with fingerprint fp as id
+// (sch: the stored schema with fp, if any). It returns the stored schema
+// when id already names this very schema, or nil when the caller may
+// insert it as id. An id or a text that no version uses any more (every
+// version using it was permanently deleted) is free again: its row is
+// removed. While any version, even soft-deleted, uses them, an id names
+// one schema and a schema has one id; a conflict is 42205, as Confluent
+// answers it.
+func (s *Service) importTarget(ctx context.Context, tx Executor, id int, fp string, sch *Schema) (*Schema, error) {
+	byID, err := tx.SchemaGetByID(ctx, id)
+	switch {
+	case err == nil && byID.Fingerprint == fp:
+		return byID, nil
+	case err == nil:
+		if err := s.freeSchema(ctx, tx, id); errors.Is(err, ErrNotFound) {
+			return nil, Errorf(srapi.CodeOperationNotPermitted, "Overwrite new schema with id %d is not permitted: the id is in use by a different schema", id)
+		} else if err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	if sch == nil {
+		if sch, err = tx.SchemaGetByFingerprint(ctx, fp); errors.Is(err, ErrNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if sch.ID == id {
+		return sch, nil
+	}
+	if err := s.freeSchema(ctx, tx, sch.ID); errors.Is(err, ErrNotFound) {
+		return nil, Errorf(srapi.CodeOperationNotPermitted, "The schema is already registered with id %d, not %d", sch.ID, id)
+	} else if err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// freeSchema removes schema id, which no version may use, and tells every
+// process to forget what it cached of it (its fingerprint included).
+func (s *Service) freeSchema(ctx context.Context, tx Executor, id int) error {
+	if err := tx.SchemaDeleteUnused(ctx, id); err != nil {
+		return err
+	}
+	s.byFingerprint.InvalidateAll()
+	return tx.Notify(ctx, Change{Kind: ChangeReset})
 }
 
 // findVersion returns the version of subject holding the parsed schema, or

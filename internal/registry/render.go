@@ -9,9 +9,9 @@ import (
 
 // RenderSchema returns the schema with the given id and its text in form,
 // one of the values of the Confluent API's format parameter: "" and
-// "default" are the stored text; Avro "resolved" is the stored text when
-// the schema has no references (it is then already self-contained);
-// Protobuf "serialized" is the base64-encoded FileDescriptorProto. Any
+// "default" are the stored text; Avro "resolved" is the text with the
+// named types of its references written out where first used (the stored
+// text itself when it has none); Protobuf "serialized" is the base64-encoded FileDescriptorProto. Any
 // other form is srapi.CodeBadRequest.
 func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schema, string, error) {
 	sch, err := s.SchemaByID(ctx, id)

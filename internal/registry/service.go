@@ -96,8 +96,9 @@ type Service struct {
 	// at start-up) skips parsing. Flushed on permanent deletes, the only
 	// event that can change what a reference resolves to.
 	inputs *otter.Cache[[32]byte, *parsed]
-	// byFingerprint caches schemas by identity key. Schema rows are never
-	// deleted, so the mapping never goes stale.
+	// byFingerprint caches schemas by identity key. Schema rows are
+	// deleted only when IMPORT frees an unused id or text, which resets
+	// every cache (ChangeReset).
 	byFingerprint *otter.Cache[string, *Schema]
 	// registered answers idempotent re-registrations from memory, keyed by
 	// a hash of the whole request; generations (subject →
@@ -216,6 +217,7 @@ func (s *Service) apply(c Change) {
 	switch {
 	case c.Kind == ChangeReset:
 		s.byID.InvalidateAll()
+		s.byFingerprint.InvalidateAll()
 		s.parsedByID.InvalidateAll()
 		s.inputs.InvalidateAll()
 		s.registered.InvalidateAll()

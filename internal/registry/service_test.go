@@ -237,14 +237,15 @@ func TestModes(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, svc *registry.Service) {
 		ctx := context.Background()
-		v := register(t, svc, "s", avroRecord(fieldID))
+		register(t, svc, "s", avroRecord(fieldID))
 		if _, err := svc.SetMode(ctx, "s", registry.ReadOnly, false); err != nil {
 			t.Fatal(err)
 		}
-		if again := register(t, svc, "s", avroRecord(fieldID)); again.SchemaID != v.SchemaID {
-			t.Fatal("idempotent registration must work in READONLY")
-		}
-		_, err := svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID, fieldNote)})
+		// As in Confluent, READONLY refuses even an idempotent
+		// re-registration.
+		_, err := svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID)})
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
+		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID, fieldNote)})
 		wantCode(t, err, srapi.CodeOperationNotPermitted)
 		_, err = svc.DeleteVersion(ctx, "s", 1, false)
 		wantCode(t, err, srapi.CodeOperationNotPermitted)
@@ -261,7 +262,10 @@ func TestModes(t *testing.T) {
 			t.Fatalf("import: %+v %v", got, err)
 		}
 		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "imported", Schema: avroRecord(fieldID, fieldPrice), ID: 1000, Version: 8})
-		wantCode(t, err, srapi.CodeIDInUse)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
+		// IMPORT takes nothing without an id, not even a known schema.
+		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "imported", Schema: avroRecord(fieldPrice)})
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
 		// Ids assigned later never collide with imported ones.
 		if _, err := svc.DeleteMode(ctx, "s"); err != nil {
 			t.Fatal(err)
@@ -272,6 +276,118 @@ func TestModes(t *testing.T) {
 		}
 		_, err = svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID, fieldNote, `{"name":"z","type":"int","default":1}`), ID: 5000})
 		wantCode(t, err, srapi.CodeOperationNotPermitted)
+	})
+}
+
+func TestReadOnlyModes(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, svc *registry.Service) {
+		ctx := context.Background()
+		register(t, svc, "s", avroRecord(fieldID))
+		full := compat.Full
+		tests := []struct {
+			name          string
+			global, local registry.Mode
+			want          registry.Mode
+		}{
+			{"subject mode wins over global READONLY", registry.ReadOnly, registry.ReadWrite, registry.ReadWrite},
+			{"global READONLY_OVERRIDE wins over the subject", registry.ReadOnlyOverride, registry.ReadWrite, registry.ReadOnlyOverride},
+			{"subject READONLY_OVERRIDE", registry.ReadWrite, registry.ReadOnlyOverride, registry.ReadOnlyOverride},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				for subject, m := range map[string]registry.Mode{"": tt.global, "s": tt.local} {
+					if _, err := svc.SetMode(ctx, subject, m, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got, err := svc.Mode(ctx, "s", true)
+				if err != nil || got != tt.want {
+					t.Fatalf("mode in force %q %v, want %q", got, err, tt.want)
+				}
+				_, regErr := svc.Register(ctx, registry.RegisterParams{Subject: "s", Schema: avroRecord(fieldID)})
+				_, cfgErr := svc.SetConfig(ctx, "s", registry.Config{Compatibility: &full})
+				if tt.want == registry.ReadWrite {
+					if regErr != nil || cfgErr != nil {
+						t.Fatalf("writable subject refused: %v, %v", regErr, cfgErr)
+					}
+					return
+				}
+				wantCode(t, regErr, srapi.CodeOperationNotPermitted)
+				wantCode(t, cfgErr, srapi.CodeOperationNotPermitted)
+				_, err = svc.DeleteConfig(ctx, "s")
+				wantCode(t, err, srapi.CodeOperationNotPermitted)
+				_, err = svc.DeleteSubject(ctx, "s", false)
+				wantCode(t, err, srapi.CodeOperationNotPermitted)
+			})
+		}
+		// Mode writes stay allowed, or nobody could leave a read-only mode.
+		if _, err := svc.DeleteMode(ctx, "s"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetMode(ctx, "", registry.ReadWrite, false); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestImportReusesFreedIDsAndTexts(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, svc *registry.Service) {
+		ctx := context.Background()
+		if _, err := svc.SetMode(ctx, "", registry.Import, false); err != nil {
+			t.Fatal(err)
+		}
+		imp := func(subject string, in registry.SchemaInput, id int) (*registry.SubjectVersion, error) {
+			return svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in, ID: id})
+		}
+		purge := func(subject string) {
+			t.Helper()
+			if _, err := svc.DeleteSubject(ctx, subject, false); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.DeleteSubject(ctx, subject, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b := avroRecord(fieldID), avroRecord(fieldPrice)
+		if _, err := imp("a", a, 10); err != nil {
+			t.Fatal(err)
+		}
+		// While a version (even soft-deleted) uses id 10, it names a only.
+		if _, err := svc.DeleteSubject(ctx, "a", false); err != nil {
+			t.Fatal(err)
+		}
+		_, err := imp("b", b, 10)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
+		_, err = imp("b", a, 11)
+		wantCode(t, err, srapi.CodeOperationNotPermitted)
+
+		// Once no version uses it, the id is free for another schema...
+		if _, err := svc.DeleteSubject(ctx, "a", true); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := imp("b", b, 10); err != nil || v.SchemaID != 10 {
+			t.Fatalf("import into a freed id: %+v %v", v, err)
+		}
+		got, err := svc.SchemaByID(ctx, 10)
+		if err != nil || got.Text != b.Text {
+			t.Fatalf("id 10 = %+v %v, want the new schema", got, err)
+		}
+		// ... and a freed text takes another id.
+		purge("b")
+		if v, err := imp("c", b, 12); err != nil || v.SchemaID != 12 {
+			t.Fatalf("import of a freed text: %+v %v", v, err)
+		}
+		_, err = svc.SchemaByID(ctx, 10)
+		wantCode(t, err, srapi.CodeSchemaNotFound)
+		if _, err := svc.SetMode(ctx, "", registry.ReadWrite, false); err != nil {
+			t.Fatal(err)
+		}
+		// Outside IMPORT the same text registers under its current id.
+		if v := register(t, svc, "d", b); v.SchemaID != 12 {
+			t.Fatalf("registration after import: id %d, want 12", v.SchemaID)
+		}
 	})
 }
 

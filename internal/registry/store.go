@@ -79,6 +79,10 @@ type Executor interface {
 	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]SubjectVersion, error)
 	// SchemaMaxID returns the highest id assigned, 0 when none.
 	SchemaMaxID(ctx context.Context) (int, error)
+	// SchemaDeleteUnused removes schema id and its references when no
+	// version, soft-deleted or live, uses it; ErrNotFound when the id does
+	// not exist or is still in use.
+	SchemaDeleteUnused(ctx context.Context, id int) error
 
 	// VersionInsert adds a version to a subject.
 	VersionInsert(ctx context.Context, p VersionInsertParams) (*SubjectVersion, error)

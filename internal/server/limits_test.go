@@ -170,8 +170,9 @@ func TestImportedIDsStayWithin32Bits(t *testing.T) {
 		t.Fatalf("id 2147483647: %d %+v, want 200", status, e)
 	}
 	// Every id is now used up: the next schema must fail clearly rather
-	// than get an id clients cannot read.
-	status, e := call(t, http.MethodPost, url, map[string]any{"schema": `"int"`})
+	// than get an id clients cannot read. (A registration without an id
+	// needs READWRITE: another subject.)
+	status, e := call(t, http.MethodPost, s.URL()+"/subjects/other-value/versions", map[string]any{"schema": `"int"`})
 	if status != http.StatusInternalServerError || e.ErrorCode != 50001 || !strings.Contains(e.Message, "exhausted") {
 		t.Fatalf("a new schema after id 2147483647: %d %+v, want 50001 saying ids are exhausted", status, e)
 	}

@@ -13,9 +13,12 @@ import (
 // Schema is a parsed, validated Avro schema. It implements schema.Schema
 // and is safe for concurrent use: every form is computed once by Parse.
 type Schema struct {
-	text         string
-	normalized   string
-	canonical    string
+	text       string
+	normalized string
+	canonical  string
+	// resolved is text with referenced types inlined; set only when
+	// the schema has references (otherwise it is text).
+	resolved     string
 	fingerprint  uint64
 	root         hamba.Schema
 	lines        *lineIndex
@@ -112,6 +115,9 @@ func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefault
 		canonical:  render(root, formCanonical),
 		lines:      lines,
 		index:      b.index,
+	}
+	if len(deps) > 0 {
+		s.resolved = renderResolved(root)
 	}
 	s.fingerprint = Rabin64([]byte(s.canonical))
 	for _, d := range b.deps {
@@ -227,3 +233,18 @@ func (s *Schema) Pos(path string) schema.Position {
 	}
 	return s.position(off)
 }
+
+// Render returns the schema in one of the forms the Confluent API's format
+// parameter names: "resolved" is the schema with the named types of its
+// references written out where first used, so that it stands alone.
+func (s *Schema) Render(form string) (string, bool) {
+	if form != "resolved" {
+		return "", false
+	}
+	if s.resolved == "" {
+		return s.text, true
+	}
+	return s.resolved, true
+}
+
+var _ schema.Renderer = (*Schema)(nil)

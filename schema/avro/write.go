@@ -30,10 +30,22 @@ type writer struct {
 	form form
 	// written holds the named types already written out in full.
 	written map[*node]bool
+	// inline writes a type from a referenced schema out in full where
+	// it is first used, as formCanonical always does.
+	inline bool
 }
 
 func render(root *node, f form) string {
 	w := &writer{form: f, written: map[*node]bool{}}
+	w.typ(root, "")
+	return w.b.String()
+}
+
+// renderResolved is formText with the types of referenced schemas
+// written out where first used: a self-contained schema, Confluent's
+// format=resolved.
+func renderResolved(root *node) string {
+	w := &writer{form: formText, written: map[*node]bool{}, inline: true}
 	w.typ(root, "")
 	return w.b.String()
 }
@@ -53,7 +65,7 @@ func (w *writer) key(k string, first *bool) {
 func (w *writer) typ(n *node, ns string) {
 	def := n.deref()
 	if n.ref != nil || (def.named() && w.written[def]) {
-		if w.form == formCanonical && !w.written[def] {
+		if (w.form == formCanonical || w.inline) && !w.written[def] {
 			w.typ(def, ns) // a type from a referenced schema, written where first used
 			return
 		}

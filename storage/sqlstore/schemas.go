@@ -122,3 +122,26 @@ func (e *Executor) SchemaMaxID(ctx context.Context) (int, error) {
 	}
 	return id, nil
 }
+
+// SchemaDeleteUnused removes schema id and its references when no version
+// uses it, so that IMPORT may give the id, or the text, again.
+func (e *Executor) SchemaDeleteUnused(ctx context.Context, id int) error {
+	err := e.atomically(ctx, func(tx *Executor) error {
+		w := tx.conn.Writer()
+		var used bool
+		if err := w.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subject_versions WHERE schema_id = $1)`, id).Scan(&used); err != nil {
+			return tx.translate(err)
+		}
+		if used {
+			return registry.ErrNotFound
+		}
+		if _, err := w.Exec(ctx, `DELETE FROM schema_references WHERE schema_id = $1`, id); err != nil {
+			return tx.translate(err)
+		}
+		return tx.affectedOne(w.Exec(ctx, `DELETE FROM schemas WHERE id = $1`, id))
+	})
+	if err != nil {
+		return e.errorf("delete unused schema %d: %w", id, err)
+	}
+	return nil
+}

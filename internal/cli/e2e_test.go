@@ -361,7 +361,7 @@ func TestServerErrorExits3(t *testing.T) {
 	defer srv.Close()
 	dir := baseProjectDir(t)
 	r := schemactl(t, dir, env{EnvRegistry: srv.URL}, "check", "orders-value")
-	if r.code != ExitRegistry || !strings.Contains(r.stdout, "50001") {
+	if r.code != ExitRegistry || !strings.Contains(r.stderr, "50001") || !strings.Contains(r.stderr, "hint: the registry failed to answer") {
 		t.Errorf("%s", r)
 	}
 }

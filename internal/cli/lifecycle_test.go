@@ -3,9 +3,12 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
@@ -94,4 +97,81 @@ func TestDeprecationCommands(t *testing.T) {
 	if !forced || !deleted {
 		t.Errorf("audit trail lacks the forced sunset (%v) or the delete (%v):\n%s", forced, deleted, b)
 	}
+}
+
+// TestInfrastructureErrorsOnceWithAHint: a registry that cannot answer, a
+// registry that wants credentials and a git ref that is not there are each
+// reported once, before any subject, with a hint at the usual cause.
+func TestInfrastructureErrorsOnceWithAHint(t *testing.T) {
+	t.Parallel()
+	secured := servertest.Start(t, servertest.WithAuth([]servertest.User{{Name: "ci", Password: "secret", Grants: []string{"reader:*"}}}, "")).URL()
+	tests := []struct {
+		name    string
+		env     env
+		args    []string
+		code    int
+		wantErr []string
+	}{
+		{"Unreachable", env{EnvRegistry: closedPort(t)}, []string{"check"}, ExitRegistry,
+			[]string{"schema registry unreachable: GET http://REGISTRY/subjects: dial tcp", "hint: check the registry URL"}},
+		{"MissingCredentials", env{EnvRegistry: secured}, []string{"check"}, ExitUsage,
+			[]string{"HTTP 401", "hint: the registry wants credentials: set SCHEMACTL_TOKEN"}},
+		{"GitRefMissing", env{}, []string{"check", "--against", "git:origin/main"}, ExitUsage,
+			[]string{`--against git:origin/main: git ref "origin/main" not found`, "hint: fetch it first (git fetch origin main)"}},
+		{"ChangedSinceRefMissing", env{}, []string{"check", "--changed-since", "origin/main"}, ExitUsage,
+			[]string{`--changed-since origin/main: git ref "origin/main" not found`, "hint:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := baseProjectDir(t)
+			gitRepo(t, dir)
+			r := schemactl(t, dir, tt.env, tt.args...)
+			stderr := scrub(r.stderr)
+			if r.code != tt.code || strings.Count(stderr, "hint:") != 1 {
+				t.Fatalf("want exit %d and one hint: %s", tt.code, r)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q: %s", w, r)
+				}
+			}
+			if strings.Contains(r.stdout, "orders-value") || strings.Count(stderr, "http://REGISTRY") > 1 {
+				t.Errorf("reported per subject, or with the URL twice: %s", r)
+			}
+		})
+	}
+
+	// A shallow clone says so.
+	dir := baseProjectDir(t)
+	gitRepo(t, dir)
+	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderCompatible})
+	commitAll(t, dir, "second")
+	clone := filepath.Join(t.TempDir(), "clone")
+	runGit(t, dir, "clone", "-q", "--depth", "1", "file://"+dir, clone)
+	r := schemactl(t, clone, nil, "check", "--against", "git:HEAD~1")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "shallow checkout") || !strings.Contains(r.stderr, "fetch-depth: 0") {
+		t.Errorf("shallow clone: %s", r)
+	}
+}
+
+// TestHelpTextsNameNoSourceFiles: no help text of any command mentions a
+// Go source file.
+func TestHelpTextsNameNoSourceFiles(t *testing.T) {
+	t.Parallel()
+	goFile := regexp.MustCompile(`\b[\w-]+\.go\b`)
+	var walk func(path []string, c *cobra.Command)
+	walk = func(path []string, c *cobra.Command) {
+		r := schemactl(t, t.TempDir(), nil, append(path, "--help")...)
+		if m := goFile.FindString(r.stdout + r.stderr); m != "" {
+			t.Errorf("schemactl %s --help mentions %s", strings.Join(path, " "), m)
+		}
+		for _, sub := range c.Commands() {
+			if !sub.Hidden && sub.Name() != "help" {
+				walk(append(append([]string{}, path...), sub.Name()), sub)
+			}
+		}
+	}
+	a := &app{}
+	walk(nil, a.rootCommand())
 }

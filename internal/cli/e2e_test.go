@@ -53,7 +53,7 @@ func TestRegisterInReferenceOrderAndIdempotently(t *testing.T) {
 
 	// A breaking change is refused with exit 1.
 	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderBreaking})
-	if r := schemactl(t, dir, e, "register", "orders-value"); r.code != ExitBreaking || !strings.Contains(r.stderr, "incompatible") {
+	if r := schemactl(t, dir, e, "register", "orders-value"); r.code != ExitBreaking || !strings.Contains(r.stdout, "incompatible") || !strings.Contains(r.stderr, "nothing was registered") {
 		t.Errorf("breaking register: %s", r)
 	}
 }

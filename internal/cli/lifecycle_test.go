@@ -175,3 +175,48 @@ func TestHelpTextsNameNoSourceFiles(t *testing.T) {
 	a := &app{}
 	walk(nil, a.rootCommand())
 }
+
+// TestRegisterChecksEverythingFirst: register and its dry run check every
+// schema as the registry will before writing anything, so one refusal
+// registers nothing; a registration that still fails midway (a schema the
+// registry can check only once what it references is registered) says
+// what was and was not registered, and re-running completes it.
+func TestRegisterChecksEverythingFirst(t *testing.T) {
+	t.Parallel()
+	dir, e := registeredProject(t)
+
+	// users gains a field (fine), orders breaks: nothing is registered.
+	writeFiles(t, dir, map[string]string{
+		"schemas/user.avsc":  strings.Replace(userV1, `{"name": "id", "type": "long"}`, `{"name": "id", "type": "long"}, {"name": "nick", "type": "string", "default": ""}`, 1),
+		"schemas/order.avsc": orderBreaking,
+	})
+	for _, args := range [][]string{{"register", "--dry-run"}, {"register"}} {
+		r := schemactl(t, dir, e, args...)
+		if r.code != ExitBreaking || !strings.Contains(r.stdout, "AVRO_ADDITIVE_FIELD_WITHOUT_DEFAULT") || !strings.Contains(r.stderr, "1 schema would be refused; nothing was registered") {
+			t.Errorf("%v: %s", args, r)
+		}
+	}
+	if r := schemactl(t, dir, e, "get", "users-value", "--version", "2"); r.code != ExitUsage {
+		t.Errorf("users-value was registered although orders-value is refused: %s", r)
+	}
+	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderV1})
+
+	// common gains a message and payment breaks: payment references common,
+	// so the registry can check it only once common's new version exists.
+	writeFiles(t, dir, map[string]string{
+		"schemas/common.proto":  commonProto + "\nmessage Extra {}\n",
+		"schemas/payment.proto": paymentBreaking,
+	})
+	r := schemactl(t, dir, e, "register")
+	if r.code != ExitBreaking {
+		t.Fatalf("midway failure: %s", r)
+	}
+	assertGolden(t, "register/midway.txt", r.String())
+
+	writeFiles(t, dir, map[string]string{"schemas/payment.proto": paymentProto})
+	r = schemactl(t, dir, e, "register")
+	if r.code != ExitOK {
+		t.Fatalf("re-run: %s", r)
+	}
+	assertGolden(t, "register/completed.txt", r.String())
+}

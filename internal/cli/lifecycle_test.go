@@ -220,3 +220,63 @@ func TestRegisterChecksEverythingFirst(t *testing.T) {
 	}
 	assertGolden(t, "register/completed.txt", r.String())
 }
+
+// TestConsumerApplyValidatesFirst: consumer apply refuses a bad
+// declaration at its schemactl.yaml line and column before writing
+// anything: unknown keys, a missing owner, a bad backfill window, a
+// subject the registry lacks, and a field path the latest version lacks
+// (unless --allow-unknown).
+func TestConsumerApplyValidatesFirst(t *testing.T) {
+	t.Parallel()
+	url := servertest.Start(t).URL()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"schemactl.yaml":     "registry: " + url + "\nsubjects:\n  - subject: orders-value\n    file: order.avsc\n",
+		"order.avsc":         lifecycleOrder,
+		"readers/order.avsc": lifecycleOrder,
+	})
+	if r := schemactl(t, dir, nil, "register"); r.code != ExitOK {
+		t.Fatalf("register: %s", r)
+	}
+	const head = "registry: REGISTRY\nconsumers:\n  - name: billing-etl\n"
+	tests := []struct {
+		name  string
+		decl  string
+		args  []string
+		code  int
+		want  string
+		wrote bool
+	}{
+		{"UnknownKey", "    owner: finance\n    reads:\n      - subject: orders-value\n        fields: [id]\n        backfil: 30d\n", nil, ExitUsage,
+			`schemactl.yaml:8:9: unknown field "backfil"`, false},
+		{"MissingOwner", "    reads:\n      - subject: orders-value\n        fields: [id]\n", nil, ExitUsage,
+			"schemactl.yaml:3:9: consumer billing-etl: owner is required", false},
+		{"BadBackfill", "    owner: finance\n    reads:\n      - subject: orders-value\n        fields: [id]\n        backfill: 3 months\n", nil, ExitUsage,
+			`schemactl.yaml:8:19: consumer billing-etl reading orders-value: invalid backfill window "3 months"`, false},
+		{"ReaderAndFields", "    owner: finance\n    reads:\n      - subject: orders-value\n        reader: readers/order.avsc\n        fields: [id]\n", nil, ExitUsage,
+			"schemactl.yaml:6:16: consumer billing-etl reading orders-value: give either reader", false},
+		{"UnknownSubject", "    owner: finance\n    reads:\n      - subject: order-value\n        fields: [id]\n", nil, ExitUsage,
+			"schemactl.yaml:6:18: consumer billing-etl reads subject order-value, which the registry does not have", false},
+		{"UnknownField", "    owner: finance\n    reads:\n      - subject: orders-value\n        fields: [id, Order.notes]\n", nil, ExitUsage,
+			"schemactl.yaml:7:22: consumer billing-etl reads Order.notes, which version 1 of orders-value does not have (--allow-unknown lets it through)", false},
+		{"UnknownFieldAllowed", "    owner: finance\n    reads:\n      - subject: orders-value\n        fields: [id, Order.notes]\n", []string{"--allow-unknown"}, ExitOK,
+			"created consumer billing-etl", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Not parallel: each case starts from a registry with no consumer.
+			writeFiles(t, dir, map[string]string{"schemactl.yaml": strings.Replace(head, "REGISTRY", url, 1) + tt.decl})
+			r := schemactl(t, dir, nil, append([]string{"consumer", "apply"}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Errorf("want exit %d with %q:\n%s", tt.code, tt.want, r)
+			}
+			list := schemactl(t, dir, nil, "consumer", "list")
+			if strings.Contains(list.stdout, "billing-etl") != tt.wrote {
+				t.Errorf("consumer registered = %v, want %v:\n%s", !tt.wrote, tt.wrote, list)
+			}
+			if tt.wrote {
+				schemactl(t, dir, nil, "consumer", "delete", "billing-etl")
+			}
+		})
+	}
+}

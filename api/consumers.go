@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -97,22 +95,7 @@ func domainConsumer(cj *srapi.Consumer) (registry.Consumer, error) {
 // ParseWindow parses a backfill window: a number of days ("90d"), a Go
 // duration ("36h", "90m"), or "" for none.
 func ParseWindow(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("invalid backfill window %q: want a number of days such as 90d, or a duration such as 36h", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("invalid backfill window %q: want a number of days such as 90d, or a duration such as 36h", s)
-	}
-	return d, nil
+	return srapi.ParseBackfill(s)
 }
 
 // FormatWindow renders a window as ParseWindow reads it: whole days as

@@ -277,7 +277,13 @@ type transportError struct {
 }
 
 func (e *transportError) Error() string {
-	return fmt.Sprintf("schema registry unreachable: %s %s: %v", e.method, e.url, e.err)
+	cause := e.err
+	// net/http's *url.Error repeats the method and URL already given.
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err
+	}
+	return fmt.Sprintf("schema registry unreachable: %s %s: %v", e.method, e.url, cause)
 }
 
 func (e *transportError) Unwrap() error { return e.err }

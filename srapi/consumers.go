@@ -1,6 +1,11 @@
 package srapi
 
-import "time"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Consumer is a registered downstream consumer: the body of
 // POST /v1/consumers and PUT /v1/consumers/{name} (and, optionally, of
@@ -125,4 +130,26 @@ type ReportClient struct {
 	Count     int64     `json:"count"`
 	LastSeen  time.Time `json:"lastSeen"`
 	SchemaIDs []int     `json:"schemaIds"`
+}
+
+// ParseBackfill parses a backfill window (ConsumerRead.Backfill): a
+// number of days ("90d"), a Go duration ("36h", "90m"), or "" for none.
+func ParseBackfill(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	bad := fmt.Errorf("invalid backfill window %q: want a number of days such as 90d, or a duration such as 36h", s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, bad
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, bad
+	}
+	return d, nil
 }

@@ -110,7 +110,7 @@ A subject the registry does not know yet is reported as new, not as an error.`,
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&consumer, "consumer", "", "backfill check of this consumer: can it re-read every writer version in its backfill window? (consumer_check.go)")
+	cmd.Flags().StringVar(&consumer, "consumer", "", "backfill check of this consumer: can it re-read every writer version in its backfill window?")
 	return cmd
 }
 
@@ -134,7 +134,7 @@ func (a *app) runCheck(cmd *cobra.Command, args []string, f *reportFlags) error 
 		if err != nil {
 			return err
 		}
-		base, err := a.baseline(p, f.against)
+		base, err := a.baseline(ctx, p, f.against)
 		if err != nil {
 			return err
 		}
@@ -149,6 +149,9 @@ func (a *app) runCheck(cmd *cobra.Command, args []string, f *reportFlags) error 
 		}
 		rep.Against = "registry " + c.BaseURL()
 		rc := newRegistryCache(c, p)
+		if err := reachRegistry(ctx, rc); err != nil {
+			return err
+		}
 		outcomes = runParallel(ctx, entries, f.jobs, func(ctx context.Context, e *entry) outcome {
 			return a.checkRegistry(ctx, p, rc, e, wt)
 		})
@@ -187,6 +190,9 @@ func (a *app) selectEntries(ctx context.Context, p *project, subjects []string, 
 	if changedSince == "" {
 		return entries, nil
 	}
+	if err := verifyRef(ctx, p.dir, changedSince); err != nil {
+		return nil, usageErrorf("--changed-since %s: %v", changedSince, err)
+	}
 	changed, err := changedFiles(ctx, p.dir, changedSince)
 	if err != nil {
 		return nil, usageErrorf("--changed-since: %v", err)
@@ -211,10 +217,13 @@ func (a *app) selectEntries(ctx context.Context, p *project, subjects []string, 
 }
 
 // baseline parses --against: git:REF or a directory.
-func (a *app) baseline(p *project, against string) (source, error) {
+func (a *app) baseline(ctx context.Context, p *project, against string) (source, error) {
 	if ref, ok := strings.CutPrefix(against, "git:"); ok {
 		if ref == "" {
 			return nil, usageErrorf("--against git: needs a ref, e.g. git:main")
+		}
+		if err := verifyRef(ctx, p.dir, ref); err != nil {
+			return nil, usageErrorf("--against git:%s: %v", ref, err)
 		}
 		return loadOnce(gitSource{dir: p.dir, ref: ref}), nil
 	}

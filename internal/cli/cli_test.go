@@ -106,7 +106,7 @@ func TestRegistryURLPrecedence(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := schemactl(t, dir, tt.env, append([]string{"check", "-f", "json", "users-value"}, tt.args...)...)
-			if r.code != ExitRegistry || !strings.Contains(r.stdout, tt.want) {
+			if r.code != ExitRegistry || !strings.Contains(r.stdout+r.stderr, tt.want) {
 				t.Errorf("want exit 3 naming %s:\n%s", tt.want, r)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ConfigFileName is the name of the file searched for from the working
@@ -218,6 +220,7 @@ func (v *validator) validate(cfg *Config) {
 			v.fail(at+".format", "subject %q: %v", s.Subject, err)
 		}
 	}
+	v.validateConsumers(cfg.Consumers)
 	for i, s := range cfg.Subjects {
 		for j, r := range s.References {
 			at := fmt.Sprintf("$.subjects[%d].references[%d]", i, j)
@@ -262,4 +265,51 @@ func formatOf(s SubjectConfig) (schema.Format, error) {
 		return "", fmt.Errorf("%s may be an Avro schema or a JSON Schema; set format: json (JSON Schema) or format: avro", s.File)
 	}
 	return "", fmt.Errorf("cannot tell the format of %s from its extension; set format: avro, protobuf or json", s.File)
+}
+
+// consumerNameRE is the registry's rule for consumer names.
+var consumerNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@:-]{0,199}$`)
+
+// validateConsumers checks the consumers: section locally, as the registry
+// would, so that a mistake is reported at its line before any write.
+func (v *validator) validateConsumers(cs []ConsumerConfig) {
+	names := map[string]bool{}
+	for i, c := range cs {
+		at := fmt.Sprintf("$.consumers[%d]", i)
+		switch {
+		case !consumerNameRE.MatchString(c.Name):
+			v.fail(at+".name", "consumer name %q: use 1 to 200 letters, digits and . _ - @ :, starting with a letter or digit", c.Name)
+		case names[c.Name]:
+			v.fail(at+".name", "consumer %s is declared twice", c.Name)
+		}
+		names[c.Name] = true
+		if strings.TrimSpace(c.Owner) == "" {
+			v.fail(at, "consumer %s: owner is required (a team or contact)", c.Name)
+		}
+		if len(c.Reads) == 0 {
+			v.fail(at, "consumer %s: reads needs at least one subject", c.Name)
+		}
+		subjects := map[string]bool{}
+		for j, r := range c.Reads {
+			rat := fmt.Sprintf("%s.reads[%d]", at, j)
+			switch {
+			case strings.TrimSpace(r.Subject) == "":
+				v.fail(rat, "consumer %s: reads[%d]: subject is required", c.Name, j)
+			case subjects[r.Subject]:
+				v.fail(rat+".subject", "consumer %s lists subject %s twice; give one entry per subject", c.Name, r.Subject)
+			}
+			subjects[r.Subject] = true
+			if (r.Reader != "") == (len(r.Fields) > 0) {
+				v.fail(rat, "consumer %s reading %s: give either reader (a schema file) or fields, not both or neither", c.Name, r.Subject)
+			}
+			for k, f := range r.Fields {
+				if strings.TrimSpace(f) == "" {
+					v.fail(fmt.Sprintf("%s.fields[%d]", rat, k), "consumer %s reading %s: an empty field path", c.Name, r.Subject)
+				}
+			}
+			if _, err := srapi.ParseBackfill(r.Backfill); err != nil {
+				v.fail(rat+".backfill", "consumer %s reading %s: %v", c.Name, r.Subject, err)
+			}
+		}
+	}
 }

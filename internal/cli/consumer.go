@@ -180,7 +180,7 @@ func (a *app) putConsumer(cmd *cobra.Command, p *project, dir string, c *Consume
 }
 
 func (a *app) consumerApplyCommand() *cobra.Command {
-	var dryRun bool
+	var dryRun, allowUnknown bool
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Register every consumer declared in schemactl.yaml (idempotent)",
@@ -195,6 +195,25 @@ unchanged. Consumers registered elsewhere are not touched.`,
 			}
 			if len(p.cfg.Consumers) == 0 {
 				return usageErrorf("%s declares no consumers", p.configFile)
+			}
+			// Everything is validated before any write: the declarations
+			// (when the config was loaded), the reader files, and the
+			// subjects and field paths against the registry.
+			for i := range p.cfg.Consumers {
+				if _, err := p.cfg.Consumers[i].wire(p.dir); err != nil {
+					return err
+				}
+			}
+			c, err := a.newClient(p)
+			if err != nil {
+				return err
+			}
+			rc := newRegistryCache(c, p)
+			if err := reachRegistry(cmd.Context(), rc); err != nil {
+				return err
+			}
+			if err := a.checkDeclaredFields(cmd.Context(), p, rc, allowUnknown); err != nil {
+				return err
 			}
 			for i := range p.cfg.Consumers {
 				c := &p.cfg.Consumers[i]
@@ -213,6 +232,7 @@ unchanged. Consumers registered elsewhere are not touched.`,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "read and validate the declarations without registering them")
+	cmd.Flags().BoolVar(&allowUnknown, "allow-unknown", false, "accept field paths the latest version of the subject does not have")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -281,23 +282,32 @@ func deprecationID(arg string) (int, error) {
 	return id, nil
 }
 
+// fetchDeprecation reads the record the ID argument names.
+func (a *app) fetchDeprecation(ctx context.Context, arg string) (*client.Client, *srapi.Deprecation, error) {
+	id, err := deprecationID(arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, err := a.optionalClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := rc.Deprecation(ctx, id)
+	if err != nil {
+		return nil, nil, registryError(err)
+	}
+	return rc, d, nil
+}
+
 func (a *app) deprecationsGetCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "get ID",
 		Short: "Print a recorded deprecation as JSON",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := deprecationID(args[0])
+			_, d, err := a.fetchDeprecation(cmd.Context(), args[0])
 			if err != nil {
 				return err
-			}
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			d, err := rc.Deprecation(cmd.Context(), id)
-			if err != nil {
-				return registryError(err)
 			}
 			return writeIndentedJSON(a.stdout, d)
 		},
@@ -310,22 +320,14 @@ func (a *app) deprecationsDeleteCommand() *cobra.Command {
 		Short: "Delete a recorded deprecation (markers in schema text stay)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := deprecationID(args[0])
+			rc, d, err := a.fetchDeprecation(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			d, err := rc.Deprecation(cmd.Context(), id)
-			if err != nil {
+			if err := rc.DeleteDeprecation(cmd.Context(), d.ID); err != nil {
 				return registryError(err)
 			}
-			if err := rc.DeleteDeprecation(cmd.Context(), id); err != nil {
-				return registryError(err)
-			}
-			fmt.Fprintf(a.stdout, "deleted deprecation %d of %s\n", id, describeDeprecation(d))
+			fmt.Fprintf(a.stdout, "deleted deprecation %d of %s\n", d.ID, describeDeprecation(d))
 			return nil
 		},
 	}

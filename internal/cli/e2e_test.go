@@ -53,7 +53,7 @@ func TestRegisterInReferenceOrderAndIdempotently(t *testing.T) {
 
 	// A breaking change is refused with exit 1.
 	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderBreaking})
-	if r := schemactl(t, dir, e, "register", "orders-value"); r.code != ExitBreaking || !strings.Contains(r.stderr, "incompatible") {
+	if r := schemactl(t, dir, e, "register", "orders-value"); r.code != ExitBreaking || !strings.Contains(r.stdout, "incompatible") || !strings.Contains(r.stderr, "nothing was registered") {
 		t.Errorf("breaking register: %s", r)
 	}
 }
@@ -361,7 +361,7 @@ func TestServerErrorExits3(t *testing.T) {
 	defer srv.Close()
 	dir := baseProjectDir(t)
 	r := schemactl(t, dir, env{EnvRegistry: srv.URL}, "check", "orders-value")
-	if r.code != ExitRegistry || !strings.Contains(r.stdout, "50001") {
+	if r.code != ExitRegistry || !strings.Contains(r.stderr, "50001") || !strings.Contains(r.stderr, "hint: the registry failed to answer") {
 		t.Errorf("%s", r)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -86,3 +87,20 @@ func (s gitSource) read(ctx context.Context, rel string) (string, bool, error) {
 }
 
 func (s gitSource) String() string { return "git:" + s.ref }
+
+// verifyRef checks, once and before any file is read, that ref names a
+// commit of the repository holding dir, and otherwise says why not with a
+// hint at the usual CI causes: no repository, a shallow checkout, a base
+// ref that was never fetched.
+func verifyRef(ctx context.Context, dir, ref string) error {
+	if _, err := git(ctx, dir, "rev-parse", "--git-dir"); err != nil {
+		return errors.New("the project is not in a git repository\nhint: run in a git checkout of the project")
+	}
+	if _, err := git(ctx, dir, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err == nil {
+		return nil
+	}
+	if out, err := git(ctx, dir, "rev-parse", "--is-shallow-repository"); err == nil && strings.TrimSpace(string(out)) == "true" {
+		return fmt.Errorf("git ref %q not found in this shallow checkout\nhint: fetch the history (actions/checkout with fetch-depth: 0) or at least the ref (git fetch origin %s)", ref, strings.TrimPrefix(ref, "origin/"))
+	}
+	return fmt.Errorf("git ref %q not found\nhint: fetch it first (git fetch origin %s), or check its spelling; in a pull request use origin/<base branch>", ref, strings.TrimPrefix(ref, "origin/"))
+}

@@ -64,7 +64,7 @@ func (a *app) runLint(cmd *cobra.Command, args []string, f *reportFlags) error {
 	}
 	var base source
 	if f.against != "" {
-		if base, err = a.baseline(p, f.against); err != nil {
+		if base, err = a.baseline(ctx, p, f.against); err != nil {
 			return err
 		}
 		rep.Against = base.String()

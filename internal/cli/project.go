@@ -20,8 +20,10 @@ type project struct {
 	// dir is the directory holding the config file; file paths are
 	// relative to it.
 	dir string
-	// configFile is the config path as shown to the user.
+	// configFile is the config path as shown to the user; configPath
+	// is where it is.
 	configFile string
+	configPath string
 	entries    []*entry
 	bySubject  map[string]*entry
 	byFile     map[string]*entry // by absolute path
@@ -52,7 +54,7 @@ func (a *app) loadProject() (*project, error) {
 		return nil, &exitError{code: ExitUsage, err: err}
 	}
 	p := &project{
-		cfg: cfg, dir: filepath.Dir(path), configFile: display,
+		cfg: cfg, dir: filepath.Dir(path), configFile: display, configPath: path,
 		bySubject: map[string]*entry{}, byFile: map[string]*entry{},
 	}
 	for _, s := range cfg.Subjects {

@@ -99,6 +99,35 @@ func registryExit(err error) int {
 	return ExitRegistry
 }
 
+// reachRegistry asks the registry for its subjects once, before any
+// subject is worked on, so that a registry that cannot answer (wrong URL,
+// down, missing or insufficient credentials) is reported once, with a
+// hint at the usual cause, rather than once per subject.
+func reachRegistry(ctx context.Context, rc *registryCache) error {
+	if _, err := rc.subjectExists(ctx, ""); err != nil {
+		return &exitError{code: registryExit(err), err: fmt.Errorf("%w\nhint: %s", err, registryHint(err))}
+	}
+	return nil
+}
+
+// registryHint names the usual cause of a registry error.
+func registryHint(err error) string {
+	var e *client.Error
+	switch {
+	case errors.As(err, &e) && e.StatusCode == http.StatusUnauthorized:
+		return "the registry wants credentials: set SCHEMACTL_TOKEN, or SCHEMACTL_USER and SCHEMACTL_PASSWORD (in CI, from a secret)"
+	case errors.As(err, &e) && e.StatusCode == http.StatusForbidden:
+		return "the credentials are valid but may not read this registry's subjects: ask for a reader grant"
+	case errors.As(err, &e) && e.StatusCode == http.StatusNotFound:
+		return "the URL does not answer as a schema registry: give its root URL, with no path such as /subjects"
+	case errors.As(err, &e) && e.StatusCode >= http.StatusInternalServerError:
+		return "the registry failed to answer: try again, or see its logs"
+	case errors.As(err, &e):
+		return "the registry refused the request"
+	}
+	return "check the registry URL (registry: in schemactl.yaml, $SCHEMACTL_REGISTRY or --registry) and that it is reachable from here"
+}
+
 // registryError wraps err with its exit code.
 func registryError(err error) error {
 	return &exitError{code: registryExit(err), err: err}

@@ -114,7 +114,7 @@ func TestReregistrationIsNeverStale(t *testing.T) {
 		for _, change := range []request{
 			{Method: "PUT", Path: "/config/stale-value", Body: `{"compatibility":"FULL"}`},
 			{Method: "PUT", Path: "/config", Body: `{"compatibility":"BACKWARD"}`},
-			{Method: "PUT", Path: "/mode/stale-value", Body: `{"mode":"READONLY"}`},
+			{Method: "PUT", Path: "/mode/stale-value", Body: `{"mode":"READWRITE"}`},
 			{Method: "DELETE", Path: "/mode/stale-value"},
 		} {
 			s.register(t, "stale-value", body)
@@ -126,6 +126,15 @@ func TestReregistrationIsNeverStale(t *testing.T) {
 			if hits() != before {
 				t.Errorf("after %s %s the re-registration was answered from memory", change.Method, change.Path)
 			}
+		}
+
+		// READONLY refuses even a re-registration (as Confluent does), so
+		// a remembered answer must not get past it.
+		s.register(t, "stale-value", body)
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/stale-value", Body: `{"mode":"READONLY"}`}, 200)
+		resp := s.mustDo(t, request{Method: "POST", Path: "/subjects/stale-value/versions", Body: body}, 422)
+		if !strings.Contains(string(resp.Body), "42205") {
+			t.Errorf("re-registration in READONLY: %s, want error code 42205", resp.Body)
 		}
 	})
 }

@@ -22,7 +22,7 @@ func (a *API) checkCompatibilityAll(c echo.Context) error {
 // version 0 against every version checkCompatibilityAll names. Query
 // parameters: verbose, normalize.
 func (a *API) checkCompatibility(c echo.Context, version int) error {
-	subject, _, in, err := a.bindSchema(c)
+	subject, _, in, err := a.bindSchema(c, registry.PermRead)
 	if err != nil {
 		return err
 	}

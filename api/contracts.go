@@ -101,9 +101,10 @@ func wireContract[T any](raw json.RawMessage) *T {
 	return v
 }
 
-// resolveAlias returns the subject an aliased subject acts on.
-func (a *API) resolveAlias(c echo.Context, subject string) (string, error) {
-	return a.svc.ResolveAlias(c.Request().Context(), subject)
+// resolveAlias returns the subject an aliased subject acts on, which the
+// caller must be allowed to reach with perm.
+func (a *API) resolveAlias(c echo.Context, subject string, perm registry.Permission) (string, error) {
+	return a.svc.ResolveAlias(c.Request().Context(), subject, perm)
 }
 
 // configBody is the body of PUT /config: srapi.ConfigUpdate plus the
@@ -193,7 +194,7 @@ func (a *API) getLatestWithMetadata(c echo.Context, subject string) error {
 	for i, k := range keys {
 		props[k] = values[i]
 	}
-	subject, err := a.resolveAlias(c, subject)
+	subject, err := a.resolveAlias(c, subject, registry.PermRead)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ type fakeService struct {
 	panics  bool
 }
 
-func (f *fakeService) ResolveAlias(_ context.Context, subject string) (string, error) {
+func (f *fakeService) ResolveAlias(_ context.Context, subject string, _ registry.Permission) (string, error) {
 	return subject, nil
 }
 

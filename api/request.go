@@ -254,9 +254,10 @@ func pageOf[T any](c echo.Context, xs []T) ([]T, error) {
 }
 
 // bindSchema binds what every schema-carrying route shares: the subject
-// from the path, the schema request from the body, and the domain input
-// it makes under the normalize query parameter.
-func (a *API) bindSchema(c echo.Context) (subject string, req srapi.RegisterRequest, in registry.SchemaInput, err error) {
+// from the path (through an alias, its target, on which the caller needs
+// perm), the schema request from the body, and the domain input it makes
+// under the normalize query parameter.
+func (a *API) bindSchema(c echo.Context, perm registry.Permission) (subject string, req srapi.RegisterRequest, in registry.SchemaInput, err error) {
 	if subject, err = subjectParam(c); err != nil {
 		return "", req, in, err
 	}
@@ -272,6 +273,6 @@ func (a *API) bindSchema(c echo.Context) (subject string, req srapi.RegisterRequ
 		return "", req, in, err
 	}
 	// Through an alias, every schema-carrying route acts on its target.
-	subject, err = a.resolveAlias(c, subject)
+	subject, err = a.resolveAlias(c, subject, perm)
 	return subject, req, in, err
 }

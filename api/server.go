@@ -52,8 +52,9 @@ type Service interface {
 	Mode(ctx context.Context, subject string, defaultToGlobal bool) (registry.Mode, error)
 	SetMode(ctx context.Context, subject string, m registry.Mode, force bool) (registry.Mode, error)
 	DeleteMode(ctx context.Context, subject string) (registry.Mode, error)
-	// ResolveAlias returns the subject an aliased subject acts on.
-	ResolveAlias(ctx context.Context, subject string) (string, error)
+	// ResolveAlias returns the subject an aliased subject acts on; the
+	// caller needs perm on it.
+	ResolveAlias(ctx context.Context, subject string, perm registry.Permission) (string, error)
 	LatestWithMetadata(ctx context.Context, subject string, props map[string]string, includeDeleted bool) (*registry.SubjectVersion, error)
 }
 

@@ -39,7 +39,7 @@ func (a *API) listSubjects(c echo.Context) error {
 // listVersions serves GET /subjects/{subject}/versions: the subject's
 // version numbers. Query parameters: deleted, deletedOnly, offset, limit.
 func (a *API) listVersions(c echo.Context, subject string) error {
-	subject, err := a.resolveAlias(c, subject)
+	subject, err := a.resolveAlias(c, subject, registry.PermRead)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (a *API) listVersions(c echo.Context, subject string) error {
 // Registering a schema the subject already holds returns its existing id
 // and version; an incompatible schema is 409.
 func (a *API) registerSchema(c echo.Context) error {
-	subject, req, in, err := a.bindSchema(c)
+	subject, req, in, err := a.bindSchema(c, registry.PermWrite)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (a *API) registerSchema(c echo.Context) error {
 // under the subject, and as which version? Query parameters: normalize,
 // deleted (also match soft-deleted versions).
 func (a *API) lookupSchema(c echo.Context) error {
-	subject, _, in, err := a.bindSchema(c)
+	subject, _, in, err := a.bindSchema(c, registry.PermRead)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 	if err != nil {
 		return nil, nil, err
 	}
-	if subject, err = a.resolveAlias(c, subject); err != nil {
+	if subject, err = a.resolveAlias(c, subject, registry.PermRead); err != nil {
 		return nil, nil, err
 	}
 	ctx := c.Request().Context()
@@ -174,7 +174,7 @@ func (a *API) getReferencedBy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if subject, err = a.resolveAlias(c, subject); err != nil {
+	if subject, err = a.resolveAlias(c, subject, registry.PermRead); err != nil {
 		return err
 	}
 	ids, err := a.svc.ReferencedBy(c.Request().Context(), subject, version)

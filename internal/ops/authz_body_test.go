@@ -600,3 +600,44 @@ func TestAuditNamesTheSubjectsOfEveryWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasesReachOnlyWhatTheCallerMay sets, as an admin of payments.*, an
+// alias from a payments subject to the inventory subject: the route's
+// authorization sees the alias, so the target must be checked too, or a
+// team could read and write another team's subject through it.
+func TestAliasesReachOnlyWhatTheCallerMay(t *testing.T) {
+	t.Parallel()
+	s, creds := startWithPrincipals(t, server.Config{})
+	c := newClient(t, s, creds)
+	c.register(subjInventory, avroItem)
+	if res := c.as(pTeamAdmin, http.MethodPut, "/config/payments.alias", map[string]any{"alias": subjInventory}); res.status != http.StatusOK {
+		t.Fatalf("alias set by the team's admin: %d %s", res.status, res.body)
+	}
+	next := map[string]any{"schema": `{"type":"record","name":"Item","namespace":"inv","fields":[{"name":"sku","type":"string"},{"name":"note","type":"string","default":""}]}`}
+	tests := []struct {
+		principal, method, path string
+		body                    any
+		want                    int
+	}{
+		{pTeamAdmin, http.MethodGet, "/subjects/payments.alias/versions", nil, http.StatusForbidden},
+		{pTeamAdmin, http.MethodGet, "/subjects/payments.alias/versions/1", nil, http.StatusForbidden},
+		{pToken, http.MethodPost, "/subjects/payments.alias/versions", next, http.StatusForbidden},
+		{pToken, http.MethodPost, "/compatibility/subjects/payments.alias/versions", next, http.StatusForbidden},
+		{pTeam, http.MethodPost, "/subjects/payments.alias/versions", next, http.StatusForbidden},
+		// Readers of the target read through the alias; writers of both
+		// write through it.
+		{pTeam, http.MethodGet, "/subjects/payments.alias/versions", nil, http.StatusOK},
+		{pTeam, http.MethodPost, "/subjects/payments.alias", map[string]any{"schema": avroItem}, http.StatusOK},
+		{pWriter, http.MethodPost, "/subjects/payments.alias/versions", next, http.StatusOK},
+	}
+	for _, tt := range tests {
+		if res := c.as(tt.principal, tt.method, tt.path, tt.body); res.status != tt.want {
+			t.Errorf("%s: %s %s: %d %s, want %d", tt.principal, tt.method, tt.path, res.status, res.body, tt.want)
+		}
+	}
+	// Only the global writer's registration reached the target.
+	var versions []int
+	if err := json.Unmarshal(c.admin(http.MethodGet, "/subjects/"+subjInventory+"/versions", nil).body, &versions); err != nil || len(versions) != 2 {
+		t.Errorf("inventory versions: %v (%v), want [1 2]", versions, err)
+	}
+}

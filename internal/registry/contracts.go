@@ -419,8 +419,10 @@ func topLevelFields(sch schema.Schema) map[string]bool {
 
 // ResolveAlias returns the subject that subject is an alias of, or
 // subject itself. Resolution is one step, as Confluent's: an alias of an
-// alias is not followed.
-func (s *Service) ResolveAlias(ctx context.Context, subject string) (string, error) {
+// alias is not followed. The caller needs perm on the target too: the
+// route's authorization saw only the alias, and an alias must not open
+// another team's subject to whoever may use the alias.
+func (s *Service) ResolveAlias(ctx context.Context, subject string, perm Permission) (string, error) {
 	if subject == GlobalSubject {
 		return subject, nil
 	}
@@ -428,7 +430,10 @@ func (s *Service) ResolveAlias(ctx context.Context, subject string) (string, err
 	if err != nil {
 		return "", err
 	}
-	if c != nil && c.Alias != nil && *c.Alias != "" {
+	if c != nil && c.Alias != nil && *c.Alias != "" && *c.Alias != subject {
+		if err := requireOn(ctx, perm, *c.Alias); err != nil {
+			return "", err
+		}
 		return *c.Alias, nil
 	}
 	return subject, nil

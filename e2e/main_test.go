@@ -14,8 +14,9 @@ import (
 // the registry binary is then built with -race too.
 var raceEnabled bool
 
-// registryBin is the path of the cmd/registry binary TestMain builds.
-var registryBin string
+// registryBin and schemactlBin are the paths of the binaries TestMain
+// builds.
+var registryBin, schemactlBin string
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -32,29 +33,32 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	registryBin = filepath.Join(dir, "registry")
-	if err := buildRegistry(registryBin); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-		return 1
+	schemactlBin = filepath.Join(dir, "schemactl")
+	for bin, pkg := range map[string]string{registryBin: "cmd/registry", schemactlBin: "cmd/schemactl"} {
+		if err := build(bin, pkg); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+			return 1
+		}
 	}
 	return m.Run()
 }
 
-// buildRegistry compiles cmd/registry to out with the toolchain running
-// the tests (go test puts its GOROOT/bin first on PATH).
-func buildRegistry(out string) error {
+// build compiles the module's package pkg to out with the toolchain
+// running the tests (go test puts its GOROOT/bin first on PATH).
+func build(out, pkg string) error {
 	args := []string{"build", "-o", out}
 	if raceEnabled {
 		args = append(args, "-race")
 	}
-	args = append(args, "github.com/schemata-dev/schemata/cmd/registry")
+	args = append(args, "github.com/schemata-dev/schemata/"+pkg)
 	start := time.Now()
 	cmd := exec.Command("go", args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("build cmd/registry: %w", err)
+		return fmt.Errorf("build %s: %w", pkg, err)
 	}
 	if testing.Verbose() {
-		fmt.Fprintf(os.Stderr, "e2e: built cmd/registry (race=%t) in %s\n", raceEnabled, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "e2e: built %s (race=%t) in %s\n", pkg, raceEnabled, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

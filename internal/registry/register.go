@@ -356,6 +356,19 @@ func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, subje
 	if input.Normalize {
 		want = in.schema.Normalized()
 	}
+	// A version registered the way this input is (same normalize) holds
+	// the schema exactly when its fingerprint is the input's under the
+	// version's own contract: no parse needed, which keeps idempotent
+	// re-registrations cheap when parsed schemas no longer fit in memory.
+	format := in.schema.Format()
+	for i := len(vs) - 1; i >= 0; i-- {
+		sch := vs[i].Schema
+		if sch.Format == format && sch.Fingerprint == fingerprint(format, want, input.References, sch.Metadata, sch.RuleSet) {
+			return &vs[i], nil
+		}
+	}
+	// Otherwise compare parsed forms: a version registered under the
+	// other normalize setting has a fingerprint of the other form.
 	for i := len(vs) - 1; i >= 0; i-- {
 		if !slices.Equal(vs[i].Schema.References, input.References) {
 			continue

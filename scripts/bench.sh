@@ -22,6 +22,8 @@
 # script starts is stopped when it exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 ADMIN_URL="${SCHEMATA_BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 DURATION="${DURATION:-10s}"
@@ -53,12 +55,6 @@ echo "# building cmd/registry and cmd/loadgen"
 go build -o "$work/registry" ./cmd/registry
 go build -o "$work/loadgen" ./cmd/loadgen
 
-# database_url prints the URL of database $1 on the admin URL's server.
-database_url() {
-  local base="${ADMIN_URL%%\?*}" query=""
-  [[ "$ADMIN_URL" == *\?* ]] && query="?${ADMIN_URL#*\?}"
-  echo "${base%/*}/$1$query"
-}
 
 # wait_for FILE PATTERN: waits up to 60 s for a line matching PATTERN in
 # FILE and prints the first one.

@@ -21,6 +21,8 @@
 # Needs go, curl and psql. Every process it starts is stopped when it exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 ADMIN_URL="${SCHEMATA_BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 DURATION="${DURATION:-10s}"
@@ -54,11 +56,6 @@ echo "# building cmd/registry and cmd/loadgen" >&2
 go build -o "$work/registry" ./cmd/registry
 go build -o "$work/loadgen" ./cmd/loadgen
 
-database_url() {
-  local base="${ADMIN_URL%%\?*}" query=""
-  [[ "$ADMIN_URL" == *\?* ]] && query="?${ADMIN_URL#*\?}"
-  echo "${base%/*}/$1$query"
-}
 
 # start_registry ADDR: starts the registry on ADDR over $db; sets pid.
 start_registry() {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -237,33 +238,46 @@ unchanged. Consumers registered elsewhere are not touched.`,
 }
 
 func (a *app) consumerListCommand() *cobra.Command {
-	var subject, owner, format string
-	cmd := &cobra.Command{
+	var subject, owner string
+	cmd := listCommand(a, &cobra.Command{
 		Use:   "list",
 		Short: "List registered consumers",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			cs, err := rc.Consumers(cmd.Context(), &client.ConsumersOptions{Subject: subject, Owner: owner})
-			if err != nil {
-				return registryError(err)
-			}
-			switch format {
-			case "json":
-				return writeIndentedJSON(a.stdout, cs)
-			case "text":
-				return writeConsumerTable(a.stdout, cs)
-			}
-			return usageErrorf("--format must be text or json, not %q", format)
-		},
-	}
+	}, func(ctx context.Context, rc *client.Client) ([]srapi.Consumer, error) {
+		return rc.Consumers(ctx, &client.ConsumersOptions{Subject: subject, Owner: owner})
+	}, writeConsumerTable)
 	fl := cmd.Flags()
 	fl.StringVar(&subject, "subject", "", "only consumers reading this subject")
 	fl.StringVar(&owner, "owner", "", "only consumers with this owner")
-	fl.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	return cmd
+}
+
+// listCommand completes cmd as a command that fetches one listing from
+// the registry and prints it as a table (--format text) or as an indented
+// JSON array (--format json; [] when empty).
+func listCommand[T any](a *app, cmd *cobra.Command, fetch func(context.Context, *client.Client) ([]T, error), table func(io.Writer, []T) error) *cobra.Command {
+	var format string
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if format != "text" && format != "json" {
+			return usageErrorf("--format must be text or json, not %q", format)
+		}
+		rc, err := a.optionalClient()
+		if err != nil {
+			return err
+		}
+		items, err := fetch(cmd.Context(), rc)
+		if err != nil {
+			return registryError(err)
+		}
+		if format == "json" {
+			if items == nil {
+				items = []T{}
+			}
+			return writeIndentedJSON(a.stdout, items)
+		}
+		return table(a.stdout, items)
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	return cmd
 }
 

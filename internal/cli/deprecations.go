@@ -210,36 +210,16 @@ wiki page.`,
 }
 
 func (a *app) deprecationsListCommand() *cobra.Command {
-	var subject, prefix, format string
-	cmd := &cobra.Command{
+	var subject, prefix string
+	cmd := listCommand(a, &cobra.Command{
 		Use:   "list",
 		Short: "List recorded deprecations (schema markers are in the report)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return usageErrorf("--format must be text or json, not %q", format)
-			}
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			ds, err := rc.Deprecations(cmd.Context(), &client.DeprecationsOptions{Subject: subject, SubjectPrefix: prefix})
-			if err != nil {
-				return registryError(err)
-			}
-			if format == "json" {
-				if ds == nil {
-					ds = []srapi.Deprecation{}
-				}
-				return writeIndentedJSON(a.stdout, ds)
-			}
-			return writeDeprecationTable(a.stdout, ds)
-		},
-	}
+	}, func(ctx context.Context, rc *client.Client) ([]srapi.Deprecation, error) {
+		return rc.Deprecations(ctx, &client.DeprecationsOptions{Subject: subject, SubjectPrefix: prefix})
+	}, writeDeprecationTable)
 	fl := cmd.Flags()
 	fl.StringVar(&subject, "subject", "", "only deprecations of this subject")
 	fl.StringVar(&prefix, "subject-prefix", "", "only subjects starting with this prefix")
-	fl.StringVarP(&format, "format", "f", "text", "output format: text or json")
 	return cmd
 }
 

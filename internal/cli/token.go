@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -79,31 +81,12 @@ func (a *app) tokenCreateCommand() *cobra.Command {
 }
 
 func (a *app) tokenListCommand() *cobra.Command {
-	var format string
-	cmd := &cobra.Command{
+	return listCommand(a, &cobra.Command{
 		Use:   "list",
 		Short: "List API tokens, revoked ones included (never their secrets)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return usageErrorf("--format must be text or json, not %q", format)
-			}
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			ts, err := rc.Tokens(cmd.Context())
-			if err != nil {
-				return registryError(err)
-			}
-			if format == "json" {
-				return writeIndentedJSON(a.stdout, ts)
-			}
-			return writeTokenTable(a.stdout, ts)
-		},
-	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
-	return cmd
+	}, func(ctx context.Context, rc *client.Client) ([]srapi.Token, error) {
+		return rc.Tokens(ctx)
+	}, writeTokenTable)
 }
 
 func (a *app) tokenRevokeCommand() *cobra.Command {

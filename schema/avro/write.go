@@ -52,6 +52,18 @@ func renderResolved(root *node) string {
 
 func (w *writer) str(s string) { writeString(&w.b, s) }
 
+// list writes a JSON array of n elements, element i written by elem.
+func (w *writer) list(n int, elem func(i int)) {
+	w.b.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			w.b.WriteByte(',')
+		}
+		elem(i)
+	}
+	w.b.WriteByte(']')
+}
+
 func (w *writer) key(k string, first *bool) {
 	if !*first {
 		w.b.WriteByte(',')
@@ -78,30 +90,18 @@ func (w *writer) typ(n *node, ns string) {
 	}
 	switch n.kind {
 	case "union":
-		w.b.WriteByte('[')
-		for i, br := range n.branches {
-			if i > 0 {
-				w.b.WriteByte(',')
-			}
-			w.typ(br, ns)
-		}
-		w.b.WriteByte(']')
+		w.list(len(n.branches), func(i int) { w.typ(n.branches[i], ns) })
 		return
 	case "record", "error", "enum", "fixed":
 		w.written[n] = true
 		w.namedType(n, ns)
 		return
-	}
-	if w.form == formCanonical || len(n.props) == 0 {
-		if n.kind == "array" || n.kind == "map" {
-			w.container(n, ns)
-			return
-		}
-		w.str(n.kind)
+	case "array", "map":
+		w.container(n, ns)
 		return
 	}
-	if n.kind == "array" || n.kind == "map" {
-		w.container(n, ns)
+	if w.form == formCanonical || len(n.props) == 0 {
+		w.str(n.kind)
 		return
 	}
 	w.b.WriteString(`{"type":`)
@@ -166,17 +166,10 @@ func (w *writer) namedType(n *node, ns string) {
 	switch n.kind {
 	case "record", "error":
 		w.key("fields", &first)
-		w.fields(n, n.space)
+		w.list(len(n.fields), func(i int) { w.field(n.fields[i], n.space) })
 	case "enum":
 		w.key("symbols", &first)
-		w.b.WriteByte('[')
-		for i, s := range n.symbols {
-			if i > 0 {
-				w.b.WriteByte(',')
-			}
-			w.str(s)
-		}
-		w.b.WriteByte(']')
+		w.list(len(n.symbols), func(i int) { w.str(n.symbols[i]) })
 		if n.enumDefault != nil && w.form != formCanonical {
 			w.key("default", &first)
 			w.str(*n.enumDefault)
@@ -201,60 +194,40 @@ func (w *writer) aliases(as []string, space string, first *bool, relative bool) 
 		return
 	}
 	w.key("aliases", first)
-	w.b.WriteByte('[')
-	for i, a := range as {
-		if i > 0 {
-			w.b.WriteByte(',')
-		}
+	w.list(len(as), func(i int) {
 		if relative {
-			a = relativeName(a, space)
+			w.str(relativeName(as[i], space))
+			return
 		}
-		w.str(a)
-	}
-	w.b.WriteByte(']')
+		w.str(as[i])
+	})
 }
 
-func (w *writer) fields(n *node, ns string) {
-	w.b.WriteByte('[')
-	for i, f := range n.fields {
-		if i > 0 {
-			w.b.WriteByte(',')
+// field writes a record field inside a definition whose namespace is ns.
+func (w *writer) field(f *field, ns string) {
+	first := true
+	w.b.WriteByte('{')
+	w.key("name", &first)
+	w.str(f.name)
+	w.key("type", &first)
+	w.typ(f.typ, ns)
+	if w.form != formCanonical {
+		if f.doc != nil {
+			w.key("doc", &first)
+			w.str(*f.doc)
 		}
-		first := true
-		w.b.WriteByte('{')
-		w.key("name", &first)
-		w.str(f.name)
-		w.key("type", &first)
-		w.typ(f.typ, ns)
-		if w.form != formCanonical {
-			if f.doc != nil {
-				w.key("doc", &first)
-				w.str(*f.doc)
-			}
-			if f.def != nil {
-				w.key("default", &first)
-				w.value(f.def, false)
-			}
-			if f.order != "" {
-				w.key("order", &first)
-				w.str(f.order)
-			}
-			if len(f.aliases) > 0 {
-				w.key("aliases", &first)
-				w.b.WriteByte('[')
-				for j, a := range f.aliases {
-					if j > 0 {
-						w.b.WriteByte(',')
-					}
-					w.str(a)
-				}
-				w.b.WriteByte(']')
-			}
-			w.props(f.props, &first)
+		if f.def != nil {
+			w.key("default", &first)
+			w.value(f.def, false)
 		}
-		w.b.WriteByte('}')
+		if f.order != "" {
+			w.key("order", &first)
+			w.str(f.order)
+		}
+		w.aliases(f.aliases, "", &first, false)
+		w.props(f.props, &first)
 	}
-	w.b.WriteByte(']')
+	w.b.WriteByte('}')
 }
 
 // props writes custom properties: in source order as text, sorted by key
@@ -283,14 +256,7 @@ func (w *writer) value(v *jvalue, sorted bool) {
 	case jString:
 		w.str(v.text)
 	case jArray:
-		w.b.WriteByte('[')
-		for i, e := range v.elems {
-			if i > 0 {
-				w.b.WriteByte(',')
-			}
-			w.value(e, sorted)
-		}
-		w.b.WriteByte(']')
+		w.list(len(v.elems), func(i int) { w.value(v.elems[i], sorted) })
 	case jObject:
 		ms := v.members
 		if sorted && len(ms) > 1 {

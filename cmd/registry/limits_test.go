@@ -35,10 +35,7 @@ func TestLimitFlagsReachTheConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, code, stderr := captureConfig(t, tt.args, tt.env)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
+			got := startConfig(t, tt.args, tt.env, "")
 			want := schema.DefaultLimits()
 			tt.want(&want)
 			if got.Limits != want || got.MaxConcurrentParses != tt.parallel {
@@ -65,14 +62,7 @@ func TestCacheBytesReachesTheConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			args := tt.args
-			if tt.file != "" {
-				args = append(args, "--config", writeFile(t, "registry.yaml", tt.file))
-			}
-			got, code, stderr := captureConfig(t, args, tt.env)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
+			got := startConfig(t, tt.args, tt.env, tt.file)
 			if got.CacheBytes != tt.want {
 				t.Errorf("CacheBytes = %d, want %d", got.CacheBytes, tt.want)
 			}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,29 @@ func captureConfig(t *testing.T, args []string, env map[string]string) (server.C
 			return nil
 		})
 	return got, code, stderr.String()
+}
+
+// startConfig executes args, which must start the server, and returns
+// the config it would have been started with; file, when not empty, is
+// the content of a config file given with --config.
+func startConfig(t *testing.T, args []string, env map[string]string, file string) server.Config {
+	t.Helper()
+	got, code, stderr := captureConfig(t, withConfigFile(t, args, file), env)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	return got
+}
+
+// withConfigFile returns args with --config naming a file of content
+// appended, or args alone when content is empty.
+func withConfigFile(t *testing.T, args []string, content string) []string {
+	t.Helper()
+	if content == "" {
+		return args
+	}
+	// Clipped: parallel subtests share the table's args.
+	return append(slices.Clip(args), "--config", writeFile(t, "registry.yaml", content))
 }
 
 func writeFile(t *testing.T, name, content string) string {
@@ -118,10 +142,7 @@ read-timeout: 5s
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, code, stderr := captureConfig(t, tt.args, tt.env)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
+			got := startConfig(t, tt.args, tt.env, "")
 			want := server.Config{
 				Listen: server.DefaultListen, DataDir: server.DefaultDataDir, MaxBodyBytes: server.DefaultMaxBodyBytes,
 				LogFormat: server.DefaultLogFormat, LogLevel: server.DefaultLogLevel,
@@ -178,11 +199,7 @@ func TestInvalidSettingsFail(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			args := tt.args
-			if tt.file != "" {
-				args = append(args, "--config", writeFile(t, "registry.yaml", tt.file))
-			}
-			_, code, stderr := captureConfig(t, args, tt.env)
+			_, code, stderr := captureConfig(t, withConfigFile(t, tt.args, tt.file), tt.env)
 			if code != 1 || !strings.Contains(stderr, tt.wantErr) {
 				t.Errorf("exit %d, stderr %q; want exit 1 mentioning %q", code, stderr, tt.wantErr)
 			}

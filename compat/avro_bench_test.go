@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/schemata-dev/schemata/schema/avro"
 )
 
 // genAvroRecord writes a one-line record of n fields of type typ, the form
@@ -30,14 +28,8 @@ func genAvroRecord(n int, typ string) string {
 // the cost of locating findings dominates.
 func BenchmarkAvroCheck16kChangedFields(b *testing.B) {
 	const n = 16 << 10
-	old, err := avro.Parse(genAvroRecord(n, "int"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	new, err := avro.Parse(genAvroRecord(n, "long"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	old := mustAvro(b, genAvroRecord(n, "int"))
+	new := mustAvro(b, genAvroRecord(n, "long"))
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	req := Request{
 		Level:   Backward,
@@ -75,14 +67,8 @@ func BenchmarkAvroCheck16kRemovedFields(b *testing.B) {
 		fmt.Fprintf(&old, `,{"name":"f%d","type":"int","default":0%s}`, i, dep)
 	}
 	old.WriteString("]}")
-	o, err := avro.Parse(old.String(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	new, err := avro.Parse(`{"type":"record","name":"Wide","namespace":"bench","fields":[{"name":"id","type":"string"}]}`, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	o := mustAvro(b, old.String())
+	new := mustAvro(b, `{"type":"record","name":"Wide","namespace":"bench","fields":[{"name":"id","type":"string"}]}`)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	req := Request{
 		Level:   Backward,

@@ -40,11 +40,7 @@ func TestAvroRuleTable(t *testing.T) {
 		if r.Purpose == "" || len(r.Categories) == 0 || r.Severity == "" {
 			t.Errorf("rule %s is incomplete: %+v", r.ID, r)
 		}
-		cats := make([]string, len(r.Categories))
-		for i, c := range r.Categories {
-			cats[i] = string(c)
-		}
-		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Severity, strings.Join(cats, ",")))
+		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Severity, strings.Join(categoryNames(r), ",")))
 	}
 	want := []string{
 		"AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY error ADDITIVE,CONSUMER",
@@ -171,14 +167,7 @@ func TestAvroDiffGolden(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
-			read := func(name string) *avro.Schema {
-				b, err := os.ReadFile(filepath.Join(dir, name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return mustAvro(t, string(b))
-			}
-			changes, err := Diff(read("1.avsc"), read("2.avsc"))
+			changes, err := Diff(parseFixture(t, filepath.Join(dir, "1.avsc")), parseFixture(t, filepath.Join(dir, "2.avsc")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,24 +196,7 @@ func FuzzCheckAvro(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, oldText, newText string) {
-		o, err := avro.Parse(oldText, nil)
-		if err != nil {
-			return
-		}
-		n, err := avro.Parse(newText, nil)
-		if err != nil {
-			return
-		}
-		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		Check(Request{
-			Level:   FullTransitive,
-			Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: time.Hour},
-			New:     n,
-			History: []Version{{Version: 1, Schema: o, RegisteredAt: now.AddDate(0, -1, 0)}, {Version: 2, Schema: n, RegisteredAt: now}},
-		})
-		if _, err := Diff(o, n); err != nil {
-			t.Fatal(err)
-		}
+		fuzzCheckPair(t, fixtureParsers[".avsc"], oldText, newText)
 	})
 }
 

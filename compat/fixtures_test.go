@@ -85,14 +85,7 @@ func runFixture(t *testing.T, dir string) string {
 	var history []Version
 	var newSchema schema.Schema
 	for i, f := range files {
-		text, err := os.ReadFile(f.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := fixtureParsers[f.ext](filepath.Base(f.path), string(text))
-		if err != nil {
-			t.Fatalf("%s: %v", f.path, err)
-		}
+		s := parseFixture(t, f.path)
 		if i == len(files)-1 {
 			newSchema = s
 			break
@@ -115,6 +108,21 @@ func runFixture(t *testing.T, dir string) string {
 	}
 	res := Check(Request{Level: level, Policy: p, New: newSchema, History: history})
 	return renderFindings(res.Findings)
+}
+
+// parseFixture parses the fixture file at path with the parser of its
+// extension.
+func parseFixture(t *testing.T, path string) schema.Schema {
+	t.Helper()
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := fixtureParsers[filepath.Ext(path)](filepath.Base(path), string(text))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return s
 }
 
 // renderFindings is the golden-file rendering of findings, one per line;

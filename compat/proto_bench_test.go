@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
 // genProto writes a schema of n messages with eight fields each (scalars,
@@ -34,14 +32,8 @@ func genProto(n int, next bool) string {
 }
 
 func BenchmarkProtoCheck300Messages(b *testing.B) {
-	old, err := protobuf.Parse(protobuf.DefaultName, genProto(300, false), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	new, err := protobuf.Parse(protobuf.DefaultName, genProto(300, true), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	old := mustProto(b, genProto(300, false), nil)
+	new := mustProto(b, genProto(300, true), nil)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	req := Request{
 		Level:   FullTransitive,

@@ -2,9 +2,6 @@ package compat
 
 import (
 	"testing"
-	"time"
-
-	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
 // FuzzCheckProto checks that any two schemas that compile can be checked
@@ -23,29 +20,7 @@ func FuzzCheckProto(f *testing.F) {
 			f.Add(a, b)
 		}
 	}
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, oldText, newText string) {
-		old, err := protobuf.Parse(protobuf.DefaultName, oldText, nil)
-		if err != nil {
-			return
-		}
-		new, err := protobuf.Parse(protobuf.DefaultName, newText, nil)
-		if err != nil {
-			return
-		}
-		res := Check(Request{
-			Level:   FullTransitive,
-			Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: time.Hour},
-			New:     new,
-			History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(0, -1, 0)}, {Version: 2, Schema: new, RegisteredAt: now}},
-		})
-		for _, f := range res.Findings {
-			if f.RuleID == "" || f.Message == "" {
-				t.Fatalf("finding without rule or message: %+v", f)
-			}
-		}
-		if _, err := Diff(old, new); err != nil {
-			t.Fatal(err)
-		}
+		fuzzCheckPair(t, fixtureParsers[".proto"], oldText, newText)
 	})
 }

@@ -3,7 +3,6 @@ package compat
 import (
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -109,15 +108,8 @@ func TestProtoFixturesCoverEveryRule(t *testing.T) {
 // and diff-2.proto; regenerate with -update.
 func TestProtoDiff(t *testing.T) {
 	t.Parallel()
-	parse := func(name string) schema.Schema {
-		t.Helper()
-		b, err := os.ReadFile(filepath.Join("testdata", "proto", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return mustProto(t, string(b), nil)
-	}
-	changes, err := Diff(parse("diff-1.proto"), parse("diff-2.proto"))
+	dir := filepath.Join("testdata", "proto")
+	changes, err := Diff(parseFixture(t, filepath.Join(dir, "diff-1.proto")), parseFixture(t, filepath.Join(dir, "diff-2.proto")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +117,7 @@ func TestProtoDiff(t *testing.T) {
 	for _, c := range changes {
 		fmt.Fprintf(&b, "%s %s %s old=%q@%s new=%q@%s\n", c.Kind, c.Element, c.Path, c.Old, c.OldPos, c.New, c.NewPos)
 	}
-	golden.AssertString(t, filepath.Join("testdata", "proto", "diff.golden"), b.String())
+	golden.AssertString(t, filepath.Join(dir, "diff.golden"), b.String())
 }
 
 // TestProtoReferencedTypes checks that message types from referenced files

@@ -28,15 +28,20 @@ func renderRuleTable() string {
 		if format == "" {
 			format = "any"
 		}
-		cats := make([]string, len(r.Categories))
-		for i, c := range r.Categories {
-			cats[i] = string(c)
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, format, strings.Join(cats, ", "), r.Severity,
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, format, strings.Join(categoryNames(r), ", "), r.Severity,
 			strings.ReplaceAll(r.Purpose, "|", "\\|"))
 	}
 	b.WriteString(renderPolicyTable())
 	return b.String()
+}
+
+// categoryNames lists the names of r's categories.
+func categoryNames(r Rule) []string {
+	names := make([]string, len(r.Categories))
+	for i, c := range r.Categories {
+		names[i] = string(c)
+	}
+	return names
 }
 
 // renderPolicyTable renders AdditivePolicy as one table per format.

@@ -14,11 +14,7 @@ func BenchmarkProtoParse(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := Parse(DefaultName, string(text), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if s.Normalized() == "" {
+		if mustParse(b, string(text)).Normalized() == "" {
 			b.Fatal("empty normalized form")
 		}
 	}

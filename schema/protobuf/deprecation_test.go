@@ -41,10 +41,7 @@ message Fine {
   string a = 1 [deprecated = false];
 }
 `
-	s, err := Parse(DefaultName, text, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, text)
 	sunset := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	want := []schema.Deprecation{
 		{Path: "shop.v1.Order.items", Kind: KindField, Reason: "totals are now computed per line", Sunset: sunset, Replacement: "shop.v1.Order.lines", Pos: schema.Position{Line: 8, Column: 3}},
@@ -91,11 +88,7 @@ message Order {
 `
 	parse := func(fieldTags, valueTags string) *Schema {
 		t.Helper()
-		s, err := Parse(DefaultName, fmt.Sprintf(tmpl, fieldTags, valueTags), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return mustParse(t, fmt.Sprintf(tmpl, fieldTags, valueTags))
 	}
 	base := parse("// @sunset 2030-06-01 @replacement shop.v1.Order.comment", "// @sunset 2030-01-01")
 	tests := []struct {

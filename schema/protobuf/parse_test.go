@@ -8,6 +8,17 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
+// mustParse parses text under DefaultName, without references, and fails
+// the test if it does not parse.
+func mustParse(tb testing.TB, text string) *Schema {
+	tb.Helper()
+	s, err := Parse(DefaultName, text, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -178,14 +189,8 @@ enum Currency {
 // in two subjects.
 func TestParseIsIndependent(t *testing.T) {
 	t.Parallel()
-	a, err := Parse(DefaultName, "syntax = \"proto3\";\nmessage Order {\n  string id = 1;\n}\n", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Parse(DefaultName, "syntax = \"proto3\";\nmessage Order {\n  int64 id = 1;\n}\n", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustParse(t, "syntax = \"proto3\";\nmessage Order {\n  string id = 1;\n}\n")
+	b := mustParse(t, "syntax = \"proto3\";\nmessage Order {\n  int64 id = 1;\n}\n")
 	if a.Identity() == b.Identity() {
 		t.Fatalf("two different schemas share the identity %q", a.Identity())
 	}
@@ -241,10 +246,7 @@ service Orders {
   rpc Get(Order) returns (Order);
 }
 `
-	s, err := Parse(DefaultName, text, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, text)
 	tests := []struct {
 		path string
 		want schema.Position

@@ -10,7 +10,8 @@ import (
 )
 
 // TestPrintGolden pins Identity and Normalized for every
-// testdata/print/*.proto; regenerate with -update.
+// testdata/print/*.proto (regenerate with -update), and checks that both
+// printed forms are valid Protobuf that prints back to itself.
 func TestPrintGolden(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "print", "*.proto"))
@@ -24,33 +25,10 @@ func TestPrintGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := Parse(DefaultName, string(text), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := mustParse(t, string(text))
 			base := strings.TrimSuffix(file, ".proto")
 			golden.AssertString(t, base+".identity.golden", s.Identity())
 			golden.AssertString(t, base+".normalized.golden", s.Normalized())
-		})
-	}
-}
-
-// TestPrintedFormsReparse checks that both printed forms are valid
-// Protobuf that prints back to themselves.
-func TestPrintedFormsReparse(t *testing.T) {
-	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("testdata", "print", "*.proto"))
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			t.Parallel()
-			text, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := Parse(DefaultName, string(text), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
 			id, err := Parse(DefaultName, s.Identity(), nil)
 			if err != nil {
 				t.Fatalf("Identity() does not parse: %v\n%s", err, s.Identity())
@@ -103,17 +81,11 @@ message Item{string sku=1;} Item item=3;}`, true},
 		{"OptionValue", strings.Replace(base, `"a"`, `"c"`, 1), false},
 		{"DefaultJSONNameSpelledOut", strings.Replace(base, "string id = 1;", `string id = 1 [json_name = "id"];`, 1), true},
 	}
-	a, err := Parse(DefaultName, base, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustParse(t, base)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b, err := Parse(DefaultName, tt.other, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := mustParse(t, tt.other)
 			if got := a.Identity() == b.Identity(); got != tt.same {
 				t.Errorf("identities equal = %v, want %v\n%s---\n%s", got, tt.same, a.Identity(), b.Identity())
 			}
@@ -123,7 +95,7 @@ message Item{string sku=1;} Item item=3;}`, true},
 
 func TestNormalizedIgnoresOrder(t *testing.T) {
 	t.Parallel()
-	a, err := Parse(DefaultName, `syntax = "proto3";
+	a := mustParse(t, `syntax = "proto3";
 import "google/protobuf/timestamp.proto";
 import "google/protobuf/duration.proto";
 message M {
@@ -133,11 +105,8 @@ message M {
   string a = 1;
 }
 enum E { E_0 = 0; E_2 = 2; E_1 = 1; }
-`, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Parse(DefaultName, `syntax = "proto3";
+`)
+	b := mustParse(t, `syntax = "proto3";
 import "google/protobuf/duration.proto";
 import "google/protobuf/timestamp.proto";
 message M {
@@ -148,10 +117,7 @@ message M {
   oneof o { string x = 5; string y = 6; }
 }
 enum E { E_0 = 0; E_1 = 1; E_2 = 2; }
-`, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	if a.Normalized() != b.Normalized() {
 		t.Errorf("normalized forms differ:\n%s---\n%s", a.Normalized(), b.Normalized())
 	}

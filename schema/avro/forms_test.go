@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/golden"
-	"github.com/schemata-dev/schemata/schema/avro"
 )
 
 // TestFormsGolden renders every testdata/forms/*.avsc in each form and
@@ -27,10 +26,7 @@ func TestFormsGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := avro.Parse(string(text), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := mustParse(t, string(text))
 			var b strings.Builder
 			fmt.Fprintf(&b, "text:\n%s\nnormalized:\n%s\ncanonical:\n%s\nfingerprint: %d\n", s.Text(), s.Normalized(), s.CanonicalForm(), int64(s.Fingerprint()))
 			for _, d := range s.Deprecations() {

@@ -82,10 +82,7 @@ func TestNestingBombIsRefusedInBoundedMemory(t *testing.T) {
 
 func TestNestingWithinTheLimitParses(t *testing.T) {
 	t.Parallel()
-	s, err := avro.Parse(nestingBomb(80), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, nestingBomb(80))
 	if s.Root() == nil {
 		t.Fatal("no schema tree")
 	}
@@ -161,9 +158,7 @@ func BenchmarkParseDeepNesting(b *testing.B) {
 		b.Run(fmt.Sprintf("levels=%d", levels), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := avro.Parse(text, nil); err != nil {
-					b.Fatal(err)
-				}
+				mustParse(b, text)
 			}
 		})
 	}

@@ -11,6 +11,17 @@ import (
 	"github.com/schemata-dev/schemata/schema/avro"
 )
 
+// mustParse parses text without references and fails the test if it does
+// not parse.
+func mustParse(tb testing.TB, text string) *avro.Schema {
+	tb.Helper()
+	s, err := avro.Parse(text, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 func TestParseRejectsInvalidSchemas(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -149,10 +160,7 @@ func TestParseAcceptsValidSchemas(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := avro.Parse(tt.text, nil)
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
+			s := mustParse(t, tt.text)
 			if s.Root() == nil {
 				t.Fatal("Root() is nil")
 			}
@@ -188,17 +196,11 @@ func TestIdentity(t *testing.T) {
 		{"CustomProperty", `{"type":"record","name":"Order","namespace":"shop","owner":"team-a","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
 		{"Namespace", `{"type":"record","name":"Order","namespace":"store","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
 	}
-	a, err := avro.Parse(base, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustParse(t, base)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b, err := avro.Parse(tt.other, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := mustParse(t, tt.other)
 			if got := a.Identity() == b.Identity(); got != tt.same {
 				t.Errorf("same identity = %v, want %v\n%s\n%s", got, tt.same, a.Identity(), b.Identity())
 			}
@@ -208,10 +210,7 @@ func TestIdentity(t *testing.T) {
 
 func TestTextOfPrimitiveIsBareName(t *testing.T) {
 	t.Parallel()
-	s, err := avro.Parse(`{"type": "string"}`, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, `{"type": "string"}`)
 	if got := s.Text(); got != `"string"` {
 		t.Errorf("Text() = %s, want \"string\"", got)
 	}
@@ -297,10 +296,7 @@ func TestPos(t *testing.T) {
     {"name": "again", "type": "Item"}
   ]
 }`
-	s, err := avro.Parse(text, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, text)
 	tests := []struct{ path, want string }{
 		{"Order", "1:1"},
 		{"Order.items", "4:5"},
@@ -333,10 +329,7 @@ func TestDeprecations(t *testing.T) {
   {"name":"e","type":{"type":"enum","name":"E","symbols":["X"],"deprecated":true}},
   {"name":"f","type":{"type":"fixed","name":"F","size":1,"deprecated":"too small"}},
   {"name":"g","type":{"type":"string","deprecated":true}}]}`
-	s, err := avro.Parse(text, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, text)
 	var got []string
 	for _, d := range s.Deprecations() {
 		sunset := "-"

@@ -6,9 +6,6 @@ import (
 	"testing"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
-
-	"github.com/schemata-dev/schemata/internal/server"
-	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // TestConfluentClientAuthenticates drives Confluent's own Go client with
@@ -16,8 +13,7 @@ import (
 // for an authenticated registry would.
 func TestConfluentClientAuthenticates(t *testing.T) {
 	t.Parallel()
-	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "")
-	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
+	s := startWithAdmin(t)
 	token := decodeToken(t, do(t, &http.Client{}, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
 		map[string]any{"name": "serializer", "grants": []string{"writer:payments.*"}}))
 

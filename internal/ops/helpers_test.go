@@ -6,6 +6,10 @@ import (
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/schemata-dev/schemata/internal/ops"
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // credential authenticates a request.
@@ -72,3 +76,39 @@ const avroV1 = `{"type":"record","name":"Order","fields":[{"name":"id","type":"s
 
 // avroV2Incompatible adds a field without a default: BACKWARD-incompatible.
 const avroV2Incompatible = `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"total","type":"long"}]}`
+
+// opsConfig is the ops layer with the auth configuration authFile and
+// no audit log.
+func opsConfig(authFile string) ops.Config {
+	return ops.Config{AuthConfigFile: authFile, AuditLog: ops.AuditOff}
+}
+
+// decodeToken returns the secret of a token-creation answer.
+func decodeToken(t *testing.T, res response) string {
+	t.Helper()
+	if res.status != http.StatusCreated {
+		t.Fatalf("create token: %d %s", res.status, res.body)
+	}
+	var info struct {
+		ID    string `json:"id"`
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(res.body, &info); err != nil || info.Token == "" {
+		t.Fatalf("create token answer %s: %v", res.body, err)
+	}
+	return info.Token
+}
+
+// adminAuthFile writes an auth configuration whose one user, alice
+// (password pw-alice), administers every subject, followed by extra.
+func adminAuthFile(t *testing.T, extra string) string {
+	t.Helper()
+	return servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, extra)
+}
+
+// startWithAdmin starts a registry whose one user is alice, who
+// administers every subject.
+func startWithAdmin(t *testing.T) *servertest.Registry {
+	t.Helper()
+	return servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(adminAuthFile(t, ""))}))
+}

@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/schemata-dev/schemata/internal/server"
-	"github.com/schemata-dev/schemata/internal/server/servertest"
 )
 
 // TestAdminAPIRefusesOtherMediaTypes: the admin API's writes take only the
@@ -15,8 +12,7 @@ import (
 // types, or none) with ambient credentials cannot create a token.
 func TestAdminAPIRefusesOtherMediaTypes(t *testing.T) {
 	t.Parallel()
-	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "")
-	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
+	s := startWithAdmin(t)
 	body := `{"name":"ci","grants":["reader:*"]}`
 	tests := []struct {
 		name        string

@@ -45,7 +45,7 @@ func eventually(t *testing.T, what string, want int, request func() response) {
 func TestRevocationReachesEveryInstance(t *testing.T) {
 	t.Parallel()
 	clock := clocktest.New(time.Now())
-	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "cacheTTL: 1h\n")
+	authFile := adminAuthFile(t, "cacheTTL: 1h\n")
 	cfg := servertest.PostgreSQL.Config(t)
 	cfg.Ops = opsConfig(authFile)
 	start := func() *servertest.Registry {
@@ -107,7 +107,7 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 // which no notification announces, takes effect on the next request.
 func TestCacheTTLZeroMeansNoCache(t *testing.T) {
 	t.Parallel()
-	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "cacheTTL: 0\n")
+	authFile := adminAuthFile(t, "cacheTTL: 0\n")
 	cfg := servertest.PostgreSQL.Config(t)
 	cfg.Ops = opsConfig(authFile)
 	s := servertest.Start(t, servertest.WithConfig(cfg))

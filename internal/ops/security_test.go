@@ -94,8 +94,7 @@ func newPKI(t *testing.T, clientCN string) pki {
 func TestTLS(t *testing.T) {
 	t.Parallel()
 	p := newPKI(t, "payments-ingest")
-	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}},
-		"clients:\n  - commonName: payments-ingest\n    grants: [writer:payments.*]\n")
+	authFile := adminAuthFile(t, "clients:\n  - commonName: payments-ingest\n    grants: [writer:payments.*]\n")
 	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: ops.Config{
 		AuthConfigFile: authFile, AuditLog: ops.AuditOff,
 		TLSCertFile: p.certFile, TLSKeyFile: p.keyFile, TLSClientCAFile: p.caFile,
@@ -157,8 +156,7 @@ func TestTLS(t *testing.T) {
 
 func TestTokenAdminAPI(t *testing.T) {
 	t.Parallel()
-	authFile := servertest.AuthConfigFile(t, []servertest.User{{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}}, "")
-	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
+	s := startWithAdmin(t)
 	hc := &http.Client{}
 	base, alice := s.URL(), basic("alice", "pw-alice")
 

@@ -30,13 +30,7 @@ func BenchmarkAvroCheck16kChangedFields(b *testing.B) {
 	const n = 16 << 10
 	old := mustAvro(b, genAvroRecord(n, "int"))
 	new := mustAvro(b, genAvroRecord(n, "long"))
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	req := Request{
-		Level:   Backward,
-		Policy:  Policy{AdditiveOnly: true, Now: now},
-		New:     new,
-		History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-1, 0, 0)}},
-	}
+	req := additiveRequest(Backward, old, new, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 0)
 	b.ReportAllocs()
 	for b.Loop() {
 		res := Check(req)
@@ -69,13 +63,7 @@ func BenchmarkAvroCheck16kRemovedFields(b *testing.B) {
 	old.WriteString("]}")
 	o := mustAvro(b, old.String())
 	new := mustAvro(b, `{"type":"record","name":"Wide","namespace":"bench","fields":[{"name":"id","type":"string"}]}`)
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	req := Request{
-		Level:   Backward,
-		Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: 30 * 24 * time.Hour},
-		New:     new,
-		History: []Version{{Version: 1, Schema: o, RegisteredAt: now.AddDate(-1, 0, 0)}},
-	}
+	req := additiveRequest(Backward, o, new, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 30*24*time.Hour)
 	b.ReportAllocs()
 	for b.Loop() {
 		res := Check(req)

@@ -90,7 +90,6 @@ func TestAvroRecordedDeprecation(t *testing.T) {
 	v1 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0}]}`)
 	v2 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	history := []Version{{Version: 1, Schema: v1, RegisteredAt: now.AddDate(-1, 0, 0)}}
 	tests := []struct {
 		name  string
 		since time.Time
@@ -102,18 +101,13 @@ func TestAvroRecordedDeprecation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := Policy{
-				AdditiveOnly:         true,
-				Now:                  now,
-				MinDeprecationPeriod: 90 * 24 * time.Hour,
-				Deprecations: []RecordedDeprecation{{
-					Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field"},
-					Since:       tt.since,
-				}},
-			}
-			res := Check(Request{Level: Backward, Policy: p, New: v2, History: history})
-			ids := ruleIDs(res.Findings)
-			if strings.Join(ids, ",") != tt.want {
+			req := additiveRequest(Backward, v1, v2, now, 90*24*time.Hour)
+			req.Policy.Deprecations = []RecordedDeprecation{{
+				Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field"},
+				Since:       tt.since,
+			}}
+			res := Check(req)
+			if strings.Join(ruleIDs(res.Findings), ",") != tt.want {
 				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
 			}
 		})
@@ -128,7 +122,6 @@ func TestAvroRecordOverridesMarker(t *testing.T) {
 	v1 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0,"deprecated":{"sunset":"2026-06-01"}}]}`)
 	v2 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`)
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	history := []Version{{Version: 1, Schema: v1, RegisteredAt: now.AddDate(-1, 0, 0)}}
 	tests := []struct {
 		name   string
 		sunset time.Time
@@ -141,14 +134,12 @@ func TestAvroRecordOverridesMarker(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := Policy{
-				AdditiveOnly: true, Now: now, MinDeprecationPeriod: 24 * time.Hour,
-				Deprecations: []RecordedDeprecation{{
-					Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field", Sunset: tt.sunset},
-					Since:       now.AddDate(0, -1, 0),
-				}},
-			}
-			res := Check(Request{Level: Backward, Policy: p, New: v2, History: history})
+			req := additiveRequest(Backward, v1, v2, now, 24*time.Hour)
+			req.Policy.Deprecations = []RecordedDeprecation{{
+				Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field", Sunset: tt.sunset},
+				Since:       now.AddDate(0, -1, 0),
+			}}
+			res := Check(req)
 			if got := strings.Join(ruleIDs(res.Findings), ","); got != tt.want {
 				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
 			}

@@ -134,14 +134,8 @@ func TestAdditivePolicyCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatalf("new: %v", err)
 				}
-				now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-				res := Check(Request{
-					Level: Backward,
-					Policy: Policy{AdditiveOnly: true, Now: now,
-						MinDeprecationPeriod: time.Duration(tt.minDeprecationDays) * 24 * time.Hour},
-					New:     new,
-					History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-1, 0, 0)}},
-				})
+				res := Check(additiveRequest(Backward, old, new, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+					time.Duration(tt.minDeprecationDays)*24*time.Hour))
 				var got []string
 				for _, f := range res.Findings {
 					if f.Severity != Error {

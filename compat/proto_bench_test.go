@@ -34,13 +34,7 @@ func genProto(n int, next bool) string {
 func BenchmarkProtoCheck300Messages(b *testing.B) {
 	old := mustProto(b, genProto(300, false), nil)
 	new := mustProto(b, genProto(300, true), nil)
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	req := Request{
-		Level:   FullTransitive,
-		Policy:  Policy{AdditiveOnly: true, Now: now},
-		New:     new,
-		History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-1, 0, 0)}},
-	}
+	req := additiveRequest(FullTransitive, old, new, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 0)
 	b.ReportAllocs()
 	for b.Loop() {
 		if res := Check(req); !res.Compatible() {

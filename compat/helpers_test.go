@@ -7,6 +7,18 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
+// additiveRequest checks new at level against old, registered a year
+// before now, under the additive-only policy with the minimum deprecation
+// period minDeprecation.
+func additiveRequest(level Level, old, new schema.Schema, now time.Time, minDeprecation time.Duration) Request {
+	return Request{
+		Level:   level,
+		Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: minDeprecation},
+		New:     new,
+		History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-1, 0, 0)}},
+	}
+}
+
 // fuzzCheckPair parses two fuzzed texts with parse and, when both parse,
 // checks the second against the first at FULL_TRANSITIVE under the
 // additive-only policy and diffs them: neither may panic or fail, and

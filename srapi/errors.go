@@ -51,6 +51,10 @@ const (
 	CodeOverloaded Code = 50301
 )
 
+// StoreErrorMessage is the message of a CodeStoreError answer; the cause
+// is logged, never sent.
+const StoreErrorMessage = "Error in the backend data store"
+
 // CodeInvalidRuleSet is Confluent's code for a malformed ruleSet (in a
 // schema or in config). It shares its number with CodeInvalidConsumer,
 // which only the /v1 consumer routes answer.

@@ -74,20 +74,18 @@ func (a *Admin) createToken(c echo.Context) error {
 	}
 	grants, err := parseGrants(req.Grants)
 	if err != nil {
-		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, err.Error())
+		return unprocessable(c, err.Error())
 	}
 	var ttl time.Duration
 	if req.TTL != "" {
 		d, err := time.ParseDuration(req.TTL)
 		if err != nil || d <= 0 {
-			return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
-				fmt.Sprintf("Invalid ttl %q: use a positive duration such as 720h", req.TTL))
+			return unprocessable(c, fmt.Sprintf("Invalid ttl %q: use a positive duration such as 720h", req.TTL))
 		}
 		ttl = d
 	}
 	if req.Name == "" || len(grants) == 0 {
-		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
-			"A token needs a name and at least one grant")
+		return unprocessable(c, "A token needs a name and at least one grant")
 	}
 	var by string
 	if p, ok := auth.FromContext(c.Request().Context()); ok {
@@ -140,16 +138,15 @@ func (a *Admin) putUser(c echo.Context) error {
 	}
 	grants, err := parseGrants(req.Grants)
 	if err != nil {
-		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, err.Error())
+		return unprocessable(c, err.Error())
 	}
 	if req.Password == "" || len(grants) == 0 {
-		return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
-			"A user needs a password and at least one grant")
+		return unprocessable(c, "A user needs a password and at least one grant")
 	}
 	u, err := a.authn.SetUser(c.Request().Context(), c.Param("name"), req.Password, grants)
 	switch {
 	case errors.Is(err, auth.ErrConfiguredUser):
-		return writeError(c, http.StatusConflict, srapi.Code(http.StatusConflict), "User is defined in the configuration file")
+		return writeError(c, http.StatusConflict, srapi.Code(http.StatusConflict), msgConfiguredUser)
 	case err != nil:
 		return a.internal(c, err)
 	}
@@ -162,7 +159,7 @@ func (a *Admin) deleteUser(c echo.Context) error {
 	err := a.authn.DeleteUser(c.Request().Context(), c.Param("name"))
 	switch {
 	case errors.Is(err, auth.ErrConfiguredUser):
-		return writeError(c, http.StatusConflict, srapi.Code(http.StatusConflict), "User is defined in the configuration file")
+		return writeError(c, http.StatusConflict, srapi.Code(http.StatusConflict), msgConfiguredUser)
 	case errors.Is(err, auth.ErrNotFound):
 		return writeError(c, http.StatusNotFound, srapi.Code(http.StatusNotFound), "User not found")
 	case err != nil:
@@ -171,11 +168,20 @@ func (a *Admin) deleteUser(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// msgConfiguredUser refuses to change or delete a user of the
+// configuration file, which only an edit of the file can.
+const msgConfiguredUser = "User is defined in the configuration file"
+
+// unprocessable answers 422: a body the API cannot read or act on.
+func unprocessable(c echo.Context, msg string) error {
+	return writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
+}
+
 // internal logs err and answers with the generic store error.
 func (a *Admin) internal(c echo.Context, err error) error {
 	a.log.ErrorContext(c.Request().Context(), "auth admin request failed",
 		"method", c.Request().Method, "route", c.Path(), "err", err)
-	return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, "Error in the backend data store")
+	return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, srapi.StoreErrorMessage)
 }
 
 // decode reads a JSON body strictly. When the body is refused (a media
@@ -193,7 +199,7 @@ func decode(c echo.Context, v any) (refused bool, err error) {
 		if errors.As(err, &mbe) {
 			msg = fmt.Sprintf("Request body is larger than the limit of %d bytes", mbe.Limit)
 		}
-		return true, writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable, msg)
+		return true, unprocessable(c, msg)
 	}
 	return false, nil
 }

@@ -108,7 +108,7 @@ func (m *Middleware) Handle(next echo.HandlerFunc) echo.HandlerFunc {
 			return writeError(c, http.StatusUnauthorized, srapi.CodeUnauthenticated, "Unauthorized")
 		case err != nil:
 			m.log.ErrorContext(req.Context(), "authentication failed", "method", req.Method, "route", c.Path(), "err", err)
-			return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, "Error in the backend data store")
+			return writeError(c, http.StatusInternalServerError, srapi.CodeStoreError, srapi.StoreErrorMessage)
 		}
 		c.SetRequest(req.WithContext(auth.WithPrincipal(req.Context(), p)))
 		if ok, what := m.authorize(c, rule, p); !ok {

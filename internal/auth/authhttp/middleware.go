@@ -20,9 +20,6 @@ import (
 	"github.com/schemata-dev/schemata/srapi"
 )
 
-// contentType is what the registry answers with, refusals included.
-const contentType = "application/vnd.schemaregistry.v1+json"
-
 // Options configure a Middleware.
 type Options struct {
 	Authenticator *auth.Authenticator
@@ -242,7 +239,7 @@ func pathParam(c echo.Context, name string) (string, error) {
 
 // writeError answers with the error body of the contract.
 func writeError(c echo.Context, status int, code srapi.Code, message string) error {
-	c.Response().Header().Set(echo.HeaderContentType, contentType)
+	c.Response().Header().Set(echo.HeaderContentType, srapi.ContentType)
 	if c.Request().Method == http.MethodHead {
 		return c.NoContent(status)
 	}

@@ -145,7 +145,7 @@ func Middleware(l *Limiter, key KeyFunc, onLimited func(key string)) echo.Middle
 			secs := int(math.Ceil(wait.Seconds()))
 			h := c.Response().Header()
 			h.Set("Retry-After", strconv.Itoa(max(1, secs)))
-			h.Set(echo.HeaderContentType, "application/vnd.schemaregistry.v1+json")
+			h.Set(echo.HeaderContentType, srapi.ContentType)
 			return c.JSON(http.StatusTooManyRequests, srapi.ErrorBody{
 				ErrorCode: srapi.CodeRateLimited,
 				Message:   fmt.Sprintf("Request rate limit exceeded; retry in %s", wait.Round(time.Millisecond)),

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // runJSON runs loadgen with -json appended and decodes its report.
@@ -172,7 +174,7 @@ func TestBareServesTheFetchedAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(body) != `{"schema":"\"string\""}` || resp.Header.Get("Etag") != `"fixed"` || resp.Header.Get("Content-Type") != contentType {
+	if string(body) != `{"schema":"\"string\""}` || resp.Header.Get("Etag") != `"fixed"` || resp.Header.Get("Content-Type") != srapi.ContentType {
 		t.Errorf("bare answered %q with headers %v", body, resp.Header)
 	}
 	cancel()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // fakeRegistry answers the few routes loadgen uses the way the registry
@@ -40,7 +42,7 @@ func (f *fakeRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.hits[r.Method+" "+r.URL.Path]++
-	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Type", srapi.ContentType)
 	switch {
 	case r.URL.Path == f.failPath:
 		w.WriteHeader(http.StatusInternalServerError)

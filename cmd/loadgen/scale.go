@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // The scale modes load a store of a given size and measure it at that
@@ -62,7 +64,7 @@ func (g *populateLoad) next(conn int) op {
 		method:      http.MethodPost,
 		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
 		body:        scaleBody(g.prefix, i),
-		contentType: contentType,
+		contentType: srapi.ContentType,
 		check: func(body []byte) error {
 			if err := checkPositiveID(body); err != nil {
 				return err
@@ -128,7 +130,7 @@ func (g *reregisterLoad) next(conn int) op {
 		method:      http.MethodPost,
 		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
 		body:        scaleBody(g.prefix, i),
-		contentType: contentType,
+		contentType: srapi.ContentType,
 		check:       checkPositiveID,
 	}
 }

@@ -13,10 +13,9 @@ import (
 	"net/url"
 	"strconv"
 	"sync/atomic"
-)
 
-// contentType is the media type the registry's clients send and receive.
-const contentType = "application/vnd.schemaregistry.v1+json"
+	"github.com/schemata-dev/schemata/srapi"
+)
 
 // getLoad sends GET requests for a list of paths, round robin, each
 // connection to one target.
@@ -52,7 +51,7 @@ func (g *registerNewLoad) next(conn int) op {
 		method:      http.MethodPost,
 		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(subject),
 		body:        registrationBody(g.runID, i),
-		contentType: contentType,
+		contentType: srapi.ContentType,
 		check:       checkPositiveID,
 	}
 }
@@ -90,7 +89,7 @@ func (g *registerSameLoad) next(conn int) op {
 		method:      http.MethodPost,
 		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(r.subject),
 		body:        r.body,
-		contentType: contentType,
+		contentType: srapi.ContentType,
 		check: func(body []byte) error {
 			id, err := registeredID(body)
 			if err == nil && id != r.id {
@@ -201,7 +200,7 @@ func call(ctx context.Context, client *http.Client, method, url string, body []b
 		return nil, err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Content-Type", srapi.ContentType)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -207,7 +207,10 @@ func (r *Registry) recordDeprecations(ctx context.Context, id int, known []subje
 			}
 			d := Deprecation{
 				SchemaID: id, Subject: rec.Subject, Version: rec.Version, Scope: rec.Scope,
-				Element: rec.Path, Reason: rec.Reason, Replacement: rec.Replacement, Since: rec.Since.UTC(),
+				Element: rec.Path, Reason: rec.Reason, Replacement: rec.Replacement,
+			}
+			if rec.Since != nil {
+				d.Since = rec.Since.UTC()
 			}
 			if rec.Sunset != "" {
 				if t, err := time.Parse(time.RFC3339, rec.Sunset); err == nil {

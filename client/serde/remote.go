@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Header names of the registry's deprecation signalling on lookups: when
@@ -178,22 +179,10 @@ func (r *remote) versionsOf(ctx context.Context, id int) ([]subjectVersion, erro
 	return out, err
 }
 
-// deprecationRecord is one entry of GET /v1/deprecations.
-type deprecationRecord struct {
-	Subject     string    `json:"subject"`
-	Path        string    `json:"path"`
-	Version     int       `json:"version"`
-	Scope       string    `json:"scope"`
-	Reason      string    `json:"reason"`
-	Sunset      string    `json:"sunset"`
-	Replacement string    `json:"replacement"`
-	Since       time.Time `json:"since"`
-}
-
 // deprecations lists the deprecation records of subject (route
 // GET /v1/deprecations, query subject).
-func (r *remote) deprecations(ctx context.Context, subject string) ([]deprecationRecord, error) {
-	var out []deprecationRecord
+func (r *remote) deprecations(ctx context.Context, subject string) ([]srapi.Deprecation, error) {
+	var out []srapi.Deprecation
 	err := r.get(ctx, "/v1/deprecations", url.Values{"subject": {subject}}, &out)
 	return out, err
 }
@@ -225,10 +214,8 @@ func (r *remote) get(ctx context.Context, path string, q url.Values, out any) er
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-		var e struct {
-			Code int `json:"error_code"`
-		}
-		if resp.StatusCode == http.StatusNotFound && (json.Unmarshal(body, &e) != nil || e.Code == 0) {
+		var e srapi.ErrorBody
+		if resp.StatusCode == http.StatusNotFound && (json.Unmarshal(body, &e) != nil || e.ErrorCode == 0) {
 			return fmt.Errorf("GET %s: %w", path, errNoRoute)
 		}
 		return fmt.Errorf("GET %s: HTTP %d: %s", path, resp.StatusCode, strings.TrimSpace(string(body)))

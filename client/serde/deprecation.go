@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Deprecation is one deprecated element of a schema a pipeline fetched:
@@ -158,7 +159,7 @@ func (r *Registry) Metrics() []prometheus.Collector {
 // subject, version or field, why, and what replaces it. A failure to read
 // the records falls back to the headers: a pipeline must not stop
 // because the registry could not explain a deprecation.
-func (r *Registry) resolveDeprecations(ctx context.Context, id int, known []subjectVersion, sig signal) []Deprecation {
+func (r *Registry) resolveDeprecations(ctx context.Context, id int, known []srapi.SubjectVersionRef, sig signal) []Deprecation {
 	var out []Deprecation
 	if !r.opts.skipDetails {
 		var err error
@@ -182,7 +183,7 @@ func (r *Registry) resolveDeprecations(ctx context.Context, id int, known []subj
 
 // recordDeprecations reads the deprecation records of every subject that
 // uses schema id and keeps those that apply to it.
-func (r *Registry) recordDeprecations(ctx context.Context, id int, known []subjectVersion) ([]Deprecation, error) {
+func (r *Registry) recordDeprecations(ctx context.Context, id int, known []srapi.SubjectVersionRef) ([]Deprecation, error) {
 	uses := known
 	if uses == nil {
 		var err error
@@ -223,7 +224,7 @@ func (r *Registry) recordDeprecations(ctx context.Context, id int, known []subje
 	return out, nil
 }
 
-func usesVersion(uses []subjectVersion, subject string, version int) bool {
+func usesVersion(uses []srapi.SubjectVersionRef, subject string, version int) bool {
 	for _, sv := range uses {
 		if sv.Subject == subject && sv.Version == version {
 			return true

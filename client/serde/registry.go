@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // Schema is a registered schema as a pipeline uses it: its text, parsed
@@ -198,7 +199,7 @@ func (r *Registry) SchemaByVersion(ctx context.Context, subject string, version 
 			return s, nil
 		}
 		s := &Schema{ID: sv.ID, Subject: sv.Subject, Version: sv.Version, Schema: sv.Schema}
-		r.complete(ctx, s, []subjectVersion{{Subject: sv.Subject, Version: sv.Version}}, sig)
+		r.complete(ctx, s, []srapi.SubjectVersionRef{{Subject: sv.Subject, Version: sv.Version}}, sig)
 		r.cache.Set(k, s)
 		if version == client.Latest {
 			r.latest.Set(subject, s)
@@ -209,7 +210,7 @@ func (r *Registry) SchemaByVersion(ctx context.Context, subject string, version 
 
 // complete parses a freshly fetched schema, resolves its deprecations and
 // reports them, and weighs it.
-func (r *Registry) complete(ctx context.Context, s *Schema, known []subjectVersion, sig signal) {
+func (r *Registry) complete(ctx context.Context, s *Schema, known []srapi.SubjectVersionRef, sig signal) {
 	s.parsed, s.parseErr = r.parse(ctx, s, 0)
 	s.Deprecations = r.resolveDeprecations(ctx, s.ID, known, sig)
 	s.uses = r.deps.counters(s.Deprecations)

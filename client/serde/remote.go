@@ -165,16 +165,10 @@ func (r *remote) lookup(ctx context.Context, subject string, s client.Schema, no
 	return r.cl.Lookup(ctx, subject, s, &client.LookupOptions{Normalize: normalize})
 }
 
-// subjectVersion is one entry of GET /schemas/ids/{id}/versions.
-type subjectVersion struct {
-	Subject string `json:"subject"`
-	Version int    `json:"version"`
-}
-
 // versionsOf lists the subject versions that use schema id (route
 // GET /schemas/ids/{id}/versions).
-func (r *remote) versionsOf(ctx context.Context, id int) ([]subjectVersion, error) {
-	var out []subjectVersion
+func (r *remote) versionsOf(ctx context.Context, id int) ([]srapi.SubjectVersionRef, error) {
+	var out []srapi.SubjectVersionRef
 	err := r.get(ctx, "/schemas/ids/"+strconv.Itoa(id)+"/versions", nil, &out)
 	return out, err
 }

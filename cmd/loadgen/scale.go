@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -38,13 +37,7 @@ func scaleBody(prefix string, i int) []byte {
 		fmt.Fprintf(&b, `{"name":"field_%d_%s","type":"%s","doc":"field %d"}`, j, n, t, j)
 	}
 	b.WriteString(`]}`)
-	body, err := json.Marshal(struct {
-		Schema string `json:"schema"`
-	}{b.String()})
-	if err != nil {
-		panic(err) // a struct of one string always marshals
-	}
-	return body
+	return registrationJSON(b.String())
 }
 
 // populateLoad registers schemas 0..n-1 once each and records the range

@@ -110,13 +110,15 @@ func subjectVersionsPath(subject string) string {
 // part of Avro's canonical form, so no normalisation merges two of them).
 func registrationBody(runID string, i uint64) []byte {
 	n := strconv.FormatUint(i, 10)
-	s := `{"type":"record","name":"Load_` + runID + `_` + n + `","namespace":"loadgen",` +
-		`"fields":[{"name":"f` + n + `","type":"long"}]}`
-	body, err := json.Marshal(struct {
-		Schema string `json:"schema"`
-	}{s})
+	return registrationJSON(`{"type":"record","name":"Load_` + runID + `_` + n + `","namespace":"loadgen",` +
+		`"fields":[{"name":"f` + n + `","type":"long"}]}`)
+}
+
+// registrationJSON is the body registering the Avro schema text.
+func registrationJSON(text string) []byte {
+	body, err := json.Marshal(srapi.RegisterRequest{Schema: text})
 	if err != nil {
-		panic(err) // a struct of one string always marshals
+		panic(err) // a request of only a schema text always marshals
 	}
 	return body
 }
@@ -153,10 +155,7 @@ func subjectNames(prefix string, n int) []string {
 // turns off this registry's additive-only policy (the additiveOnly field
 // of its config), which applies on top of the level.
 func setCompatibility(ctx context.Context, client *http.Client, base string, subjects []string, level string) error {
-	body, err := json.Marshal(struct {
-		Compatibility string `json:"compatibility"`
-		AdditiveOnly  bool   `json:"additiveOnly"`
-	}{level, false})
+	body, err := json.Marshal(srapi.ConfigUpdate{Compatibility: level, AdditiveOnly: new(false)})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,19 @@ func fastHash(t *testing.T, password string) string {
 	return string(h)
 }
 
+// loadConfig loads text as an auth configuration file.
+func loadConfig(t *testing.T, text string) (auth.Config, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "auth.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return auth.LoadConfig(path)
+}
+
+// newAuthenticator returns an Authenticator over store and now with one
+// configured user, alice (admin), and one client, ingest (writer on
+// ingest.*).
 func newAuthenticator(t *testing.T, store auth.Store, now *clocktest.Clock) *auth.Authenticator {
 	t.Helper()
 	a, err := auth.NewAuthenticator(auth.Options{
@@ -201,11 +214,7 @@ func TestLoadConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "auth.yaml")
-			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			c, err := auth.LoadConfig(path)
+			c, err := loadConfig(t, tt.yaml)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("LoadConfig error = %v, want one containing %q", err, tt.wantErr)

@@ -3,8 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -99,11 +97,7 @@ func TestConfigCacheTTL(t *testing.T) {
 		{"anonymous: read\ncacheTTL: -1s\n", 0, true},
 	}
 	for _, tt := range tests {
-		path := filepath.Join(t.TempDir(), "auth.yaml")
-		if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		c, err := auth.LoadConfig(path)
+		c, err := loadConfig(t, tt.yaml)
 		if tt.wantErr {
 			if err == nil {
 				t.Errorf("%q: no error, want one", tt.yaml)

@@ -84,60 +84,40 @@ func TestAvroFixtureCoverage(t *testing.T) {
 }
 
 // TestAvroRecordedDeprecation covers deprecations recorded by the
-// registry (Policy.Deprecations) rather than marked in the text.
+// registry (Policy.Deprecations) rather than marked in the text, alone and
+// over a marker: when both deprecate the same field, the record's sunset
+// wins (either way), and the earlier of the two dates counts.
 func TestAvroRecordedDeprecation(t *testing.T) {
 	t.Parallel()
-	v1 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0}]}`)
-	v2 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`)
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name  string
-		since time.Time
-		want  string
-	}{
-		{"LongAgo", now.AddDate(0, -6, 0), ""},
-		{"Recently", now.AddDate(0, 0, -10), "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			req := additiveRequest(Backward, v1, v2, now, 90*24*time.Hour)
-			req.Policy.Deprecations = []RecordedDeprecation{{
-				Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field"},
-				Since:       tt.since,
-			}}
-			res := Check(req)
-			if strings.Join(ruleIDs(res.Findings), ",") != tt.want {
-				t.Errorf("findings = %v, want %q", res.Messages(), tt.want)
-			}
-		})
-	}
-}
-
-// TestAvroRecordOverridesMarker: when a schema marker and a record
-// deprecate the same field, the record's sunset wins (either way), and the
-// earlier of the two dates counts.
-func TestAvroRecordOverridesMarker(t *testing.T) {
-	t.Parallel()
-	v1 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0,"deprecated":{"sunset":"2026-06-01"}}]}`)
+	const (
+		unmarked = `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0}]}`
+		marked   = `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"legacy","type":"int","default":0,"deprecated":{"sunset":"2026-06-01"}}]}`
+	)
 	v2 := mustAvro(t, `{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}`)
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name   string
-		sunset time.Time
-		want   string
+		name string
+		// v1 is the version whose field legacy v2 removes; minDeprecation
+		// the policy's period.
+		v1             string
+		minDeprecation time.Duration
+		// since and sunset are those of the record.
+		since, sunset time.Time
+		want          string
 	}{
-		{"NoRecordSunsetKeepsMarker", time.Time{}, "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
-		{"RecordSunsetPassed", now.AddDate(0, 0, -1), ""},
-		{"RecordSunsetLater", now.AddDate(1, 0, 0), "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
+		{"RecordedLongAgo", unmarked, 90 * 24 * time.Hour, now.AddDate(0, -6, 0), time.Time{}, ""},
+		{"RecordedRecently", unmarked, 90 * 24 * time.Hour, now.AddDate(0, 0, -10), time.Time{}, "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
+		{"NoRecordSunsetKeepsMarker", marked, 24 * time.Hour, now.AddDate(0, -1, 0), time.Time{}, "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
+		{"RecordSunsetPassed", marked, 24 * time.Hour, now.AddDate(0, -1, 0), now.AddDate(0, 0, -1), ""},
+		{"RecordSunsetLater", marked, 24 * time.Hour, now.AddDate(0, -1, 0), now.AddDate(1, 0, 0), "AVRO_ADDITIVE_DEPRECATED_REMOVED_EARLY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			req := additiveRequest(Backward, v1, v2, now, 24*time.Hour)
+			req := additiveRequest(Backward, mustAvro(t, tt.v1), v2, now, tt.minDeprecation)
 			req.Policy.Deprecations = []RecordedDeprecation{{
 				Deprecation: schema.Deprecation{Path: "Order.legacy", Kind: "field", Sunset: tt.sunset},
-				Since:       now.AddDate(0, -1, 0),
+				Since:       tt.since,
 			}}
 			res := Check(req)
 			if got := strings.Join(ruleIDs(res.Findings), ","); got != tt.want {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
 )
@@ -138,18 +137,9 @@ func TestAvroDiffGolden(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
-			changes, err := Diff(parseFixture(t, filepath.Join(dir, "1.avsc")), parseFixture(t, filepath.Join(dir, "2.avsc")))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var b strings.Builder
-			for _, c := range changes {
-				fmt.Fprintf(&b, "%s %s %s old=%q new=%q oldpos=%s newpos=%s\n", c.Kind, c.Element, c.Path, c.Old, c.New, c.OldPos, c.NewPos)
-			}
-			if len(changes) == 0 {
-				b.WriteString("no changes\n")
-			}
-			golden.AssertString(t, filepath.Join(dir, "diff.golden"), b.String())
+			assertDiffGolden(t, dir, "1.avsc", "2.avsc", func(c Change) string {
+				return fmt.Sprintf("%s %s %s old=%q new=%q oldpos=%s newpos=%s", c.Kind, c.Element, c.Path, c.Old, c.New, c.OldPos, c.NewPos)
+			})
 		})
 	}
 }

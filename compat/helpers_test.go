@@ -1,9 +1,12 @@
 package compat
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 )
 
@@ -17,6 +20,25 @@ func additiveRequest(level Level, old, new schema.Schema, now time.Time, minDepr
 		New:     new,
 		History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-1, 0, 0)}},
 	}
+}
+
+// assertDiffGolden diffs the fixtures old and new of dir, renders each
+// change as a line with line, and compares the lines with dir's
+// diff.golden.
+func assertDiffGolden(t *testing.T, dir, old, new string, line func(Change) string) {
+	t.Helper()
+	changes, err := Diff(parseFixture(t, filepath.Join(dir, old)), parseFixture(t, filepath.Join(dir, new)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, c := range changes {
+		b.WriteString(line(c) + "\n")
+	}
+	if len(changes) == 0 {
+		b.WriteString("no changes\n")
+	}
+	golden.AssertString(t, filepath.Join(dir, "diff.golden"), b.String())
 }
 
 // fuzzCheckPair parses two fuzzed texts with parse and, when both parse,

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/protobuf"
 )
@@ -108,16 +107,9 @@ func TestProtoFixturesCoverEveryRule(t *testing.T) {
 // and diff-2.proto; regenerate with -update.
 func TestProtoDiff(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("testdata", "proto")
-	changes, err := Diff(parseFixture(t, filepath.Join(dir, "diff-1.proto")), parseFixture(t, filepath.Join(dir, "diff-2.proto")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, c := range changes {
-		fmt.Fprintf(&b, "%s %s %s old=%q@%s new=%q@%s\n", c.Kind, c.Element, c.Path, c.Old, c.OldPos, c.New, c.NewPos)
-	}
-	golden.AssertString(t, filepath.Join(dir, "diff.golden"), b.String())
+	assertDiffGolden(t, filepath.Join("testdata", "proto"), "diff-1.proto", "diff-2.proto", func(c Change) string {
+		return fmt.Sprintf("%s %s %s old=%q@%s new=%q@%s", c.Kind, c.Element, c.Path, c.Old, c.OldPos, c.New, c.NewPos)
+	})
 }
 
 // TestProtoReferencedTypes checks that message types from referenced files

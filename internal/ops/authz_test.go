@@ -188,7 +188,7 @@ func startWithPrincipals(t *testing.T, cfg server.Config, opts ...servertest.Opt
 	// would.
 	res := do(t, &http.Client{}, http.MethodPost, s.URL()+"/v1/auth/tokens", basic(pAdmin, "pw-admin"),
 		map[string]any{"name": "payments-ci", "grants": []string{"writer:payments.*"}})
-	token := decodeToken(t, res)
+	token := createdToken(t, res).Token
 
 	return s, map[string]credential{
 		pAnon: anonymous, pBadPw: basic(pAdmin, "not-the-password"),

@@ -14,8 +14,8 @@ import (
 func TestConfluentClientAuthenticates(t *testing.T) {
 	t.Parallel()
 	s := startWithAdmin(t)
-	token := decodeToken(t, do(t, &http.Client{}, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
-		map[string]any{"name": "serializer", "grants": []string{"writer:payments.*"}}))
+	token := createdToken(t, do(t, &http.Client{}, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
+		map[string]any{"name": "serializer", "grants": []string{"writer:payments.*"}})).Token
 
 	tests := []struct {
 		name    string

@@ -10,6 +10,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/ops"
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // credential authenticates a request.
@@ -34,11 +35,9 @@ type response struct {
 
 // errorCode returns the error_code of a Confluent-style error body.
 func (r response) errorCode() int {
-	var e struct {
-		ErrorCode int `json:"error_code"`
-	}
+	var e srapi.ErrorBody
 	_ = json.Unmarshal(r.body, &e)
-	return e.ErrorCode
+	return int(e.ErrorCode)
 }
 
 // do sends a request with a JSON body (nil for none).
@@ -57,7 +56,7 @@ func do(t *testing.T, hc *http.Client, method, url string, cred credential, body
 		t.Fatal(err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		req.Header.Set("Content-Type", srapi.ContentType)
 	}
 	cred(req)
 	res, err := hc.Do(req)
@@ -83,20 +82,18 @@ func opsConfig(authFile string) ops.Config {
 	return ops.Config{AuthConfigFile: authFile, AuditLog: ops.AuditOff}
 }
 
-// decodeToken returns the secret of a token-creation answer.
-func decodeToken(t *testing.T, res response) string {
+// createdToken decodes a token-creation answer, which must carry the
+// token's id and secret.
+func createdToken(t *testing.T, res response) srapi.Token {
 	t.Helper()
 	if res.status != http.StatusCreated {
 		t.Fatalf("create token: %d %s", res.status, res.body)
 	}
-	var info struct {
-		ID    string `json:"id"`
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal(res.body, &info); err != nil || info.Token == "" {
+	var tok srapi.Token
+	if err := json.Unmarshal(res.body, &tok); err != nil || tok.ID == "" || tok.Token == "" {
 		t.Fatalf("create token answer %s: %v", res.body, err)
 	}
-	return info.Token
+	return tok
 }
 
 // adminAuthFile writes an auth configuration whose one user, alice

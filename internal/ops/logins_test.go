@@ -108,8 +108,8 @@ func TestPasswordFloodLeavesOtherRequests(t *testing.T) {
 	}
 	s := servertest.Start(t, servertest.WithConfig(server.Config{Ops: opsConfig(authFile)}))
 	hc := &http.Client{}
-	token := decodeToken(t, do(t, hc, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
-		map[string]any{"name": "ci", "grants": []string{"reader:*"}}))
+	token := createdToken(t, do(t, hc, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
+		map[string]any{"name": "ci", "grants": []string{"reader:*"}})).Token
 
 	// Each worker admits 32 waiting checks: 100 at once overflow the
 	// queue of a single worker whatever the machine's speed.

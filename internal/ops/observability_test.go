@@ -222,7 +222,7 @@ func TestAuditTrail(t *testing.T) {
 	do(t, hc, http.MethodPost, base+"/subjects/orders-value/versions", basic("bob", "pw-bob"), map[string]any{"schema": avroV1})
 	do(t, hc, http.MethodPut, base+"/config/orders-value", alice, map[string]any{"compatibility": "FULL"})
 	do(t, hc, http.MethodDelete, base+"/subjects/orders-value/versions/1", alice, nil)
-	tok := decodeToken(t, do(t, hc, http.MethodPost, base+"/v1/auth/tokens", alice, map[string]any{"name": "ci", "grants": []string{"reader:*"}}))
+	tok := createdToken(t, do(t, hc, http.MethodPost, base+"/v1/auth/tokens", alice, map[string]any{"name": "ci", "grants": []string{"reader:*"}})).Token
 
 	b, err := os.ReadFile(auditFile)
 	if err != nil {

@@ -2,7 +2,6 @@ package ops_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -60,7 +59,8 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 
 	t.Run("TokenRevoked", func(t *testing.T) {
 		res := do(t, hc, http.MethodPost, a.URL()+"/v1/auth/tokens", alice, map[string]any{"name": "ci", "grants": []string{"reader:*"}})
-		token, id := decodeToken(t, res), tokenID(t, res)
+		created := createdToken(t, res)
+		token, id := created.Token, created.ID
 		if r := onB(bearer(token))(); r.status != http.StatusOK {
 			t.Fatalf("token on B: %d %s", r.status, r.body)
 		}
@@ -91,7 +91,7 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 
 	t.Run("TokenExpires", func(t *testing.T) {
 		res := do(t, hc, http.MethodPost, a.URL()+"/v1/auth/tokens", alice, map[string]any{"name": "short", "grants": []string{"reader:*"}, "ttl": "1m"})
-		token := decodeToken(t, res)
+		token := createdToken(t, res).Token
 		if r := onB(bearer(token))(); r.status != http.StatusOK {
 			t.Fatalf("token on B: %d %s", r.status, r.body)
 		}
@@ -112,8 +112,8 @@ func TestCacheTTLZeroMeansNoCache(t *testing.T) {
 	cfg.Ops = opsConfig(authFile)
 	s := servertest.Start(t, servertest.WithConfig(cfg))
 	hc := &http.Client{}
-	token := decodeToken(t, do(t, hc, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
-		map[string]any{"name": "ci", "grants": []string{"reader:*"}}))
+	token := createdToken(t, do(t, hc, http.MethodPost, s.URL()+"/v1/auth/tokens", basic("alice", "pw-alice"),
+		map[string]any{"name": "ci", "grants": []string{"reader:*"}})).Token
 	if r := do(t, hc, http.MethodGet, s.URL()+"/subjects", bearer(token), nil); r.status != http.StatusOK {
 		t.Fatalf("token: %d %s", r.status, r.body)
 	}
@@ -128,16 +128,4 @@ func TestCacheTTLZeroMeansNoCache(t *testing.T) {
 	if r := do(t, hc, http.MethodGet, s.URL()+"/subjects", bearer(token), nil); r.status != http.StatusUnauthorized {
 		t.Errorf("token revoked in the database: %d, want 401 on the next request", r.status)
 	}
-}
-
-// tokenID returns the id of a token-creation answer.
-func tokenID(t *testing.T, res response) string {
-	t.Helper()
-	var info struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(res.body, &info); err != nil || info.ID == "" {
-		t.Fatalf("create token answer %s: %v", res.body, err)
-	}
-	return info.ID
 }

@@ -162,7 +162,7 @@ func TestTokenAdminAPI(t *testing.T) {
 
 	res := do(t, hc, http.MethodPost, base+"/v1/auth/tokens", alice,
 		map[string]any{"name": "payments-ci", "grants": []string{"writer:payments.*"}, "ttl": "720h"})
-	token := decodeToken(t, res)
+	token := createdToken(t, res).Token
 	if res.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("token answer Cache-Control = %q, want no-store", res.header.Get("Cache-Control"))
 	}
@@ -245,8 +245,8 @@ func TestSecretsNeverLogged(t *testing.T) {
 	do(t, hc, http.MethodGet, base+"/subjects", basic("alice", password), nil)
 	do(t, hc, http.MethodGet, base+"/subjects", basic("alice", badPassword), nil)
 	do(t, hc, http.MethodPost, base+"/subjects/x/versions", basic("mallory", badPassword), map[string]any{"schema": avroV1})
-	token := decodeToken(t, do(t, hc, http.MethodPost, base+"/v1/auth/tokens", basic("alice", password),
-		map[string]any{"name": "ci", "grants": []string{"reader:*"}}))
+	token := createdToken(t, do(t, hc, http.MethodPost, base+"/v1/auth/tokens", basic("alice", password),
+		map[string]any{"name": "ci", "grants": []string{"reader:*"}})).Token
 	do(t, hc, http.MethodGet, base+"/subjects", bearer(token), nil)
 	do(t, hc, http.MethodGet, base+"/subjects", bearer(token+"tampered"), nil)
 	do(t, hc, http.MethodPut, base+"/v1/auth/users/bob", basic("alice", password), map[string]any{"password": badPassword, "grants": []string{"reader:*"}})

@@ -85,11 +85,8 @@ func TestMiddlewareAnswers429(t *testing.T) {
 	if rec.Header().Get("Retry-After") != "1" {
 		t.Errorf("Retry-After = %q, want 1", rec.Header().Get("Retry-After"))
 	}
-	var body struct {
-		ErrorCode int    `json:"error_code"`
-		Message   string `json:"message"`
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.ErrorCode != int(srapi.CodeRateLimited) || body.Message == "" {
+	var body srapi.ErrorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.ErrorCode != srapi.CodeRateLimited || body.Message == "" {
 		t.Errorf("body = %s (%v)", rec.Body, err)
 	}
 	if len(limited) != 1 || limited[0] != "ip:192.0.2.7" {

@@ -83,14 +83,11 @@ func TestMiddleware(t *testing.T) {
 			if tt.wantCode == 0 || tt.method == http.MethodHead {
 				return
 			}
-			var body struct {
-				ErrorCode int    `json:"error_code"`
-				Message   string `json:"message"`
-			}
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.ErrorCode != tt.wantCode || body.Message == "" {
+			var body srapi.ErrorBody
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || int(body.ErrorCode) != tt.wantCode || body.Message == "" {
 				t.Errorf("body %s (%v), want error_code %d", rec.Body, err, tt.wantCode)
 			}
-			if ct := rec.Header().Get("Content-Type"); ct != "application/vnd.schemaregistry.v1+json" {
+			if ct := rec.Header().Get("Content-Type"); ct != srapi.ContentType {
 				t.Errorf("Content-Type = %q", ct)
 			}
 		})

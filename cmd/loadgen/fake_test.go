@@ -48,10 +48,7 @@ func (f *fakeRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		fmt.Fprint(w, `{"error_code":50001,"message":"boom"}`)
 	case r.Method == http.MethodPut && (r.URL.Path == "/config" || strings.HasPrefix(r.URL.Path, "/config/")):
-		var body struct {
-			Compatibility string `json:"compatibility"`
-			AdditiveOnly  *bool  `json:"additiveOnly"`
-		}
+		var body srapi.ConfigUpdate
 		if json.NewDecoder(r.Body).Decode(&body) != nil || body.AdditiveOnly == nil || *body.AdditiveOnly {
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			return
@@ -59,9 +56,7 @@ func (f *fakeRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.levels[strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/config"), "/")] = body.Compatibility
 		fmt.Fprintf(w, `{"compatibility":%q}`, body.Compatibility)
 	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/versions"):
-		var body struct {
-			Schema string `json:"schema"`
-		}
+		var body srapi.RegisterRequest
 		if json.NewDecoder(r.Body).Decode(&body) != nil || body.Schema == "" {
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			return

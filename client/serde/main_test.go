@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemata-dev/schemata/client/serde"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // startRegistry starts a real registry for the test and returns its URL.
@@ -75,7 +76,7 @@ func call(tb testing.TB, method, url string, body, out any) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+	req.Header.Set("Content-Type", srapi.ContentType)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tb.Fatal(err)
@@ -95,8 +96,8 @@ func call(tb testing.TB, method, url string, body, out any) {
 // register registers an Avro schema text under subject and returns its id.
 func register(tb testing.TB, url, subject, schema string) int {
 	tb.Helper()
-	var out struct{ ID int }
-	call(tb, http.MethodPost, url+"/subjects/"+subject+"/versions", map[string]string{"schema": schema}, &out)
+	var out srapi.RegisterResponse
+	call(tb, http.MethodPost, url+"/subjects/"+subject+"/versions", srapi.RegisterRequest{Schema: schema}, &out)
 	return out.ID
 }
 

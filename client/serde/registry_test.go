@@ -159,18 +159,18 @@ func TestUnknownIDIsTheRegistrysError(t *testing.T) {
 }
 
 // deprecate records a deprecation through the registry's API.
-func deprecate(t *testing.T, url string, body map[string]any) {
+func deprecate(t *testing.T, url string, d srapi.Deprecation) {
 	t.Helper()
-	call(t, http.MethodPost, url+"/v1/deprecations", body, nil)
+	call(t, http.MethodPost, url+"/v1/deprecations", d, nil)
 }
 
 func TestFieldDeprecationReachesTheHook(t *testing.T) {
 	t.Parallel()
 	url := startRegistry(t)
 	id := register(t, url, "orders-value", orderAvsc)
-	deprecate(t, url, map[string]any{
-		"subject": "orders-value", "path": "note", "sunset": "2027-06-01",
-		"replacement": "Order.comment", "reason": "free text moves to comment",
+	deprecate(t, url, srapi.Deprecation{
+		Subject: "orders-value", Path: "note", Sunset: "2027-06-01",
+		Replacement: "Order.comment", Reason: "free text moves to comment",
 	})
 
 	var mu sync.Mutex
@@ -205,7 +205,7 @@ func TestSubjectDeprecationFromHeadersAlone(t *testing.T) {
 	t.Parallel()
 	url := startRegistry(t)
 	id := register(t, url, "legacy-value", orderAvsc)
-	deprecate(t, url, map[string]any{"subject": "legacy-value", "sunset": "2027-01-15"})
+	deprecate(t, url, srapi.Deprecation{Subject: "legacy-value", Sunset: "2027-01-15"})
 
 	tests := []struct {
 		name   string
@@ -243,7 +243,7 @@ func TestDefaultWarnsOncePerElement(t *testing.T) {
 	t.Parallel()
 	url := startRegistry(t)
 	register(t, url, "orders-value", orderAvsc)
-	deprecate(t, url, map[string]any{"subject": "orders-value", "path": "note", "sunset": "2027-06-01", "replacement": "Order.comment"})
+	deprecate(t, url, srapi.Deprecation{Subject: "orders-value", Path: "note", Sunset: "2027-06-01", Replacement: "Order.comment"})
 
 	var logs servertest.LogBuffer
 	reg := newRegistry(t, url, serde.WithCacheBytes(1), serde.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
 )
 
@@ -27,7 +28,7 @@ func TestServeUntilCancelled(t *testing.T) {
 	}()
 	base := "http://" + logs.WaitListening(t, 10*time.Second)
 
-	resp, err := http.Post(base+"/subjects/e2e-value/versions", "application/vnd.schemaregistry.v1+json",
+	resp, err := http.Post(base+"/subjects/e2e-value/versions", srapi.ContentType,
 		strings.NewReader(`{"schema":"\"string\""}`))
 	if err != nil {
 		t.Fatal(err)

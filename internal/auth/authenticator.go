@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"hash"
 	"sort"
 	"sync"
 	"time"
@@ -381,7 +382,12 @@ func (a *Authenticator) Users(ctx context.Context) ([]User, error) {
 // cacheKey hashes the parts of a credential, so the cache never holds a
 // password or token secret in the clear.
 func cacheKey(parts ...string) [sha256.Size]byte {
-	h := sha256.New()
+	return sumParts(sha256.New(), parts...)
+}
+
+// sumParts returns the sum with h, a SHA-256 or an HMAC-SHA-256, of parts,
+// each followed by a NUL byte as a separator.
+func sumParts(h hash.Hash, parts ...string) [sha256.Size]byte {
 	for _, p := range parts {
 		h.Write([]byte(p))
 		h.Write([]byte{0})

@@ -63,14 +63,7 @@ func newPasswords(workers int) *passwords {
 // the set never holds a password, and a copy of the process's memory does
 // not allow guessing one at SHA-256 speed.
 func (p *passwords) verifiedKey(name, password, hash string) [sha256.Size]byte {
-	m := hmac.New(sha256.New, p.key)
-	for _, s := range [...]string{name, password, hash} {
-		m.Write([]byte(s))
-		m.Write([]byte{0})
-	}
-	var k [sha256.Size]byte
-	m.Sum(k[:0])
-	return k
+	return sumParts(hmac.New(sha256.New, p.key), name, password, hash)
 }
 
 // verified reports whether password was checked against hash recently.

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-
-	"github.com/schemata-dev/schemata/srapi"
 )
 
 // The scale modes load a store of a given size and measure it at that
@@ -53,21 +51,16 @@ type populateLoad struct {
 
 func (g *populateLoad) next(conn int) op {
 	i := int(g.seq.Add(1) - 1)
-	return op{
-		method:      http.MethodPost,
-		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
-		body:        scaleBody(g.prefix, i),
-		contentType: srapi.ContentType,
-		check: func(body []byte) error {
-			if err := checkPositiveID(body); err != nil {
-				return err
-			}
-			id, _ := registeredID(body)
-			lower(&g.minID, int64(id))
-			raise(&g.maxID, int64(id))
-			return nil
-		},
-	}
+	target, subject := g.targets[conn%len(g.targets)], scaleSubject(g.prefix, i, g.subjects)
+	return registerOp(target, subject, scaleBody(g.prefix, i), func(body []byte) error {
+		if err := checkPositiveID(body); err != nil {
+			return err
+		}
+		id, _ := registeredID(body)
+		lower(&g.minID, int64(id))
+		raise(&g.maxID, int64(id))
+		return nil
+	})
 }
 
 func lower(v *atomic.Int64, n int64) {
@@ -119,13 +112,8 @@ type reregisterLoad struct {
 
 func (g *reregisterLoad) next(conn int) op {
 	i := rand.IntN(g.schemas)
-	return op{
-		method:      http.MethodPost,
-		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(scaleSubject(g.prefix, i, g.subjects)),
-		body:        scaleBody(g.prefix, i),
-		contentType: srapi.ContentType,
-		check:       checkPositiveID,
-	}
+	target, subject := g.targets[conn%len(g.targets)], scaleSubject(g.prefix, i, g.subjects)
+	return registerOp(target, subject, scaleBody(g.prefix, i), checkPositiveID)
 }
 
 // parseIDRange reads "FROM-TO", 1 ≤ FROM ≤ TO.

@@ -47,13 +47,7 @@ type registerNewLoad struct {
 func (g *registerNewLoad) next(conn int) op {
 	i := g.seq.Add(1) - 1
 	subject := g.subjects[i%uint64(len(g.subjects))]
-	return op{
-		method:      http.MethodPost,
-		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(subject),
-		body:        registrationBody(g.runID, i),
-		contentType: srapi.ContentType,
-		check:       checkPositiveID,
-	}
+	return registerOp(g.targets[conn%len(g.targets)], subject, registrationBody(g.runID, i), checkPositiveID)
 }
 
 // checkPositiveID accepts a registration answer carrying an id.
@@ -85,24 +79,30 @@ type registration struct {
 func (g *registerSameLoad) next(conn int) op {
 	i := g.seq.Add(1) - 1
 	r := g.registered[i%uint64(len(g.registered))]
-	return op{
-		method:      http.MethodPost,
-		url:         g.targets[conn%len(g.targets)] + subjectVersionsPath(r.subject),
-		body:        r.body,
-		contentType: srapi.ContentType,
-		check: func(body []byte) error {
-			id, err := registeredID(body)
-			if err == nil && id != r.id {
-				err = fmt.Errorf("id %d, want %d", id, r.id)
-			}
-			return err
-		},
-	}
+	return registerOp(g.targets[conn%len(g.targets)], r.subject, r.body, func(body []byte) error {
+		id, err := registeredID(body)
+		if err == nil && id != r.id {
+			err = fmt.Errorf("id %d, want %d", id, r.id)
+		}
+		return err
+	})
 }
 
 // subjectVersionsPath is the registration route of subject.
 func subjectVersionsPath(subject string) string {
 	return "/subjects/" + url.PathEscape(subject) + "/versions"
+}
+
+// registerOp registers body under subject at the registry target; check
+// validates the answer.
+func registerOp(target, subject string, body []byte, check func([]byte) error) op {
+	return op{
+		method:      http.MethodPost,
+		url:         target + subjectVersionsPath(subject),
+		body:        body,
+		contentType: srapi.ContentType,
+		check:       check,
+	}
 }
 
 // registrationBody is the request body registering the i-th schema of a

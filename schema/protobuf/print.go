@@ -72,9 +72,7 @@ func printFile(f linker.Result, normalized bool, deps []schema.Deprecation) stri
 	p.imports(fdp)
 	if opts := p.opts.entries(fdp.GetOptions()); len(opts) > 0 {
 		p.blank()
-		for _, o := range opts {
-			p.line("option %s = %s;", o.name, o.value)
-		}
+		p.options(opts)
 	}
 	for _, m := range fdp.GetMessageType() {
 		p.blank()
@@ -195,9 +193,7 @@ func (p *printer) message(prefix string, m *descriptorpb.DescriptorProto) {
 func (p *printer) messageBody(full string, m *descriptorpb.DescriptorProto) {
 	p.depth++
 	defer func() { p.depth-- }()
-	for _, o := range p.opts.entries(m.GetOptions()) {
-		p.line("option %s = %s;", o.name, o.value)
-	}
+	p.options(p.opts.entries(m.GetOptions()))
 	p.reserved(fieldRanges(m.GetReservedRange()), m.GetReservedName(), maxFieldNumber)
 	for _, r := range m.GetExtensionRange() {
 		line := "extensions " + rangeText(r.GetStart(), r.GetEnd()-1, maxFieldNumber)
@@ -269,12 +265,17 @@ func (p *printer) fields(full string, m *descriptorpb.DescriptorProto) {
 	}
 }
 
+// options writes opts as option statements at the current depth.
+func (p *printer) options(opts []option) {
+	for _, o := range opts {
+		p.line("option %s = %s;", o.name, o.value)
+	}
+}
+
 func (p *printer) oneof(full string, o *descriptorpb.OneofDescriptorProto, fs []*descriptorpb.FieldDescriptorProto) {
 	p.line("oneof %s {", o.GetName())
 	p.depth++
-	for _, opt := range p.opts.entries(o.GetOptions()) {
-		p.line("option %s = %s;", opt.name, opt.value)
-	}
+	p.options(p.opts.entries(o.GetOptions()))
 	for _, f := range fs {
 		p.field(full, f, true)
 	}
@@ -341,9 +342,7 @@ func (p *printer) enum(prefix string, e *descriptorpb.EnumDescriptorProto) {
 	p.comment(full)
 	p.line("enum %s {", e.GetName())
 	p.depth++
-	for _, o := range p.opts.entries(e.GetOptions()) {
-		p.line("option %s = %s;", o.name, o.value)
-	}
+	p.options(p.opts.entries(e.GetOptions()))
 	var ranges [][2]int32
 	for _, r := range e.GetReservedRange() {
 		ranges = append(ranges, [2]int32{r.GetStart(), r.GetEnd()})
@@ -419,9 +418,7 @@ func (p *printer) extensions(full string, xs []*descriptorpb.FieldDescriptorProt
 func (p *printer) service(s *descriptorpb.ServiceDescriptorProto) {
 	p.line("service %s {", s.GetName())
 	p.depth++
-	for _, o := range p.opts.entries(s.GetOptions()) {
-		p.line("option %s = %s;", o.name, o.value)
-	}
+	p.options(p.opts.entries(s.GetOptions()))
 	for _, m := range s.GetMethod() {
 		in, out := m.GetInputType(), m.GetOutputType()
 		if m.GetClientStreaming() {
@@ -437,9 +434,7 @@ func (p *printer) service(s *descriptorpb.ServiceDescriptorProto) {
 		}
 		p.line("rpc %s(%s) returns (%s) {", m.GetName(), in, out)
 		p.depth++
-		for _, o := range opts {
-			p.line("option %s = %s;", o.name, o.value)
-		}
+		p.options(opts)
 		p.depth--
 		p.line("}")
 	}

@@ -346,15 +346,9 @@ func (c *jsonCmp) enum(o, u jsonSide, path string) {
 		return
 	}
 	var missing []*js.Value
+	allowed := jsValueSet(uv)
 	for _, a := range ov {
-		found := false
-		for _, b := range uv {
-			if a.Equal(b) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !allowed.has(a) {
 			missing = append(missing, a)
 		}
 	}
@@ -365,6 +359,25 @@ func (c *jsonCmp) enum(o, u jsonSide, path string) {
 		c.report(ruleJSONConstChanged, path, o, u, "%s has const %s where %s has none", un, jsGet(u.v, "const"), on)
 	}
 }
+
+// jsValues is a set of JSON values compared as Value.Equal compares them,
+// so that matching two long enums takes time linear in their length.
+type jsValues map[jsValueKey]bool
+
+type jsValueKey struct {
+	kind js.Kind
+	hash uint64
+}
+
+func jsValueSet(vs []*js.Value) jsValues {
+	out := make(jsValues, len(vs))
+	for _, v := range vs {
+		out[jsValueKey{v.Kind(), v.Hash()}] = true
+	}
+	return out
+}
+
+func (s jsValues) has(v *js.Value) bool { return s[jsValueKey{v.Kind(), v.Hash()}] }
 
 func jsValueList(vs []*js.Value) string {
 	const max = 5

@@ -8,6 +8,7 @@ import (
 	hamba "github.com/hamba/avro/v2"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/textpos"
 )
 
 // Schema is a parsed, validated Avro schema. It implements schema.Schema
@@ -21,7 +22,7 @@ type Schema struct {
 	resolved     string
 	fingerprint  uint64
 	root         hamba.Schema
-	lines        *lineIndex
+	lines        *textpos.Index
 	index        map[string]int
 	deprecations []schema.Deprecation
 }
@@ -100,7 +101,7 @@ func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefault
 	}
 	b.external = false
 	b.index = map[string]int{}
-	lines := newLineIndex(text)
+	lines := textpos.New(text)
 	v, err := parseJSON(text, lim.MaxDepth)
 	if err != nil {
 		return nil, parseError(lines, err)
@@ -149,18 +150,18 @@ func parseHamba(text string, deps []schema.Dependency) (root hamba.Schema, err e
 	return hamba.ParseWithCache(text, "", cache)
 }
 
-func parseError(lines *lineIndex, err error) *schema.ParseError {
+func parseError(lines *textpos.Index, err error) *schema.ParseError {
 	pe := &schema.ParseError{Format: schema.Avro, Message: err.Error(), Err: err}
 	var p *posError
 	if errors.As(err, &p) {
-		pe.Pos.Line, pe.Pos.Column = lines.pos(p.off)
+		pe.Pos.Line, pe.Pos.Column = lines.Pos(p.off)
 		pe.Err = p.err
 	}
 	return pe
 }
 
 func dependencyError(d schema.Dependency, err error) *schema.ParseError {
-	inner := parseError(newLineIndex(d.Text), err)
+	inner := parseError(textpos.New(d.Text), err)
 	return &schema.ParseError{
 		Format:  schema.Avro,
 		Message: fmt.Sprintf("in referenced schema %q at %s: %s", d.Name, inner.Pos, inner.Message),
@@ -169,7 +170,7 @@ func dependencyError(d schema.Dependency, err error) *schema.ParseError {
 }
 
 func (s *Schema) position(off int) schema.Position {
-	line, col := s.lines.pos(off)
+	line, col := s.lines.Pos(off)
 	return schema.Position{Line: line, Column: col}
 }
 

@@ -72,7 +72,7 @@ func deprecationOf(d *document, v *Value, ptr, kind string) (schema.Deprecation,
 		}
 		return dep, false, nil
 	}
-	line, col := d.lines.pos(keyOffset(v, "deprecated"))
+	line, col := d.lines.Pos(keyOffset(v, "deprecated"))
 	dep.Pos = schema.Position{Line: line, Column: col}
 	if details == nil {
 		return dep, true, nil

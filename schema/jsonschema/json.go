@@ -597,31 +597,6 @@ func plain(v *Value) any {
 	return out
 }
 
-// lineIndex maps byte offsets to 1-based line and column (in characters).
-type lineIndex struct {
-	text   string
-	starts []int
-}
-
-func newLineIndex(text string) *lineIndex {
-	starts := []int{0}
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return &lineIndex{text: text, starts: starts}
-}
-
-func (l *lineIndex) pos(off int) (line, col int) {
-	if off > len(l.text) {
-		off = len(l.text)
-	}
-	line = sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off })
-	start := l.starts[line-1]
-	return line, utf8.RuneCountInString(l.text[start:off]) + 1
-}
-
 // External reports whether v belongs to a referenced schema rather than to
 // the text given to Parse.
 func (v *Value) External() bool { return v != nil && v.doc != 0 }

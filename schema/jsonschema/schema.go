@@ -10,6 +10,7 @@ import (
 	lib "github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/textpos"
 )
 
 // baseURI is the retrieval URI of a registered schema: one without "$id"
@@ -37,7 +38,7 @@ type document struct {
 	url   string
 	draft Draft
 	root  *Value
-	lines *lineIndex
+	lines *textpos.Index
 }
 
 // Parse parses and validates a JSON Schema.
@@ -98,7 +99,7 @@ func parse(text string, deps []schema.Dependency) (*Schema, error) {
 
 // readDocument reads the JSON of one document and chooses its draft.
 func readDocument(text, name string, idx int) (*document, error) {
-	doc := &document{name: name, url: baseURI, draft: DefaultDraft, lines: newLineIndex(text)}
+	doc := &document{name: name, url: baseURI, draft: DefaultDraft, lines: textpos.New(text)}
 	if name != "" {
 		doc.url = resolveURI(baseURI, name)
 	}
@@ -134,7 +135,7 @@ func (d *document) parseError(err error) *schema.ParseError {
 	pe := &schema.ParseError{Format: schema.JSON, Message: err.Error(), Err: err}
 	var p *posError
 	if errors.As(err, &p) {
-		pe.Pos.Line, pe.Pos.Column = d.lines.pos(p.off)
+		pe.Pos.Line, pe.Pos.Column = d.lines.Pos(p.off)
 	}
 	return pe
 }
@@ -215,7 +216,7 @@ func (d *document) libError(err error) *schema.ParseError {
 				ptr = ""
 			}
 			if v := lookupPointer(d.root, ptr); v != nil {
-				pe.Pos.Line, pe.Pos.Column = d.lines.pos(v.off)
+				pe.Pos.Line, pe.Pos.Column = d.lines.Pos(v.off)
 			}
 			what := ptr
 			if what == "" {
@@ -340,7 +341,7 @@ func (s *Schema) PosOf(v *Value) schema.Position {
 	if v == nil || v.doc != 0 {
 		return schema.Position{}
 	}
-	line, col := s.docs[0].lines.pos(v.off)
+	line, col := s.docs[0].lines.Pos(v.off)
 	return schema.Position{Line: line, Column: col}
 }
 

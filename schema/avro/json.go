@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // jkind is the kind of a JSON value.
@@ -97,11 +98,11 @@ func errorAt(off int, format string, args ...any) *posError {
 // the rest of the text is read: the bound keeps hostile input from
 // exhausting the stack of the recursive walkers (ours and the Avro
 // library's, which parses the text only after this check).
-func parseJSON(text string, maxDepth int) (*jvalue, error) {
+func parseJSON(st *stop.Stopper, text string, maxDepth int) (*jvalue, error) {
 	raw := []byte(text)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	p := jsonParser{dec: dec, raw: raw, maxDepth: maxDepth}
+	p := jsonParser{dec: dec, raw: raw, maxDepth: maxDepth, st: st}
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
@@ -116,6 +117,7 @@ type jsonParser struct {
 	dec      *json.Decoder
 	raw      []byte
 	maxDepth int
+	st       *stop.Stopper // ticked once per value
 }
 
 // next returns the offset of the next token: the decoder's offset moved
@@ -172,6 +174,7 @@ func (p *jsonParser) value(depth int) (*jvalue, error) {
 }
 
 func (p *jsonParser) valueFrom(tok json.Token, off, depth int) (*jvalue, error) {
+	p.st.Tick()
 	if depth > p.maxDepth {
 		return nil, depthError(off, p.maxDepth)
 	}

@@ -133,7 +133,7 @@ func (c *consumerCheck) checkJSONReader() {
 		return
 	}
 	budget := jsonBudget
-	cmp := &jsonCmp{orig: w, upd: r, version: c.req.Version, dir: DirForward, budget: &budget,
+	cmp := &jsonCmp{st: c.st, orig: w, upd: r, version: c.req.Version, dir: DirForward, budget: &budget,
 		sameDraft: jsOneDraft(w, r), bare: true,
 		origName: c.req.WriterName, updName: "the consumer's reader schema"}
 	cmp.compare(jsRoot(w), jsRoot(r), "")
@@ -151,6 +151,7 @@ func (c *consumerCheck) checkJSONFields() {
 	}
 	ref := asJSON(c.req.Reference)
 	for _, declared := range c.req.Consumer.Fields {
+		c.st.tick()
 		var rres js.Resolution
 		rok := false
 		if ref != nil {

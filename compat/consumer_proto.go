@@ -21,7 +21,14 @@ type protoIndex struct {
 	messages map[protoreflect.FullName]protoreflect.MessageDescriptor
 }
 
+// indexProto returns the index of s, built once per schema.
 func indexProto(s *protobuf.Schema) *protoIndex {
+	return protoIndexes.get(s, buildProtoIndex)
+}
+
+var protoIndexes schemaMemo[protobuf.Schema, *protoIndex]
+
+func buildProtoIndex(s *protobuf.Schema) *protoIndex {
 	fd := s.File()
 	x := &protoIndex{
 		pkg:      string(fd.Package()),
@@ -143,6 +150,7 @@ func (c *consumerCheck) compareProtoMessages(rs, ws *protobuf.Schema, rm, wm pro
 	seen[rm.FullName()] = true
 	fields := rm.Fields()
 	for i := range fields.Len() {
+		c.st.tick()
 		rf := fields.Get(i)
 		wf := wm.Fields().ByName(rf.Name())
 		if !c.compareProtoField(rs, ws, string(rf.FullName()), rf, wf, wm) {
@@ -194,6 +202,7 @@ func (c *consumerCheck) checkProtoFields() {
 		ref, ridx = r, indexProto(r)
 	}
 	for _, declared := range c.req.Consumer.Fields {
+		c.st.tick()
 		path, ok := ridx.resolve(c.req.Consumer.Message, declared)
 		if !ok {
 			if path, ok = widx.resolve(c.req.Consumer.Message, declared); !ok {

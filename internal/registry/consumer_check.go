@@ -88,10 +88,18 @@ func (sc *subjectConsumers) configure(p *compat.Policy, latest schema.Schema, br
 	if breakage == ConsumerBreakageWarn || len(sc.readers) == 0 {
 		return
 	}
+	// Each reader's fields are resolved once, on the first question, not
+	// once per element the new version removes.
+	var reads []func(string) bool
 	p.StillRead = func(path string) []string {
+		if reads == nil {
+			for _, r := range sc.readers {
+				reads = append(reads, r.ReadsIn(latest))
+			}
+		}
 		var names []string
-		for _, r := range sc.readers {
-			if r.Reads(latest, path) {
+		for i, r := range sc.readers {
+			if reads[i](path) {
 				names = append(names, consumerLabel(r.Consumer, r.Owner))
 			}
 		}

@@ -37,8 +37,11 @@ type jsonCmp struct {
 	probe  bool
 	failed bool
 	budget *int
-	seen   map[[2]*js.Value]bool
-	out    []Finding
+	// matches matches property names against patterns within
+	// jsonMatchBudget; set on first use and shared with probes.
+	matches *jsonMatcher
+	seen    map[[2]*js.Value]bool
+	out     []Finding
 
 	origName, updName string
 	// bare leaves the direction out of messages, for callers that say
@@ -107,7 +110,7 @@ func (c *jsonCmp) accepts(o, u jsonSide, reversed bool) bool {
 		return true
 	}
 	p := &jsonCmp{st: c.st, orig: c.orig, upd: c.upd, newIsUpd: c.newIsUpd, version: c.version, dir: c.dir,
-		probe: true, budget: c.budget, origName: c.origName, updName: c.updName, sameDraft: c.sameDraft}
+		probe: true, budget: c.budget, matches: c.matcher(), origName: c.origName, updName: c.updName, sameDraft: c.sameDraft}
 	if reversed {
 		p.orig, p.upd = c.upd, c.orig
 	}

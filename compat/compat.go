@@ -342,12 +342,27 @@ func CheckContext(ctx context.Context, req Request) (_ Result, err error) {
 	} else if !level.Transitive() {
 		targets = targets[len(targets)-1:]
 	}
+	// Under the policy, findings it judges itself are dropped version by
+	// version, before the truncation below could count them in place of
+	// findings that stand.
+	judge := func(fs []Finding) []Finding { return fs }
+	if req.Policy.AdditiveOnly {
+		pj, _ := c.(policyJudge)
+		judge = func(fs []Finding) []Finding {
+			fs = policyJudged(fs)
+			if pj != nil {
+				fs = pj.policyJudged(fs, req.History, req.New, req.Policy)
+			}
+			return fs
+		}
+	}
 	for i := len(targets) - 1; i >= 0; i-- {
 		old := targets[i]
 		if old.Schema == nil || old.Schema.Format() != req.New.Format() {
-			res.Findings = append(res.Findings, formatChangedFinding(old, req.New))
+			res.Findings = append(res.Findings, judge([]Finding{formatChangedFinding(old, req.New)})...)
 			continue
 		}
+		var found []Finding
 		for _, dir := range []Direction{DirBackward, DirForward} {
 			if (dir == DirBackward && !level.Backward()) || (dir == DirForward && !level.Forward()) {
 				continue
@@ -355,8 +370,9 @@ func CheckContext(ctx context.Context, req Request) (_ Result, err error) {
 			if err := ctx.Err(); err != nil {
 				return Result{}, fmt.Errorf("checking against version %d: %w", old.Version, err)
 			}
-			res.Findings = append(res.Findings, c.compare(st, old, req.New, dir)...)
+			found = append(found, c.compare(st, old, req.New, dir)...)
 		}
+		res.Findings = append(res.Findings, judge(found)...)
 		// Keep memory bounded along a long history, not only at the end.
 		if len(res.Findings) > 2*MaxFindings {
 			res.Truncate(MaxFindings)
@@ -366,11 +382,7 @@ func CheckContext(ctx context.Context, req Request) (_ Result, err error) {
 		if err := ctx.Err(); err != nil {
 			return Result{}, fmt.Errorf("checking the additive-only policy: %w", err)
 		}
-		judged := policyJudged(res.Findings)
-		if pj, ok := c.(policyJudge); ok {
-			judged = pj.policyJudged(judged, req.History, req.New, req.Policy)
-		}
-		res.Findings = append(judged, c.additive(st, req.History, req.New, req.Policy)...)
+		res.Findings = append(res.Findings, c.additive(st, req.History, req.New, req.Policy)...)
 	}
 	res.Truncate(MaxFindings)
 	return res, nil

@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -100,25 +101,39 @@ type ConsumerRequest struct {
 // exist in the writer with a type the consumer can decode, judged against
 // req.Reference.
 func CheckConsumer(req ConsumerRequest) []Finding {
+	fs, _ := CheckConsumerContext(context.Background(), req)
+	return fs
+}
+
+// CheckConsumerContext is CheckConsumer that stops, with ctx's error, once
+// ctx is done: it looks every few hundred elements compared or fields
+// resolved, so a client that leaves stops the check of a huge reader
+// schema or field list within moments.
+func CheckConsumerContext(ctx context.Context, req ConsumerRequest) (_ []Finding, err error) {
+	defer catch(&err)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if req.Writer == nil {
-		return nil
+		return nil, nil
 	}
 	if req.WriterName == "" {
 		req.WriterName = "the new schema"
 	}
-	c := &consumerCheck{req: req}
+	c := &consumerCheck{req: req, st: newStopper(ctx)}
 	switch {
 	case req.Consumer.Reader != nil:
 		c.checkReader()
 	case len(req.Consumer.Fields) > 0:
 		c.checkFields()
 	}
-	return c.findings
+	return c.findings, nil
 }
 
 // consumerCheck collects the findings of one CheckConsumer call.
 type consumerCheck struct {
 	req      ConsumerRequest
+	st       *stopper // ticked once per element compared or field resolved
 	findings []Finding
 }
 
@@ -171,7 +186,7 @@ func (c *consumerCheck) checkAvroReader() {
 	// The inner check names its sides "version N" and "the new schema";
 	// here they are the consumer's reader and the writer, so the reader
 	// side gets a number no version has, renamed in readerFindings.
-	c.readerFindings(checkerFor(schema.Avro).compare(nil, Version{Version: consumerReaderVersion, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
+	c.readerFindings(checkerFor(schema.Avro).compare(c.st, Version{Version: consumerReaderVersion, Schema: c.req.Consumer.Reader}, c.req.Writer, DirForward))
 }
 
 // readerFindings wraps the errors of a comparison of the writer with the

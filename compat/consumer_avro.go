@@ -20,8 +20,14 @@ type avroElem struct {
 
 // indexAvro maps every schema path of s (see the schema/avro path
 // notation) to its element. Named types are walked where they are first
-// defined, so recursive types end.
+// defined, so recursive types end. It is built once per schema.
 func indexAvro(s *avro.Schema) map[string]*avroElem {
+	return avroIndexes.get(s, buildAvroIndex)
+}
+
+var avroIndexes schemaMemo[avro.Schema, map[string]*avroElem]
+
+func buildAvroIndex(s *avro.Schema) map[string]*avroElem {
 	idx := map[string]*avroElem{}
 	root := s.Root()
 	rootPath := avro.RootPath(root)
@@ -83,6 +89,7 @@ func (c *consumerCheck) checkAvroFields() {
 		ref, ridx = r, indexAvro(r)
 	}
 	for _, declared := range c.req.Consumer.Fields {
+		c.st.tick()
 		path := declared
 		if ref != nil {
 			path = ResolvePath(ref, "", declared)

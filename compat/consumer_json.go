@@ -1,9 +1,6 @@
 package compat
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/schemata-dev/schemata/schema"
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
@@ -35,41 +32,18 @@ func jsonPointer(path string) string {
 	return path
 }
 
-// jsonResolutionReads reports whether what a path resolved to (res) is
-// affected by a change of the element at JSON Pointer path: the element is
-// the target or one of the subschemas its references lead to, or lies
-// inside them, or encloses a subschema the path passes through.
-func jsonResolutionReads(res js.Resolution, path string) bool {
-	for _, l := range append([]js.Located{res.Target}, res.Targets...) {
-		if p := jsDisplayPointer(l.Pointer); !l.External && (jsEncloses(p, path) || jsEncloses(path, p)) {
-			return true
-		}
-	}
-	for _, l := range res.Through {
-		if !l.External && jsEncloses(path, jsDisplayPointer(l.Pointer)) {
-			return true
-		}
-	}
-	return false
-}
-
-// jsEncloses reports whether pointer outer is inner or one of its
-// ancestors.
-func jsEncloses(outer, inner string) bool {
-	return outer == "/" || inner == outer || strings.HasPrefix(inner, outer+"/")
-}
-
-// jsonReaderReads reports whether a consumer reading with reader reads
-// the element at JSON Pointer path of s: walking both schemas from the
-// root by property, items and values steps, some subschema of s the reader
-// reaches is the element or lies inside it.
-func jsonReaderReads(reader, s *js.Schema, path string) bool {
+// jsonReaderReach collects into reached the JSON Pointers of the
+// subschemas of s a consumer reading with reader reaches: walking both
+// schemas from the root by property, items and values steps, each
+// subschema of s a step leads to, and everything enclosing it. A change
+// of any of them affects the reader.
+func jsonReaderReach(reader, s *js.Schema, reached *readSet) {
 	budget := jsonBudget
-	var walk func(rv *js.Value, steps []js.Step, onRoute map[*js.Value]bool) bool
-	walk = func(rv *js.Value, steps []js.Step, onRoute map[*js.Value]bool) bool {
+	var walk func(rv *js.Value, steps []js.Step, onRoute map[*js.Value]bool)
+	walk = func(rv *js.Value, steps []js.Step, onRoute map[*js.Value]bool) {
 		rv = jsDeref(reader, jsonSide{v: rv}).v
 		if rv == nil || onRoute[rv] || budget <= 0 || len(steps) > js.MaxDepth {
-			return false
+			return
 		}
 		budget--
 		onRoute[rv] = true
@@ -81,17 +55,14 @@ func jsonReaderReads(reader, s *js.Schema, path string) bool {
 				continue
 			}
 			for _, l := range append([]js.Located{res.Target}, res.Targets...) {
-				if !l.External && jsEncloses(path, jsDisplayPointer(l.Pointer)) {
-					return true
+				if !l.External {
+					reached.addEnclosing(jsDisplayPointer(l.Pointer))
 				}
 			}
-			if walk(next.sub, route, onRoute) {
-				return true
-			}
+			walk(next.sub, route, onRoute)
 		}
-		return false
 	}
-	return walk(reader.Root(), nil, map[*js.Value]bool{})
+	walk(reader.Root(), nil, map[*js.Value]bool{})
 }
 
 // jsReaderStep is one step a reader schema takes from a subschema.
@@ -133,7 +104,7 @@ func (c *consumerCheck) checkJSONReader() {
 		return
 	}
 	budget := jsonBudget
-	cmp := &jsonCmp{orig: w, upd: r, version: c.req.Version, dir: DirForward, budget: &budget,
+	cmp := &jsonCmp{st: c.st, orig: w, upd: r, version: c.req.Version, dir: DirForward, budget: &budget,
 		sameDraft: jsOneDraft(w, r), bare: true,
 		origName: c.req.WriterName, updName: "the consumer's reader schema"}
 	cmp.compare(jsRoot(w), jsRoot(r), "")
@@ -151,6 +122,7 @@ func (c *consumerCheck) checkJSONFields() {
 	}
 	ref := asJSON(c.req.Reference)
 	for _, declared := range c.req.Consumer.Fields {
+		c.st.tick()
 		var rres js.Resolution
 		rok := false
 		if ref != nil {
@@ -253,17 +225,37 @@ func jsTypesReadable(w, r map[string]bool) bool {
 	return true
 }
 
-// jsonReads is ConsumerReader.Reads for a JSON Schema subject.
-func (r ConsumerReader) jsonReads(s *js.Schema, path string) bool {
+// jsonReadsIn is ConsumerReader.ReadsIn for a JSON Schema subject. A
+// declared path affects the consumer when the changed element is what
+// the path resolved to, or one of the subschemas its references lead to,
+// or lies inside them, or encloses a subschema the path passes through;
+// a path that does not resolve is compared as written (PathsOverlap).
+func (r ConsumerReader) jsonReadsIn(s *js.Schema) func(path string) bool {
+	resolved := newReadSet("/")
 	if r.Reader != nil {
-		reader := asJSON(r.Reader)
-		return reader != nil && jsonReaderReads(reader, s, path)
+		if reader := asJSON(r.Reader); reader != nil {
+			jsonReaderReach(reader, s, resolved)
+		}
+		return resolved.reads
 	}
-	return slices.ContainsFunc(r.Fields, func(f string) bool {
+	raw := newReadSet(pathBounds)
+	for _, f := range r.Fields {
 		res, ok := s.ResolvePath(f)
 		if !ok {
-			return PathsOverlap(f, path)
+			raw.add(f)
+			continue
 		}
-		return jsonResolutionReads(res, path)
-	})
+		for _, l := range append([]js.Located{res.Target}, res.Targets...) {
+			if p := jsDisplayPointer(l.Pointer); !l.External {
+				resolved.add(p)
+				resolved.all = resolved.all || p == "/"
+			}
+		}
+		for _, l := range res.Through {
+			if !l.External {
+				resolved.addEnclosing(jsDisplayPointer(l.Pointer))
+			}
+		}
+	}
+	return func(path string) bool { return resolved.reads(path) || raw.reads(path) }
 }

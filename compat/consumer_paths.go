@@ -88,25 +88,94 @@ func ResolvePath(s schema.Schema, message, path string) string {
 // reader has the element. The empty path (a whole subject or version) is
 // read by every consumer of the subject.
 func (r ConsumerReader) Reads(s schema.Schema, path string) bool {
-	if path == "" {
-		return true
-	}
-	if j, ok := s.(*js.Schema); ok && j != nil {
-		return path == "/" || r.jsonReads(j, path)
-	}
-	if r.Reader != nil {
-		return HasPath(r.Reader, path)
-	}
-	for _, f := range r.Fields {
-		p := f
-		if s != nil {
-			p = ResolvePath(s, r.Message, f)
+	return r.ReadsIn(s)(path)
+}
+
+// ReadsIn returns Reads for s as a function of the path. It resolves the
+// consumer's fields (or walks its reader schema) once, so that asking
+// about many paths, as the additive-only policy does for each element a
+// version removes, costs time linear in their number rather than a walk
+// of every field for each.
+func (r ConsumerReader) ReadsIn(s schema.Schema) func(path string) bool {
+	var reads func(string) bool
+	switch j, _ := s.(*js.Schema); {
+	case j != nil:
+		reads = r.jsonReadsIn(j)
+	case r.Reader != nil:
+		reader := r.Reader
+		reads = func(path string) bool { return HasPath(reader, path) }
+	default:
+		set := newReadSet(pathBounds)
+		for _, f := range r.Fields {
+			p := f
+			if s != nil {
+				p = ResolvePath(s, r.Message, f)
+			}
+			set.add(p)
 		}
-		if PathsOverlap(p, path) {
+		reads = set.reads
+	}
+	return func(path string) bool {
+		if path == "" {
 			return true
 		}
+		if _, ok := s.(*js.Schema); ok && path == "/" {
+			return true
+		}
+		return reads(path)
 	}
-	return false
+}
+
+// pathBounds are the characters at which PathsOverlap lets one schema
+// path enclose another.
+const pathBounds = ".[{</"
+
+// readSet answers whether a path overlaps one of the paths a consumer
+// reads, in time linear in the path's length: it holds the paths read and
+// every path that encloses one of them.
+type readSet struct {
+	bounds string          // where a path may be cut into an enclosing one
+	at     map[string]bool // the paths read: what lies inside them is read
+	under  map[string]bool // the paths read and all that enclose them
+	all    bool            // the whole schema is read
+}
+
+func newReadSet(bounds string) *readSet {
+	return &readSet{bounds: bounds, at: map[string]bool{}, under: map[string]bool{}}
+}
+
+// add records that p is read, with everything inside it and everything
+// that encloses it.
+func (r *readSet) add(p string) {
+	r.at[p] = true
+	r.addEnclosing(p)
+}
+
+// addEnclosing records that p and everything enclosing it is read.
+func (r *readSet) addEnclosing(p string) {
+	r.under[p] = true
+	eachEnclosing(p, r.bounds, func(e string) { r.under[e] = true })
+}
+
+// reads reports whether path is read: it is, or encloses, a path read,
+// or lies inside one.
+func (r *readSet) reads(path string) bool {
+	if r.all || r.under[path] || r.at[path] {
+		return true
+	}
+	found := false
+	eachEnclosing(path, r.bounds, func(e string) { found = found || r.at[e] })
+	return found
+}
+
+// eachEnclosing calls fn with every proper prefix of p that ends before
+// one of the characters of bounds: the paths that enclose p.
+func eachEnclosing(p, bounds string, fn func(string)) {
+	for i := 1; i < len(p); i++ {
+		if strings.IndexByte(bounds, p[i]) >= 0 {
+			fn(p[:i])
+		}
+	}
 }
 
 // PathsOverlap reports whether one schema path equals the other or names

@@ -19,14 +19,33 @@ type protoIndex struct {
 	first    protoreflect.FullName // the first message of the file
 	elems    map[string]protoreflect.Descriptor
 	messages map[protoreflect.FullName]protoreflect.MessageDescriptor
+	// numbers maps each message's field numbers to its fields.
+	numbers map[protoreflect.FullName]map[protoreflect.FieldNumber]protoreflect.FieldDescriptor
 }
 
+// field returns field name of message md. The compiler's descriptors find
+// a field by name or number by scanning every field of the message, so
+// looking up each field of a wide message that way takes quadratic time;
+// the index answers in one step.
+func (x *protoIndex) field(md protoreflect.MessageDescriptor, name protoreflect.Name) protoreflect.FieldDescriptor {
+	f, _ := x.elems[string(md.FullName().Append(name))].(protoreflect.FieldDescriptor)
+	return f
+}
+
+// indexProto returns the index of s, built once per schema.
 func indexProto(s *protobuf.Schema) *protoIndex {
+	return protoIndexes.get(s, buildProtoIndex)
+}
+
+var protoIndexes schemaMemo[protobuf.Schema, *protoIndex]
+
+func buildProtoIndex(s *protobuf.Schema) *protoIndex {
 	fd := s.File()
 	x := &protoIndex{
 		pkg:      string(fd.Package()),
 		elems:    map[string]protoreflect.Descriptor{},
 		messages: map[protoreflect.FullName]protoreflect.MessageDescriptor{},
+		numbers:  map[protoreflect.FullName]map[protoreflect.FieldNumber]protoreflect.FieldDescriptor{},
 	}
 	if fd.Messages().Len() > 0 {
 		x.first = fd.Messages().Get(0).FullName()
@@ -48,9 +67,12 @@ func (x *protoIndex) addMessage(md protoreflect.MessageDescriptor) {
 	for i := range md.Messages().Len() {
 		x.addMessage(md.Messages().Get(i))
 	}
+	numbers := make(map[protoreflect.FieldNumber]protoreflect.FieldDescriptor, md.Fields().Len())
+	x.numbers[md.FullName()] = numbers
 	for i := range md.Fields().Len() {
 		f := md.Fields().Get(i)
 		x.elems[string(f.FullName())] = f
+		numbers[f.Number()] = f
 		if m := f.Message(); m != nil {
 			x.addMessage(m)
 		}
@@ -95,7 +117,7 @@ func (x *protoIndex) resolve(message, path string) (string, bool) {
 	}
 	segs := strings.Split(path, ".")
 	for i, seg := range segs {
-		f := md.Fields().ByName(protoreflect.Name(seg))
+		f := x.field(md, protoreflect.Name(seg))
 		if f == nil {
 			return "", false
 		}
@@ -133,36 +155,37 @@ func (c *consumerCheck) checkProtoReader() {
 			"decodes message %s, which %s does not define", name, c.req.WriterName)
 		return
 	}
-	c.compareProtoMessages(rs, ws, rm, wm, map[protoreflect.FullName]bool{})
+	c.compareProtoMessages(rs, ws, widx, rm, wm, map[protoreflect.FullName]bool{})
 }
 
-func (c *consumerCheck) compareProtoMessages(rs, ws *protobuf.Schema, rm, wm protoreflect.MessageDescriptor, seen map[protoreflect.FullName]bool) {
+func (c *consumerCheck) compareProtoMessages(rs, ws *protobuf.Schema, widx *protoIndex, rm, wm protoreflect.MessageDescriptor, seen map[protoreflect.FullName]bool) {
 	if seen[rm.FullName()] {
 		return
 	}
 	seen[rm.FullName()] = true
 	fields := rm.Fields()
 	for i := range fields.Len() {
+		c.st.tick()
 		rf := fields.Get(i)
-		wf := wm.Fields().ByName(rf.Name())
-		if !c.compareProtoField(rs, ws, string(rf.FullName()), rf, wf, wm) {
+		wf := widx.field(wm, rf.Name())
+		if !c.compareProtoField(rs, ws, widx, string(rf.FullName()), rf, wf, wm) {
 			continue
 		}
 		if rm2, wm2 := rf.Message(), wf.Message(); rm2 != nil && wm2 != nil && !rf.IsMap() {
-			c.compareProtoMessages(rs, ws, rm2, wm2, seen)
+			c.compareProtoMessages(rs, ws, widx, rm2, wm2, seen)
 		}
 	}
 }
 
 // compareProtoField reports what breaks between the field a consumer
 // reads (rf, from its reader or the reference version) and the writer's
-// field of the same name (wf, nil when gone; wm is the writer's message).
-// It reports whether the two fields matched.
-func (c *consumerCheck) compareProtoField(rs, ws schema.Schema, path string, rf, wf protoreflect.FieldDescriptor, wm protoreflect.MessageDescriptor) bool {
+// field of the same name (wf, nil when gone; wm is the writer's message,
+// widx the writer's index). It reports whether the two fields matched.
+func (c *consumerCheck) compareProtoField(rs, ws schema.Schema, widx *protoIndex, path string, rf, wf protoreflect.FieldDescriptor, wm protoreflect.MessageDescriptor) bool {
 	switch {
 	case wf == nil:
 		hint := ""
-		if byNum := wm.Fields().ByNumber(rf.Number()); byNum != nil {
+		if byNum := widx.numbers[wm.FullName()][rf.Number()]; byNum != nil {
 			hint = fmt.Sprintf(" (field number %d is now %s)", rf.Number(), byNum.Name())
 		}
 		c.report(ruleConsumerFieldMissing, path, posOf(ws, string(wm.FullName())), posOf(rs, path),
@@ -194,6 +217,7 @@ func (c *consumerCheck) checkProtoFields() {
 		ref, ridx = r, indexProto(r)
 	}
 	for _, declared := range c.req.Consumer.Fields {
+		c.st.tick()
 		path, ok := ridx.resolve(c.req.Consumer.Message, declared)
 		if !ok {
 			if path, ok = widx.resolve(c.req.Consumer.Message, declared); !ok {
@@ -218,14 +242,14 @@ func (c *consumerCheck) checkProtoFields() {
 					"reads %s, whose message %s no longer exists in %s", path, rf.ContainingMessage().FullName(), c.req.WriterName)
 				continue
 			}
-			c.compareProtoField(ref, ws, path, rf, nil, wm)
+			c.compareProtoField(ref, ws, widx, path, rf, nil, wm)
 		case rd == nil:
 			// Present in the writer; nothing to compare it with.
 		default:
 			rf, ok1 := rd.(protoreflect.FieldDescriptor)
 			wf, ok2 := wd.(protoreflect.FieldDescriptor)
 			if ok1 && ok2 {
-				c.compareProtoField(ref, ws, path, rf, wf, wf.ContainingMessage())
+				c.compareProtoField(ref, ws, widx, path, rf, wf, wf.ContainingMessage())
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package compat
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/jsonschema"
@@ -53,14 +52,9 @@ func jsonDeltas(st *stopper, o, n *js.Schema) []jsonDelta {
 		}
 		if oe := jsGet(ov, "enum"); oe != nil && oe.Kind() == js.Array {
 			ne := jsGet(nv, "enum")
+			kept := jsValueSet(ne.Elems())
 			for _, a := range oe.Elems() {
-				found := ne == nil
-				if ne != nil {
-					for _, b := range ne.Elems() {
-						found = found || a.Equal(b)
-					}
-				}
-				if !found {
+				if ne != nil && !kept.has(a) {
 					out = append(out, jsonDelta{kind: Removed, element: "enum_value", path: ptr + "/enum", oldVal: a.String(), oldV: a, newV: ne})
 				}
 			}
@@ -141,13 +135,14 @@ func jsonAdditive(st *stopper, history []Version, new schema.Schema, p Policy) [
 			Direction: DirPolicy,
 		})
 	}
+	marks := deprecationMarks(history, p.Deprecations)
 	removal := func(rule Rule, d jsonDelta, what string) {
-		dep, since, ok := jsonDeprecationOf(history, p, d.path)
+		m, ok := marks[d.path]
 		if !ok {
 			report(rule, d, what+" was removed without being deprecated first")
 			return
 		}
-		if ok, why := p.Removable(dep, since); !ok {
+		if ok, why := p.Removable(m.dep, m.since); !ok {
 			report(ruleJSONAdditiveDeprecatedRemovedEarly, d, fmt.Sprintf("%s was removed too early: %s", what, why))
 		}
 	}
@@ -170,39 +165,6 @@ func jsonAdditive(st *stopper, history []Version, new schema.Schema, p Policy) [
 		}
 	}
 	return out
-}
-
-// jsonDeprecationOf finds the deprecation of the element at path: the most
-// recent marker in the history's schema texts, dated from the first
-// version that carried it, or a deprecation recorded by the registry.
-func jsonDeprecationOf(history []Version, p Policy, path string) (dep schema.Deprecation, since time.Time, ok bool) {
-	for _, v := range history {
-		if v.Schema == nil || v.Schema.Format() != schema.JSON {
-			continue
-		}
-		for _, d := range v.Schema.Deprecations() {
-			if d.Path != path {
-				continue
-			}
-			if !ok {
-				since = v.RegisteredAt
-			}
-			dep, ok = d, true
-		}
-	}
-	for _, rd := range p.Deprecations {
-		if rd.Path != path {
-			continue
-		}
-		if !ok || rd.Since.Before(since) {
-			since = rd.Since
-		}
-		if !ok {
-			dep = rd.Deprecation
-		}
-		ok = true
-	}
-	return dep, since, ok
 }
 
 // jsonDiff lists the changes from o to n: properties and definitions added
@@ -235,9 +197,13 @@ func jsonDiff(st *stopper, o, n *js.Schema) []Change {
 // What the removal breaks in the other direction, or for a required
 // property, stays.
 func (jsonChecker) policyJudged(fs []Finding, history []Version, _ schema.Schema, p Policy) []Finding {
+	marks := deprecationMarks(history, p.Deprecations)
+	// byPos locates, per earlier version, the deprecated elements by where
+	// they are written: built once, so judging many findings stays linear.
+	byPos := map[int]map[schema.Position]string{}
 	out := fs[:0]
 	for _, f := range fs {
-		if !jsonRemovalJudged(f, history, p) {
+		if !jsonRemovalJudged(f, history, p, marks, byPos) {
 			out = append(out, f)
 		}
 	}
@@ -249,48 +215,45 @@ func (jsonChecker) policyJudged(fs []Finding, history []Version, _ schema.Schema
 // The property is found in the earlier version by its position (f.Old),
 // since f.Path is the way to it with references followed, and deprecations
 // name where it is written.
-func jsonRemovalJudged(f Finding, history []Version, p Policy) bool {
+func jsonRemovalJudged(f Finding, history []Version, p Policy, marks map[string]deprecationMark, byPos map[int]map[schema.Position]string) bool {
 	if f.Direction != DirForward || !f.Old.IsValid() ||
 		(f.RuleID != ruleJSONPropertyAddedToOpenContentModel.ID && f.RuleID != ruleJSONPropertyAddedNotCovered.ID) {
 		return false
 	}
+	at, ok := byPos[f.Version]
+	if !ok {
+		at = jsonDeprecatedAt(history, f.Version, marks)
+		byPos[f.Version] = at
+	}
+	path, ok := at[f.Old]
+	if !ok {
+		return false
+	}
+	m := marks[path]
+	removable, _ := p.Removable(m.dep, m.since)
+	return removable
+}
+
+// jsonDeprecatedAt maps the position in version's text of each element
+// deprecated somewhere in the history (marks) to its path; nil when the
+// history has no such JSON Schema version.
+func jsonDeprecatedAt(history []Version, version int, marks map[string]deprecationMark) map[schema.Position]string {
 	var old *js.Schema
 	for _, v := range history {
-		if v.Version == f.Version {
+		if v.Version == version {
 			old = asJSON(v.Schema)
 		}
 	}
 	if old == nil {
-		return false
+		return nil
 	}
-	for _, path := range jsonDeprecatedPaths(history, p) {
-		if old.Pos(path) != f.Old {
-			continue
+	out := make(map[schema.Position]string, len(marks))
+	for _, path := range sortedKeys(marks) {
+		if pos := old.Pos(path); pos.IsValid() {
+			if _, dup := out[pos]; !dup {
+				out[pos] = path
+			}
 		}
-		dep, since, ok := jsonDeprecationOf(history, p, path)
-		if !ok {
-			return false
-		}
-		removable, _ := p.Removable(dep, since)
-		return removable
-	}
-	return false
-}
-
-// jsonDeprecatedPaths lists the paths deprecated by a marker in some
-// version of the history or by a record.
-func jsonDeprecatedPaths(history []Version, p Policy) []string {
-	var out []string
-	for _, v := range history {
-		if v.Schema == nil || v.Schema.Format() != schema.JSON {
-			continue
-		}
-		for _, d := range v.Schema.Deprecations() {
-			out = append(out, d.Path)
-		}
-	}
-	for _, rd := range p.Deprecations {
-		out = append(out, rd.Path)
 	}
 	return out
 }

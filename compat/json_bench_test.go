@@ -70,3 +70,71 @@ func BenchmarkJSONCheck200PropertiesFullTransitive(b *testing.B) {
 		}
 	}
 }
+
+// genJSONWide writes a one-line schema (the form the registry stores) of
+// n properties with non-ASCII descriptions, enums and every other property
+// deprecated; the next version narrows every property kept and removes
+// the deprecated ones.
+func genJSONWide(n int, next bool) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"object","properties":{`)
+	first := true
+	for i := range n {
+		if next && i%2 == 1 {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		maxLen, dep := 100, ""
+		if next {
+			maxLen = 50
+		} else if i%2 == 1 {
+			dep = `,"deprecated":true`
+		}
+		fmt.Fprintf(&b, `"p%d":{"type":"string","maxLength":%d,"enum":["a%d","b","ç"],"description":"prøperty %d"%s}`, i, maxLen, i, i, dep)
+	}
+	b.WriteString(`}}`)
+	return b.String()
+}
+
+// BenchmarkJSONCheckWide checks a version of a schema of n properties that
+// narrows half of them and removes the other half, deprecated long
+// enough, at FULL under the additive-only policy: every property yields
+// located findings in both directions and a removal to judge. The cost
+// per property (ns/property) stays flat as n grows.
+func BenchmarkJSONCheckWide(b *testing.B) {
+	for _, n := range []int{1 << 10, 4 << 10, 16 << 10} {
+		b.Run(fmt.Sprintf("properties=%d", n), func(b *testing.B) {
+			old, err := js.Parse(genJSONWide(n, false), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			new, err := js.Parse(genJSONWide(n, true), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			req := Request{
+				Level:   Full,
+				Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: 24 * time.Hour},
+				New:     new,
+				History: []Version{{Version: 1, Schema: old, RegisteredAt: now.AddDate(-1, 0, 0)}},
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				res := Check(req)
+				// One narrowed maxLength per kept property; the removals
+				// are judged by their deprecation and dropped.
+				if got := len(res.Findings) + res.Truncated; got != n/2 {
+					b.Fatalf("got %d findings, want %d", got, n/2)
+				}
+				if f := res.Findings[len(res.Findings)-1]; !f.New.IsValid() || !f.Old.IsValid() {
+					b.Fatalf("finding not located: %+v", f)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/property")
+		})
+	}
+}

@@ -37,8 +37,11 @@ type jsonCmp struct {
 	probe  bool
 	failed bool
 	budget *int
-	seen   map[[2]*js.Value]bool
-	out    []Finding
+	// matches matches property names against patterns within
+	// jsonMatchBudget; set on first use and shared with probes.
+	matches *jsonMatcher
+	seen    map[[2]*js.Value]bool
+	out     []Finding
 
 	origName, updName string
 	// bare leaves the direction out of messages, for callers that say
@@ -107,7 +110,7 @@ func (c *jsonCmp) accepts(o, u jsonSide, reversed bool) bool {
 		return true
 	}
 	p := &jsonCmp{st: c.st, orig: c.orig, upd: c.upd, newIsUpd: c.newIsUpd, version: c.version, dir: c.dir,
-		probe: true, budget: c.budget, origName: c.origName, updName: c.updName, sameDraft: c.sameDraft}
+		probe: true, budget: c.budget, matches: c.matcher(), origName: c.origName, updName: c.updName, sameDraft: c.sameDraft}
 	if reversed {
 		p.orig, p.upd = c.upd, c.orig
 	}
@@ -346,15 +349,9 @@ func (c *jsonCmp) enum(o, u jsonSide, path string) {
 		return
 	}
 	var missing []*js.Value
+	allowed := jsValueSet(uv)
 	for _, a := range ov {
-		found := false
-		for _, b := range uv {
-			if a.Equal(b) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !allowed.has(a) {
 			missing = append(missing, a)
 		}
 	}
@@ -365,6 +362,25 @@ func (c *jsonCmp) enum(o, u jsonSide, path string) {
 		c.report(ruleJSONConstChanged, path, o, u, "%s has const %s where %s has none", un, jsGet(u.v, "const"), on)
 	}
 }
+
+// jsValues is a set of JSON values compared as Value.Equal compares them,
+// so that matching two long enums takes time linear in their length.
+type jsValues map[jsValueKey]bool
+
+type jsValueKey struct {
+	kind js.Kind
+	hash uint64
+}
+
+func jsValueSet(vs []*js.Value) jsValues {
+	out := make(jsValues, len(vs))
+	for _, v := range vs {
+		out[jsValueKey{v.Kind(), v.Hash()}] = true
+	}
+	return out
+}
+
+func (s jsValues) has(v *js.Value) bool { return s[jsValueKey{v.Kind(), v.Hash()}] }
 
 func jsValueList(vs []*js.Value) string {
 	const max = 5

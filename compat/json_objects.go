@@ -2,7 +2,6 @@ package compat
 
 import (
 	"regexp"
-	"sync"
 
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
@@ -25,28 +24,52 @@ func jsContentOf(v *js.Value) jsContentModel {
 	return m
 }
 
-var jsonPatterns sync.Map // pattern string -> *regexp.Regexp (nil when not a Go regexp)
+// jsonMatcher matches property names against patternProperties for one
+// check: it compiles each pattern once and keeps the compiled patterns
+// only as long as the check, since they come from schema text.
+type jsonMatcher struct {
+	left     int                       // matches left (see jsonMatchBudget)
+	compiled map[string]*regexp.Regexp // nil when not a Go regexp
+}
 
-func jsMatches(pattern, name string) bool {
-	re, ok := jsonPatterns.Load(pattern)
+func (m *jsonMatcher) matches(pattern, name string) bool {
+	re, ok := m.compiled[pattern]
 	if !ok {
-		compiled, err := regexp.Compile(pattern)
-		if err != nil {
-			compiled = nil
-		}
-		re, _ = jsonPatterns.LoadOrStore(pattern, compiled)
+		re, _ = regexp.Compile(pattern)
+		m.compiled[pattern] = re
 	}
-	r, _ := re.(*regexp.Regexp)
-	return r != nil && r.MatchString(name)
+	return re != nil && re.MatchString(name)
+}
+
+// jsonMatchBudget bounds the patternProperties matches of one check:
+// every property one side lacks is matched against every pattern of the
+// other, so a schema of many properties against one of many patterns
+// would otherwise cost their product. Past the budget, such properties
+// are taken as unconstrained and nothing more is reported about them.
+const jsonMatchBudget = 250_000
+
+// matcher returns the check's matcher, shared by c and every probe made
+// from it.
+func (c *jsonCmp) matcher() *jsonMatcher {
+	if c.matches == nil {
+		c.matches = &jsonMatcher{left: jsonMatchBudget, compiled: map[string]*regexp.Regexp{}}
+	}
+	return c.matches
 }
 
 // governing returns the subschemas that apply to an undeclared property
-// name: the matching patternProperties, else the rest schema; open is true
-// when nothing constrains it.
-func (m jsContentModel) governing(name string) (subs []*js.Value, open bool) {
+// name under content model m: the matching patternProperties, else the
+// rest schema; open is true when nothing constrains it.
+func (c *jsonCmp) governing(m jsContentModel, name string) (subs []*js.Value, open bool) {
 	if m.patterns != nil {
+		mt := c.matcher()
 		for _, pm := range m.patterns.Members() {
-			if jsMatches(pm.Key, name) {
+			c.st.tick()
+			if mt.left <= 0 {
+				return nil, true
+			}
+			mt.left--
+			if mt.matches(pm.Key, name) {
 				subs = append(subs, pm.Value)
 			}
 		}
@@ -83,7 +106,7 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 			if jsIsFalse(m.Value) {
 				continue
 			}
-			subs, open := uModel.governing(m.Key)
+			subs, open := c.governing(uModel, m.Key)
 			if open {
 				continue
 			}
@@ -106,7 +129,7 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 			}
 			p := path + "/properties/" + js.EscapeToken(m.Key)
 			us := jsChild(c.upd, u, m.Value)
-			subs, open := oModel.governing(m.Key)
+			subs, open := c.governing(oModel, m.Key)
 			if open {
 				c.report(ruleJSONPropertyAddedToOpenContentModel, p, o, us, "%s declares property `%s` with a schema, while %s does not and allows any value under that name (its content model is open)", un, m.Key, on)
 				continue

@@ -85,7 +85,20 @@ func wide(t *testing.T, f schema.Format, n int) (old, new schema.Schema) {
 	return old, new
 }
 
-// TestCancelledWalksStop: a check or diff whose context ends in the middle
+// wideFields names every field of the schemas wide returns, as a
+// field-path consumer declares them.
+func wideFields(f schema.Format, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("W.f%d", i)
+		if f == schema.JSON {
+			out[i] = fmt.Sprintf("f%d", i)
+		}
+	}
+	return out
+}
+
+// TestCancelledWalksStop: a check, diff or consumer check whose context ends in the middle
 // of a walk over a huge schema stops there, with the context's error,
 // having done a fraction of the work of a complete one.
 func TestCancelledWalksStop(t *testing.T) {
@@ -99,6 +112,14 @@ func TestCancelledWalksStop(t *testing.T) {
 		}{
 			{"Check", func(ctx context.Context) error { _, err := CheckContext(ctx, req); return err }},
 			{"Diff", func(ctx context.Context) error { _, err := DiffContext(ctx, old, new); return err }},
+			{"ConsumerReader", func(ctx context.Context) error {
+				_, err := CheckConsumerContext(ctx, ConsumerRequest{Consumer: ConsumerReader{Consumer: "etl", Reader: old}, Writer: new})
+				return err
+			}},
+			{"ConsumerFields", func(ctx context.Context) error {
+				_, err := CheckConsumerContext(ctx, ConsumerRequest{Consumer: ConsumerReader{Consumer: "etl", Fields: wideFields(f, n)}, Writer: new, Reference: old})
+				return err
+			}},
 		}
 		for _, op := range ops {
 			t.Run(string(f)+op.name, func(t *testing.T) {

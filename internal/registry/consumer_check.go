@@ -88,10 +88,18 @@ func (sc *subjectConsumers) configure(p *compat.Policy, latest schema.Schema, br
 	if breakage == ConsumerBreakageWarn || len(sc.readers) == 0 {
 		return
 	}
+	// Each reader's fields are resolved once, on the first question, not
+	// once per element the new version removes.
+	var reads []func(string) bool
 	p.StillRead = func(path string) []string {
+		if reads == nil {
+			for _, r := range sc.readers {
+				reads = append(reads, r.ReadsIn(latest))
+			}
+		}
 		var names []string
-		for _, r := range sc.readers {
-			if r.Reads(latest, path) {
+		for i, r := range sc.readers {
+			if reads[i](path) {
 				names = append(names, consumerLabel(r.Consumer, r.Owner))
 			}
 		}
@@ -115,9 +123,12 @@ func (sc *subjectConsumers) findings(ctx context.Context, newSchema, latest sche
 		if err := ctx.Err(); err != nil {
 			return nil, storeError(err)
 		}
-		fs := compat.CheckConsumer(compat.ConsumerRequest{
+		fs, err := compat.CheckConsumerContext(ctx, compat.ConsumerRequest{
 			Consumer: r, Writer: newSchema, WriterName: "the new schema", Reference: latest,
 		})
+		if err != nil {
+			return nil, storeError(err)
+		}
 		if breakage == ConsumerBreakageWarn {
 			for i := range fs {
 				fs[i].Severity = compat.Warning
@@ -250,9 +261,13 @@ func (s *Service) backfillSubject(ctx context.Context, c *Consumer, read Consume
 			name += " (soft-deleted)"
 		}
 		out.Versions = append(out.Versions, BackfillVersion{Version: v.Version, SchemaID: v.SchemaID, Deleted: v.Deleted, RegisteredAt: v.CreatedAt})
-		out.Findings = append(out.Findings, compat.CheckConsumer(compat.ConsumerRequest{
+		fs, err := compat.CheckConsumerContext(ctx, compat.ConsumerRequest{
 			Consumer: *reader, Writer: w, WriterName: name, Version: v.Version, Reference: ref,
-		})...)
+		})
+		if err != nil {
+			return nil, storeError(err)
+		}
+		out.Findings = append(out.Findings, fs...)
 	}
 	return out, nil
 }

@@ -213,6 +213,10 @@ func (s *Service) reportSubject(ctx context.Context, subject string, records []D
 		items = append(items, it)
 	}
 
+	reads := make([]func(string) bool, len(consumers.readers))
+	for i, r := range consumers.readers {
+		reads[i] = r.ReadsIn(latest.parsed)
+	}
 	for i := range items {
 		it := &items[i]
 		it.RemovableFrom = it.Sunset
@@ -221,8 +225,8 @@ func (s *Service) reportSubject(ctx context.Context, subject string, records []D
 		}
 		it.Overdue = !now.Before(it.RemovableFrom)
 		it.DaysLeft = daysUntil(now, it.RemovableFrom)
-		for _, r := range consumers.readers {
-			if r.Reads(latest.parsed, it.Path) {
+		for j, r := range consumers.readers {
+			if reads[j](it.Path) {
 				it.Consumers = append(it.Consumers, ReportConsumer{Name: r.Consumer, Owner: r.Owner})
 			}
 		}

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // builder turns JSON into nodes, resolving names and validating what the
 // Avro specification requires. One builder serves a schema and its
 // dependencies, so names defined by a dependency resolve in later texts.
 type builder struct {
+	st    *stop.Stopper // ticked once per type and field
 	names map[string]*node
 	// external is set while building a dependency.
 	external bool
@@ -97,6 +99,7 @@ func rootPathOf(v *jvalue) string {
 
 // typ builds the type v at path; ns is the enclosing namespace.
 func (b *builder) typ(v *jvalue, ns, path string, depth int) (*node, error) {
+	b.st.Tick()
 	if depth > b.maxDepth {
 		return nil, depthError(v.off, b.maxDepth)
 	}
@@ -333,6 +336,7 @@ func (b *builder) record(v *jvalue, kind, ns, path string, depth int) (*node, er
 }
 
 func (b *builder) field(v *jvalue, ns, parent string, depth int) (*field, error) {
+	b.st.Tick()
 	if v.kind != jObject {
 		return nil, errorAt(v.off, "a field must be an object, not %s", v.kind)
 	}

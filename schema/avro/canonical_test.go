@@ -82,7 +82,7 @@ func TestCanonicalFormVectors(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			s, err := parse(v.input, nil, schema.DefaultLimits(), true, false)
+			s, err := parse(nil, v.input, nil, schema.DefaultLimits(), true, false)
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
-	"unicode/utf8"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // jkind is the kind of a JSON value.
@@ -99,11 +98,11 @@ func errorAt(off int, format string, args ...any) *posError {
 // the rest of the text is read: the bound keeps hostile input from
 // exhausting the stack of the recursive walkers (ours and the Avro
 // library's, which parses the text only after this check).
-func parseJSON(text string, maxDepth int) (*jvalue, error) {
+func parseJSON(st *stop.Stopper, text string, maxDepth int) (*jvalue, error) {
 	raw := []byte(text)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	p := jsonParser{dec: dec, raw: raw, maxDepth: maxDepth}
+	p := jsonParser{dec: dec, raw: raw, maxDepth: maxDepth, st: st}
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
@@ -118,6 +117,7 @@ type jsonParser struct {
 	dec      *json.Decoder
 	raw      []byte
 	maxDepth int
+	st       *stop.Stopper // ticked once per value
 }
 
 // next returns the offset of the next token: the decoder's offset moved
@@ -174,6 +174,7 @@ func (p *jsonParser) value(depth int) (*jvalue, error) {
 }
 
 func (p *jsonParser) valueFrom(tok json.Token, off, depth int) (*jvalue, error) {
+	p.st.Tick()
 	if depth > p.maxDepth {
 		return nil, depthError(off, p.maxDepth)
 	}
@@ -225,59 +226,4 @@ func (p *jsonParser) valueFrom(tok json.Token, off, depth int) (*jvalue, error) 
 		}
 	}
 	return nil, errorAt(off, "invalid JSON token %v", tok)
-}
-
-// lineIndex converts byte offsets of one text to line:column positions.
-// Columns count characters (runes), from 1. It is built in one pass, and
-// each conversion is two binary searches, so locating every element of a
-// one-line text stays linear in its size.
-type lineIndex struct {
-	size   int
-	starts []int // byte offset of each line start
-	// wide holds the offset of each rune longer than one byte, ascending,
-	// and extra the bytes beyond the first of that rune and all before it.
-	wide  []int
-	extra []int
-}
-
-func newLineIndex(text string) *lineIndex {
-	li := &lineIndex{size: len(text), starts: []int{0}}
-	total := 0
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			if c == '\n' {
-				li.starts = append(li.starts, i+1)
-			}
-			i++
-			continue
-		}
-		_, w := utf8.DecodeRuneInString(text[i:])
-		if w > 1 {
-			total += w - 1
-			li.wide = append(li.wide, i)
-			li.extra = append(li.extra, total)
-		}
-		i += w
-	}
-	return li
-}
-
-// extraBefore counts the bytes beyond the first of the runes before off.
-func (li *lineIndex) extraBefore(off int) int {
-	if j := sort.SearchInts(li.wide, off); j > 0 {
-		return li.extra[j-1]
-	}
-	return 0
-}
-
-// pos returns the line and column of byte offset off.
-func (li *lineIndex) pos(off int) (line, col int) {
-	if off < 0 {
-		return 0, 0
-	}
-	off = min(off, li.size)
-	i := sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off }) - 1
-	start := li.starts[i]
-	return i + 1, off - start - (li.extraBefore(off) - li.extraBefore(start)) + 1
 }

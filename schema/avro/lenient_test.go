@@ -1,6 +1,7 @@
 package avro
 
 import (
+	"context"
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -27,7 +28,7 @@ func TestParseLenient(t *testing.T) {
 			if _, err := Parse(tt.text, nil); err == nil {
 				t.Fatal("Parse accepted it; the case tests nothing")
 			}
-			s, err := ParseLenient(tt.text, nil, schema.DefaultLimits())
+			s, err := ParseLenient(context.Background(), tt.text, nil, schema.DefaultLimits())
 			if !tt.lenient {
 				if err == nil {
 					t.Fatal("ParseLenient accepted it")

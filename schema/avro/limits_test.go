@@ -1,6 +1,7 @@
 package avro_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,7 +65,7 @@ func TestNestingBombIsRefusedInBoundedMemory(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			text := nestingBomb(tt.levels)
 			var err error
-			n := memtest.Allocated(func() { _, err = avro.ParseWithLimits(text, nil, tt.lim) })
+			n := memtest.Allocated(func() { _, err = avro.ParseWithLimits(context.Background(), text, nil, tt.lim) })
 			var le *schema.LimitError
 			if !errors.As(err, &le) || le.Limit != tt.limit {
 				t.Fatalf("ParseWithLimits() error = %v, want a %s limit error", err, tt.limit)
@@ -128,7 +129,7 @@ func TestParseLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := avro.ParseWithLimits(tt.text, tt.deps, tt.lim)
+			_, err := avro.ParseWithLimits(context.Background(), tt.text, tt.deps, tt.lim)
 			if tt.limit == "" {
 				if err != nil {
 					t.Fatalf("ParseWithLimits() error = %v, want none", err)

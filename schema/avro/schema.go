@@ -1,6 +1,7 @@
 package avro
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -8,6 +9,8 @@ import (
 	hamba "github.com/hamba/avro/v2"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/stop"
+	"github.com/schemata-dev/schemata/schema/internal/textpos"
 )
 
 // Schema is a parsed, validated Avro schema. It implements schema.Schema
@@ -21,7 +24,7 @@ type Schema struct {
 	resolved     string
 	fingerprint  uint64
 	root         hamba.Schema
-	lines        *lineIndex
+	lines        *textpos.Index
 	index        map[string]int
 	deprecations []schema.Deprecation
 }
@@ -40,7 +43,13 @@ var _ schema.Schema = (*Schema)(nil)
 // located at a line and column of text wherever possible. Parse never
 // panics. It applies schema.DefaultLimits; see ParseWithLimits.
 func Parse(text string, deps []schema.Dependency) (*Schema, error) {
-	return ParseWithLimits(text, deps, schema.DefaultLimits())
+	return ParseWithLimits(context.Background(), text, deps, schema.DefaultLimits())
+}
+
+// ParseContext is Parse that stops, with ctx's error, once ctx is done.
+// It applies schema.DefaultLimits; see ParseWithLimits.
+func ParseContext(ctx context.Context, text string, deps []schema.Dependency) (*Schema, error) {
+	return ParseWithLimits(ctx, text, deps, schema.DefaultLimits())
 }
 
 // ParseWithLimits is Parse within lim. Text size, the number of
@@ -50,8 +59,13 @@ func Parse(text string, deps []schema.Dependency) (*Schema, error) {
 // before its forms are rendered and before the Avro library sees it. A
 // schema beyond a limit is a *schema.ParseError wrapping a
 // *schema.LimitError.
-func ParseWithLimits(text string, deps []schema.Dependency, lim schema.Limits) (s *Schema, err error) {
-	return parseRecovered(text, deps, lim, false)
+//
+// Once ctx is done the parse stops with ctx's error: it looks at ctx every
+// few hundred JSON values, types and fields as it reads, builds and prints
+// the schema, and before handing it to the Avro library (whose own parse
+// takes no context).
+func ParseWithLimits(ctx context.Context, text string, deps []schema.Dependency, lim schema.Limits) (s *Schema, err error) {
+	return parseRecovered(ctx, text, deps, lim, false)
 }
 
 // ParseLenient is ParseWithLimits accepting what Avro Java's parser
@@ -62,14 +76,19 @@ func ParseWithLimits(text string, deps []schema.Dependency, lim schema.Limits) (
 // marker is kept as a plain property and not read as a deprecation. The
 // text must still be a structurally valid Avro schema (the Avro library
 // parses it), so its forms and compatibility checks are those of Parse.
-func ParseLenient(text string, deps []schema.Dependency, lim schema.Limits) (*Schema, error) {
-	return parseRecovered(text, deps, lim, true)
+func ParseLenient(ctx context.Context, text string, deps []schema.Dependency, lim schema.Limits) (*Schema, error) {
+	return parseRecovered(ctx, text, deps, lim, true)
 }
 
-// parseRecovered is parse, turning a panic into a *schema.ParseError.
-func parseRecovered(text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (s *Schema, err error) {
+// parseRecovered is parse, turning a stop into ctx's error and any other
+// panic into a *schema.ParseError.
+func parseRecovered(ctx context.Context, text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if stopErr, ok := stop.Recovered(r); ok {
+				s, err = nil, stopErr
+				return
+			}
 			s, err = nil, &schema.ParseError{
 				Format:  schema.Avro,
 				Message: fmt.Sprintf("internal error while parsing: %v", r),
@@ -77,20 +96,22 @@ func parseRecovered(text string, deps []schema.Dependency, lim schema.Limits, le
 			}
 		}
 	}()
-	return parse(text, deps, lim, false, lenient)
+	return parse(stop.New(ctx), text, deps, lim, false, lenient)
 }
 
-func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefaults, lenient bool) (*Schema, error) {
+func parse(st *stop.Stopper, text string, deps []schema.Dependency, lim schema.Limits, skipDefaults, lenient bool) (*Schema, error) {
 	lim = lim.WithDefaults()
 	if err := lim.CheckInputs(schema.Avro, text, deps); err != nil {
 		return nil, err
 	}
+	st.Check()
 	b := newBuilder(lim)
+	b.st = st
 	b.skipDefaults = skipDefaults
 	b.lenient = lenient
 	b.external = true
 	for _, d := range deps {
-		v, err := parseJSON(d.Text, lim.MaxDepth)
+		v, err := parseJSON(st, d.Text, lim.MaxDepth)
 		if err == nil {
 			_, err = b.build(v)
 		}
@@ -100,8 +121,8 @@ func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefault
 	}
 	b.external = false
 	b.index = map[string]int{}
-	lines := newLineIndex(text)
-	v, err := parseJSON(text, lim.MaxDepth)
+	lines := textpos.New(text)
+	v, err := parseJSON(st, text, lim.MaxDepth)
 	if err != nil {
 		return nil, parseError(lines, err)
 	}
@@ -110,14 +131,14 @@ func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefault
 		return nil, parseError(lines, err)
 	}
 	s := &Schema{
-		text:       render(root, formText),
-		normalized: render(root, formNormalized),
-		canonical:  render(root, formCanonical),
+		text:       render(st, root, formText),
+		normalized: render(st, root, formNormalized),
+		canonical:  render(st, root, formCanonical),
 		lines:      lines,
 		index:      b.index,
 	}
 	if len(deps) > 0 {
-		s.resolved = renderResolved(root)
+		s.resolved = renderResolved(st, root)
 	}
 	s.fingerprint = Rabin64([]byte(s.canonical))
 	for _, d := range b.deps {
@@ -125,6 +146,7 @@ func parse(text string, deps []schema.Dependency, lim schema.Limits, skipDefault
 		s.deprecations = append(s.deprecations, d.Deprecation)
 	}
 	if !skipDefaults {
+		st.Check()
 		if s.root, err = parseHamba(text, deps); err != nil {
 			return nil, &schema.ParseError{Format: schema.Avro, Message: err.Error(), Err: err}
 		}
@@ -149,18 +171,18 @@ func parseHamba(text string, deps []schema.Dependency) (root hamba.Schema, err e
 	return hamba.ParseWithCache(text, "", cache)
 }
 
-func parseError(lines *lineIndex, err error) *schema.ParseError {
+func parseError(lines *textpos.Index, err error) *schema.ParseError {
 	pe := &schema.ParseError{Format: schema.Avro, Message: err.Error(), Err: err}
 	var p *posError
 	if errors.As(err, &p) {
-		pe.Pos.Line, pe.Pos.Column = lines.pos(p.off)
+		pe.Pos.Line, pe.Pos.Column = lines.Pos(p.off)
 		pe.Err = p.err
 	}
 	return pe
 }
 
 func dependencyError(d schema.Dependency, err error) *schema.ParseError {
-	inner := parseError(newLineIndex(d.Text), err)
+	inner := parseError(textpos.New(d.Text), err)
 	return &schema.ParseError{
 		Format:  schema.Avro,
 		Message: fmt.Sprintf("in referenced schema %q at %s: %s", d.Name, inner.Pos, inner.Message),
@@ -169,7 +191,7 @@ func dependencyError(d schema.Dependency, err error) *schema.ParseError {
 }
 
 func (s *Schema) position(off int) schema.Position {
-	line, col := s.lines.pos(off)
+	line, col := s.lines.Pos(off)
 	return schema.Position{Line: line, Column: col}
 }
 

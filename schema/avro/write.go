@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // form selects one of the three renderings of a schema.
@@ -26,6 +28,7 @@ const (
 )
 
 type writer struct {
+	st   *stop.Stopper // ticked once per type
 	b    strings.Builder
 	form form
 	// written holds the named types already written out in full.
@@ -35,8 +38,8 @@ type writer struct {
 	inline bool
 }
 
-func render(root *node, f form) string {
-	w := &writer{form: f, written: map[*node]bool{}}
+func render(st *stop.Stopper, root *node, f form) string {
+	w := &writer{st: st, form: f, written: map[*node]bool{}}
 	w.typ(root, "")
 	return w.b.String()
 }
@@ -44,8 +47,8 @@ func render(root *node, f form) string {
 // renderResolved is formText with the types of referenced schemas
 // written out where first used: a self-contained schema, Confluent's
 // format=resolved.
-func renderResolved(root *node) string {
-	w := &writer{form: formText, written: map[*node]bool{}, inline: true}
+func renderResolved(st *stop.Stopper, root *node) string {
+	w := &writer{st: st, form: formText, written: map[*node]bool{}, inline: true}
 	w.typ(root, "")
 	return w.b.String()
 }
@@ -75,6 +78,7 @@ func (w *writer) key(k string, first *bool) {
 
 // typ writes n inside a definition whose namespace is ns.
 func (w *writer) typ(n *node, ns string) {
+	w.st.Tick()
 	def := n.deref()
 	if n.ref != nil || (def.named() && w.written[def]) {
 		if (w.form == formCanonical || w.inline) && !w.written[def] {

@@ -29,12 +29,14 @@ func Parse(f schema.Format, text string, deps []schema.Dependency) (schema.Schem
 	return ParseFile(f, MainFile, text, deps)
 }
 
-// ParseWithLimits is Parse within lim (see schema.Limits); ctx cancels
-// the work where the format's parser allows it.
+// ParseWithLimits is Parse within lim (see schema.Limits). Once ctx is
+// done the parse stops with ctx's error (every format's parser looks at
+// it as it works; see avro.ParseWithLimits, protobuf.ParseWithLimits and
+// jsonschema.ParseContext).
 func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
 	switch f {
 	case schema.Avro:
-		s, err := avro.ParseWithLimits(text, deps, lim)
+		s, err := avro.ParseWithLimits(ctx, text, deps, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +53,7 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 		if err := lim.CheckInputs(schema.JSON, text, deps); err != nil {
 			return nil, err
 		}
-		s, err := jsonschema.Parse(text, deps)
+		s, err := jsonschema.ParseContext(ctx, text, deps)
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +69,7 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 // the ones other registries use), so they parse as in ParseWithLimits.
 func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
 	if f == schema.Avro {
-		s, err := avro.ParseLenient(text, deps, lim)
+		s, err := avro.ParseLenient(ctx, text, deps, lim)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // DeprecationKeyword is the annotation that gives a deprecated property or
@@ -22,11 +23,12 @@ const DeprecationKeyword = "x-deprecation"
 
 // readDeprecations lists the deprecated properties and definitions of the
 // schema, walking its subschemas in text order.
-func readDeprecations(d *document) ([]schema.Deprecation, error) {
+func readDeprecations(st *stop.Stopper, d *document) ([]schema.Deprecation, error) {
 	var out []schema.Deprecation
 	var firstErr error
 	var walk func(v *Value, ptr string)
 	walk = func(v *Value, ptr string) {
+		st.Tick()
 		eachSubschema(v, func(suffix string, sub *Value) {
 			p := ptr + suffix
 			if kind := ElementKind(suffix); kind != "" && sub.Kind() == Object {
@@ -72,7 +74,7 @@ func deprecationOf(d *document, v *Value, ptr, kind string) (schema.Deprecation,
 		}
 		return dep, false, nil
 	}
-	line, col := d.lines.pos(keyOffset(v, "deprecated"))
+	line, col := d.lines.Pos(keyOffset(v, "deprecated"))
 	dep.Pos = schema.Position{Line: line, Column: col}
 	if details == nil {
 		return dep, true, nil

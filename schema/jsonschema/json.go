@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // Limits on input. Real schemas are a few hundred kilobytes at most and nest
@@ -159,13 +161,14 @@ type reader struct {
 	s   string
 	i   int
 	doc int
+	st  *stop.Stopper
 }
 
-func parseJSON(text string, doc int) (*Value, error) {
+func parseJSON(text string, doc int, st *stop.Stopper) (*Value, error) {
 	if len(text) > MaxBytes {
 		return nil, errorAt(0, "the schema is %d bytes long; the limit is %d bytes", len(text), MaxBytes)
 	}
-	r := &reader{s: text, doc: doc}
+	r := &reader{s: text, doc: doc, st: st}
 	r.skipSpace()
 	v, err := r.value(0)
 	if err != nil {
@@ -198,6 +201,7 @@ func (r *reader) describe() string {
 }
 
 func (r *reader) value(depth int) (*Value, error) {
+	r.st.Tick()
 	if r.i >= len(r.s) {
 		return nil, errorAt(r.i, "unexpected end of input, expected a JSON value")
 	}
@@ -501,8 +505,10 @@ func (r *reader) hex4(at int) (rune, error) {
 	return rune(n), nil
 }
 
-// write renders v compactly; sorted orders object members by key.
-func write(b *strings.Builder, v *Value, sorted bool) {
+// write renders v compactly; sorted orders object members by key. It
+// ticks st once per value.
+func write(b *strings.Builder, v *Value, sorted bool, st *stop.Stopper) {
+	st.Tick()
 	switch v.kind {
 	case Null:
 		b.WriteString("null")
@@ -518,7 +524,7 @@ func write(b *strings.Builder, v *Value, sorted bool) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			write(b, e, sorted)
+			write(b, e, sorted, st)
 		}
 		b.WriteByte(']')
 	case Object:
@@ -534,7 +540,7 @@ func write(b *strings.Builder, v *Value, sorted bool) {
 			}
 			writeString(b, m.Key)
 			b.WriteByte(':')
-			write(b, m.Value, sorted)
+			write(b, m.Value, sorted, st)
 		}
 		b.WriteByte('}')
 	}
@@ -595,31 +601,6 @@ func plain(v *Value) any {
 		out[m.Key] = plain(m.Value)
 	}
 	return out
-}
-
-// lineIndex maps byte offsets to 1-based line and column (in characters).
-type lineIndex struct {
-	text   string
-	starts []int
-}
-
-func newLineIndex(text string) *lineIndex {
-	starts := []int{0}
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return &lineIndex{text: text, starts: starts}
-}
-
-func (l *lineIndex) pos(off int) (line, col int) {
-	if off > len(l.text) {
-		off = len(l.text)
-	}
-	line = sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off })
-	start := l.starts[line-1]
-	return line, utf8.RuneCountInString(l.text[start:off]) + 1
 }
 
 // External reports whether v belongs to a referenced schema rather than to

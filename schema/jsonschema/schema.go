@@ -1,6 +1,7 @@
 package jsonschema
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -10,6 +11,8 @@ import (
 	lib "github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/stop"
+	"github.com/schemata-dev/schemata/schema/internal/textpos"
 )
 
 // baseURI is the retrieval URI of a registered schema: one without "$id"
@@ -37,7 +40,7 @@ type document struct {
 	url   string
 	draft Draft
 	root  *Value
-	lines *lineIndex
+	lines *textpos.Index
 }
 
 // Parse parses and validates a JSON Schema.
@@ -52,9 +55,23 @@ type document struct {
 // An invalid schema, or an invalid dependency, yields a *schema.ParseError,
 // located at a line and column of text wherever possible. Parse never
 // panics.
-func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
+func Parse(text string, deps []schema.Dependency) (*Schema, error) {
+	return ParseContext(context.Background(), text, deps)
+}
+
+// ParseContext is Parse that stops, with ctx's error, once ctx is done:
+// it looks at ctx every few hundred values as it reads the text, resolves
+// references, reads deprecations and prints the stored forms, and before
+// and after validating each document against its meta-schema (a
+// validation itself runs to its end: the validation library takes no
+// context).
+func ParseContext(ctx context.Context, text string, deps []schema.Dependency) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if stopErr, ok := stop.Recovered(r); ok {
+				s, err = nil, stopErr
+				return
+			}
 			s, err = nil, &schema.ParseError{
 				Format:  schema.JSON,
 				Message: fmt.Sprintf("internal error while parsing: %v", r),
@@ -62,47 +79,48 @@ func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
 			}
 		}
 	}()
-	return parse(text, deps)
+	return parse(stop.New(ctx), text, deps)
 }
 
-func parse(text string, deps []schema.Dependency) (*Schema, error) {
-	main, err := readDocument(text, "", 0)
+func parse(st *stop.Stopper, text string, deps []schema.Dependency) (*Schema, error) {
+	st.Check()
+	main, err := readDocument(st, text, "", 0)
 	if err != nil {
 		return nil, err
 	}
 	s := &Schema{draft: main.draft, docs: []*document{main}}
 	for i, d := range deps {
-		doc, err := readDocument(d.Text, d.Name, i+1)
+		doc, err := readDocument(st, d.Text, d.Name, i+1)
 		if err != nil {
 			return nil, dependencyError(d, err)
 		}
 		s.docs = append(s.docs, doc)
 	}
-	if err := s.resolveRefs(); err != nil {
+	if err := s.resolveRefs(st); err != nil {
 		return nil, err
 	}
-	if err := s.validate(); err != nil {
+	if err := s.validate(st); err != nil {
 		return nil, err
 	}
-	if s.deprecations, err = readDeprecations(main); err != nil {
+	if s.deprecations, err = readDeprecations(st, main); err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	write(&b, main.root, false)
+	write(&b, main.root, false, st)
 	s.text = b.String()
 	b.Reset()
-	write(&b, main.root, true)
+	write(&b, main.root, true, st)
 	s.normalized = b.String()
 	return s, nil
 }
 
 // readDocument reads the JSON of one document and chooses its draft.
-func readDocument(text, name string, idx int) (*document, error) {
-	doc := &document{name: name, url: baseURI, draft: DefaultDraft, lines: newLineIndex(text)}
+func readDocument(st *stop.Stopper, text, name string, idx int) (*document, error) {
+	doc := &document{name: name, url: baseURI, draft: DefaultDraft, lines: textpos.New(text)}
 	if name != "" {
 		doc.url = resolveURI(baseURI, name)
 	}
-	root, err := parseJSON(text, idx)
+	root, err := parseJSON(text, idx, st)
 	if err != nil {
 		return nil, doc.parseError(err)
 	}
@@ -122,7 +140,7 @@ func readDocument(text, name string, idx int) (*document, error) {
 
 func render(v *Value) string {
 	var b strings.Builder
-	write(&b, v, false)
+	write(&b, v, false, nil)
 	return b.String()
 }
 
@@ -134,7 +152,7 @@ func (d *document) parseError(err error) *schema.ParseError {
 	pe := &schema.ParseError{Format: schema.JSON, Message: err.Error(), Err: err}
 	var p *posError
 	if errors.As(err, &p) {
-		pe.Pos.Line, pe.Pos.Column = d.lines.pos(p.off)
+		pe.Pos.Line, pe.Pos.Column = d.lines.Pos(p.off)
 	}
 	return pe
 }
@@ -155,8 +173,9 @@ func dependencyError(d schema.Dependency, err error) *schema.ParseError {
 // validation library. Validating the schema as an instance of the
 // meta-schema takes time linear in its size; the meta-schemas assert
 // "format", so every "pattern" must be a valid regular expression.
-func (s *Schema) validate() error {
+func (s *Schema) validate(st *stop.Stopper) error {
 	for _, d := range s.docs {
+		st.Check()
 		meta, err := metaSchema(d.draft)
 		if err != nil {
 			return &schema.ParseError{Format: schema.JSON, Message: err.Error(), Err: err}
@@ -215,7 +234,7 @@ func (d *document) libError(err error) *schema.ParseError {
 				ptr = ""
 			}
 			if v := lookupPointer(d.root, ptr); v != nil {
-				pe.Pos.Line, pe.Pos.Column = d.lines.pos(v.off)
+				pe.Pos.Line, pe.Pos.Column = d.lines.Pos(v.off)
 			}
 			what := ptr
 			if what == "" {
@@ -340,7 +359,7 @@ func (s *Schema) PosOf(v *Value) schema.Position {
 	if v == nil || v.doc != 0 {
 		return schema.Position{}
 	}
-	line, col := s.docs[0].lines.pos(v.off)
+	line, col := s.docs[0].lines.Pos(v.off)
 	return schema.Position{Line: line, Column: col}
 }
 

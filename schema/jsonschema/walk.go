@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/schemata-dev/schemata/schema/internal/stop"
 )
 
 // Keywords whose value is one subschema, an array of subschemas, or an
@@ -57,12 +59,13 @@ type pendingRef struct {
 // resolveRefs indexes the resources ("$id") and anchors of every document,
 // then resolves every "$ref"; one that does not resolve is an error at its
 // position. Cycles are fine: targets are values, never copies.
-func (s *Schema) resolveRefs() error {
+func (s *Schema) resolveRefs(st *stop.Stopper) error {
 	resources := map[string]*Value{}
 	anchors := map[string]*Value{}
 	var pending []pendingRef
 	var walk func(d *document, v *Value, base string, depth int)
 	walk = func(d *document, v *Value, base string, depth int) {
+		st.Tick()
 		if v.Kind() != Object {
 			return
 		}

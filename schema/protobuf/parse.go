@@ -116,6 +116,11 @@ func ParseWithLimits(ctx context.Context, name, text string, deps []schema.Depen
 	if err := checkCounts(res, sources, lim); err != nil {
 		return nil, err
 	}
+	// The compiler looks at ctx as it works; look once more before
+	// printing the forms.
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, fmt.Errorf("compiling %s: %w", name, ctxErr)
+	}
 	return newSchema(name, text, res)
 }
 

@@ -1,4 +1,4 @@
-package avro
+package textpos
 
 import (
 	"strings"
@@ -22,7 +22,7 @@ func TestLineIndexMatchesRuneCount(t *testing.T) {
 	for name, text := range texts {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			li := newLineIndex(text)
+			li := New(text)
 			for off := 0; off <= len(text); off++ {
 				if off < len(text) && !utf8.RuneStart(text[off]) {
 					continue // offsets are token starts, never inside a rune
@@ -30,8 +30,8 @@ func TestLineIndexMatchesRuneCount(t *testing.T) {
 				start := strings.LastIndexByte(text[:off], '\n') + 1
 				wantLine := strings.Count(text[:off], "\n") + 1
 				wantCol := utf8.RuneCountInString(text[start:off]) + 1
-				if line, col := li.pos(off); line != wantLine || col != wantCol {
-					t.Fatalf("pos(%d) = %d:%d, want %d:%d", off, line, col, wantLine, wantCol)
+				if line, col := li.Pos(off); line != wantLine || col != wantCol {
+					t.Fatalf("Pos(%d) = %d:%d, want %d:%d", off, line, col, wantLine, wantCol)
 				}
 			}
 		})

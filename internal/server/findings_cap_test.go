@@ -114,6 +114,31 @@ func TestFindingsCapIsVisible(t *testing.T) {
 			t.Errorf("check page of a schema over 256 KiB has no plain-text note")
 		}
 	})
+	t.Run("Backfill", func(t *testing.T) {
+		// A reader that decodes no field of either writer version: one
+		// error per field and version, 2*fields in all, over the cap.
+		consumer, err := json.Marshal(srapi.Consumer{Name: "wide-reader", Owner: "team-w", Reads: []srapi.ConsumerRead{{
+			Subject: "wide", SchemaType: "AVRO", Schema: wideRecord(fields, "boolean", 0), Backfill: "36500d",
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body := send(t, http.MethodPut, base+"/v1/consumers/wide-reader", srapi.ContentType, string(consumer)); status >= 300 {
+			t.Fatalf("put consumer: %d %.300s", status, body)
+		}
+		status, body := get(t, base, "/v1/consumers/wide-reader/backfill")
+		var res srapi.Backfill
+		if err := json.Unmarshal([]byte(body), &res); status != http.StatusOK || err != nil || len(res.Subjects) != 1 {
+			t.Fatalf("backfill: %d %.300s (%v)", status, body, err)
+		}
+		if sub := res.Subjects[0]; len(sub.Findings) != 1000 || sub.Truncated != 2*fields-1000 || res.Compatible {
+			t.Errorf("findings %d, truncated %d, compatible %v; want 1000, %d, false", len(sub.Findings), sub.Truncated, res.Compatible, 2*fields-1000)
+		}
+		status, body = get(t, base, "/ui/consumers/wide-reader")
+		if status != http.StatusOK || !strings.Contains(body, "And 1600 more findings not shown") {
+			t.Errorf("consumer page %d does not say how many findings it left out", status)
+		}
+	})
 	t.Run("UISubject", func(t *testing.T) {
 		for _, tc := range []struct {
 			subject string

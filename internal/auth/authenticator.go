@@ -264,6 +264,9 @@ func (a *Authenticator) CreateToken(ctx context.Context, p TokenParams) (string,
 	if p.Name == "" {
 		return "", nil, errors.New("auth: a token needs a name")
 	}
+	if !encodable(p.Name) {
+		return "", nil, fmt.Errorf("auth: token name %q holds a NUL byte or invalid UTF-8", p.Name)
+	}
 	if len(p.Grants) == 0 {
 		return "", nil, errors.New("auth: a token needs at least one grant")
 	}

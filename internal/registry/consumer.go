@@ -148,6 +148,9 @@ func ValidateConsumer(c *Consumer) error {
 			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s: label keys must be 1 to %d bytes and values at most %d", c.Name, maxOwnerLength, maxOwnerLength)
 		}
 	}
+	if !consumerEncodable(c) {
+		return Errorf(srapi.CodeInvalidConsumer, "Consumer %s holds a NUL byte or invalid UTF-8 in its owner, labels or reads", c.Name)
+	}
 	seen := map[string]bool{}
 	for _, r := range c.Reads {
 		if err := ValidateSubject(r.Subject); err != nil {
@@ -169,6 +172,28 @@ func ValidateConsumer(c *Consumer) error {
 		}
 	}
 	return nil
+}
+
+// consumerEncodable reports whether every text of c is one every store
+// can hold (no NUL byte, valid UTF-8).
+func consumerEncodable(c *Consumer) bool {
+	texts := []string{c.Owner}
+	for k, v := range c.Labels {
+		texts = append(texts, k, v)
+	}
+	for _, r := range c.Reads {
+		texts = append(texts, r.ReaderSchema, r.Message, string(r.Format))
+		texts = append(texts, r.Fields...)
+		for _, ref := range r.References {
+			texts = append(texts, ref.Name, ref.Subject)
+		}
+	}
+	for _, t := range texts {
+		if !srapi.Encodable(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeConsumer puts c in the form it is stored and compared in:

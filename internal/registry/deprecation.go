@@ -231,6 +231,11 @@ func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord)
 	if err := ValidateSubject(d.Subject); err != nil {
 		return time.Time{}, err
 	}
+	for _, t := range []string{d.Path, d.Reason, d.Replacement} {
+		if !srapi.Encodable(t) {
+			return time.Time{}, Errorf(srapi.CodeInvalidDeprecation, "A deprecation's path, reason and replacement must be UTF-8 without NUL bytes")
+		}
+	}
 	if d.Path != "" && d.Version != 0 {
 		return time.Time{}, Errorf(srapi.CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
 	}

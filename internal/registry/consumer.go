@@ -273,7 +273,7 @@ func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
 	}
 	normalizeConsumer(c)
 	for _, r := range c.Reads {
-		if err := referencesReadable(ctx, r.References); err != nil {
+		if err := s.graphReadable(ctx, r.References, ""); err != nil {
 			return err
 		}
 		p, err := s.readerSchema(ctx, r)

@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,24 +28,11 @@ func wideRecord(n int, typ string, docLen int) string {
 	return b.String()
 }
 
-// send makes a request with a JSON body and returns the status and body.
+// send makes an anonymous request with a body and returns the status and
+// body of the answer.
 func send(t *testing.T, method, target, contentType, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, target, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
+	return requestAs(t, "", method, target, contentType, body)
 }
 
 func schemaJSON(t *testing.T, text string) string {

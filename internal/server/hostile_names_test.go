@@ -137,26 +137,42 @@ func TestHostileFieldsInBodiesAreClientErrors(t *testing.T) {
 	})
 }
 
-// adminDo makes a request as the global admin of the probes, same-origin
-// as a browser would send it, and returns the status and body.
+// adminDo makes a request as the global admin of the probes.
 func adminDo(t *testing.T, method, target, contentType, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, target, strings.NewReader(body))
+	return requestAs(t, "root", method, target, contentType, body)
+}
+
+// requestAs makes a request as user (password pw; anonymous when user is
+// empty), with a body when contentType is set, and returns the status and
+// body of the answer.
+func requestAs(t *testing.T, user, method, target, contentType, body string) (int, string) {
+	t.Helper()
+	status, answer, err := tryRequestAs(user, method, target, contentType, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return status, answer
+}
+
+// tryRequestAs is requestAs for goroutines other than the test's, which
+// must not stop the test.
+func tryRequestAs(user, method, target, contentType, body string) (int, string, error) {
+	req, err := http.NewRequest(method, target, strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	req.SetBasicAuth("root", "pw")
+	if user != "" {
+		req.SetBasicAuth(user, "pw")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
+		return 0, "", fmt.Errorf("%s %s: %w", method, target, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, string(b), err
 }

@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -49,24 +48,11 @@ func TestReferenceGraphNeedsReadOnEverySubject(t *testing.T) {
 		}, ""))
 		do := func(user, method, path, payload string) (int, string) {
 			t.Helper()
-			req, err := http.NewRequest(method, reg.URL()+path, strings.NewReader(payload))
-			if err != nil {
-				t.Fatal(err)
-			}
+			contentType := ""
 			if payload != "" {
-				req.Header.Set("Content-Type", srapi.ContentType)
+				contentType = srapi.ContentType
 			}
-			req.SetBasicAuth(user, "pw")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			out, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp.StatusCode, string(out)
+			return requestAs(t, user, method, reg.URL()+path, contentType, payload)
 		}
 		if status, out := do("root", http.MethodPost, "/subjects/team-c-base/versions", fmt.Sprintf(`{"schema":%q}`, c)); status != http.StatusOK {
 			t.Fatalf("register C: %d %s", status, out)

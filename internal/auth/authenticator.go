@@ -169,7 +169,9 @@ func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Prin
 		return p, nil
 	}
 	u, ok := a.users[name]
-	if !ok && a.store != nil {
+	// A name no store can hold (a NUL byte, invalid UTF-8) names no user;
+	// it fails like any unknown name rather than as a store error.
+	if !ok && a.store != nil && encodable(name) {
 		du, err := a.store.UserGet(ctx, name)
 		switch {
 		case err == nil:

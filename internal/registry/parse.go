@@ -140,17 +140,15 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 // graphReadable refuses unless the caller may read every subject of the
 // reference graph refs reach (A refs B refs C: B and C), since resolving
 // it hands the caller every schema in it (embedded in a resolved text,
-// or judged in findings). A direct reference to a subject the caller may
-// not read gets the answer of a reference to a missing one, so that a
-// reference cannot tell whether another team's subject exists; one
-// further down is refused as forbidden, naming the subject, which the
-// readable version referencing it already names. The walk is bounded by
-// Limits.MaxReferences like the resolution itself; a missing subject or
-// version is left for the resolution to report. It runs before the
-// parsed-input cache, which would otherwise answer without resolving.
-//
-// via names what holds refs in a refusal: "" for references the caller
-// chose (a body), else a stored schema the caller may read.
+// or judged in findings). A reference the caller wrote (via "") to a
+// subject it may not read gets the answer of a reference to a missing
+// one, so that a reference cannot tell whether another team's subject
+// exists; a reference held by a stored schema (via names it) is refused
+// as forbidden, naming the subject, which the readable schema holding it
+// already names. The walk is bounded by Limits.MaxReferences like the
+// resolution itself; a missing subject or version is left for the
+// resolution to report. It runs before the parsed-input cache, which
+// would otherwise answer without resolving.
 func (s *Service) graphReadable(ctx context.Context, refs []schema.Reference, via string) error {
 	a := restricted(ctx, PermRead)
 	if a == nil || len(refs) == 0 {

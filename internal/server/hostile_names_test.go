@@ -24,9 +24,9 @@ var hostileNames = []struct{ name, pathEscaped, raw string }{
 var routeParam = regexp.MustCompile(`:[a-z]+`)
 
 // TestHostileNamesInEveryRouteAreClientErrors probes every route the
-// registry serves (the API, the operations and admin routes, the UI) with
-// a NUL byte or invalid UTF-8 in each path parameter, as a global admin,
-// on both stores: each answers a 4xx, never a 500.
+// registry serves (the API, the operations and admin routes) with a NUL
+// byte or invalid UTF-8 in each path parameter, as a global admin, and as
+// a basic-auth user name, on both stores: each answers a 4xx, never a 500.
 func TestHostileNamesInEveryRouteAreClientErrors(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
@@ -45,6 +45,22 @@ func TestHostileNamesInEveryRouteAreClientErrors(t *testing.T) {
 				if status < 400 || status >= 500 {
 					t.Errorf("%s: %s %s = %d %.200s, want a 4xx", h.name, rt.Method, path, status, body)
 				}
+			}
+		}
+		// The same names as a basic-auth user name: an unknown user (401).
+		for _, name := range []string{"a\x00b", "a\xffb"} {
+			req, err := http.NewRequest(http.MethodGet, reg.URL()+"/subjects", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.SetBasicAuth(name, "pw")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("basic auth as %q = %d, want 401", name, resp.StatusCode)
 			}
 		}
 		if probed < 20 {

@@ -2,6 +2,8 @@ package srapi_test
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/srapi"
@@ -30,5 +32,20 @@ func TestUnencodableField(t *testing.T) {
 				t.Errorf("UnencodableField = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkUnencodableField measures the guard on a schema body of 1 MiB
+// with a few references, the largest body a registration usually has.
+func BenchmarkUnencodableField(b *testing.B) {
+	req := &srapi.RegisterRequest{Schema: strings.Repeat(`{"name":"f","type":"long"},`, 1<<20/27)}
+	for i := range 10 {
+		req.References = append(req.References, srapi.Reference{Name: "r" + strconv.Itoa(i), Subject: "s", Version: 1})
+	}
+	b.SetBytes(int64(len(req.Schema)))
+	for b.Loop() {
+		if f := srapi.UnencodableField(req); f != "" {
+			b.Fatal(f)
+		}
 	}
 }

@@ -238,7 +238,7 @@ func (h *consumerAPI) checkBackfill(c echo.Context, name string) error {
 	for _, s := range rep.Subjects {
 		sj := srapi.BackfillSubject{
 			Subject: s.Subject, Window: FormatWindow(s.Window), Since: s.Since,
-			Versions: []srapi.BackfillVersion{}, Findings: compatwire.Findings(s.Findings),
+			Versions: []srapi.BackfillVersion{}, Findings: compatwire.Findings(s.Findings), Truncated: s.Truncated,
 		}
 		for _, v := range s.Versions {
 			sj.Versions = append(sj.Versions, srapi.BackfillVersion{Version: v.Version, ID: v.SchemaID, Deleted: v.Deleted, RegisteredAt: v.RegisteredAt.UTC()})

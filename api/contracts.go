@@ -46,6 +46,9 @@ func (a *API) decodeStrict(c echo.Context, v any, code srapi.Code) (map[string]j
 		}
 		return nil, bodyError(err)
 	}
+	if err := unencodableBody(v); err != nil {
+		return nil, err
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		// A body that is not an object has already failed to decode.

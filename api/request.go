@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +37,16 @@ func (a *API) decodeBody(c echo.Context, v any) error {
 			return err
 		}
 		return httpError(codeBadRequest, "Malformed JSON request body: unexpected data after the top-level value")
+	}
+	return unencodableBody(v)
+}
+
+// unencodableBody refuses (422) a decoded body with a NUL byte or invalid
+// UTF-8 in some string: no store can hold it, and PostgreSQL would fail
+// with a 500 where the embedded store would store it.
+func unencodableBody(v any) error {
+	if f := srapi.UnencodableField(v); f != "" {
+		return httpError(codeUnprocessable, "The field %s of the request body holds a NUL byte or invalid UTF-8", f)
 	}
 	return nil
 }
@@ -104,7 +113,7 @@ func subjectParam(c echo.Context) (string, error) {
 func rejectUnencodable(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := c.Request().URL
-		if !encodable(u.Path) {
+		if !srapi.Encodable(u.Path) {
 			return httpError(http.StatusBadRequest, "The request path holds a NUL byte or invalid UTF-8")
 		}
 		if u.RawQuery == "" {
@@ -114,17 +123,13 @@ func rejectUnencodable(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		for name, values := range u.Query() {
 			for _, v := range values {
-				if !encodable(name) || !encodable(v) {
+				if !srapi.Encodable(name) || !srapi.Encodable(v) {
 					return httpError(http.StatusBadRequest, "The query parameter %q holds a NUL byte or invalid UTF-8", name)
 				}
 			}
 		}
 		return next(c)
 	}
-}
-
-func encodable(s string) bool {
-	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // versionParam parses {version}: a number in [1, 2^31-1], or "latest" or

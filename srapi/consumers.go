@@ -55,6 +55,9 @@ type BackfillSubject struct {
 	Since    time.Time         `json:"since"`
 	Versions []BackfillVersion `json:"versions"`
 	Findings []Finding         `json:"findings"`
+	// Truncated counts the findings left out to keep the answer bounded
+	// (errors are kept first, so Compatible is exact); omitted when none.
+	Truncated int `json:"truncated,omitempty"`
 }
 
 // BackfillVersion is one writer version within a backfill window,

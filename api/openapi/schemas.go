@@ -195,7 +195,8 @@ func Schemas() map[string]any {
 				"versions": arrayOf(obj(map[string]any{
 					"version": typ("integer", ""), "id": typ("integer", ""), "deleted": typ("boolean", ""), "registeredAt": typ("string", ""),
 				})),
-				"findings": arrayOf(ref("Finding")),
+				"findings":  arrayOf(ref("Finding")),
+				"truncated": typ("integer", "How many findings of this subject were left out to keep the answer bounded (at most 1,000 over all subjects, errors first); absent when none were."),
 			})),
 		}, "consumer", "compatible", "subjects"),
 		"Deprecation": obj(map[string]any{

@@ -170,7 +170,9 @@ func (a *Authenticator) Basic(ctx context.Context, name, password string) (*Prin
 		return p, nil
 	}
 	u, ok := a.users[name]
-	if !ok && a.store != nil {
+	// A name no store can hold (a NUL byte, invalid UTF-8) names no user;
+	// it fails like any unknown name rather than as a store error.
+	if !ok && a.store != nil && encodable(name) {
 		du, err := a.store.UserGet(ctx, name)
 		switch {
 		case err == nil:
@@ -264,6 +266,9 @@ func (a *Authenticator) CreateToken(ctx context.Context, p TokenParams) (string,
 	}
 	if p.Name == "" {
 		return "", nil, errors.New("auth: a token needs a name")
+	}
+	if !encodable(p.Name) {
+		return "", nil, fmt.Errorf("auth: token name %q holds a NUL byte or invalid UTF-8", p.Name)
 	}
 	if len(p.Grants) == 0 {
 		return "", nil, errors.New("auth: a token needs at least one grant")

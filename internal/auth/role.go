@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Role is a level of access. Each role includes the ones below it: a
@@ -74,6 +75,9 @@ func ParseGrant(s string) (Grant, error) {
 		return Grant{}, fmt.Errorf("auth: grant %q: %w", s, err)
 	}
 	pattern = strings.TrimSpace(pattern)
+	if !encodable(pattern) {
+		return Grant{}, fmt.Errorf("auth: grant %q: the subject pattern holds a NUL byte or invalid UTF-8", s)
+	}
 	if pattern == "" {
 		return Grant{}, fmt.Errorf("auth: grant %q: empty subject pattern (use * for every subject)", s)
 	}
@@ -211,4 +215,10 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 func FromContext(ctx context.Context) (*Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(*Principal)
 	return p, ok && p != nil
+}
+
+// encodable reports whether s is text every store can hold: UTF-8
+// without a NUL byte (PostgreSQL refuses NUL in text).
+func encodable(s string) bool {
+	return strings.IndexByte(s, 0) < 0 && utf8.ValidString(s)
 }

@@ -51,7 +51,7 @@ func (a *app) runConsumerCheck(cmd *cobra.Command, name string, f *reportFlags) 
 	rep := &report.Report{Command: "check", Against: fmt.Sprintf("registry %s, backfill of consumer %s", base, name)}
 	var outcomes []outcome
 	for _, s := range res.Subjects {
-		sub := report.Subject{Subject: s.Subject, File: files[s.Subject], Status: report.StatusCompatible}
+		sub := report.Subject{Subject: s.Subject, File: files[s.Subject], Status: report.StatusCompatible, Truncated: s.Truncated}
 		var versions []string
 		for _, v := range s.Versions {
 			label := fmt.Sprint(v.Version)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -148,6 +149,9 @@ func ValidateConsumer(c *Consumer) error {
 			return Errorf(srapi.CodeInvalidConsumer, "Consumer %s: label keys must be 1 to %d bytes and values at most %d", c.Name, maxOwnerLength, maxOwnerLength)
 		}
 	}
+	if !consumerEncodable(c) {
+		return Errorf(srapi.CodeInvalidConsumer, "Consumer %s holds a NUL byte or invalid UTF-8 in its owner, labels or reads", c.Name)
+	}
 	seen := map[string]bool{}
 	for _, r := range c.Reads {
 		if err := ValidateSubject(r.Subject); err != nil {
@@ -169,6 +173,28 @@ func ValidateConsumer(c *Consumer) error {
 		}
 	}
 	return nil
+}
+
+// consumerEncodable reports whether every text of c is one every store
+// can hold (no NUL byte, valid UTF-8).
+func consumerEncodable(c *Consumer) bool {
+	texts := []string{c.Owner}
+	for k, v := range c.Labels {
+		texts = append(texts, k, v)
+	}
+	for _, r := range c.Reads {
+		texts = append(texts, r.ReaderSchema, r.Message, string(r.Format))
+		texts = append(texts, r.Fields...)
+		for _, ref := range r.References {
+			texts = append(texts, ref.Name, ref.Subject)
+		}
+	}
+	for _, t := range texts {
+		if !srapi.Encodable(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeConsumer puts c in the form it is stored and compared in:
@@ -247,7 +273,7 @@ func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
 	}
 	normalizeConsumer(c)
 	for _, r := range c.Reads {
-		if err := referencesReadable(ctx, r.References); err != nil {
+		if err := s.graphReadable(ctx, r.References, ""); err != nil {
 			return err
 		}
 		p, err := s.readerSchema(ctx, r)
@@ -334,10 +360,6 @@ func (s *Service) CreateConsumer(ctx context.Context, c Consumer) (PutConsumerRe
 }
 
 func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) (PutConsumerResult, error) {
-	cs, err := s.consumerStore()
-	if err != nil {
-		return PutConsumerResult{}, err
-	}
 	if err := ValidateConsumer(&c); err != nil {
 		return PutConsumerResult{}, err
 	}
@@ -349,37 +371,76 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 	if err := s.prepareConsumer(ctx, &c); err != nil {
 		return PutConsumerResult{}, err
 	}
-	cur, err := cs.ConsumerGet(ctx, c.Name)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		cur = nil
-	case err != nil:
-		return PutConsumerResult{}, storeError(err)
-	}
-	if cur != nil {
-		// Replacing a consumer unblocks what it read.
-		if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
-			return PutConsumerResult{}, err
+	var res PutConsumerResult
+	// The grant check on the record replaced and the write run in one
+	// transaction, under a lock on the consumer's name: a concurrent
+	// replace cannot swap in a record reading other subjects between the
+	// check and the write.
+	err := s.consumerTx(ctx, consumerLock(c.Name), func(ctx context.Context, cs ConsumerStore) error {
+		cur, err := cs.ConsumerGet(ctx, c.Name)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			cur = nil
+		case err != nil:
+			return err
 		}
-	}
-	if cur != nil && sameConsumer(cur, &c) {
-		return PutConsumerResult{Consumer: cur}, nil
-	}
-	if cur != nil && createOnly {
-		return PutConsumerResult{}, Errorf(srapi.CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
-	}
-	now := s.opts.Now().UTC()
-	c.CreatedAt, c.UpdatedAt = now, now
-	if cur != nil {
-		c.CreatedAt = cur.CreatedAt
-	}
-	if err := cs.ConsumerPut(ctx, c); err != nil {
+		if cur != nil {
+			// Replacing a consumer unblocks what it read.
+			if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
+				return err
+			}
+		}
+		if cur != nil && sameConsumer(cur, &c) {
+			res = PutConsumerResult{Consumer: cur}
+			return nil
+		}
+		if cur != nil && createOnly {
+			return Errorf(srapi.CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
+		}
+		now := s.opts.Now().UTC()
+		c.CreatedAt, c.UpdatedAt = now, now
+		if cur != nil {
+			c.CreatedAt = cur.CreatedAt
+		}
+		if err := cs.ConsumerPut(ctx, c); err != nil {
+			return err
+		}
+		res = PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true, Previous: cur}
+		return nil
+	})
+	if err != nil {
 		return PutConsumerResult{}, storeError(err)
+	}
+	if !res.Changed {
+		return res, nil
 	}
 	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
-	s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", cur == nil)
-	return PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true, Previous: cur}, nil
+	s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", res.Created)
+	return res, nil
 }
+
+// consumerTx runs fn in one transaction holding the lock named lock, with
+// the consumer store of that transaction, so that what fn checks is what
+// it writes. A store whose transactions carry no consumer store (none of
+// the project's) gets its own, unlocked.
+func (s *Service) consumerTx(ctx context.Context, lock string, fn func(ctx context.Context, cs ConsumerStore) error) error {
+	return s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if err := tx.SubjectLock(ctx, lock); err != nil {
+			return err
+		}
+		cs, ok := tx.(ConsumerStore)
+		if !ok {
+			cs = s.consumers.store
+		}
+		return fn(ctx, cs)
+	})
+}
+
+// consumerLock and deprecationLock name the locks of one consumer and one
+// deprecation record: the NUL keeps them apart from every subject's lock,
+// since a subject cannot hold one.
+func consumerLock(name string) string { return "\x00consumer\x00" + name }
+func deprecationLock(id int) string   { return "\x00deprecation\x00" + strconv.Itoa(id) }
 
 // notifyConsumers tells every process sharing the store (this one
 // included, at once) about a consumer-feature change.
@@ -464,25 +525,30 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 // unblocks what the consumer read, so it needs write access to each of
 // those subjects.
 func (s *Service) DeleteConsumer(ctx context.Context, name string) (*Consumer, error) {
-	cs, err := s.consumerStore()
+	var cur *Consumer
+	// Checked and deleted in one transaction, as in putConsumer.
+	err := s.consumerTx(ctx, consumerLock(name), func(ctx context.Context, cs ConsumerStore) error {
+		var err error
+		cur, err = cs.ConsumerGet(ctx, name)
+		if errors.Is(err, ErrNotFound) {
+			return consumerNotFound(name)
+		} else if err != nil {
+			return err
+		}
+		if seen := *cur; !visibleConsumer(ctx, &seen) {
+			return consumerNotFound(name)
+		}
+		if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
+			return err
+		}
+		if err := cs.ConsumerDelete(ctx, name); errors.Is(err, ErrNotFound) {
+			return consumerNotFound(name)
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	cur, err := cs.ConsumerGet(ctx, name)
-	if errors.Is(err, ErrNotFound) {
-		return nil, consumerNotFound(name)
-	} else if err != nil {
-		return nil, storeError(err)
-	}
-	if seen := *cur; !visibleConsumer(ctx, &seen) {
-		return nil, consumerNotFound(name)
-	}
-	if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
-		return nil, err
-	}
-	if err := cs.ConsumerDelete(ctx, name); errors.Is(err, ErrNotFound) {
-		return nil, consumerNotFound(name)
-	} else if err != nil {
 		return nil, storeError(err)
 	}
 	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})

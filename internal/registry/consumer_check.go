@@ -175,6 +175,10 @@ type BackfillSubject struct {
 	// Versions are the writer versions checked, oldest first.
 	Versions []BackfillVersion
 	Findings []compat.Finding
+	// Truncated counts the findings left out of Findings to keep the
+	// report within compat.MaxFindings; errors are kept first, so
+	// Compatible stays exact.
+	Truncated int
 }
 
 // BackfillVersion is one writer version a backfill check read.
@@ -212,17 +216,23 @@ func (s *Service) CheckBackfill(ctx context.Context, p BackfillParams) (*Backfil
 	}
 	now := s.opts.Now()
 	rep := &BackfillReport{Consumer: c.Name, Owner: c.Owner}
+	// One budget for the whole report: a consumer reading many subjects
+	// with long histories must not make an unbounded answer.
+	budget := compat.MaxFindings
 	for _, read := range c.Reads {
-		sub, err := s.backfillSubject(ctx, c, read, now)
+		sub, err := s.backfillSubject(ctx, c, read, now, max(budget, 1))
 		if err != nil {
 			return nil, err
 		}
+		budget -= len(sub.Findings)
 		rep.Subjects = append(rep.Subjects, *sub)
 	}
 	return rep, nil
 }
 
-func (s *Service) backfillSubject(ctx context.Context, c *Consumer, read ConsumerRead, now time.Time) (*BackfillSubject, error) {
+// backfillSubject checks read against the writer versions in its window,
+// keeping at most limit findings (errors first) and counting the rest.
+func (s *Service) backfillSubject(ctx context.Context, c *Consumer, read ConsumerRead, now time.Time, limit int) (*BackfillSubject, error) {
 	out := &BackfillSubject{Subject: read.Subject, Window: read.Backfill, Since: now.Add(-read.Backfill).UTC()}
 	reader, err := s.consumerReader(ctx, c, read.Subject)
 	if err != nil {
@@ -267,7 +277,10 @@ func (s *Service) backfillSubject(ctx context.Context, c *Consumer, read Consume
 		if err != nil {
 			return nil, storeError(err)
 		}
-		out.Findings = append(out.Findings, fs...)
+		res := compat.Result{Findings: append(out.Findings, fs...), Truncated: out.Truncated}
+		// Per version, so that what is held stays bounded too.
+		res.Truncate(limit)
+		out.Findings, out.Truncated = res.Findings, res.Truncated
 	}
 	return out, nil
 }

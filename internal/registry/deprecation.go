@@ -108,7 +108,7 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o Deprecat
 		}
 		for _, e := range existing {
 			if e.Path == d.Path && e.Version == d.Version {
-				return s.updateDeprecation(ctx, cs, e, d, marker, o)
+				return s.updateDeprecation(ctx, e, d, marker, o)
 			}
 		}
 		forced, err := s.checkSunset(ctx, &d, marker, o)
@@ -133,10 +133,6 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o Deprecat
 // record with d.ID; its subject, path, version and date stay. The checks
 // are Deprecate's.
 func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord, o DeprecateOptions) (DeprecateResult, error) {
-	cs, err := s.consumerStore()
-	if err != nil {
-		return DeprecateResult{}, err
-	}
 	cur, err := s.DeprecationRecordByID(ctx, d.ID)
 	if err != nil {
 		return DeprecateResult{}, err
@@ -152,10 +148,10 @@ func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord, o 
 	if err != nil {
 		return DeprecateResult{}, err
 	}
-	return s.updateDeprecation(ctx, cs, *cur, next, marker, o)
+	return s.updateDeprecation(ctx, *cur, next, marker, o)
 }
 
-func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, d DeprecationRecord, marker time.Time, o DeprecateOptions) (DeprecateResult, error) {
+func (s *Service) updateDeprecation(ctx context.Context, cur, d DeprecationRecord, marker time.Time, o DeprecateOptions) (DeprecateResult, error) {
 	prev := cur.Sunset
 	if prev.IsZero() {
 		prev = marker
@@ -170,14 +166,40 @@ func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, 
 	if err != nil {
 		return DeprecateResult{}, err
 	}
-	if err := cs.DeprecationUpdate(ctx, next); errors.Is(err, ErrNotFound) {
-		return DeprecateResult{}, deprecationNotFound(cur.ID)
-	} else if err != nil {
-		return DeprecateResult{}, storeError(err)
+	if err := s.writeRecord(ctx, cur, func(ctx context.Context, cs ConsumerStore) error {
+		return cs.DeprecationUpdate(ctx, next)
+	}); err != nil {
+		return DeprecateResult{}, err
 	}
 	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
 	res.Record, res.Forced = &next, forced
 	return res, nil
+}
+
+// writeRecord runs write on record cur in one transaction with the check
+// that the caller may write its subject, re-reading the record there: the
+// record checked is the record written, whatever happens concurrently.
+// A record gone or replaced meanwhile is srapi.CodeDeprecationNotFound.
+func (s *Service) writeRecord(ctx context.Context, cur DeprecationRecord, write func(ctx context.Context, cs ConsumerStore) error) error {
+	err := s.consumerTx(ctx, deprecationLock(cur.ID), func(ctx context.Context, cs ConsumerStore) error {
+		got, err := cs.DeprecationGet(ctx, cur.ID)
+		if errors.Is(err, ErrNotFound) || err == nil && (got.Subject != cur.Subject || got.Path != cur.Path || got.Version != cur.Version) {
+			return deprecationNotFound(cur.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := requireOn(ctx, PermWrite, got.Subject); err != nil {
+			return err
+		}
+		if err := write(ctx, cs); errors.Is(err, ErrNotFound) {
+			return deprecationNotFound(cur.ID)
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	return storeError(err)
 }
 
 // checkSunset refuses, unless o.Force, a sunset of d that is not in the
@@ -230,6 +252,11 @@ func (s *Service) validateDeprecation(ctx context.Context, d *DeprecationRecord)
 	d.Path = strings.TrimSpace(d.Path)
 	if err := ValidateSubject(d.Subject); err != nil {
 		return time.Time{}, err
+	}
+	for _, t := range []string{d.Path, d.Reason, d.Replacement} {
+		if !srapi.Encodable(t) {
+			return time.Time{}, Errorf(srapi.CodeInvalidDeprecation, "A deprecation's path, reason and replacement must be UTF-8 without NUL bytes")
+		}
 	}
 	if d.Path != "" && d.Version != 0 {
 		return time.Time{}, Errorf(srapi.CodeInvalidDeprecation, "A deprecation names a field path or a version, not both")
@@ -359,13 +386,10 @@ func (s *Service) DeleteDeprecation(ctx context.Context, id int) (*DeprecationRe
 	if err != nil {
 		return nil, err
 	}
-	if err := requireOn(ctx, PermWrite, cur.Subject); err != nil {
+	if err := s.writeRecord(ctx, *cur, func(ctx context.Context, cs ConsumerStore) error {
+		return cs.DeprecationDelete(ctx, id)
+	}); err != nil {
 		return nil, err
-	}
-	if err := s.consumers.store.DeprecationDelete(ctx, id); errors.Is(err, ErrNotFound) {
-		return nil, deprecationNotFound(id)
-	} else if err != nil {
-		return nil, storeError(err)
 	}
 	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
 	return cur, nil

@@ -46,7 +46,7 @@ func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, erro
 // parseInputLenient is parseInput also answering a schema that parses
 // only leniently, with its strictErr set; the caller decides.
 func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parsed, error) {
-	if err := referencesReadable(ctx, in.References); err != nil {
+	if err := s.graphReadable(ctx, in.References, ""); err != nil {
 		return nil, err
 	}
 	key := inputKey(in)
@@ -137,22 +137,64 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 	return deps, nil
 }
 
-// referencesReadable refuses a reference to a subject the caller may not
-// read exactly as a reference to a missing one, so that a reference
-// cannot tell whether another team's subject exists. It checks the direct
-// references, which the caller chose; it runs before the parsed-input
-// cache, which would otherwise answer without resolving them.
-func referencesReadable(ctx context.Context, refs []schema.Reference) error {
+// graphReadable refuses unless the caller may read every subject of the
+// reference graph refs reach (A refs B refs C: B and C), since resolving
+// it hands the caller every schema in it (embedded in a resolved text,
+// or judged in findings). A reference the caller wrote (via "") to a
+// subject it may not read gets the answer of a reference to a missing
+// one, so that a reference cannot tell whether another team's subject
+// exists; a reference held by a stored schema (via names it) is refused
+// as forbidden, naming the subject, which the readable schema holding it
+// already names. The walk is bounded by Limits.MaxReferences like the
+// resolution itself; a missing subject or version is left for the
+// resolution to report. It runs before the parsed-input cache, which
+// would otherwise answer without resolving.
+func (s *Service) graphReadable(ctx context.Context, refs []schema.Reference, via string) error {
 	a := restricted(ctx, PermRead)
-	if a == nil {
+	if a == nil || len(refs) == 0 {
 		return nil
 	}
-	for _, ref := range refs {
-		if ref.Subject != "" && !a.Allows(PermRead, ref.Subject) {
-			return referenceNotFound(ref)
+	seen := map[string]bool{}
+	var walk func(refs []schema.Reference, via string) error
+	walk = func(refs []schema.Reference, via string) error {
+		for _, ref := range refs {
+			if ref.Subject == "" {
+				continue
+			}
+			if !a.Allows(PermRead, ref.Subject) {
+				if via == "" {
+					return referenceNotFound(ref)
+				}
+				return forbidden(a, fmt.Sprintf("Read on subject %q, which %s references", ref.Subject, via))
+			}
+			key := fmt.Sprintf("%s\x00%d", ref.Subject, ref.Version)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if len(seen) > s.opts.Limits.MaxReferences {
+				return referencesLimit(len(seen), s.opts.Limits.MaxReferences)
+			}
+			var v *SubjectVersion
+			var err error
+			if ref.Version == LatestVersion || ref.Version == 0 {
+				v, err = s.store.VersionLatest(ctx, ref.Subject, false)
+			} else {
+				v, err = s.store.VersionGet(ctx, ref.Subject, ref.Version, false)
+			}
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return storeError(err)
+			}
+			if err := walk(v.Schema.References, fmt.Sprintf("%s version %d", ref.Subject, v.Version)); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
+	return walk(refs, via)
 }
 
 func referenceNotFound(ref schema.Reference) error {

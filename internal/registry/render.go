@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/srapi"
@@ -23,6 +24,11 @@ func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schem
 		return sch, sch.Text, nil
 	case form == "resolved" && sch.Format == schema.Avro && len(sch.References) == 0:
 		return sch, sch.Text, nil
+	}
+	// Other forms are rendered from the parsed schema, its references
+	// resolved: the caller must be allowed to read all of them.
+	if err := s.graphReadable(ctx, sch.References, fmt.Sprintf("schema %d", sch.ID)); err != nil {
+		return nil, "", err
 	}
 	p, err := s.parsedSchema(ctx, s.store, sch)
 	if err != nil {

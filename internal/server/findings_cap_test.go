@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,24 +28,11 @@ func wideRecord(n int, typ string, docLen int) string {
 	return b.String()
 }
 
-// send makes a request with a JSON body and returns the status and body.
+// send makes an anonymous request with a body and returns the status and
+// body of the answer.
 func send(t *testing.T, method, target, contentType, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, target, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
+	return requestAs(t, "", method, target, contentType, body)
 }
 
 func schemaJSON(t *testing.T, text string) string {
@@ -112,6 +98,31 @@ func TestFindingsCapIsVisible(t *testing.T) {
 		}
 		if !strings.Contains(body, "shown as plain text, without highlighting") {
 			t.Errorf("check page of a schema over 256 KiB has no plain-text note")
+		}
+	})
+	t.Run("Backfill", func(t *testing.T) {
+		// A reader that decodes no field of either writer version: one
+		// error per field and version, 2*fields in all, over the cap.
+		consumer, err := json.Marshal(srapi.Consumer{Name: "wide-reader", Owner: "team-w", Reads: []srapi.ConsumerRead{{
+			Subject: "wide", SchemaType: "AVRO", Schema: wideRecord(fields, "boolean", 0), Backfill: "36500d",
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body := send(t, http.MethodPut, base+"/v1/consumers/wide-reader", srapi.ContentType, string(consumer)); status >= 300 {
+			t.Fatalf("put consumer: %d %.300s", status, body)
+		}
+		status, body := get(t, base, "/v1/consumers/wide-reader/backfill")
+		var res srapi.Backfill
+		if err := json.Unmarshal([]byte(body), &res); status != http.StatusOK || err != nil || len(res.Subjects) != 1 {
+			t.Fatalf("backfill: %d %.300s (%v)", status, body, err)
+		}
+		if sub := res.Subjects[0]; len(sub.Findings) != 1000 || sub.Truncated != 2*fields-1000 || res.Compatible {
+			t.Errorf("findings %d, truncated %d, compatible %v; want 1000, %d, false", len(sub.Findings), sub.Truncated, res.Compatible, 2*fields-1000)
+		}
+		status, body = get(t, base, "/ui/consumers/wide-reader")
+		if status != http.StatusOK || !strings.Contains(body, "And 1600 more findings not shown") {
+			t.Errorf("consumer page %d does not say how many findings it left out", status)
 		}
 	})
 	t.Run("UISubject", func(t *testing.T) {

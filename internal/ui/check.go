@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 
@@ -81,9 +80,6 @@ func (h *handler) checkForm(w http.ResponseWriter, r *http.Request) error {
 // role on the subject.
 func (h *handler) check(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if !sameOrigin(r) {
-		return &pageError{status: http.StatusForbidden, message: "The form was sent from another site."}
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxSchemaBytes+64<<10)
 	if err := parseForm(r, h.opts.MaxSchemaBytes); err != nil {
 		return err
@@ -106,6 +102,10 @@ func (h *handler) check(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case p.Subject == "":
 		return h.checkInvalid(w, r, p, "Pick the subject to check against.")
+	case registry.ValidateSubject(p.Subject) != nil:
+		return h.checkInvalid(w, r, p, "The subject is not a valid subject name: it holds a control character (a NUL byte, say) or invalid UTF-8.")
+	case !srapi.Encodable(p.Text) || !srapi.Encodable(p.Format):
+		return h.checkInvalid(w, r, p, "The schema holds a NUL byte or invalid UTF-8; schemas are UTF-8 text.")
 	case strings.TrimSpace(p.Text) == "":
 		return h.checkInvalid(w, r, p, "Paste a schema or choose a file.")
 	case int64(len(p.Text)) > h.opts.MaxSchemaBytes:
@@ -293,21 +293,4 @@ func parseForm(r *http.Request, maxMemory int64) error {
 		return badRequest("The form could not be read.")
 	}
 	return nil
-}
-
-// sameOrigin refuses cross-site form posts: a browser says where a
-// request comes from in Sec-Fetch-Site or Origin. Clients that send
-// neither (curl, tests) are not browsers acting for someone else.
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
-	default:
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return origin == ""
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
 }

@@ -87,7 +87,8 @@ type handler struct {
 	opts  Options
 	log   *slog.Logger
 	pages map[string]*template.Template
-	mux   *http.ServeMux
+	// mux serves the pages behind the cross-origin protection.
+	mux http.Handler
 	// css is the chroma style sheet, generated once.
 	css []byte
 }
@@ -139,7 +140,17 @@ func (h *handler) routes() {
 	m.HandleFunc(b+"/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return &pageError{status: http.StatusNotFound, message: "There is no such page."}
 	}))
-	h.mux = m
+	// Credentials are ambient (a browser resends basic auth by itself),
+	// so a page of another site could post the UI's forms as the user:
+	// every request but GET, HEAD and OPTIONS must come from the UI's own
+	// origin, as the browser's Sec-Fetch-Site or Origin says. Clients
+	// that send neither (curl, scripts) are not browsers acting for
+	// someone else and pass.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(h.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return &pageError{status: http.StatusForbidden, message: "The form was sent from another site. Open the page on this registry and send it from there."}
+	}))
+	h.mux = cop.Handler(m)
 }
 
 // ServeHTTP sets the headers every response carries and dispatches.

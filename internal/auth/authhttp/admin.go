@@ -201,6 +201,10 @@ func decode(c echo.Context, v any) (refused bool, err error) {
 		}
 		return true, unprocessable(c, msg)
 	}
+	if f := srapi.UnencodableField(v); f != "" {
+		return true, writeError(c, http.StatusUnprocessableEntity, srapi.CodeUnprocessable,
+			fmt.Sprintf("The field %s of the request body holds a NUL byte or invalid UTF-8", f))
+	}
 	return false, nil
 }
 

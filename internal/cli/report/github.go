@@ -35,6 +35,10 @@ func writeGitHub(w io.Writer, r *Report) error {
 			props = append(props, "title", f.RuleID)
 			fmt.Fprintf(bw, "::%s %s::%s\n", cmd, ghProps(props...), ghData(s.Subject+": "+f.String()))
 		}
+		if note := s.truncatedNote(); note != "" {
+			fmt.Fprintf(bw, "::warning %s::%s\n", ghProps("file", s.File, "title", "schemactl: "+s.Subject),
+				ghData(s.Subject+": "+note))
+		}
 	}
 	fmt.Fprintln(bw, r.Count())
 	return bw.Flush()
@@ -80,7 +84,7 @@ func WriteMarkdownSummary(w io.Writer, r *Report) error {
 		}
 	}
 	for _, s := range r.Subjects {
-		if len(s.Findings) == 0 && s.Message == "" {
+		if len(s.Findings) == 0 && s.Message == "" && s.Truncated == 0 {
 			continue
 		}
 		fmt.Fprintf(bw, "\n#### `%s`\n\n", mdEscape(s.Subject))
@@ -96,6 +100,9 @@ func WriteMarkdownSummary(w io.Writer, r *Report) error {
 				sev = " (warning)"
 			}
 			fmt.Fprintf(bw, "- `%s` **%s**%s: %s\n", mdEscape(f.location(s.File)), f.RuleID, sev, mdEscape(f.String()))
+		}
+		if note := s.truncatedNote(); note != "" {
+			fmt.Fprintf(bw, "- %s\n", note)
 		}
 	}
 	return bw.Flush()

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
@@ -29,6 +30,8 @@ type (
 		Errors     int             `xml:"errors,attr"`
 		Properties []junitProperty `xml:"properties>property,omitempty"`
 		Cases      []junitCase     `xml:"testcase"`
+		// SystemOut says how many findings were left out, when some were.
+		SystemOut string `xml:"system-out,omitempty"`
 	}
 	junitProperty struct {
 		Name  string `xml:"name,attr"`
@@ -59,6 +62,11 @@ func writeJUnit(w io.Writer, r *Report) error {
 		}
 		if r.Against != "" {
 			suite.Properties = append(suite.Properties, junitProperty{"against", r.Against})
+		}
+		if note := s.truncatedNote(); note != "" {
+			// Findings left out are no testcases: counted, not invented.
+			suite.Properties = append(suite.Properties, junitProperty{"truncated", strconv.Itoa(s.Truncated)})
+			suite.SystemOut = s.File + ": " + note
 		}
 		switch {
 		case s.Status == StatusError:

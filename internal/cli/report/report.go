@@ -95,6 +95,16 @@ type Finding struct {
 	Consumer  string
 }
 
+// truncatedNote says how many findings the checker left out of s, ""
+// when none. Every format carries it, so a capped answer never reads as
+// a complete one.
+func (s Subject) truncatedNote() string {
+	if s.Truncated <= 0 {
+		return ""
+	}
+	return srapi.TruncatedMessage(s.Truncated) + ", not shown"
+}
+
 // String renders f without its location: path: message (RULE_ID), and
 // for a removed element where it was.
 func (f Finding) String() string {

@@ -55,6 +55,7 @@ func sample() *Report {
 						Version: 3, Direction: compat.DirPolicy, OldLine: 9, OldColumn: 5,
 					},
 				},
+				Truncated: 40,
 			},
 			{
 				Subject: "payments-value", File: "schemas/payment.proto", Format: "PROTOBUF", Status: StatusCompatible,

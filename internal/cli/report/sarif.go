@@ -136,6 +136,13 @@ func writeSARIF(w io.Writer, r *Report, opts Options) error {
 				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: s.File}}}},
 			})
 		}
+		if note := s.truncatedNote(); note != "" {
+			// Not results: the findings left out are unknown, only counted.
+			run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, sarifNotification{
+				Level: "warning", Message: sarifMessage{Text: s.Subject + ": " + note},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: s.File}}}},
+			})
+		}
 		for _, f := range s.Findings {
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: s.File}}}
 			if f.Line > 0 {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
-	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ANSI escapes used by colour text output.
@@ -54,7 +53,7 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			fmt.Fprintf(bw, "%s %s%s\n", msg, p.paint(ansiDim, "("+f.RuleID+")"), f.removedNote())
 		}
 		if s.Truncated > 0 {
-			fmt.Fprintf(bw, "%s: %s, not shown\n", s.File, srapi.TruncatedMessage(s.Truncated))
+			fmt.Fprintf(bw, "%s: %s\n", s.File, s.truncatedNote())
 		}
 	}
 	if len(r.Subjects) > 0 {

@@ -89,24 +89,39 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	// As Confluent: a request without a contract, under a config without
 	// defaults or overrides, is answered by any live version holding the
 	// same schema, whatever that version's contract.
-	if p.Schema.Metadata == nil && p.Schema.RuleSet == nil && !cfg.hasContracts() {
+	var live []SubjectVersion
+	anyContract := p.Schema.Metadata == nil && p.Schema.RuleSet == nil && !cfg.hasContracts()
+	if anyContract {
 		plain, err := s.parseInputLenient(ctx, p.Schema)
 		if err != nil {
 			return nil, err
 		}
-		if v, err := s.findVersionAnyContract(ctx, s.store, p.Subject, plain, p.Schema, false); err != nil || v != nil {
+		if live, err = s.store.VersionList(ctx, p.Subject, false); err != nil {
+			return nil, storeError(err)
+		}
+		if v, err := s.findVersionAnyContract(ctx, s.store, live, plain, p.Schema); err != nil || v != nil {
 			if v != nil && p.ID == 0 && p.Version == 0 {
 				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
 			}
 			return v, err
 		}
 	}
-	if mode != Import {
+	switch {
+	case mode == Import:
+		p.Schema.Metadata, p.Schema.RuleSet = storedContract(p.Schema.Metadata), storedContract(p.Schema.RuleSet)
+	case anyContract:
+		// The live versions just read hold the latest one.
+		var latest *SubjectVersion
+		if len(live) > 0 {
+			latest = &live[len(live)-1]
+		}
+		if p.Schema, err = mergeContractsOver(p.Schema, cfg, latest); err != nil {
+			return nil, err
+		}
+	default:
 		if p.Schema, err = mergeContracts(ctx, s.store, p.Subject, p.Schema, cfg); err != nil {
 			return nil, err
 		}
-	} else {
-		p.Schema.Metadata, p.Schema.RuleSet = storedContract(p.Schema.Metadata), storedContract(p.Schema.RuleSet)
 	}
 	// A schema that IMPORT copied as it was must still be found when its
 	// producers re-register it; anything else must parse strictly below.
@@ -114,11 +129,15 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err != nil {
 		return nil, err
 	}
-	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
-		if v != nil && p.ID == 0 && p.Version == 0 {
-			s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
+	// Any live version holding the schema was found above, whatever its
+	// contract: looking again by fingerprint could find none.
+	if !anyContract {
+		if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
+			if v != nil && p.ID == 0 && p.Version == 0 {
+				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
+			}
+			return v, err
 		}
-		return v, err
 	}
 	if in.strictErr != nil && mode != Import {
 		return nil, in.strictErr
@@ -127,10 +146,9 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		s.log.WarnContext(ctx, "importing a schema that this registry's own validation refuses, as it is",
 			"subject", p.Subject, "id", p.ID, "version", p.Version, "reason", in.strictErr)
 	}
-	// findVersion caches the schema when it exists; if it is not cached
-	// now, it did not exist a moment ago, and the transaction can insert
-	// without looking again: should another writer insert it first, the
-	// fingerprint constraint refuses ours and the retry looks.
+	// A schema found before is cached by fingerprint; one that is not may
+	// still be stored (by another subject, or another writer meanwhile):
+	// then the insert finds it taken and the transaction reads it.
 	_, exists := s.byFingerprint.GetIfPresent(in.fingerprint)
 	for attempt := 0; ; attempt++ {
 		v, err := s.insertVersion(ctx, p, in, mode, exists || attempt > 0)
@@ -182,22 +200,18 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 			return err
 		}
 		// Another writer may have registered the same schema meanwhile.
-		var existing *Schema
+		var (
+			existing *Schema
+			err      error
+		)
 		if lookup {
-			var err error
 			existing, err = s.schemaByFingerprint(ctx, tx, in.fingerprint)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
 		}
 		if existing != nil {
-			v, err := tx.VersionBySchema(ctx, p.Subject, existing.ID, false)
-			if err == nil {
-				v.Schema = existing
-				out = v
-				return nil
-			}
-			if !errors.Is(err, ErrNotFound) {
+			if out, err = liveVersionOf(ctx, tx, p.Subject, existing); err != nil || out != nil {
 				return err
 			}
 		}
@@ -210,15 +224,22 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 				return incompatible(p.Subject, res)
 			}
 		}
-		max, err := tx.VersionMax(ctx, p.Subject)
-		if err != nil {
-			return err
-		}
 		sch, err := s.schemaForInsert(ctx, tx, p, in, mode, existing)
+		if errors.Is(err, ErrConflict) && existing == nil && p.ID == 0 {
+			// The schema is stored already; the refused insert left the
+			// transaction usable, and the subject may even hold it now.
+			if sch, err = s.schemaByFingerprint(ctx, tx, in.fingerprint); err != nil {
+				return err
+			}
+			if out, err = liveVersionOf(ctx, tx, p.Subject, sch); err != nil || out != nil {
+				return err
+			}
+		}
 		if err != nil {
 			return err
 		}
-		version := max + 1
+		// Zero: the store numbers the version 1 + the highest ever used.
+		version := 0
 		if mode == Import && p.Version != 0 {
 			if _, err := tx.VersionGet(ctx, p.Subject, p.Version, true); err == nil {
 				return Errorf(srapi.CodeOperationNotPermitted, "Version %d of subject %s already exists", p.Version, p.Subject)
@@ -238,6 +259,19 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 		return nil
 	})
 	return out, err
+}
+
+// liveVersionOf returns subject's live version holding sch, or nil.
+func liveVersionOf(ctx context.Context, ex Executor, subject string, sch *Schema) (*SubjectVersion, error) {
+	v, err := ex.VersionBySchema(ctx, subject, sch.ID, false)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.Schema = sch
+	return v, nil
 }
 
 // registeredEntry is the answer to an idempotent re-registration, keyed
@@ -344,14 +378,10 @@ func storedText(in SchemaInput, p *parsed, mode Mode) string {
 	return p.text
 }
 
-// findVersionAnyContract returns the latest version of subject (live, or
-// with includeDeleted any) holding the parsed schema with the input's
-// references, whatever its metadata and rule set, or nil.
-func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, subject string, in *parsed, input SchemaInput, includeDeleted bool) (*SubjectVersion, error) {
-	vs, err := ex.VersionList(ctx, subject, includeDeleted)
-	if err != nil {
-		return nil, storeError(err)
-	}
+// findVersionAnyContract returns the latest of vs (a subject's versions,
+// oldest first) holding the parsed schema with the input's references,
+// whatever its metadata and rule set, or nil.
+func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, vs []SubjectVersion, in *parsed, input SchemaInput) (*SubjectVersion, error) {
 	want := in.schema.Identity()
 	if input.Normalize {
 		want = in.schema.Normalized()

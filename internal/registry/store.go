@@ -69,7 +69,8 @@ type Executor interface {
 	// SchemaInsert stores a new schema. With p.ID zero the store assigns the
 	// next id; with an explicit id (IMPORT mode) it uses it, and the
 	// sequence never hands out that id later. A second insert with the same
-	// fingerprint or id returns ErrConflict.
+	// fingerprint or id returns ErrConflict, and the transaction it ran in
+	// stays usable.
 	SchemaInsert(ctx context.Context, p SchemaInsertParams) (*Schema, error)
 	// SchemaList lists subject versions joined with their schemas, ordered
 	// by subject then version.
@@ -84,7 +85,9 @@ type Executor interface {
 	// not exist or is still in use.
 	SchemaDeleteUnused(ctx context.Context, id int) error
 
-	// VersionInsert adds a version to a subject.
+	// VersionInsert adds a version to a subject. With p.Version zero it
+	// takes the next number, 1 + VersionMax, in the same statement: the
+	// caller holds the subject lock, so no other writer can take it.
 	VersionInsert(ctx context.Context, p VersionInsertParams) (*SubjectVersion, error)
 	// VersionGet returns one version with its schema; deleted versions only
 	// when includeDeleted.
@@ -138,7 +141,8 @@ type SchemaListParams struct {
 
 // VersionInsertParams are the inputs of VersionInsert.
 type VersionInsertParams struct {
-	Subject   string
+	Subject string
+	// Version is the number to insert, or 0 for the subject's next.
 	Version   int
 	SchemaID  int
 	CreatedAt time.Time

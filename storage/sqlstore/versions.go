@@ -35,9 +35,11 @@ func (e *Executor) queryVersions(ctx context.Context, query string, args ...any)
 	return vs, e.translate(err)
 }
 
-// VersionInsert adds a live version to a subject. A taken version number,
-// or a schema already live in the subject, is registry.ErrConflict; an
-// unknown schema id is registry.ErrNotFound. The result has no Schema.
+// VersionInsert adds a live version to a subject; with p.Version zero,
+// the next one (1 + the highest ever used), counted by the same
+// statement. A taken version number, or a schema already live in the
+// subject, is registry.ErrConflict; an unknown schema id is
+// registry.ErrNotFound. The result has no Schema.
 func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertParams) (*registry.SubjectVersion, error) {
 	created := p.CreatedAt
 	if created.IsZero() {
@@ -45,15 +47,25 @@ func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertPa
 	}
 	// Both backends keep microseconds.
 	created = created.UTC().Truncate(time.Microsecond)
-	_, err := e.conn.Writer().Exec(ctx, `
-		INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at)
-		VALUES ($1, $2, $3, false, $4)`,
-		p.Subject, p.Version, p.SchemaID, e.d.Time(created))
+	version := p.Version
+	var err error
+	if version == 0 {
+		err = e.conn.Writer().QueryRow(ctx, `
+			INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at)
+			VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM subject_versions WHERE subject = $1), $2, false, $3)
+			RETURNING version`,
+			p.Subject, p.SchemaID, e.d.Time(created)).Scan(&version)
+	} else {
+		_, err = e.conn.Writer().Exec(ctx, `
+			INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at)
+			VALUES ($1, $2, $3, false, $4)`,
+			p.Subject, p.Version, p.SchemaID, e.d.Time(created))
+	}
 	if err != nil {
 		return nil, e.errorf("insert version %d of %q: %w", p.Version, p.Subject, e.translate(err))
 	}
 	return &registry.SubjectVersion{
-		Subject: p.Subject, Version: p.Version, SchemaID: p.SchemaID, CreatedAt: created,
+		Subject: p.Subject, Version: version, SchemaID: p.SchemaID, CreatedAt: created,
 	}, nil
 }
 

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ModeSetGetDelete", testMode},
 		{"TransactionRollsBackOnError", testRollback},
 		{"TransactionReadsItsOwnWrites", testReadOwnWrites},
+		{"SchemaConflictKeepsTransaction", testConflictKeepsTransaction},
 		{"SubjectLockOutsideTransactionFails", testSubjectLockOutsideTx},
 		{"WatchSeesCommittedNotRolledBack", testWatch},
 		{"WatchEndsWithContext", testWatchEnds},

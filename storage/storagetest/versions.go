@@ -105,14 +105,29 @@ func testVersionMaxSoftDeleted(t *testing.T, s registry.Store) {
 	if v := mustRegister(t, s, "s", `"4"`); v.Version != 4 {
 		t.Errorf("next version after a soft-deleted latest = %d, want 4", v.Version)
 	}
+	// Version 0 asks the store for the next number itself.
+	five := insertSchema(t, s, `"5"`)
+	v, err := s.VersionInsert(ctx, registry.VersionInsertParams{Subject: "s", SchemaID: five.ID})
+	mustOK(t, "VersionInsert of the next version", err)
+	if v.Version != 5 {
+		t.Errorf("VersionInsert without a number after version 4 = %d, want 5", v.Version)
+	}
+	if got, err := s.VersionGet(ctx, "s", 5, false); err != nil || got.SchemaID != five.ID {
+		t.Errorf("VersionGet(s, 5) = %+v, %v; want schema %d", got, err, five.ID)
+	}
+	first, err := s.VersionInsert(ctx, registry.VersionInsertParams{Subject: "fresh", SchemaID: five.ID})
+	mustOK(t, "VersionInsert of the first version of a subject", err)
+	if first.Version != 1 {
+		t.Errorf("VersionInsert without a number in a new subject = %d, want 1", first.Version)
+	}
 	live, err := s.VersionList(ctx, "s", false)
 	mustOK(t, "VersionList", err)
-	if got, want := keys(live), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 4, false}}; !reflect.DeepEqual(got, want) {
+	if got, want := keys(live), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 4, false}, {"s", 5, false}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("live versions = %v, want %v", got, want)
 	}
 	all, err := s.VersionList(ctx, "s", true)
 	mustOK(t, "VersionList(includeDeleted)", err)
-	if got, want := keys(all), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 3, true}, {"s", 4, false}}; !reflect.DeepEqual(got, want) {
+	if got, want := keys(all), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 3, true}, {"s", 4, false}, {"s", 5, false}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("all versions = %v, want %v", got, want)
 	}
 }
@@ -305,6 +320,33 @@ func testReadOwnWrites(t *testing.T, s registry.Store) {
 		return nil
 	})
 	mustOK(t, "InTx", err)
+}
+
+// testConflictKeepsTransaction: a schema insert refused for a taken
+// fingerprint leaves the transaction usable, so a writer that lost the
+// race reads the winner's row and carries on in the same transaction.
+func testConflictKeepsTransaction(t *testing.T, s registry.Store) {
+	taken := insertSchema(t, s, `"taken"`)
+	err := s.InTx(t.Context(), func(ctx context.Context, tx registry.Executor) error {
+		_, err := tx.SchemaInsert(ctx, registry.SchemaInsertParams{Schema: registry.Schema{
+			Format: schema.Avro, Text: `"taken"`, Fingerprint: taken.Fingerprint,
+		}})
+		if !errors.Is(err, registry.ErrConflict) {
+			return fmt.Errorf("SchemaInsert of a taken fingerprint = %v, want ErrConflict", err)
+		}
+		sch, err := tx.SchemaGetByFingerprint(ctx, taken.Fingerprint)
+		if err != nil {
+			return fmt.Errorf("read after the refused insert: %w", err)
+		}
+		_, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: "s", SchemaID: sch.ID})
+		return err
+	})
+	mustOK(t, "InTx", err)
+	v, err := s.VersionLatest(t.Context(), "s", false)
+	mustOK(t, "VersionLatest", err)
+	if v.Version != 1 || v.SchemaID != taken.ID {
+		t.Errorf("committed version = %d of schema %d, want 1 of schema %d", v.Version, v.SchemaID, taken.ID)
+	}
 }
 
 func testSubjectLockOutsideTx(t *testing.T, s registry.Store) {

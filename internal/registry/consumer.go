@@ -82,6 +82,11 @@ type consumerState struct {
 	store ConsumerStore
 	// readers caches parsed reader schemas by their fingerprint.
 	readers *otter.Cache[string, schema.Schema]
+	// bySubject caches what a registration's check needs of the consumer
+	// features, per subject (subjectConsumers). Every write of a consumer
+	// or record notifies in its transaction, so each process drops what
+	// it made stale when the write commits.
+	bySubject coherent[*subjectConsumers]
 
 	// deprecated is the current index of deprecated subjects, versions and
 	// schema ids; nil means it must be (re)loaded. gen counts
@@ -99,6 +104,7 @@ func newConsumerState(store Store, opts Options) *consumerState {
 		readers: newWeighed(CacheShare(opts.CacheBytes, CacheReaderSchemas), func(fp string, s schema.Schema) int {
 			return len(fp) + parsedSize(s)
 		}),
+		bySubject: newCoherent[*subjectConsumers](CacheShare(opts.CacheBytes, CacheSubjectConsumers)),
 		usage: NewUsageRecorder(store, UsageOptions{
 			Now: opts.Now, Logger: opts.Logger, MaxBytes: int64(CacheShare(opts.CacheBytes, UsageBuffer)),
 		}),
@@ -116,13 +122,23 @@ func (s *Service) consumerStore() (ConsumerStore, error) {
 func (s *Service) applyConsumerChange(c Change) {
 	st := s.consumers
 	switch c.Kind {
-	case ChangeReset, ChangeDeprecations:
+	case ChangeReset:
 		st.invalidateDeprecations()
+		st.bySubject.invalidateAll()
+	case ChangeConsumers:
+		st.bySubject.invalidateAll()
+	case ChangeDeprecations:
+		st.invalidateDeprecations()
+		st.bySubject.invalidate(c.Subject)
 	case ChangeVersions:
 		// A new version of a deprecated subject is deprecated too; a
 		// permanent delete may free a schema id.
 		if idx := st.deprecated.Load(); idx != nil && (idx.subjects[c.Subject] != nil || len(idx.versions[c.Subject]) > 0) {
 			st.invalidateDeprecations()
+		}
+		// A permanent delete may break a reader schema's reference.
+		if c.SchemaID != 0 {
+			st.bySubject.invalidateAll()
 		}
 	}
 }
@@ -373,21 +389,35 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 	if cur != nil {
 		c.CreatedAt = cur.CreatedAt
 	}
-	if err := cs.ConsumerPut(ctx, c); err != nil {
+	err = s.writeConsumers(ctx, Change{Kind: ChangeConsumers}, func(ctx context.Context, cs ConsumerStore) error {
+		return cs.ConsumerPut(ctx, c)
+	})
+	if err != nil {
 		return PutConsumerResult{}, storeError(err)
 	}
-	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
 	s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", cur == nil)
 	return PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true, Previous: cur}, nil
 }
 
-// notifyConsumers tells every process sharing the store (this one
-// included, at once) about a consumer-feature change.
-func (s *Service) notifyConsumers(ctx context.Context, c Change) {
-	s.applyConsumerChange(c)
-	if err := s.store.Notify(ctx, c); err != nil {
-		s.log.WarnContext(ctx, "could not notify other registry processes", "kind", c.Kind, "err", err)
+// writeConsumers runs write in one transaction that also queues c, so
+// that every process sharing the store hears of the change exactly when
+// it commits (never of one rolled back), and applies c here once it has.
+func (s *Service) writeConsumers(ctx context.Context, c Change, write func(ctx context.Context, cs ConsumerStore) error) error {
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		cs, ok := tx.(ConsumerStore)
+		if !ok {
+			cs = s.consumers.store
+		}
+		if err := write(ctx, cs); err != nil {
+			return err
+		}
+		return tx.Notify(ctx, c)
+	})
+	if err != nil {
+		return err
 	}
+	s.applyConsumerChange(c)
+	return nil
 }
 
 // Subjects lists the subjects c reads.
@@ -480,12 +510,14 @@ func (s *Service) DeleteConsumer(ctx context.Context, name string) (*Consumer, e
 	if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
 		return nil, err
 	}
-	if err := cs.ConsumerDelete(ctx, name); errors.Is(err, ErrNotFound) {
+	err = s.writeConsumers(ctx, Change{Kind: ChangeConsumers}, func(ctx context.Context, cs ConsumerStore) error {
+		return cs.ConsumerDelete(ctx, name)
+	})
+	if errors.Is(err, ErrNotFound) {
 		return nil, consumerNotFound(name)
 	} else if err != nil {
 		return nil, storeError(err)
 	}
-	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
 	s.log.InfoContext(ctx, "consumer deleted", "consumer", name)
 	return cur, nil
 }

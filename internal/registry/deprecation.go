@@ -108,7 +108,7 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o Deprecat
 		}
 		for _, e := range existing {
 			if e.Path == d.Path && e.Version == d.Version {
-				return s.updateDeprecation(ctx, cs, e, d, marker, o)
+				return s.updateDeprecation(ctx, e, d, marker, o)
 			}
 		}
 		forced, err := s.checkSunset(ctx, &d, marker, o)
@@ -116,14 +116,18 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o Deprecat
 			return DeprecateResult{}, err
 		}
 		d.CreatedAt = s.opts.Now().UTC()
-		rec, err := cs.DeprecationInsert(ctx, d)
+		var rec *DeprecationRecord
+		err = s.writeConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations}, func(ctx context.Context, cs ConsumerStore) error {
+			var err error
+			rec, err = cs.DeprecationInsert(ctx, d)
+			return err
+		})
 		if errors.Is(err, ErrConflict) && attempt == 0 {
 			continue
 		}
 		if err != nil {
 			return DeprecateResult{}, storeError(err)
 		}
-		s.notifyConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations})
 		s.log.InfoContext(ctx, "deprecation recorded", "subject", d.Subject, "path", d.Path, "version", d.Version, "id", rec.ID)
 		return DeprecateResult{Record: rec, Created: true, PreviousSunset: marker, Forced: forced}, nil
 	}
@@ -133,10 +137,6 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o Deprecat
 // record with d.ID; its subject, path, version and date stay. The checks
 // are Deprecate's.
 func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord, o DeprecateOptions) (DeprecateResult, error) {
-	cs, err := s.consumerStore()
-	if err != nil {
-		return DeprecateResult{}, err
-	}
 	cur, err := s.DeprecationRecordByID(ctx, d.ID)
 	if err != nil {
 		return DeprecateResult{}, err
@@ -152,10 +152,10 @@ func (s *Service) UpdateDeprecation(ctx context.Context, d DeprecationRecord, o 
 	if err != nil {
 		return DeprecateResult{}, err
 	}
-	return s.updateDeprecation(ctx, cs, *cur, next, marker, o)
+	return s.updateDeprecation(ctx, *cur, next, marker, o)
 }
 
-func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, d DeprecationRecord, marker time.Time, o DeprecateOptions) (DeprecateResult, error) {
+func (s *Service) updateDeprecation(ctx context.Context, cur, d DeprecationRecord, marker time.Time, o DeprecateOptions) (DeprecateResult, error) {
 	prev := cur.Sunset
 	if prev.IsZero() {
 		prev = marker
@@ -170,12 +170,14 @@ func (s *Service) updateDeprecation(ctx context.Context, cs ConsumerStore, cur, 
 	if err != nil {
 		return DeprecateResult{}, err
 	}
-	if err := cs.DeprecationUpdate(ctx, next); errors.Is(err, ErrNotFound) {
+	err = s.writeConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations}, func(ctx context.Context, cs ConsumerStore) error {
+		return cs.DeprecationUpdate(ctx, next)
+	})
+	if errors.Is(err, ErrNotFound) {
 		return DeprecateResult{}, deprecationNotFound(cur.ID)
 	} else if err != nil {
 		return DeprecateResult{}, storeError(err)
 	}
-	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
 	res.Record, res.Forced = &next, forced
 	return res, nil
 }
@@ -362,12 +364,14 @@ func (s *Service) DeleteDeprecation(ctx context.Context, id int) (*DeprecationRe
 	if err := requireOn(ctx, PermWrite, cur.Subject); err != nil {
 		return nil, err
 	}
-	if err := s.consumers.store.DeprecationDelete(ctx, id); errors.Is(err, ErrNotFound) {
+	err = s.writeConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations}, func(ctx context.Context, cs ConsumerStore) error {
+		return cs.DeprecationDelete(ctx, id)
+	})
+	if errors.Is(err, ErrNotFound) {
 		return nil, deprecationNotFound(id)
 	} else if err != nil {
 		return nil, storeError(err)
 	}
-	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
 	return cur, nil
 }
 

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -91,19 +92,35 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	// same schema, whatever that version's contract.
 	var live []SubjectVersion
 	anyContract := p.Schema.Metadata == nil && p.Schema.RuleSet == nil && !cfg.hasContracts()
+	// The request as sent (normalize applied), stored with a version it
+	// creates, so that sending it again finds that version's schema
+	// without a parse.
+	submitted := inputKey(p.Schema)
+	input := hex.EncodeToString(submitted[:])
 	if anyContract {
-		plain, err := s.parseInputLenient(ctx, p.Schema)
+		hashed, registered, err := s.store.VersionListByInput(ctx, p.Subject, input)
 		if err != nil {
-			return nil, err
-		}
-		if live, err = s.store.VersionList(ctx, p.Subject, false); err != nil {
 			return nil, storeError(err)
 		}
-		if v, err := s.findVersionAnyContract(ctx, s.store, live, plain, p.Schema); err != nil || v != nil {
-			if v != nil && p.ID == 0 && p.Version == 0 {
+		live = make([]SubjectVersion, len(hashed))
+		for i := range hashed {
+			live[i] = hashed[i].SubjectVersion
+		}
+		v := versionByHashes(hashed, registered, p.Schema.Normalize)
+		if v == nil {
+			plain, err := s.parseInputLenient(ctx, p.Schema)
+			if err != nil {
+				return nil, err
+			}
+			if v, err = s.findVersionAnyContract(ctx, s.store, live, plain, p.Schema); err != nil {
+				return nil, err
+			}
+		}
+		if v != nil {
+			if p.ID == 0 && p.Version == 0 {
 				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
 			}
-			return v, err
+			return v, nil
 		}
 	}
 	switch {
@@ -150,8 +167,9 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	// still be stored (by another subject, or another writer meanwhile):
 	// then the insert finds it taken and the transaction reads it.
 	_, exists := s.byFingerprint.GetIfPresent(in.fingerprint)
+	hashes := versionHashes(input, in, p.Schema)
 	for attempt := 0; ; attempt++ {
-		v, err := s.insertVersion(ctx, p, in, mode, exists || attempt > 0)
+		v, err := s.insertVersion(ctx, p, in, hashes, mode, exists || attempt > 0)
 		// Two subjects inserting the same new schema at once: one insert
 		// loses on the fingerprint constraint and finds the winner's row
 		// on retry.
@@ -193,7 +211,7 @@ func registerAllowed(p RegisterParams, mode Mode) error {
 
 // insertVersion checks and writes the version under the subject lock, so
 // the compatibility verdict holds for exactly the versions it saw.
-func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode, lookup bool) (*SubjectVersion, error) {
+func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, hashes VersionHashes, mode Mode, lookup bool) (*SubjectVersion, error) {
 	var out *SubjectVersion
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if err := tx.SubjectLock(ctx, p.Subject); err != nil {
@@ -249,7 +267,7 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 			version = p.Version
 		}
 		v, err := tx.VersionInsert(ctx, VersionInsertParams{
-			Subject: p.Subject, Version: version, SchemaID: sch.ID, CreatedAt: s.opts.Now(),
+			Subject: p.Subject, Version: version, SchemaID: sch.ID, CreatedAt: s.opts.Now(), Hashes: hashes,
 		})
 		if err != nil {
 			return err
@@ -259,6 +277,48 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 		return nil
 	})
 	return out, err
+}
+
+// versionHashes are the hashes stored with a version that the request
+// with input hash input creates, in being its parse.
+func versionHashes(input string, in *parsed, req SchemaInput) VersionHashes {
+	format := in.schema.Format()
+	return VersionHashes{
+		Input:      input,
+		Identity:   fingerprint(format, in.schema.Identity(), req.References, nil, nil),
+		Normalized: fingerprint(format, in.schema.Normalized(), req.References, nil, nil),
+	}
+}
+
+// versionByHashes answers a registration without a contract from stored
+// hashes, as findVersionAnyContract would by parsing: the latest of the
+// live versions holding the schema that the same request registered
+// before (registered: that version's hashes). It returns nil when that
+// cannot be told without a parse: the request registered nothing here,
+// or a live version predates the hashes.
+func versionByHashes(live []HashedVersion, registered *VersionHashes, normalize bool) *SubjectVersion {
+	if registered == nil {
+		return nil
+	}
+	want := registered.Identity
+	if normalize {
+		want = registered.Normalized
+	}
+	for i := range live {
+		if live[i].Hashes.Identity == "" || live[i].Hashes.Normalized == "" {
+			return nil
+		}
+	}
+	for i := len(live) - 1; i >= 0; i-- {
+		got := live[i].Hashes.Identity
+		if normalize {
+			got = live[i].Hashes.Normalized
+		}
+		if got == want {
+			return &live[i].SubjectVersion
+		}
+	}
+	return nil
 }
 
 // liveVersionOf returns subject's live version holding sch, or nil.

@@ -100,6 +100,11 @@ type Executor interface {
 	// VersionMax returns the highest version number ever used in the
 	// subject, soft-deleted versions included; 0 when none.
 	VersionMax(ctx context.Context, subject string) (int, error)
+	// VersionListByInput returns the subject's live versions, oldest
+	// first, with their hashes, in one query; and the hashes stored with
+	// any version of the subject (soft-deleted ones included) that the
+	// request with input hash input registered, nil when none did.
+	VersionListByInput(ctx context.Context, subject, input string) ([]HashedVersion, *VersionHashes, error)
 	// VersionBySchema returns the subject's version that uses schema id.
 	VersionBySchema(ctx context.Context, subject string, schemaID int, includeDeleted bool) (*SubjectVersion, error)
 	// VersionSoftDelete marks a version deleted.
@@ -146,6 +151,28 @@ type VersionInsertParams struct {
 	Version   int
 	SchemaID  int
 	CreatedAt time.Time
+	// Hashes are stored with the version; empty ones as unknown.
+	Hashes VersionHashes
+}
+
+// VersionHashes let an idempotent re-registration be answered without
+// parsing it. Versions registered before the registry stored them have
+// none (empty strings).
+type VersionHashes struct {
+	// Input hashes the exact request that created the version (inputKey).
+	Input string
+	// Identity and Normalized hash the schema's identity and normalized
+	// forms with its format and references: two versions hold the same
+	// schema, as a registration without a contract compares them, when
+	// these match.
+	Identity   string
+	Normalized string
+}
+
+// HashedVersion is a version with its stored hashes.
+type HashedVersion struct {
+	SubjectVersion
+	Hashes VersionHashes
 }
 
 // SubjectListParams filter SubjectList.

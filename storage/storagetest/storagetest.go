@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"TransactionRollsBackOnError", testRollback},
 		{"TransactionReadsItsOwnWrites", testReadOwnWrites},
 		{"SchemaConflictKeepsTransaction", testConflictKeepsTransaction},
+		{"VersionListByInputReturnsHashes", testVersionListByInput},
 		{"SubjectLockOutsideTransactionFails", testSubjectLockOutsideTx},
 		{"WatchSeesCommittedNotRolledBack", testWatch},
 		{"WatchEndsWithContext", testWatchEnds},

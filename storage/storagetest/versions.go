@@ -364,3 +364,45 @@ func testSubjectLockOutsideTx(t *testing.T, s registry.Store) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// testVersionListByInput: the hashes stored with versions come back with
+// the live versions, and the input hash of any version, soft-deleted
+// ones included, finds that version's hashes.
+func testVersionListByInput(t *testing.T, s registry.Store) {
+	ctx := t.Context()
+	a, b, c := insertSchema(t, s, `"a"`), insertSchema(t, s, `"b"`), insertSchema(t, s, `"c"`)
+	ha := registry.VersionHashes{Input: "in-a", Identity: "id-a", Normalized: "norm-a"}
+	hc := registry.VersionHashes{Input: "in-c", Identity: "id-c", Normalized: "norm-c"}
+	for _, p := range []registry.VersionInsertParams{
+		{Subject: "s", SchemaID: a.ID, Hashes: ha},
+		{Subject: "s", SchemaID: b.ID}, // registered before hashes were stored
+		{Subject: "s", SchemaID: c.ID, Hashes: hc},
+		{Subject: "other", SchemaID: a.ID, Hashes: registry.VersionHashes{Input: "in-other", Identity: "x", Normalized: "y"}},
+	} {
+		_, err := s.VersionInsert(ctx, p)
+		mustOK(t, "VersionInsert", err)
+	}
+	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, "s", 3))
+
+	live, registered, err := s.VersionListByInput(ctx, "s", "in-c")
+	mustOK(t, "VersionListByInput", err)
+	var got []registry.VersionHashes
+	for _, v := range live {
+		if v.Schema == nil || v.Schema.ID != v.SchemaID {
+			t.Errorf("version %d comes without its schema: %+v", v.Version, v.Schema)
+		}
+		got = append(got, v.Hashes)
+	}
+	want := []registry.VersionHashes{{Identity: "id-a", Normalized: "norm-a"}, {}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("live hashes = %+v, want %+v", got, want)
+	}
+	if registered == nil || *registered != hc {
+		t.Errorf("hashes registered by in-c (a soft-deleted version) = %+v, want %+v", registered, hc)
+	}
+	for _, input := range []string{"in-other", "unknown"} {
+		if _, registered, err := s.VersionListByInput(ctx, "s", input); err != nil || registered != nil {
+			t.Errorf("VersionListByInput(s, %s) registered %+v, %v; want none", input, registered, err)
+		}
+	}
+}

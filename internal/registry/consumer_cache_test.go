@@ -1,7 +1,6 @@
 package registry_test
 
 import (
-	"context"
 	"log/slog"
 	"testing"
 
@@ -28,13 +27,7 @@ func TestConsumerChangesReachOtherProcesses(t *testing.T) {
 		return registry.New(st, registry.Options{Defaults: registry.ConfluentDefaultConfig(), Logger: slog.New(slog.DiscardHandler)})
 	}
 	checker, writer := open(), open()
-	watchCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		checker.Watch(watchCtx)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	watch(t, checker)
 
 	if _, err := checker.Register(ctx, registry.RegisterParams{Subject: "orders", Schema: avroRecord(fieldID, fieldNote)}); err != nil {
 		t.Fatal(err)

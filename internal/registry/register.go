@@ -115,6 +115,9 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			if v, err = s.findVersionAnyContract(ctx, s.store, live, plain, p.Schema); err != nil {
 				return nil, err
 			}
+			if v != nil {
+				s.fillHashes(ctx, hashed, v, input)
+			}
 		}
 		if v != nil {
 			if p.ID == 0 && p.Version == 0 {
@@ -280,8 +283,14 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 }
 
 // versionHashes are the hashes stored with a version that the request
-// with input hash input creates, in being its parse.
+// with input hash input creates, in being its parse. The schema hashes
+// must be those of the stored text's parse, which the parse path compares:
+// under normalize the stored text is the normalized form, whose parse is
+// not in, so they are left for fillHashes to compute from it.
 func versionHashes(input string, in *parsed, req SchemaInput) VersionHashes {
+	if req.Normalize {
+		return VersionHashes{Input: input}
+	}
 	format := in.schema.Format()
 	return VersionHashes{
 		Input:      input,
@@ -319,6 +328,36 @@ func versionByHashes(live []HashedVersion, registered *VersionHashes, normalize 
 		}
 	}
 	return nil
+}
+
+// fillHashes stores the hashes that live versions registered before the
+// registry stored them lack, and input with answer (found by parsing the
+// request: its schema is the request's) unless answer has one already, so
+// that the next re-registration of the request needs no parse. It is an
+// optimisation: a failure is logged, the caller's answer stands.
+func (s *Service) fillHashes(ctx context.Context, live []HashedVersion, answer *SubjectVersion, input string) {
+	for i := range live {
+		v := &live[i]
+		h := VersionHashes{}
+		if v.Version == answer.Version && v.Hashes.Input == "" {
+			h.Input = input
+		}
+		if v.Hashes.Identity == "" || v.Hashes.Normalized == "" {
+			sch, err := s.parsedSchema(ctx, s.store, v.Schema)
+			if err != nil {
+				s.log.WarnContext(ctx, "cannot hash a stored version", "subject", v.Subject, "version", v.Version, "error", err)
+				continue
+			}
+			h.Identity = fingerprint(sch.Format(), sch.Identity(), v.Schema.References, nil, nil)
+			h.Normalized = fingerprint(sch.Format(), sch.Normalized(), v.Schema.References, nil, nil)
+		}
+		if h == (VersionHashes{}) {
+			continue
+		}
+		if err := s.store.VersionFillHashes(ctx, v.Subject, v.Version, h); err != nil {
+			s.log.WarnContext(ctx, "cannot store the hashes of a version", "subject", v.Subject, "version", v.Version, "error", err)
+		}
+	}
 }
 
 // liveVersionOf returns subject's live version holding sch, or nil.

@@ -1,7 +1,9 @@
 package registry_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -82,6 +84,52 @@ func TestReRegisterWithoutMemory(t *testing.T) {
 			}
 			if len(live) != 2 {
 				t.Errorf("live versions %v: a re-registration created one", live)
+			}
+		})
+	}
+}
+
+// TestReRegisterFillsMissingHashes: versions stored without hashes (by a
+// registry before they existed) are answered by parsing once; the answer
+// stores their hashes, so the next process needs no parse.
+func TestReRegisterFillsMissingHashes(t *testing.T) {
+	t.Parallel()
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			st := open(t)
+			ctx := t.Context()
+			opts := registry.Options{Defaults: registry.ConfluentDefaultConfig(), Logger: slog.New(slog.DiscardHandler)}
+			in := avroRecord(fieldID)
+			// As an older registry stored them: no hashes, and a
+			// fingerprint this one would not compute.
+			for i, text := range []string{in.Text, avroRecord(fieldID, fieldNote).Text} {
+				err := st.InTx(ctx, func(ctx context.Context, tx registry.Executor) error {
+					sch, err := tx.SchemaInsert(ctx, registry.SchemaInsertParams{Schema: registry.Schema{
+						Format: in.Format, Text: text, Fingerprint: fmt.Sprintf("legacy-%d", i),
+					}})
+					if err != nil {
+						return err
+					}
+					_, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: "orders", SchemaID: sch.ID})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, wantParse := range []bool{true, false} {
+				fresh := registry.New(st, opts)
+				v, err := fresh.Register(ctx, registry.RegisterParams{Subject: "orders", Schema: in})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v.Version != 1 {
+					t.Errorf("re-registration %d: version %d, want 1", i+1, v.Version)
+				}
+				if parsed := parses(fresh); parsed != wantParse {
+					t.Errorf("re-registration %d parsed the request = %v, want %v", i+1, parsed, wantParse)
+				}
 			}
 		})
 	}

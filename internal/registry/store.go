@@ -105,6 +105,9 @@ type Executor interface {
 	// any version of the subject (soft-deleted ones included) that the
 	// request with input hash input registered, nil when none did.
 	VersionListByInput(ctx context.Context, subject, input string) ([]HashedVersion, *VersionHashes, error)
+	// VersionFillHashes stores h with a version, each hash only where the
+	// version has none (empty ones are left alone).
+	VersionFillHashes(ctx context.Context, subject string, version int, h VersionHashes) error
 	// VersionBySchema returns the subject's version that uses schema id.
 	VersionBySchema(ctx context.Context, subject string, schemaID int, includeDeleted bool) (*SubjectVersion, error)
 	// VersionSoftDelete marks a version deleted.

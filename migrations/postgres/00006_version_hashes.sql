@@ -6,9 +6,10 @@
 -- own earlier request by (subject, input_hash) and answers with the latest
 -- live version of that identity.
 --
--- Versions registered before this migration keep NULL hashes: computing
--- them needs a parse, which SQL cannot do. A subject with a live version
--- without hashes answers re-registrations by parsing, as before.
+-- Versions registered before this migration start with NULL hashes:
+-- computing them needs a parse, which SQL cannot do. The first
+-- re-registration in such a subject parses, as before, and stores the
+-- hashes it lacked; later ones need no parse.
 
 -- +goose Up
 ALTER TABLE subject_versions

@@ -43,7 +43,7 @@ func newQueries(d Dialect) *queries {
 		// The hashes of the request's own version come with every row:
 		// one query answers a re-registration.
 		versionListByInput: `SELECT v.subject, v.version, v.deleted, v.created_at, ` + schema + `,
-		  v.identity_hash, v.normalized_hash,
+		  v.input_hash, v.identity_hash, v.normalized_hash,
 		  h.identity_hash, h.normalized_hash
 		FROM subject_versions v JOIN schemas s ON s.id = v.schema_id
 		LEFT JOIN (SELECT identity_hash, normalized_hash FROM subject_versions

@@ -106,10 +106,8 @@ func (e *Executor) VersionList(ctx context.Context, subject string, includeDelet
 func (e *Executor) VersionListByInput(ctx context.Context, subject, input string) ([]registry.HashedVersion, *registry.VersionHashes, error) {
 	var registered *registry.VersionHashes
 	vs, err := queryAll(ctx, e.conn.Reader(), func(r Row) (registry.HashedVersion, error) {
-		var (
-			identity, normalized, hitIdentity, hitNormalized *string
-		)
-		v, err := e.scanVersion(r, &identity, &normalized, &hitIdentity, &hitNormalized)
+		var in, identity, normalized, hitIdentity, hitNormalized *string
+		v, err := e.scanVersion(r, &in, &identity, &normalized, &hitIdentity, &hitNormalized)
 		if err != nil {
 			return registry.HashedVersion{}, err
 		}
@@ -117,13 +115,27 @@ func (e *Executor) VersionListByInput(ctx context.Context, subject, input string
 			registered = &registry.VersionHashes{Input: input, Identity: *hitIdentity, Normalized: *hitNormalized}
 		}
 		return registry.HashedVersion{SubjectVersion: *v, Hashes: registry.VersionHashes{
-			Identity: deref(identity), Normalized: deref(normalized),
+			Input: deref(in), Identity: deref(identity), Normalized: deref(normalized),
 		}}, nil
 	}, e.q.versionListByInput, subject, input)
 	if err != nil {
 		return nil, nil, e.errorf("versions of %q by input: %w", subject, e.translate(err))
 	}
 	return vs, registered, nil
+}
+
+// VersionFillHashes stores the hashes of h that the version lacks;
+// registry.ErrNotFound when there is no such version.
+func (e *Executor) VersionFillHashes(ctx context.Context, subject string, version int, h registry.VersionHashes) error {
+	err := e.affectedOne(e.conn.Writer().Exec(ctx, `UPDATE subject_versions
+		SET input_hash = coalesce(input_hash, $3), identity_hash = coalesce(identity_hash, $4),
+		    normalized_hash = coalesce(normalized_hash, $5)
+		WHERE subject = $1 AND version = $2`,
+		subject, version, nullText(h.Input), nullText(h.Identity), nullText(h.Normalized)))
+	if err != nil {
+		return e.errorf("fill hashes of version %d of %q: %w", version, subject, err)
+	}
+	return nil
 }
 
 // VersionMax returns the highest version number present in the subject,

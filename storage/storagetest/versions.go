@@ -393,7 +393,7 @@ func testVersionListByInput(t *testing.T, s registry.Store) {
 		}
 		got = append(got, v.Hashes)
 	}
-	want := []registry.VersionHashes{{Identity: "id-a", Normalized: "norm-a"}, {}}
+	want := []registry.VersionHashes{ha, {}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("live hashes = %+v, want %+v", got, want)
 	}
@@ -405,4 +405,20 @@ func testVersionListByInput(t *testing.T, s registry.Store) {
 			t.Errorf("VersionListByInput(s, %s) registered %+v, %v; want none", input, registered, err)
 		}
 	}
+
+	// Filling adds what a version lacks and keeps what it has.
+	mustOK(t, "VersionFillHashes", s.VersionFillHashes(ctx, "s", 2, registry.VersionHashes{Identity: "id-b", Normalized: "norm-b"}))
+	mustOK(t, "VersionFillHashes", s.VersionFillHashes(ctx, "s", 1, registry.VersionHashes{Input: "in-a2", Identity: "other"}))
+	live, _, err = s.VersionListByInput(ctx, "s", "")
+	mustOK(t, "VersionListByInput", err)
+	got = nil
+	for _, v := range live {
+		got = append(got, v.Hashes)
+	}
+	want = []registry.VersionHashes{ha, {Identity: "id-b", Normalized: "norm-b"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("hashes after filling = %+v, want %+v", got, want)
+	}
+	err = s.VersionFillHashes(ctx, "s", 9, registry.VersionHashes{Identity: "x"})
+	wantErr(t, "VersionFillHashes of a missing version", err, registry.ErrNotFound)
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -291,11 +292,16 @@ func versionHashes(input string, in *parsed, req SchemaInput) VersionHashes {
 	if req.Normalize {
 		return VersionHashes{Input: input}
 	}
-	format := in.schema.Format()
+	h := schemaHashes(in.schema, req.References)
+	h.Input = input
+	return h
+}
+
+// schemaHashes are the identity and normalized hashes of sch with refs.
+func schemaHashes(sch schema.Schema, refs []schema.Reference) VersionHashes {
 	return VersionHashes{
-		Input:      input,
-		Identity:   fingerprint(format, in.schema.Identity(), req.References, nil, nil),
-		Normalized: fingerprint(format, in.schema.Normalized(), req.References, nil, nil),
+		Identity:   fingerprint(sch.Format(), sch.Identity(), refs, nil, nil),
+		Normalized: fingerprint(sch.Format(), sch.Normalized(), refs, nil, nil),
 	}
 }
 
@@ -348,8 +354,8 @@ func (s *Service) fillHashes(ctx context.Context, live []HashedVersion, answer *
 				s.log.WarnContext(ctx, "cannot hash a stored version", "subject", v.Subject, "version", v.Version, "error", err)
 				continue
 			}
-			h.Identity = fingerprint(sch.Format(), sch.Identity(), v.Schema.References, nil, nil)
-			h.Normalized = fingerprint(sch.Format(), sch.Normalized(), v.Schema.References, nil, nil)
+			sh := schemaHashes(sch, v.Schema.References)
+			h.Identity, h.Normalized = sh.Identity, sh.Normalized
 		}
 		if h == (VersionHashes{}) {
 			continue

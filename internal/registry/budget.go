@@ -27,8 +27,11 @@ const (
 	CacheParsedInputs  = "parsed_inputs"
 	CacheRegistered    = "registered"
 	CacheReaderSchemas = "reader_schemas"
-	CacheConfigs       = "configs"
-	CacheModes         = "modes"
+	// CacheSubjectConsumers holds, per subject, the consumers reading it
+	// and its deprecation records, for the checks of registrations.
+	CacheSubjectConsumers = "subject_consumers"
+	CacheConfigs          = "configs"
+	CacheModes            = "modes"
 	// UsageBuffer is not a cache but the usage recorder's buffer between
 	// flushes, which the same budget bounds.
 	UsageBuffer = "usage_buffer"
@@ -45,10 +48,12 @@ var cacheShares = map[string]uint64{
 	CacheParsedSchemas: 16,
 	CacheParsedInputs:  12,
 	CacheRegistered:    8,
-	CacheReaderSchemas: 4,
-	CacheConfigs:       2,
-	CacheModes:         2,
-	UsageBuffer:        6,
+	CacheReaderSchemas: 3,
+	// Entries of subjects without consumers or records are small.
+	CacheSubjectConsumers: 1,
+	CacheConfigs:          2,
+	CacheModes:            2,
+	UsageBuffer:           6,
 }
 
 // CacheShare returns the bytes of a total budget that the named cache may

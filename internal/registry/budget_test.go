@@ -67,6 +67,7 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 		s.registered.Set(requestKey(RegisterParams{Subject: v.Subject, Schema: in}), registeredEntry{subject: v.Subject, version: v})
 		_, _ = s.configs.get(v.Subject, func() (*Config, error) { return &Config{}, nil })
 		_, _ = s.modes.get(v.Subject, func() (Mode, error) { return ReadWrite, nil })
+		_, _ = s.consumers.bySubject.get(v.Subject, func() (*subjectConsumers, error) { return &subjectConsumers{}, nil })
 	}
 	sum := func(name string, weights func(yield func(int) bool)) {
 		t.Helper()
@@ -141,6 +142,14 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 			}
 		})
 	}
+	s.consumers.bySubject.m.CleanUp()
+	sum(CacheSubjectConsumers, func(yield func(int) bool) {
+		for k := range s.consumers.bySubject.m.Keys() {
+			if !yield(len(k) + coherentEntrySize) {
+				return
+			}
+		}
+	})
 	for _, st := range s.CacheStats() {
 		if st.Bytes > st.Capacity {
 			t.Errorf("%s reports %d bytes over its capacity %d", st.Name, st.Bytes, st.Capacity)

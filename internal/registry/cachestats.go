@@ -37,6 +37,7 @@ func (s *Service) CacheStats() []CacheStat {
 		CacheStatOf(CacheParsedInputs, s.inputs),
 		CacheStatOf(CacheRegistered, s.registered),
 		CacheStatOf(CacheReaderSchemas, s.consumers.readers),
+		CacheStatOf(CacheSubjectConsumers, s.consumers.bySubject.m),
 		CacheStatOf(CacheConfigs, s.configs.m),
 		CacheStatOf(CacheModes, s.modes.m),
 		{

@@ -204,7 +204,11 @@ func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, 
 	// A lookup without a contract matches the schema whatever contract
 	// the version carries (Confluent matches on the text alone then).
 	if v == nil && p.Schema.Metadata == nil && p.Schema.RuleSet == nil {
-		if v, err = s.findVersionAnyContract(ctx, s.store, p.Subject, in, p.Schema, p.IncludeDeleted); err != nil {
+		vs, err := s.store.VersionList(ctx, p.Subject, p.IncludeDeleted)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		if v, err = s.findVersionAnyContract(ctx, s.store, vs, in, p.Schema); err != nil {
 			return nil, err
 		}
 	}

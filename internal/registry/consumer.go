@@ -83,6 +83,11 @@ type consumerState struct {
 	store ConsumerStore
 	// readers caches parsed reader schemas by their fingerprint.
 	readers *otter.Cache[string, schema.Schema]
+	// bySubject caches what a registration's check needs of the consumer
+	// features, per subject (subjectConsumers). Every write of a consumer
+	// or record notifies in its transaction, so each process drops what
+	// it made stale when the write commits.
+	bySubject coherent[*subjectConsumers]
 
 	// deprecated is the current index of deprecated subjects, versions and
 	// schema ids; nil means it must be (re)loaded. gen counts
@@ -100,6 +105,7 @@ func newConsumerState(store Store, opts Options) *consumerState {
 		readers: newWeighed(CacheShare(opts.CacheBytes, CacheReaderSchemas), func(fp string, s schema.Schema) int {
 			return len(fp) + parsedSize(s)
 		}),
+		bySubject: newCoherent[*subjectConsumers](CacheShare(opts.CacheBytes, CacheSubjectConsumers)),
 		usage: NewUsageRecorder(store, UsageOptions{
 			Now: opts.Now, Logger: opts.Logger, MaxBytes: int64(CacheShare(opts.CacheBytes, UsageBuffer)),
 		}),
@@ -117,13 +123,23 @@ func (s *Service) consumerStore() (ConsumerStore, error) {
 func (s *Service) applyConsumerChange(c Change) {
 	st := s.consumers
 	switch c.Kind {
-	case ChangeReset, ChangeDeprecations:
+	case ChangeReset:
 		st.invalidateDeprecations()
+		st.bySubject.invalidateAll()
+	case ChangeConsumers:
+		st.bySubject.invalidateAll()
+	case ChangeDeprecations:
+		st.invalidateDeprecations()
+		st.bySubject.invalidate(c.Subject)
 	case ChangeVersions:
 		// A new version of a deprecated subject is deprecated too; a
 		// permanent delete may free a schema id.
 		if idx := st.deprecated.Load(); idx != nil && (idx.subjects[c.Subject] != nil || len(idx.versions[c.Subject]) > 0) {
 			st.invalidateDeprecations()
+		}
+		// A permanent delete may break a reader schema's reference.
+		if c.SchemaID != 0 {
+			st.bySubject.invalidateAll()
 		}
 	}
 }
@@ -376,26 +392,26 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 	// transaction, under a lock on the consumer's name: a concurrent
 	// replace cannot swap in a record reading other subjects between the
 	// check and the write.
-	err := s.consumerTx(ctx, consumerLock(c.Name), func(ctx context.Context, cs ConsumerStore) error {
+	err := s.consumerTx(ctx, consumerLock(c.Name), Change{Kind: ChangeConsumers}, func(ctx context.Context, cs ConsumerStore) (bool, error) {
 		cur, err := cs.ConsumerGet(ctx, c.Name)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			cur = nil
 		case err != nil:
-			return err
+			return false, err
 		}
 		if cur != nil {
 			// Replacing a consumer unblocks what it read.
 			if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
-				return err
+				return false, err
 			}
 		}
 		if cur != nil && sameConsumer(cur, &c) {
 			res = PutConsumerResult{Consumer: cur}
-			return nil
+			return false, nil
 		}
 		if cur != nil && createOnly {
-			return Errorf(srapi.CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
+			return false, Errorf(srapi.CodeConsumerExists, "Consumer %s already exists; use PUT to replace it", c.Name)
 		}
 		now := s.opts.Now().UTC()
 		c.CreatedAt, c.UpdatedAt = now, now
@@ -403,37 +419,50 @@ func (s *Service) putConsumer(ctx context.Context, c Consumer, createOnly bool) 
 			c.CreatedAt = cur.CreatedAt
 		}
 		if err := cs.ConsumerPut(ctx, c); err != nil {
-			return err
+			return false, err
 		}
 		res = PutConsumerResult{Consumer: &c, Created: cur == nil, Changed: true, Previous: cur}
-		return nil
+		return true, nil
 	})
 	if err != nil {
 		return PutConsumerResult{}, storeError(err)
 	}
-	if !res.Changed {
-		return res, nil
+	if res.Changed {
+		s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", res.Created)
 	}
-	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
-	s.log.InfoContext(ctx, "consumer stored", "consumer", c.Name, "owner", c.Owner, "created", res.Created)
 	return res, nil
 }
 
-// consumerTx runs fn in one transaction holding the lock named lock, with
-// the consumer store of that transaction, so that what fn checks is what
-// it writes. A store whose transactions carry no consumer store (none of
-// the project's) gets its own, unlocked.
-func (s *Service) consumerTx(ctx context.Context, lock string, fn func(ctx context.Context, cs ConsumerStore) error) error {
-	return s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
-		if err := tx.SubjectLock(ctx, lock); err != nil {
-			return err
+// consumerTx runs fn in one transaction, holding the lock named lock
+// unless it is "", with the consumer store of that transaction, so that
+// what fn checks is what it writes. When fn reports a change, the same
+// transaction queues c: every process sharing the store hears of it
+// exactly when it commits (never of one rolled back), and this one applies
+// it as soon as it has. A store whose transactions carry no consumer store
+// (none of the project's) gets its own, outside the transaction.
+func (s *Service) consumerTx(ctx context.Context, lock string, c Change, fn func(ctx context.Context, cs ConsumerStore) (changed bool, err error)) error {
+	var changed bool
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		changed = false
+		if lock != "" {
+			if err := tx.SubjectLock(ctx, lock); err != nil {
+				return err
+			}
 		}
 		cs, ok := tx.(ConsumerStore)
 		if !ok {
 			cs = s.consumers.store
 		}
-		return fn(ctx, cs)
+		var err error
+		if changed, err = fn(ctx, cs); err != nil || !changed {
+			return err
+		}
+		return tx.Notify(ctx, c)
 	})
+	if err == nil && changed {
+		s.applyConsumerChange(c)
+	}
+	return err
 }
 
 // consumerLock and deprecationLock name the locks of one consumer and one
@@ -441,15 +470,6 @@ func (s *Service) consumerTx(ctx context.Context, lock string, fn func(ctx conte
 // since a subject cannot hold one.
 func consumerLock(name string) string { return "\x00consumer\x00" + name }
 func deprecationLock(id int) string   { return "\x00deprecation\x00" + strconv.Itoa(id) }
-
-// notifyConsumers tells every process sharing the store (this one
-// included, at once) about a consumer-feature change.
-func (s *Service) notifyConsumers(ctx context.Context, c Change) {
-	s.applyConsumerChange(c)
-	if err := s.store.Notify(ctx, c); err != nil {
-		s.log.WarnContext(ctx, "could not notify other registry processes", "kind", c.Kind, "err", err)
-	}
-}
 
 // Subjects lists the subjects c reads.
 func (c *Consumer) Subjects() []string {
@@ -527,31 +547,30 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 func (s *Service) DeleteConsumer(ctx context.Context, name string) (*Consumer, error) {
 	var cur *Consumer
 	// Checked and deleted in one transaction, as in putConsumer.
-	err := s.consumerTx(ctx, consumerLock(name), func(ctx context.Context, cs ConsumerStore) error {
+	err := s.consumerTx(ctx, consumerLock(name), Change{Kind: ChangeConsumers}, func(ctx context.Context, cs ConsumerStore) (bool, error) {
 		var err error
 		cur, err = cs.ConsumerGet(ctx, name)
 		if errors.Is(err, ErrNotFound) {
-			return consumerNotFound(name)
+			return false, consumerNotFound(name)
 		} else if err != nil {
-			return err
+			return false, err
 		}
 		if seen := *cur; !visibleConsumer(ctx, &seen) {
-			return consumerNotFound(name)
+			return false, consumerNotFound(name)
 		}
 		if err := requireOn(ctx, PermWrite, cur.Subjects()...); err != nil {
-			return err
+			return false, err
 		}
 		if err := cs.ConsumerDelete(ctx, name); errors.Is(err, ErrNotFound) {
-			return consumerNotFound(name)
+			return false, consumerNotFound(name)
 		} else if err != nil {
-			return err
+			return false, err
 		}
-		return nil
+		return true, nil
 	})
 	if err != nil {
 		return nil, storeError(err)
 	}
-	s.notifyConsumers(ctx, Change{Kind: ChangeConsumers})
 	s.log.InfoContext(ctx, "consumer deleted", "consumer", name)
 	return cur, nil
 }

@@ -18,15 +18,27 @@ type subjectConsumers struct {
 	fieldRecords []DeprecationRecord
 }
 
-// subjectConsumers loads the consumers reading subject, with their reader
-// schemas parsed, and the subject's deprecation records. A reader schema
+// subjectConsumers returns the consumers reading subject, with their
+// reader schemas parsed, and the subject's deprecation records, through
+// the per-subject cache: registrations check against them on every new
+// version, and they change rarely. A write of a consumer or record
+// notifies in its own transaction (consumerTx), so a check may miss
+// one committed by another process only in the moment before that
+// notification arrives, as if the write had come a moment later.
+func (s *Service) subjectConsumers(ctx context.Context, ex Executor, subject string) (*subjectConsumers, error) {
+	return s.consumers.bySubject.get(subject, func() (*subjectConsumers, error) {
+		return s.loadSubjectConsumers(ctx, ex, subject)
+	})
+}
+
+// loadSubjectConsumers reads what subjectConsumers caches. A reader schema
 // that no longer parses (its reference was deleted, say) is logged and
 // left out rather than blocking every registration.
 //
 // Inside a transaction ex is its executor; the store's implementation of
-// ConsumerStore on it is used when there is one, so that the check sees
+// ConsumerStore on it is used when there is one, so that the load sees
 // the transaction's snapshot.
-func (s *Service) subjectConsumers(ctx context.Context, ex Executor, subject string) (*subjectConsumers, error) {
+func (s *Service) loadSubjectConsumers(ctx context.Context, ex Executor, subject string) (*subjectConsumers, error) {
 	out := &subjectConsumers{}
 	cs := s.consumers.store
 	if txcs, ok := ex.(ConsumerStore); ok {

@@ -34,7 +34,14 @@ func consumerService(t *testing.T) (*registry.Service, *clocktest.Clock) {
 	svc := registry.New(st, registry.Options{
 		Defaults: registry.ConfluentDefaultConfig(), Now: clk.Now, Logger: slog.New(slog.DiscardHandler),
 	})
-	// As the server does: caches follow committed changes.
+	watch(t, svc)
+	return svc, clk
+}
+
+// watch keeps svc's caches following committed changes, as the server
+// does, until the test ends.
+func watch(t *testing.T, svc *registry.Service) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -42,7 +49,6 @@ func consumerService(t *testing.T) (*registry.Service, *clocktest.Clock) {
 		svc.Watch(ctx)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
-	return svc, clk
 }
 
 // eventually retries cond until it holds or a second has passed: changes

@@ -268,19 +268,27 @@ func (c Config) hasContracts() bool {
 // own (or, when it carries none, the latest live version's), then the
 // config's override.
 func mergeContracts(ctx context.Context, ex Executor, subject string, in SchemaInput, cfg Config) (SchemaInput, error) {
-	specificM, specificR := in.Metadata, in.RuleSet
-	if specificM == nil || specificR == nil {
-		latest, err := ex.VersionLatest(ctx, subject, false)
+	var latest *SubjectVersion
+	if in.Metadata == nil || in.RuleSet == nil {
+		var err error
+		latest, err = ex.VersionLatest(ctx, subject, false)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return in, storeError(err)
 		}
-		if latest != nil && latest.Schema != nil {
-			if specificM == nil {
-				specificM = latest.Schema.Metadata
-			}
-			if specificR == nil {
-				specificR = latest.Schema.RuleSet
-			}
+	}
+	return mergeContractsOver(in, cfg, latest)
+}
+
+// mergeContractsOver is mergeContracts with the subject's latest live
+// version (nil when none) already read.
+func mergeContractsOver(in SchemaInput, cfg Config, latest *SubjectVersion) (SchemaInput, error) {
+	specificM, specificR := in.Metadata, in.RuleSet
+	if latest != nil && latest.Schema != nil {
+		if specificM == nil {
+			specificM = latest.Schema.Metadata
+		}
+		if specificR == nil {
+			specificR = latest.Schema.RuleSet
 		}
 	}
 	var ms [3]*srapi.Metadata

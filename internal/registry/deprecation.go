@@ -116,14 +116,18 @@ func (s *Service) Deprecate(ctx context.Context, d DeprecationRecord, o Deprecat
 			return DeprecateResult{}, err
 		}
 		d.CreatedAt = s.opts.Now().UTC()
-		rec, err := cs.DeprecationInsert(ctx, d)
+		var rec *DeprecationRecord
+		err = s.consumerTx(ctx, "", Change{Subject: d.Subject, Kind: ChangeDeprecations}, func(ctx context.Context, cs ConsumerStore) (bool, error) {
+			var err error
+			rec, err = cs.DeprecationInsert(ctx, d)
+			return err == nil, err
+		})
 		if errors.Is(err, ErrConflict) && attempt == 0 {
 			continue
 		}
 		if err != nil {
 			return DeprecateResult{}, storeError(err)
 		}
-		s.notifyConsumers(ctx, Change{Subject: d.Subject, Kind: ChangeDeprecations})
 		s.log.InfoContext(ctx, "deprecation recorded", "subject", d.Subject, "path", d.Path, "version", d.Version, "id", rec.ID)
 		return DeprecateResult{Record: rec, Created: true, PreviousSunset: marker, Forced: forced}, nil
 	}
@@ -171,7 +175,6 @@ func (s *Service) updateDeprecation(ctx context.Context, cur, d DeprecationRecor
 	}); err != nil {
 		return DeprecateResult{}, err
 	}
-	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
 	res.Record, res.Forced = &next, forced
 	return res, nil
 }
@@ -181,23 +184,24 @@ func (s *Service) updateDeprecation(ctx context.Context, cur, d DeprecationRecor
 // record checked is the record written, whatever happens concurrently.
 // A record gone or replaced meanwhile is srapi.CodeDeprecationNotFound.
 func (s *Service) writeRecord(ctx context.Context, cur DeprecationRecord, write func(ctx context.Context, cs ConsumerStore) error) error {
-	err := s.consumerTx(ctx, deprecationLock(cur.ID), func(ctx context.Context, cs ConsumerStore) error {
+	change := Change{Subject: cur.Subject, Kind: ChangeDeprecations}
+	err := s.consumerTx(ctx, deprecationLock(cur.ID), change, func(ctx context.Context, cs ConsumerStore) (bool, error) {
 		got, err := cs.DeprecationGet(ctx, cur.ID)
 		if errors.Is(err, ErrNotFound) || err == nil && (got.Subject != cur.Subject || got.Path != cur.Path || got.Version != cur.Version) {
-			return deprecationNotFound(cur.ID)
+			return false, deprecationNotFound(cur.ID)
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		if err := requireOn(ctx, PermWrite, got.Subject); err != nil {
-			return err
+			return false, err
 		}
 		if err := write(ctx, cs); errors.Is(err, ErrNotFound) {
-			return deprecationNotFound(cur.ID)
+			return false, deprecationNotFound(cur.ID)
 		} else if err != nil {
-			return err
+			return false, err
 		}
-		return nil
+		return true, nil
 	})
 	return storeError(err)
 }
@@ -391,7 +395,6 @@ func (s *Service) DeleteDeprecation(ctx context.Context, id int) (*DeprecationRe
 	}); err != nil {
 		return nil, err
 	}
-	s.notifyConsumers(ctx, Change{Subject: cur.Subject, Kind: ChangeDeprecations})
 	return cur, nil
 }
 

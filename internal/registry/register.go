@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemata-dev/schemata/compat"
+	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/srapi"
 )
 
@@ -89,24 +91,58 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	// As Confluent: a request without a contract, under a config without
 	// defaults or overrides, is answered by any live version holding the
 	// same schema, whatever that version's contract.
-	if p.Schema.Metadata == nil && p.Schema.RuleSet == nil && !cfg.hasContracts() {
-		plain, err := s.parseInputLenient(ctx, p.Schema)
+	var live []SubjectVersion
+	anyContract := p.Schema.Metadata == nil && p.Schema.RuleSet == nil && !cfg.hasContracts()
+	// The request as sent (normalize applied), stored with a version it
+	// creates, so that sending it again finds that version's schema
+	// without a parse.
+	submitted := inputKey(p.Schema)
+	input := hex.EncodeToString(submitted[:])
+	if anyContract {
+		hashed, registered, err := s.store.VersionListByInput(ctx, p.Subject, input)
 		if err != nil {
-			return nil, err
+			return nil, storeError(err)
 		}
-		if v, err := s.findVersionAnyContract(ctx, s.store, p.Subject, plain, p.Schema, false); err != nil || v != nil {
-			if v != nil && p.ID == 0 && p.Version == 0 {
+		live = make([]SubjectVersion, len(hashed))
+		for i := range hashed {
+			live[i] = hashed[i].SubjectVersion
+		}
+		v := versionByHashes(hashed, registered, p.Schema.Normalize)
+		if v == nil {
+			plain, err := s.parseInputLenient(ctx, p.Schema)
+			if err != nil {
+				return nil, err
+			}
+			if v, err = s.findVersionAnyContract(ctx, s.store, live, plain, p.Schema); err != nil {
+				return nil, err
+			}
+			if v != nil {
+				s.fillHashes(ctx, hashed, v, input)
+			}
+		}
+		if v != nil {
+			if p.ID == 0 && p.Version == 0 {
 				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
 			}
-			return v, err
+			return v, nil
 		}
 	}
-	if mode != Import {
+	switch {
+	case mode == Import:
+		p.Schema.Metadata, p.Schema.RuleSet = storedContract(p.Schema.Metadata), storedContract(p.Schema.RuleSet)
+	case anyContract:
+		// The live versions just read hold the latest one.
+		var latest *SubjectVersion
+		if len(live) > 0 {
+			latest = &live[len(live)-1]
+		}
+		if p.Schema, err = mergeContractsOver(p.Schema, cfg, latest); err != nil {
+			return nil, err
+		}
+	default:
 		if p.Schema, err = mergeContracts(ctx, s.store, p.Subject, p.Schema, cfg); err != nil {
 			return nil, err
 		}
-	} else {
-		p.Schema.Metadata, p.Schema.RuleSet = storedContract(p.Schema.Metadata), storedContract(p.Schema.RuleSet)
 	}
 	// A schema that IMPORT copied as it was must still be found when its
 	// producers re-register it; anything else must parse strictly below.
@@ -114,11 +150,15 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if err != nil {
 		return nil, err
 	}
-	if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
-		if v != nil && p.ID == 0 && p.Version == 0 {
-			s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
+	// Any live version holding the schema was found above, whatever its
+	// contract: looking again by fingerprint could find none.
+	if !anyContract {
+		if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
+			if v != nil && p.ID == 0 && p.Version == 0 {
+				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
+			}
+			return v, err
 		}
-		return v, err
 	}
 	if in.strictErr != nil && mode != Import {
 		return nil, in.strictErr
@@ -127,13 +167,13 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		s.log.WarnContext(ctx, "importing a schema that this registry's own validation refuses, as it is",
 			"subject", p.Subject, "id", p.ID, "version", p.Version, "reason", in.strictErr)
 	}
-	// findVersion caches the schema when it exists; if it is not cached
-	// now, it did not exist a moment ago, and the transaction can insert
-	// without looking again: should another writer insert it first, the
-	// fingerprint constraint refuses ours and the retry looks.
+	// A schema found before is cached by fingerprint; one that is not may
+	// still be stored (by another subject, or another writer meanwhile):
+	// then the insert finds it taken and the transaction reads it.
 	_, exists := s.byFingerprint.GetIfPresent(in.fingerprint)
+	hashes := versionHashes(input, in, p.Schema)
 	for attempt := 0; ; attempt++ {
-		v, err := s.insertVersion(ctx, p, in, mode, exists || attempt > 0)
+		v, err := s.insertVersion(ctx, p, in, hashes, mode, exists || attempt > 0)
 		// Two subjects inserting the same new schema at once: one insert
 		// loses on the fingerprint constraint and finds the winner's row
 		// on retry.
@@ -175,29 +215,25 @@ func registerAllowed(p RegisterParams, mode Mode) error {
 
 // insertVersion checks and writes the version under the subject lock, so
 // the compatibility verdict holds for exactly the versions it saw.
-func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, mode Mode, lookup bool) (*SubjectVersion, error) {
+func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parsed, hashes VersionHashes, mode Mode, lookup bool) (*SubjectVersion, error) {
 	var out *SubjectVersion
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if err := tx.SubjectLock(ctx, p.Subject); err != nil {
 			return err
 		}
 		// Another writer may have registered the same schema meanwhile.
-		var existing *Schema
+		var (
+			existing *Schema
+			err      error
+		)
 		if lookup {
-			var err error
 			existing, err = s.schemaByFingerprint(ctx, tx, in.fingerprint)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
 		}
 		if existing != nil {
-			v, err := tx.VersionBySchema(ctx, p.Subject, existing.ID, false)
-			if err == nil {
-				v.Schema = existing
-				out = v
-				return nil
-			}
-			if !errors.Is(err, ErrNotFound) {
+			if out, err = liveVersionOf(ctx, tx, p.Subject, existing); err != nil || out != nil {
 				return err
 			}
 		}
@@ -210,15 +246,22 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 				return incompatible(p.Subject, res)
 			}
 		}
-		max, err := tx.VersionMax(ctx, p.Subject)
-		if err != nil {
-			return err
-		}
 		sch, err := s.schemaForInsert(ctx, tx, p, in, mode, existing)
+		if errors.Is(err, ErrConflict) && existing == nil && p.ID == 0 {
+			// The schema is stored already; the refused insert left the
+			// transaction usable, and the subject may even hold it now.
+			if sch, err = s.schemaByFingerprint(ctx, tx, in.fingerprint); err != nil {
+				return err
+			}
+			if out, err = liveVersionOf(ctx, tx, p.Subject, sch); err != nil || out != nil {
+				return err
+			}
+		}
 		if err != nil {
 			return err
 		}
-		version := max + 1
+		// Zero: the store numbers the version 1 + the highest ever used.
+		version := 0
 		if mode == Import && p.Version != 0 {
 			if _, err := tx.VersionGet(ctx, p.Subject, p.Version, true); err == nil {
 				return Errorf(srapi.CodeOperationNotPermitted, "Version %d of subject %s already exists", p.Version, p.Subject)
@@ -228,7 +271,7 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 			version = p.Version
 		}
 		v, err := tx.VersionInsert(ctx, VersionInsertParams{
-			Subject: p.Subject, Version: version, SchemaID: sch.ID, CreatedAt: s.opts.Now(),
+			Subject: p.Subject, Version: version, SchemaID: sch.ID, CreatedAt: s.opts.Now(), Hashes: hashes,
 		})
 		if err != nil {
 			return err
@@ -238,6 +281,102 @@ func (s *Service) insertVersion(ctx context.Context, p RegisterParams, in *parse
 		return nil
 	})
 	return out, err
+}
+
+// versionHashes are the hashes stored with a version that the request
+// with input hash input creates, in being its parse. The schema hashes
+// must be those of the stored text's parse, which the parse path compares:
+// under normalize the stored text is the normalized form, whose parse is
+// not in, so they are left for fillHashes to compute from it.
+func versionHashes(input string, in *parsed, req SchemaInput) VersionHashes {
+	if req.Normalize {
+		return VersionHashes{Input: input}
+	}
+	h := schemaHashes(in.schema, req.References)
+	h.Input = input
+	return h
+}
+
+// schemaHashes are the identity and normalized hashes of sch with refs.
+func schemaHashes(sch schema.Schema, refs []schema.Reference) VersionHashes {
+	return VersionHashes{
+		Identity:   fingerprint(sch.Format(), sch.Identity(), refs, nil, nil),
+		Normalized: fingerprint(sch.Format(), sch.Normalized(), refs, nil, nil),
+	}
+}
+
+// versionByHashes answers a registration without a contract from stored
+// hashes, as findVersionAnyContract would by parsing: the latest of the
+// live versions holding the schema that the same request registered
+// before (registered: that version's hashes). It returns nil when that
+// cannot be told without a parse: the request registered nothing here,
+// or a live version predates the hashes.
+func versionByHashes(live []HashedVersion, registered *VersionHashes, normalize bool) *SubjectVersion {
+	if registered == nil {
+		return nil
+	}
+	want := registered.Identity
+	if normalize {
+		want = registered.Normalized
+	}
+	for i := range live {
+		if live[i].Hashes.Identity == "" || live[i].Hashes.Normalized == "" {
+			return nil
+		}
+	}
+	for i := len(live) - 1; i >= 0; i-- {
+		got := live[i].Hashes.Identity
+		if normalize {
+			got = live[i].Hashes.Normalized
+		}
+		if got == want {
+			return &live[i].SubjectVersion
+		}
+	}
+	return nil
+}
+
+// fillHashes stores the hashes that live versions registered before the
+// registry stored them lack, and input with answer (found by parsing the
+// request: its schema is the request's) unless answer has one already, so
+// that the next re-registration of the request needs no parse. It is an
+// optimisation: a failure is logged, the caller's answer stands.
+func (s *Service) fillHashes(ctx context.Context, live []HashedVersion, answer *SubjectVersion, input string) {
+	for i := range live {
+		v := &live[i]
+		h := VersionHashes{}
+		if v.Version == answer.Version && v.Hashes.Input == "" {
+			h.Input = input
+		}
+		if v.Hashes.Identity == "" || v.Hashes.Normalized == "" {
+			sch, err := s.parsedSchema(ctx, s.store, v.Schema)
+			if err != nil {
+				s.log.WarnContext(ctx, "cannot hash a stored version", "subject", v.Subject, "version", v.Version, "error", err)
+				continue
+			}
+			sh := schemaHashes(sch, v.Schema.References)
+			h.Identity, h.Normalized = sh.Identity, sh.Normalized
+		}
+		if h == (VersionHashes{}) {
+			continue
+		}
+		if err := s.store.VersionFillHashes(ctx, v.Subject, v.Version, h); err != nil {
+			s.log.WarnContext(ctx, "cannot store the hashes of a version", "subject", v.Subject, "version", v.Version, "error", err)
+		}
+	}
+}
+
+// liveVersionOf returns subject's live version holding sch, or nil.
+func liveVersionOf(ctx context.Context, ex Executor, subject string, sch *Schema) (*SubjectVersion, error) {
+	v, err := ex.VersionBySchema(ctx, subject, sch.ID, false)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.Schema = sch
+	return v, nil
 }
 
 // registeredEntry is the answer to an idempotent re-registration, keyed
@@ -344,14 +483,10 @@ func storedText(in SchemaInput, p *parsed, mode Mode) string {
 	return p.text
 }
 
-// findVersionAnyContract returns the latest version of subject (live, or
-// with includeDeleted any) holding the parsed schema with the input's
-// references, whatever its metadata and rule set, or nil.
-func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, subject string, in *parsed, input SchemaInput, includeDeleted bool) (*SubjectVersion, error) {
-	vs, err := ex.VersionList(ctx, subject, includeDeleted)
-	if err != nil {
-		return nil, storeError(err)
-	}
+// findVersionAnyContract returns the latest of vs (a subject's versions,
+// oldest first) holding the parsed schema with the input's references,
+// whatever its metadata and rule set, or nil.
+func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, vs []SubjectVersion, in *parsed, input SchemaInput) (*SubjectVersion, error) {
 	want := in.schema.Identity()
 	if input.Normalize {
 		want = in.schema.Normalized()

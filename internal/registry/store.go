@@ -69,7 +69,8 @@ type Executor interface {
 	// SchemaInsert stores a new schema. With p.ID zero the store assigns the
 	// next id; with an explicit id (IMPORT mode) it uses it, and the
 	// sequence never hands out that id later. A second insert with the same
-	// fingerprint or id returns ErrConflict.
+	// fingerprint or id returns ErrConflict, and the transaction it ran in
+	// stays usable.
 	SchemaInsert(ctx context.Context, p SchemaInsertParams) (*Schema, error)
 	// SchemaList lists subject versions joined with their schemas, ordered
 	// by subject then version.
@@ -84,7 +85,9 @@ type Executor interface {
 	// not exist or is still in use.
 	SchemaDeleteUnused(ctx context.Context, id int) error
 
-	// VersionInsert adds a version to a subject.
+	// VersionInsert adds a version to a subject. With p.Version zero it
+	// takes the next number, 1 + VersionMax, in the same statement: the
+	// caller holds the subject lock, so no other writer can take it.
 	VersionInsert(ctx context.Context, p VersionInsertParams) (*SubjectVersion, error)
 	// VersionGet returns one version with its schema; deleted versions only
 	// when includeDeleted.
@@ -97,6 +100,14 @@ type Executor interface {
 	// VersionMax returns the highest version number ever used in the
 	// subject, soft-deleted versions included; 0 when none.
 	VersionMax(ctx context.Context, subject string) (int, error)
+	// VersionListByInput returns the subject's live versions, oldest
+	// first, with their hashes, in one query; and the hashes stored with
+	// any version of the subject (soft-deleted ones included) that the
+	// request with input hash input registered, nil when none did.
+	VersionListByInput(ctx context.Context, subject, input string) ([]HashedVersion, *VersionHashes, error)
+	// VersionFillHashes stores h with a version, each hash only where the
+	// version has none (empty ones are left alone).
+	VersionFillHashes(ctx context.Context, subject string, version int, h VersionHashes) error
 	// VersionBySchema returns the subject's version that uses schema id.
 	VersionBySchema(ctx context.Context, subject string, schemaID int, includeDeleted bool) (*SubjectVersion, error)
 	// VersionSoftDelete marks a version deleted.
@@ -138,10 +149,33 @@ type SchemaListParams struct {
 
 // VersionInsertParams are the inputs of VersionInsert.
 type VersionInsertParams struct {
-	Subject   string
+	Subject string
+	// Version is the number to insert, or 0 for the subject's next.
 	Version   int
 	SchemaID  int
 	CreatedAt time.Time
+	// Hashes are stored with the version; empty ones as unknown.
+	Hashes VersionHashes
+}
+
+// VersionHashes let an idempotent re-registration be answered without
+// parsing it. Versions registered before the registry stored them have
+// none (empty strings).
+type VersionHashes struct {
+	// Input hashes the exact request that created the version (inputKey).
+	Input string
+	// Identity and Normalized hash the schema's identity and normalized
+	// forms with its format and references: two versions hold the same
+	// schema, as a registration without a contract compares them, when
+	// these match.
+	Identity   string
+	Normalized string
+}
+
+// HashedVersion is a version with its stored hashes.
+type HashedVersion struct {
+	SubjectVersion
+	Hashes VersionHashes
 }
 
 // SubjectListParams filter SubjectList.

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,6 +88,11 @@ type Config struct {
 	// CacheBytes is the memory budget shared by every in-process cache
 	// (see registry.CacheShare for how it is split).
 	CacheBytes int64
+	// MemoryLimit is the Go runtime's soft memory limit in bytes (see
+	// runtime/debug.SetMemoryLimit), which Run sets: 0 derives it from
+	// CacheBytes (DerivedMemoryLimit) unless GOMEMLIMIT is set, a
+	// negative value leaves the runtime's limit as it is.
+	MemoryLimit int64
 }
 
 // Defaults of Config's fields.
@@ -481,13 +487,47 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// memoryHeadroom is what the process holds beside its caches: request
+// buffers, connection pools, parses in flight and the runtime itself.
+const memoryHeadroom = 96 << 20
+
+// DerivedMemoryLimit is the soft memory limit of a process with cache
+// budget cacheBytes: the budget plus the headroom the rest of the process
+// needs. Without a limit the collector lets the heap grow to twice what
+// is live before it runs, so a full cache budget would double in RSS.
+func DerivedMemoryLimit(cacheBytes int64) int64 {
+	if cacheBytes <= 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+	return cacheBytes + memoryHeadroom
+}
+
+// memoryLimit returns the soft memory limit Run sets for cfg, or false
+// when it leaves the runtime's own: when asked to, or when GOMEMLIMIT
+// (read by the runtime at start) already sets one and cfg does not.
+func memoryLimit(cfg Config, getenv func(string) string) (int64, bool) {
+	switch {
+	case cfg.MemoryLimit > 0:
+		return cfg.MemoryLimit, true
+	case cfg.MemoryLimit < 0 || getenv("GOMEMLIMIT") != "":
+		return 0, false
+	}
+	return DerivedMemoryLimit(cfg.WithDefaults().CacheBytes), true
+}
+
 // Run serves cfg until ctx ends or serving fails, then shuts down
-// gracefully within cfg.ShutdownTimeout.
+// gracefully within cfg.ShutdownTimeout. It sets the process's soft
+// memory limit first (Config.MemoryLimit).
 func Run(ctx context.Context, cfg Config, opts ...Option) error {
+	limit, set := memoryLimit(cfg, os.Getenv)
+	if set {
+		debug.SetMemoryLimit(limit)
+	}
 	s, err := New(ctx, cfg, opts...)
 	if err != nil {
 		return err
 	}
+	s.log.Info("memory limit", "bytes", debug.SetMemoryLimit(-1), "derived", set && cfg.MemoryLimit == 0)
 	if err := s.Start(); err != nil {
 		return errors.Join(err, s.Shutdown(ctx))
 	}

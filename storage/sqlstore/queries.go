@@ -7,6 +7,7 @@ type queries struct {
 	schemaByID, schemaUsed, schemaByFingerprint             string
 	schemaList, schemaVersions                              string
 	versionGet, versionLatest, versionList, versionBySchema string
+	versionListByInput                                      string
 }
 
 func newQueries(d Dialect) *queries {
@@ -38,6 +39,16 @@ func newQueries(d Dialect) *queries {
 		ORDER BY v.version DESC LIMIT 1`,
 		versionList: versions + `
 		WHERE v.subject = $1 AND ($2 OR NOT v.deleted)
+		ORDER BY v.version`,
+		// The hashes of the request's own version come with every row:
+		// one query answers a re-registration.
+		versionListByInput: `SELECT v.subject, v.version, v.deleted, v.created_at, ` + schema + `,
+		  v.input_hash, v.identity_hash, v.normalized_hash,
+		  h.identity_hash, h.normalized_hash
+		FROM subject_versions v JOIN schemas s ON s.id = v.schema_id
+		LEFT JOIN (SELECT identity_hash, normalized_hash FROM subject_versions
+		           WHERE subject = $1 AND input_hash = $2 LIMIT 1) h ON true
+		WHERE v.subject = $1 AND NOT v.deleted
 		ORDER BY v.version`,
 		// The live version wins, then the highest.
 		versionBySchema: versions + `

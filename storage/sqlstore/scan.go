@@ -147,6 +147,22 @@ func nullJSON(m json.RawMessage) any {
 	return string(m)
 }
 
+// nullText stores an empty string as NULL.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// deref reads a nullable text column, NULL as "".
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // queryAll runs query on q and scans every row with scan.

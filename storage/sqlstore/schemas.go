@@ -43,7 +43,9 @@ func (e *Executor) SchemaGetByFingerprint(ctx context.Context, fingerprint strin
 
 // SchemaInsert stores a new schema and its references, atomically: in a
 // transaction of its own unless e is one. An explicit id is reserved with
-// the backend (Conn.ReserveSchemaID) so it is never assigned again.
+// the backend (Conn.ReserveSchemaID) so it is never assigned again. A
+// taken fingerprint or id is registry.ErrConflict, and leaves a
+// transaction e runs in usable.
 func (e *Executor) SchemaInsert(ctx context.Context, p registry.SchemaInsertParams) (*registry.Schema, error) {
 	if p.ID < 0 {
 		return nil, e.errorf("insert schema: negative id %d", p.ID)
@@ -56,6 +58,7 @@ func (e *Executor) SchemaInsert(ctx context.Context, p registry.SchemaInsertPara
 			err = w.QueryRow(ctx, `
 				INSERT INTO schemas (format, text, metadata, ruleset, fingerprint)
 				VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT DO NOTHING
 				RETURNING id`,
 				string(s.Format), s.Text, nullJSON(s.Metadata), nullJSON(s.RuleSet), s.Fingerprint,
 			).Scan(&s.ID)
@@ -63,9 +66,16 @@ func (e *Executor) SchemaInsert(ctx context.Context, p registry.SchemaInsertPara
 			err = w.QueryRow(ctx, `
 				INSERT INTO schemas (id, format, text, metadata, ruleset, fingerprint)
 				VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT DO NOTHING
 				RETURNING id`,
 				p.ID, string(s.Format), s.Text, nullJSON(s.Metadata), nullJSON(s.RuleSet), s.Fingerprint,
 			).Scan(&s.ID)
+		}
+		// A taken fingerprint or id inserts nothing rather than failing,
+		// so that the caller's transaction stays usable: it may read the
+		// row that is there.
+		if err != nil && tx.d.Classify(err) == ErrorNoRows {
+			return tx.errorf("insert schema: fingerprint or id taken: %w", registry.ErrConflict)
 		}
 		if err != nil {
 			return tx.errorf("insert schema: %w", tx.translate(err))

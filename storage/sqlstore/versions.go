@@ -7,13 +7,15 @@ import (
 	"github.com/schemata-dev/schemata/internal/registry"
 )
 
-// scanVersion scans the columns of the version queries (queries.go).
-func (e *Executor) scanVersion(row Row) (*registry.SubjectVersion, error) {
+// scanVersion scans the columns of the version queries (queries.go), then
+// those of extra.
+func (e *Executor) scanVersion(row Row, extra ...any) (*registry.SubjectVersion, error) {
 	var (
 		v  registry.SubjectVersion
 		sr schemaRow
 	)
-	if err := row.Scan(append([]any{&v.Subject, &v.Version, &v.Deleted, scanTime(&v.CreatedAt)}, sr.dest()...)...); err != nil {
+	dest := append([]any{&v.Subject, &v.Version, &v.Deleted, scanTime(&v.CreatedAt)}, sr.dest()...)
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, e.translate(err)
 	}
 	var err error
@@ -35,9 +37,11 @@ func (e *Executor) queryVersions(ctx context.Context, query string, args ...any)
 	return vs, e.translate(err)
 }
 
-// VersionInsert adds a live version to a subject. A taken version number,
-// or a schema already live in the subject, is registry.ErrConflict; an
-// unknown schema id is registry.ErrNotFound. The result has no Schema.
+// VersionInsert adds a live version to a subject; with p.Version zero,
+// the next one (1 + the highest ever used), counted by the same
+// statement. A taken version number, or a schema already live in the
+// subject, is registry.ErrConflict; an unknown schema id is
+// registry.ErrNotFound. The result has no Schema.
 func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertParams) (*registry.SubjectVersion, error) {
 	created := p.CreatedAt
 	if created.IsZero() {
@@ -45,15 +49,26 @@ func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertPa
 	}
 	// Both backends keep microseconds.
 	created = created.UTC().Truncate(time.Microsecond)
-	_, err := e.conn.Writer().Exec(ctx, `
-		INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at)
-		VALUES ($1, $2, $3, false, $4)`,
-		p.Subject, p.Version, p.SchemaID, e.d.Time(created))
+	version := p.Version
+	var err error
+	if version == 0 {
+		err = e.conn.Writer().QueryRow(ctx, `
+			INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at, input_hash, identity_hash, normalized_hash)
+			VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM subject_versions WHERE subject = $1), $2, false, $3, $4, $5, $6)
+			RETURNING version`,
+			p.Subject, p.SchemaID, e.d.Time(created), nullText(p.Hashes.Input), nullText(p.Hashes.Identity), nullText(p.Hashes.Normalized),
+		).Scan(&version)
+	} else {
+		_, err = e.conn.Writer().Exec(ctx, `
+			INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at, input_hash, identity_hash, normalized_hash)
+			VALUES ($1, $2, $3, false, $4, $5, $6, $7)`,
+			p.Subject, p.Version, p.SchemaID, e.d.Time(created), nullText(p.Hashes.Input), nullText(p.Hashes.Identity), nullText(p.Hashes.Normalized))
+	}
 	if err != nil {
 		return nil, e.errorf("insert version %d of %q: %w", p.Version, p.Subject, e.translate(err))
 	}
 	return &registry.SubjectVersion{
-		Subject: p.Subject, Version: p.Version, SchemaID: p.SchemaID, CreatedAt: created,
+		Subject: p.Subject, Version: version, SchemaID: p.SchemaID, CreatedAt: created,
 	}, nil
 }
 
@@ -83,6 +98,44 @@ func (e *Executor) VersionList(ctx context.Context, subject string, includeDelet
 		return nil, e.errorf("versions of %q: %w", subject, err)
 	}
 	return vs, nil
+}
+
+// VersionListByInput returns the subject's live versions with their
+// hashes, oldest first, and the hashes of the version the request with
+// input hash input registered, if any.
+func (e *Executor) VersionListByInput(ctx context.Context, subject, input string) ([]registry.HashedVersion, *registry.VersionHashes, error) {
+	var registered *registry.VersionHashes
+	vs, err := queryAll(ctx, e.conn.Reader(), func(r Row) (registry.HashedVersion, error) {
+		var in, identity, normalized, hitIdentity, hitNormalized *string
+		v, err := e.scanVersion(r, &in, &identity, &normalized, &hitIdentity, &hitNormalized)
+		if err != nil {
+			return registry.HashedVersion{}, err
+		}
+		if hitIdentity != nil && hitNormalized != nil {
+			registered = &registry.VersionHashes{Input: input, Identity: *hitIdentity, Normalized: *hitNormalized}
+		}
+		return registry.HashedVersion{SubjectVersion: *v, Hashes: registry.VersionHashes{
+			Input: deref(in), Identity: deref(identity), Normalized: deref(normalized),
+		}}, nil
+	}, e.q.versionListByInput, subject, input)
+	if err != nil {
+		return nil, nil, e.errorf("versions of %q by input: %w", subject, e.translate(err))
+	}
+	return vs, registered, nil
+}
+
+// VersionFillHashes stores the hashes of h that the version lacks;
+// registry.ErrNotFound when there is no such version.
+func (e *Executor) VersionFillHashes(ctx context.Context, subject string, version int, h registry.VersionHashes) error {
+	err := e.affectedOne(e.conn.Writer().Exec(ctx, `UPDATE subject_versions
+		SET input_hash = coalesce(input_hash, $3), identity_hash = coalesce(identity_hash, $4),
+		    normalized_hash = coalesce(normalized_hash, $5)
+		WHERE subject = $1 AND version = $2`,
+		subject, version, nullText(h.Input), nullText(h.Identity), nullText(h.Normalized)))
+	if err != nil {
+		return e.errorf("fill hashes of version %d of %q: %w", version, subject, err)
+	}
+	return nil
 }
 
 // VersionMax returns the highest version number present in the subject,

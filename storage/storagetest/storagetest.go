@@ -47,6 +47,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ModeSetGetDelete", testMode},
 		{"TransactionRollsBackOnError", testRollback},
 		{"TransactionReadsItsOwnWrites", testReadOwnWrites},
+		{"SchemaConflictKeepsTransaction", testConflictKeepsTransaction},
+		{"VersionListByInputReturnsHashes", testVersionListByInput},
 		{"SubjectLockOutsideTransactionFails", testSubjectLockOutsideTx},
 		{"WatchSeesCommittedNotRolledBack", testWatch},
 		{"WatchEndsWithContext", testWatchEnds},

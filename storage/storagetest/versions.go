@@ -105,14 +105,29 @@ func testVersionMaxSoftDeleted(t *testing.T, s registry.Store) {
 	if v := mustRegister(t, s, "s", `"4"`); v.Version != 4 {
 		t.Errorf("next version after a soft-deleted latest = %d, want 4", v.Version)
 	}
+	// Version 0 asks the store for the next number itself.
+	five := insertSchema(t, s, `"5"`)
+	v, err := s.VersionInsert(ctx, registry.VersionInsertParams{Subject: "s", SchemaID: five.ID})
+	mustOK(t, "VersionInsert of the next version", err)
+	if v.Version != 5 {
+		t.Errorf("VersionInsert without a number after version 4 = %d, want 5", v.Version)
+	}
+	if got, err := s.VersionGet(ctx, "s", 5, false); err != nil || got.SchemaID != five.ID {
+		t.Errorf("VersionGet(s, 5) = %+v, %v; want schema %d", got, err, five.ID)
+	}
+	first, err := s.VersionInsert(ctx, registry.VersionInsertParams{Subject: "fresh", SchemaID: five.ID})
+	mustOK(t, "VersionInsert of the first version of a subject", err)
+	if first.Version != 1 {
+		t.Errorf("VersionInsert without a number in a new subject = %d, want 1", first.Version)
+	}
 	live, err := s.VersionList(ctx, "s", false)
 	mustOK(t, "VersionList", err)
-	if got, want := keys(live), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 4, false}}; !reflect.DeepEqual(got, want) {
+	if got, want := keys(live), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 4, false}, {"s", 5, false}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("live versions = %v, want %v", got, want)
 	}
 	all, err := s.VersionList(ctx, "s", true)
 	mustOK(t, "VersionList(includeDeleted)", err)
-	if got, want := keys(all), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 3, true}, {"s", 4, false}}; !reflect.DeepEqual(got, want) {
+	if got, want := keys(all), []versionKey{{"s", 1, false}, {"s", 2, false}, {"s", 3, true}, {"s", 4, false}, {"s", 5, false}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("all versions = %v, want %v", got, want)
 	}
 }
@@ -307,6 +322,33 @@ func testReadOwnWrites(t *testing.T, s registry.Store) {
 	mustOK(t, "InTx", err)
 }
 
+// testConflictKeepsTransaction: a schema insert refused for a taken
+// fingerprint leaves the transaction usable, so a writer that lost the
+// race reads the winner's row and carries on in the same transaction.
+func testConflictKeepsTransaction(t *testing.T, s registry.Store) {
+	taken := insertSchema(t, s, `"taken"`)
+	err := s.InTx(t.Context(), func(ctx context.Context, tx registry.Executor) error {
+		_, err := tx.SchemaInsert(ctx, registry.SchemaInsertParams{Schema: registry.Schema{
+			Format: schema.Avro, Text: `"taken"`, Fingerprint: taken.Fingerprint,
+		}})
+		if !errors.Is(err, registry.ErrConflict) {
+			return fmt.Errorf("SchemaInsert of a taken fingerprint = %v, want ErrConflict", err)
+		}
+		sch, err := tx.SchemaGetByFingerprint(ctx, taken.Fingerprint)
+		if err != nil {
+			return fmt.Errorf("read after the refused insert: %w", err)
+		}
+		_, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: "s", SchemaID: sch.ID})
+		return err
+	})
+	mustOK(t, "InTx", err)
+	v, err := s.VersionLatest(t.Context(), "s", false)
+	mustOK(t, "VersionLatest", err)
+	if v.Version != 1 || v.SchemaID != taken.ID {
+		t.Errorf("committed version = %d of schema %d, want 1 of schema %d", v.Version, v.SchemaID, taken.ID)
+	}
+}
+
 func testSubjectLockOutsideTx(t *testing.T, s registry.Store) {
 	if err := s.SubjectLock(t.Context(), "s"); err == nil {
 		t.Error("SubjectLock outside a transaction succeeded; it would lock nothing")
@@ -322,3 +364,61 @@ func testSubjectLockOutsideTx(t *testing.T, s registry.Store) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// testVersionListByInput: the hashes stored with versions come back with
+// the live versions, and the input hash of any version, soft-deleted
+// ones included, finds that version's hashes.
+func testVersionListByInput(t *testing.T, s registry.Store) {
+	ctx := t.Context()
+	a, b, c := insertSchema(t, s, `"a"`), insertSchema(t, s, `"b"`), insertSchema(t, s, `"c"`)
+	ha := registry.VersionHashes{Input: "in-a", Identity: "id-a", Normalized: "norm-a"}
+	hc := registry.VersionHashes{Input: "in-c", Identity: "id-c", Normalized: "norm-c"}
+	for _, p := range []registry.VersionInsertParams{
+		{Subject: "s", SchemaID: a.ID, Hashes: ha},
+		{Subject: "s", SchemaID: b.ID}, // registered before hashes were stored
+		{Subject: "s", SchemaID: c.ID, Hashes: hc},
+		{Subject: "other", SchemaID: a.ID, Hashes: registry.VersionHashes{Input: "in-other", Identity: "x", Normalized: "y"}},
+	} {
+		_, err := s.VersionInsert(ctx, p)
+		mustOK(t, "VersionInsert", err)
+	}
+	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, "s", 3))
+
+	live, registered, err := s.VersionListByInput(ctx, "s", "in-c")
+	mustOK(t, "VersionListByInput", err)
+	var got []registry.VersionHashes
+	for _, v := range live {
+		if v.Schema == nil || v.Schema.ID != v.SchemaID {
+			t.Errorf("version %d comes without its schema: %+v", v.Version, v.Schema)
+		}
+		got = append(got, v.Hashes)
+	}
+	want := []registry.VersionHashes{ha, {}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("live hashes = %+v, want %+v", got, want)
+	}
+	if registered == nil || *registered != hc {
+		t.Errorf("hashes registered by in-c (a soft-deleted version) = %+v, want %+v", registered, hc)
+	}
+	for _, input := range []string{"in-other", "unknown"} {
+		if _, registered, err := s.VersionListByInput(ctx, "s", input); err != nil || registered != nil {
+			t.Errorf("VersionListByInput(s, %s) registered %+v, %v; want none", input, registered, err)
+		}
+	}
+
+	// Filling adds what a version lacks and keeps what it has.
+	mustOK(t, "VersionFillHashes", s.VersionFillHashes(ctx, "s", 2, registry.VersionHashes{Identity: "id-b", Normalized: "norm-b"}))
+	mustOK(t, "VersionFillHashes", s.VersionFillHashes(ctx, "s", 1, registry.VersionHashes{Input: "in-a2", Identity: "other"}))
+	live, _, err = s.VersionListByInput(ctx, "s", "")
+	mustOK(t, "VersionListByInput", err)
+	got = nil
+	for _, v := range live {
+		got = append(got, v.Hashes)
+	}
+	want = []registry.VersionHashes{ha, {Identity: "id-b", Normalized: "norm-b"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("hashes after filling = %+v, want %+v", got, want)
+	}
+	err = s.VersionFillHashes(ctx, "s", 9, registry.VersionHashes{Identity: "x"})
+	wantErr(t, "VersionFillHashes of a missing version", err, registry.ErrNotFound)
+}

@@ -17,6 +17,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +50,41 @@ type Option func(*pgxpool.Config)
 // WithMaxConns sets the pool's connection limit (default 4).
 func WithMaxConns(n int32) Option {
 	return func(c *pgxpool.Config) { c.MaxConns = n }
+}
+
+// WithTracer traces every statement the pool's connections run, for
+// tests that count or inspect them (see Counter).
+func WithTracer(tr pgx.QueryTracer) Option {
+	return func(c *pgxpool.Config) { c.ConnConfig.Tracer = tr }
+}
+
+// Counter is a pgx.QueryTracer counting the statements sent to the
+// server, transaction control (BEGIN, COMMIT) included: each is one round
+// trip. The zero Counter is ready to use.
+type Counter struct {
+	mu   sync.Mutex
+	sent []string
+}
+
+// TraceQueryStart records one statement.
+func (c *Counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	c.mu.Lock()
+	c.sent = append(c.sent, strings.Join(strings.Fields(d.SQL), " "))
+	c.mu.Unlock()
+	return ctx
+}
+
+// TraceQueryEnd does nothing: a statement counts when it is sent.
+func (c *Counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// Take returns the statements sent since the last Take, whitespace
+// collapsed, and starts counting afresh.
+func (c *Counter) Take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.sent
+	c.sent = nil
+	return out
 }
 
 // setupTimeout bounds connecting, creating and migrating a test schema.

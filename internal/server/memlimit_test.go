@@ -1,0 +1,33 @@
+package server
+
+import "testing"
+
+func TestMemoryLimit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		cfg        Config
+		gomemlimit string
+		want       int64
+		set        bool
+	}{
+		{"derived from the default budget", Config{}, "", DefaultCacheBytes + 96<<20, true},
+		{"derived from a budget", Config{CacheBytes: 1 << 30}, "", 1<<30 + 96<<20, true},
+		{"GOMEMLIMIT wins over the derived limit", Config{}, "300MiB", 0, false},
+		{"an explicit limit wins over GOMEMLIMIT", Config{MemoryLimit: 200 << 20}, "300MiB", 200 << 20, true},
+		{"negative leaves the runtime's", Config{MemoryLimit: -1}, "", 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, set := memoryLimit(tc.cfg, func(name string) string {
+				if name == "GOMEMLIMIT" {
+					return tc.gomemlimit
+				}
+				return ""
+			})
+			if got != tc.want || set != tc.set {
+				t.Errorf("memoryLimit = %d, %v; want %d, %v", got, set, tc.want, tc.set)
+			}
+		})
+	}
+}

@@ -1,0 +1,117 @@
+package postgres_test
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/schemata-dev/schemata/internal/registry"
+	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
+)
+
+// orderSchema is version n of an Avro record that grows by one optional
+// field per version, so every version is new and BACKWARD compatible
+// with (and additive over) the ones before.
+func orderSchema(name string, n int) registry.SchemaInput {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"type":"record","name":%q,"namespace":"bench","fields":[{"name":"id","type":"long"}`, name)
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, `,{"name":"f%d","type":"string","default":""}`, i)
+	}
+	b.WriteString("]}")
+	return registry.SchemaInput{Format: schema.Avro, Text: b.String()}
+}
+
+// TestRegisterRoundTrips counts the statements, each one round trip to
+// PostgreSQL, that the registry sends for the registrations a producer
+// fleet makes, once its caches hold the configs and modes: so that a
+// change adding one cannot pass unnoticed. A statement more is a
+// slower write path; when a change needs one, raise the figure here
+// with the reason.
+func TestRegisterRoundTrips(t *testing.T) {
+	t.Parallel()
+	var counter pgtest.Counter
+	st := pgtest.NewStore(t, pgtest.WithTracer(&counter))
+	svc := registry.New(st, registry.Options{Logger: slog.New(slog.DiscardHandler)})
+	ctx := t.Context()
+	register := func(subject string, in registry.SchemaInput) *registry.SubjectVersion {
+		t.Helper()
+		v, err := svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in})
+		if err != nil {
+			t.Fatalf("register in %s: %v", subject, err)
+		}
+		return v
+	}
+	// Warm up: the global config and mode, the statement cache of the
+	// connections, and one subject's own config and mode.
+	for n := 1; n <= 3; n++ {
+		register("warm", orderSchema("Warm", n))
+	}
+	register("orders", orderSchema("Order", 1))
+	counter.Take()
+
+	tests := []struct {
+		name    string
+		subject string
+		in      registry.SchemaInput
+		// max is the most statements the registration may send.
+		max int
+	}{
+		{"new version of a subject", "orders", orderSchema("Order", 2), 8},
+		{"another new version", "orders", orderSchema("Order", 3), 8},
+		// A new version is never remembered as an answer: the first
+		// repetition finds it in the store, the next ones in memory.
+		{"repeated registration", "orders", orderSchema("Order", 3), 1},
+		{"repeated again", "orders", orderSchema("Order", 3), 0},
+		// The schema row exists: the refused insert reads it in the same
+		// transaction, and the subject gets the same id. The subject is
+		// new, so its own mode, config, consumers and deprecation
+		// records are read once too.
+		{"a schema stored under another subject", "copies", orderSchema("Order", 3), 14},
+	}
+	ids := map[string]int{}
+	for _, tc := range tests {
+		v := register(tc.subject, tc.in)
+		sent := counter.Take()
+		if id, ok := ids[tc.in.Text]; ok && id != v.SchemaID {
+			t.Errorf("%s: schema id %d, want %d as before", tc.name, v.SchemaID, id)
+		}
+		ids[tc.in.Text] = v.SchemaID
+		t.Logf("%s: %d statements:\n%s", tc.name, len(sent), strings.Join(sent, "\n"))
+		if len(sent) > tc.max {
+			t.Errorf("%s: %d statements, want at most %d:\n%s", tc.name, len(sent), tc.max, strings.Join(sent, "\n"))
+		}
+	}
+}
+
+// BenchmarkServiceRegister measures new versions per second through the
+// whole registration (mode and config, lookup, compatibility check,
+// insert) with 8 writers on their own subjects, against PostgreSQL.
+func BenchmarkServiceRegister(b *testing.B) {
+	const writers = 8
+	st := pgtest.NewStore(b, pgtest.WithMaxConns(writers))
+	svc := registry.New(st, registry.Options{Logger: slog.New(slog.DiscardHandler)})
+	ctx := b.Context()
+	var seq atomic.Int64
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			// Ten versions per subject, as the scale benchmark has.
+			for n := seq.Add(1); n <= int64(b.N); n = seq.Add(1) {
+				subject := fmt.Sprintf("w%d-s%d", w, n/10)
+				in := orderSchema(fmt.Sprintf("R%d", n/10), int(n%10)+1)
+				if _, err := svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "versions/s")
+}

@@ -333,3 +333,51 @@ func TestImportReplay(t *testing.T) {
 		}
 	})
 }
+
+// TestPageCaps bounds the pages of GET /schemas (as Confluent's
+// schema.search.default.limit and max.limit do) and of the /v1 listings:
+// without a limit, or with a larger one, a page holds the cap; the
+// Confluent listings without such a setting stay whole.
+func TestPageCaps(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{SchemaSearchLimit: 2, ListLimit: 2})
+		for _, subject := range []string{"a-value", "b-value", "c-value"} {
+			s.mustDo(t, request{Method: "POST", Path: "/subjects/" + subject + "/versions", Body: schemaBody(t, "", `"string"`)}, 200)
+			s.mustDo(t, request{Method: "POST", Path: "/v1/deprecations", Body: `{"subject":"` + subject + `"}`}, 201)
+			s.mustDo(t, request{Method: "POST", Path: "/v1/consumers", Body: `{"name":"reader-` + subject + `","owner":"o","reads":[{"subject":"` + subject + `","schema":"\"string\""}]}`}, 201)
+		}
+		tests := []struct {
+			path string
+			want int
+		}{
+			{"/schemas", 2},
+			{"/schemas?limit=50", 2},
+			{"/schemas?limit=-1", 2},
+			{"/schemas?offset=2", 1},
+			{"/subjects", 3},
+			{"/subjects/a-value/versions", 1},
+			{"/v1/consumers", 2},
+			{"/v1/consumers?limit=0", 2},
+			{"/v1/consumers?offset=2&limit=9", 1},
+			{"/v1/deprecations", 2},
+			{"/v1/deprecations?offset=1", 2},
+			{"/v1/reports/deprecations", 2},
+			{"/v1/reports/deprecations?offset=2", 1},
+		}
+		for _, tt := range tests {
+			body := s.mustDo(t, request{Method: "GET", Path: tt.path}, 200).Body
+			var report struct{ Items []json.RawMessage }
+			var items []json.RawMessage
+			if err := json.Unmarshal(body, &items); err != nil {
+				if err := json.Unmarshal(body, &report); err != nil {
+					t.Fatalf("GET %s: %s", tt.path, body)
+				}
+				items = report.Items
+			}
+			if len(items) != tt.want {
+				t.Errorf("GET %s: %d items (%s), want %d", tt.path, len(items), body, tt.want)
+			}
+		}
+	})
+}

@@ -61,13 +61,30 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 }
 
 // ParseLenientWithLimits is ParseWithLimits accepting a schema that
-// another registry holds and this module's own validation refuses, as far
-// as the format allows: Avro goes through avro.ParseLenient; Protobuf and
-// JSON Schema have no such leniency (their compilers and meta-schemas are
-// the ones other registries use), so they parse as in ParseWithLimits.
+// another registry holds and this module's own validation refuses: what
+// the format's own compiler or meta-schema accepts still parses (Avro
+// through avro.ParseLenient, Protobuf through protobuf.ParseLenient, JSON
+// Schema through jsonschema.ParseLenient), with the registry's own
+// markers that are malformed left unread.
 func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
-	if f == schema.Avro {
+	switch f {
+	case schema.Avro:
 		s, err := avro.ParseLenient(text, deps, lim)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case schema.Protobuf:
+		s, err := protobuf.ParseLenient(ctx, MainFile, text, deps, lim)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case schema.JSON:
+		if err := lim.CheckInputs(schema.JSON, text, deps); err != nil {
+			return nil, err
+		}
+		s, err := jsonschema.ParseLenient(text, deps)
 		if err != nil {
 			return nil, err
 		}

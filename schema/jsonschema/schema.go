@@ -52,7 +52,21 @@ type document struct {
 // An invalid schema, or an invalid dependency, yields a *schema.ParseError,
 // located at a line and column of text wherever possible. Parse never
 // panics.
-func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
+func Parse(text string, deps []schema.Dependency) (*Schema, error) {
+	return parseRecovered(text, deps, false)
+}
+
+// ParseLenient is Parse accepting what other registries accept and this
+// package's own validation refuses, for schemas another registry already
+// holds: a malformed x-deprecation marker is left unread (that element is
+// no deprecation). The text must still pass its draft's meta-schema, so
+// its forms and compatibility checks are those of Parse.
+func ParseLenient(text string, deps []schema.Dependency) (*Schema, error) {
+	return parseRecovered(text, deps, true)
+}
+
+// parseRecovered is parse, turning a panic into a *schema.ParseError.
+func parseRecovered(text string, deps []schema.Dependency, lenient bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, &schema.ParseError{
@@ -62,10 +76,10 @@ func Parse(text string, deps []schema.Dependency) (s *Schema, err error) {
 			}
 		}
 	}()
-	return parse(text, deps)
+	return parse(text, deps, lenient)
 }
 
-func parse(text string, deps []schema.Dependency) (*Schema, error) {
+func parse(text string, deps []schema.Dependency, lenient bool) (*Schema, error) {
 	main, err := readDocument(text, "", 0)
 	if err != nil {
 		return nil, err
@@ -84,7 +98,9 @@ func parse(text string, deps []schema.Dependency) (*Schema, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	if s.deprecations, err = readDeprecations(main); err != nil {
+	// readDeprecations lists the well-formed markers even when it reports
+	// a malformed one, which lenient parsing leaves unread.
+	if s.deprecations, err = readDeprecations(main); err != nil && !lenient {
 		return nil, err
 	}
 	var b strings.Builder

@@ -29,7 +29,9 @@ type Schema struct {
 
 var _ schema.Schema = (*Schema)(nil)
 
-func newSchema(name, text string, res linker.Result) (*Schema, error) {
+// newSchema indexes and prints a compiled file; lenient leaves malformed
+// deprecation tags unread instead of refusing them (ParseLenient).
+func newSchema(name, text string, res linker.Result, lenient bool) (*Schema, error) {
 	s := &Schema{
 		name: name,
 		text: text,
@@ -37,7 +39,7 @@ func newSchema(name, text string, res linker.Result) (*Schema, error) {
 		pos:  map[string]schema.Position{},
 	}
 	indexPositions(res, s.pos)
-	deps, err := readDeprecations(res, s.pos)
+	deps, err := readDeprecations(res, s.pos, lenient)
 	if err != nil {
 		return nil, err
 	}

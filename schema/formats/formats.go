@@ -32,15 +32,37 @@ func Parse(f schema.Format, text string, deps []schema.Dependency) (schema.Schem
 // ParseWithLimits is Parse within lim (see schema.Limits); ctx cancels
 // the work where the format's parser allows it.
 func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
+	return parseWithLimits(ctx, f, text, deps, lim, false)
+}
+
+// ParseLenientWithLimits is ParseWithLimits accepting a schema that
+// another registry holds and this module's own validation refuses: what
+// the format's own compiler or meta-schema accepts still parses (Avro
+// through avro.ParseLenient, Protobuf through protobuf.ParseLenient, JSON
+// Schema through jsonschema.ParseLenient), with the registry's own
+// markers that are malformed left unread.
+func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
+	return parseWithLimits(ctx, f, text, deps, lim, true)
+}
+
+func parseWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (schema.Schema, error) {
 	switch f {
 	case schema.Avro:
-		s, err := avro.ParseWithLimits(text, deps, lim)
+		parse := avro.ParseWithLimits
+		if lenient {
+			parse = avro.ParseLenient
+		}
+		s, err := parse(text, deps, lim)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	case schema.Protobuf:
-		s, err := protobuf.ParseWithLimits(ctx, MainFile, text, deps, lim)
+		parse := protobuf.ParseWithLimits
+		if lenient {
+			parse = protobuf.ParseLenient
+		}
+		s, err := parse(ctx, MainFile, text, deps, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -51,46 +73,17 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 		if err := lim.CheckInputs(schema.JSON, text, deps); err != nil {
 			return nil, err
 		}
-		s, err := jsonschema.Parse(text, deps)
+		parse := jsonschema.Parse
+		if lenient {
+			parse = jsonschema.ParseLenient
+		}
+		s, err := parse(text, deps)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
 	return nil, fmt.Errorf("schema type %s is not supported", f)
-}
-
-// ParseLenientWithLimits is ParseWithLimits accepting a schema that
-// another registry holds and this module's own validation refuses: what
-// the format's own compiler or meta-schema accepts still parses (Avro
-// through avro.ParseLenient, Protobuf through protobuf.ParseLenient, JSON
-// Schema through jsonschema.ParseLenient), with the registry's own
-// markers that are malformed left unread.
-func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
-	switch f {
-	case schema.Avro:
-		s, err := avro.ParseLenient(text, deps, lim)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	case schema.Protobuf:
-		s, err := protobuf.ParseLenient(ctx, MainFile, text, deps, lim)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	case schema.JSON:
-		if err := lim.CheckInputs(schema.JSON, text, deps); err != nil {
-			return nil, err
-		}
-		s, err := jsonschema.ParseLenient(text, deps)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	return ParseWithLimits(ctx, f, text, deps, lim)
 }
 
 // ParseFile is Parse for text read from a named file; the name appears in

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/server"
@@ -283,6 +285,99 @@ func TestAvroResolvedFormat(t *testing.T) {
 		resp := s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1/schema?format=resolved"}, 200)
 		if string(resp.Body) != money {
 			t.Errorf("resolved without references: %s", resp.Body)
+		}
+	})
+}
+
+// TestImportReplay re-runs an IMPORT with an explicit id and version, as a
+// repeated migration does: the same schema at the same version answers 200
+// with the existing id and stores nothing new; the same schema under
+// another id is 42207 and a different schema at a version already taken
+// 42205, both leaving the version as it was.
+func TestImportReplay(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/imp-value", Body: `{"mode":"IMPORT"}`}, 200)
+		steps := []struct {
+			body   string
+			status int
+			want   string // the answer's id, or its error code
+		}{
+			{`{"schema":"\"string\"","id":50,"version":3}`, 200, "50"},
+			{`{"schema":"\"string\"","id":50,"version":3}`, 200, "50"},
+			{`{"schema":"\"int\"","id":51,"version":3}`, 422, "42205"},
+			{`{"schema":"\"string\"","id":52,"version":3}`, 422, "42207"},
+			{`{"schema":"\"long\"","id":53,"version":4}`, 200, "53"},
+			{`{"schema":"\"string\"","id":50,"version":3}`, 200, "50"},
+		}
+		for _, st := range steps {
+			resp := s.do(t, request{Method: "POST", Path: "/subjects/imp-value/versions", Body: st.body})
+			var got struct {
+				ID        int `json:"id"`
+				ErrorCode int `json:"error_code"`
+			}
+			if err := json.Unmarshal(resp.Body, &got); err != nil {
+				t.Fatalf("%s: %v", resp.Body, err)
+			}
+			if resp.Status != st.status || fmt.Sprint(max(got.ID, got.ErrorCode)) != st.want {
+				t.Fatalf("POST %s: %d %s, want %d %s", st.body, resp.Status, resp.Body, st.status, st.want)
+			}
+		}
+		if resp := s.mustDo(t, request{Method: "GET", Path: "/subjects/imp-value/versions"}, 200); string(resp.Body) != "[3,4]" {
+			t.Errorf("versions after the replays: %s, want [3,4]", resp.Body)
+		}
+		resp := s.mustDo(t, request{Method: "GET", Path: "/subjects/imp-value/versions/3"}, 200)
+		if !strings.Contains(string(resp.Body), `"id":50`) {
+			t.Errorf("version 3 after the replays: %s", resp.Body)
+		}
+	})
+}
+
+// TestPageCaps bounds the pages of GET /schemas (as Confluent's
+// schema.search.default.limit and max.limit do) and of the /v1 listings:
+// without a limit, or with a larger one, a page holds the cap; the
+// Confluent listings without such a setting stay whole.
+func TestPageCaps(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{SchemaSearchLimit: 2, ListLimit: 2})
+		for _, subject := range []string{"a-value", "b-value", "c-value"} {
+			s.mustDo(t, request{Method: "POST", Path: "/subjects/" + subject + "/versions", Body: schemaBody(t, "", `"string"`)}, 200)
+			s.mustDo(t, request{Method: "POST", Path: "/v1/deprecations", Body: `{"subject":"` + subject + `"}`}, 201)
+			s.mustDo(t, request{Method: "POST", Path: "/v1/consumers", Body: `{"name":"reader-` + subject + `","owner":"o","reads":[{"subject":"` + subject + `","schema":"\"string\""}]}`}, 201)
+		}
+		tests := []struct {
+			path string
+			want int
+		}{
+			{"/schemas", 2},
+			{"/schemas?limit=50", 2},
+			{"/schemas?limit=-1", 2},
+			{"/schemas?offset=2", 1},
+			{"/subjects", 3},
+			{"/subjects/a-value/versions", 1},
+			{"/v1/consumers", 2},
+			{"/v1/consumers?limit=0", 2},
+			{"/v1/consumers?offset=2&limit=9", 1},
+			{"/v1/deprecations", 2},
+			{"/v1/deprecations?offset=1", 2},
+			{"/v1/reports/deprecations", 2},
+			{"/v1/reports/deprecations?offset=2", 1},
+		}
+		for _, tt := range tests {
+			body := s.mustDo(t, request{Method: "GET", Path: tt.path}, 200).Body
+			var report struct{ Items []json.RawMessage }
+			var items []json.RawMessage
+			if err := json.Unmarshal(body, &items); err != nil {
+				if err := json.Unmarshal(body, &report); err != nil {
+					t.Fatalf("GET %s: %s", tt.path, body)
+				}
+				items = report.Items
+			}
+			if len(items) != tt.want {
+				t.Errorf("GET %s: %d items (%s), want %d", tt.path, len(items), body, tt.want)
+			}
 		}
 	})
 }

@@ -139,15 +139,17 @@ func (a *API) consumerRoutes(e *echo.Echo) (lookupByID, lookupVersion echo.Middl
 }
 
 // listConsumers serves GET /v1/consumers. Query parameters: subject (keep
-// consumers reading it), owner, offset, limit.
+// consumers reading it), owner, offset, limit (at most, and by default,
+// the list limit).
 func (h *consumerAPI) listConsumers(c echo.Context) error {
-	cs, err := h.svc.Consumers(c.Request().Context(), registry.ConsumerListParams{
-		Subject: c.QueryParam("subject"), Owner: c.QueryParam("owner"),
-	})
+	offset, limit, err := cappedPageParams(c, h.listLimit)
 	if err != nil {
 		return err
 	}
-	if cs, err = pageOf(c, cs); err != nil {
+	cs, err := h.svc.Consumers(c.Request().Context(), registry.ConsumerListParams{
+		Subject: c.QueryParam("subject"), Owner: c.QueryParam("owner"), Offset: offset, Limit: limit,
+	})
+	if err != nil {
 		return err
 	}
 	return h.ok(c, wireAll(cs, wireConsumer))

@@ -82,15 +82,17 @@ func (h *consumerAPI) bindDeprecation(c echo.Context) (registry.DeprecationRecor
 
 // listDeprecations serves GET /v1/deprecations: the recorded deprecations
 // (schema markers are in the report). Query parameters: subject,
-// subjectPrefix, offset, limit.
+// subjectPrefix, offset, limit (at most, and by default, the list limit).
 func (h *consumerAPI) listDeprecations(c echo.Context) error {
-	ds, err := h.svc.DeprecationRecords(c.Request().Context(), registry.DeprecationListParams{
-		Subject: c.QueryParam("subject"), SubjectPrefix: c.QueryParam("subjectPrefix"),
-	})
+	offset, limit, err := cappedPageParams(c, h.listLimit)
 	if err != nil {
 		return err
 	}
-	if ds, err = pageOf(c, ds); err != nil {
+	ds, err := h.svc.DeprecationRecords(c.Request().Context(), registry.DeprecationListParams{
+		Subject: c.QueryParam("subject"), SubjectPrefix: c.QueryParam("subjectPrefix"),
+		Offset: offset, Limit: limit,
+	})
+	if err != nil {
 		return err
 	}
 	return h.ok(c, wireAll(ds, wireDeprecation))

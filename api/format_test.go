@@ -15,8 +15,10 @@ import (
 
 // TestSchemaFormats covers the format query parameter of the by-id
 // lookups: Protobuf "serialized" is a base64 FileDescriptorProto, Avro
-// "resolved" of a schema without references is its text, and a form the
-// format does not have is a 400.
+// "resolved" of a schema without references is its text, Protobuf
+// "ignore_extensions" leaves out extend blocks and custom options (on the
+// id and version lookups and their /schema texts), and an unknown form, or
+// one the format does not have, is the stored text, as Confluent answers.
 func TestSchemaFormats(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, servertest.SQLite, server.Config{})
@@ -62,13 +64,71 @@ func TestSchemaFormats(t *testing.T) {
 	if string(plain.Body) != string(resolved.Body) {
 		t.Fatalf("resolved form of a schema without references = %s, want %s", resolved.Body, plain.Body)
 	}
-	for _, path := range []string{
-		fmt.Sprintf("/schemas/ids/%d?format=serialized", avroID.ID),
-		fmt.Sprintf("/schemas/ids/%d?format=nonsense", pbID.ID),
+	for _, tc := range []struct{ path, want string }{
+		{fmt.Sprintf("/schemas/ids/%d/schema?format=serialized", avroID.ID), `{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}`},
+		{fmt.Sprintf("/schemas/ids/%d/schema?format=nonsense", pbID.ID), proto3},
+		{"/subjects/orders-proto/versions/1/schema?format=resolved", proto3},
 	} {
-		resp := srv.do(t, request{Method: "GET", Path: path})
-		if resp.Status != 400 {
-			t.Errorf("GET %s = %d %s, want 400", path, resp.Status, resp.Body)
+		resp := srv.mustDo(t, request{Method: "GET", Path: tc.path}, 200)
+		if string(resp.Body) != tc.want {
+			t.Errorf("GET %s = %s, want the stored text %s", tc.path, resp.Body, tc.want)
 		}
+	}
+}
+
+// TestIgnoreExtensionsFormat covers format=ignore_extensions on every
+// lookup that takes a format.
+func TestIgnoreExtensionsFormat(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, servertest.SQLite, server.Config{})
+	text := `syntax = "proto2";
+package shop.v1;
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.FieldOptions { optional string pii = 50300; }
+message Order {
+  extensions 100 to 199;
+  optional string email = 1 [(pii) = "mask", deprecated = true];
+}
+extend Order { optional int32 priority = 100; }
+`
+	want := `syntax = "proto2";
+package shop.v1;
+
+import "google/protobuf/descriptor.proto";
+
+message Order {
+  extensions 100 to 199;
+  optional string email = 1 [deprecated = true];
+}
+`
+	reg := srv.mustDo(t, request{Method: "POST", Path: "/subjects/orders/versions", Body: schemaBody(t, "PROTOBUF", text)}, 200)
+	var id struct{ ID int }
+	if err := json.Unmarshal(reg.Body, &id); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{
+		fmt.Sprintf("/schemas/ids/%d?format=ignore_extensions", id.ID),
+		"/subjects/orders/versions/1?format=ignore_extensions",
+		"/subjects/orders/versions/latest?format=ignore_extensions",
+	} {
+		var got struct{ Schema string }
+		if err := json.Unmarshal(srv.mustDo(t, request{Method: "GET", Path: path}, 200).Body, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Schema != want {
+			t.Errorf("GET %s schema =\n%s\nwant\n%s", path, got.Schema, want)
+		}
+	}
+	for _, path := range []string{
+		fmt.Sprintf("/schemas/ids/%d/schema?format=ignore_extensions", id.ID),
+		"/subjects/orders/versions/1/schema?format=ignore_extensions",
+	} {
+		if got := srv.mustDo(t, request{Method: "GET", Path: path}, 200).Body; string(got) != want {
+			t.Errorf("GET %s =\n%s\nwant\n%s", path, got, want)
+		}
+	}
+	// Without the parameter the stored text is unchanged.
+	if got := srv.mustDo(t, request{Method: "GET", Path: "/subjects/orders/versions/1/schema"}, 200).Body; string(got) != text {
+		t.Errorf("stored text = %s, want %s", got, text)
 	}
 }

@@ -35,9 +35,13 @@ func wireReport(r *registry.DeprecationReport) srapi.DeprecationReport {
 // deprecationReport serves GET /v1/reports/deprecations. Query parameters:
 // subjectPrefix, owner (elements a consumer of that owner still reads),
 // overdueOnly, usageDays (the runtime usage window, default 30), offset
-// and limit (a page of the items).
+// and limit (a page of the items, at most and by default the list limit).
 func (h *consumerAPI) deprecationReport(c echo.Context) error {
 	days, err := queryInt(c, "usageDays", registry.DefaultUsageDays)
+	if err != nil {
+		return err
+	}
+	offset, limit, err := cappedPageParams(c, h.listLimit)
 	if err != nil {
 		return err
 	}
@@ -51,9 +55,8 @@ func (h *consumerAPI) deprecationReport(c echo.Context) error {
 		return err
 	}
 	out := wireReport(rep)
-	if out.Items, err = pageOf(c, out.Items); err != nil {
-		return err
-	}
+	out.Items = out.Items[min(offset, len(out.Items)):]
+	out.Items = out.Items[:min(limit, len(out.Items))]
 	out.Items = orEmpty(out.Items)
 	return h.ok(c, out)
 }

@@ -239,6 +239,19 @@ func pageParams(c echo.Context) (offset, limit int, err error) {
 	return offset, limit, nil
 }
 
+// cappedPageParams is pageParams for a listing whose pages are bounded:
+// no limit, or one above capLimit, is capLimit (as Confluent bounds GET
+// /schemas by schema.search.max.limit).
+func cappedPageParams(c echo.Context, capLimit int) (offset, limit int, err error) {
+	if offset, limit, err = pageParams(c); err != nil {
+		return 0, 0, err
+	}
+	if limit <= 0 || limit > capLimit {
+		limit = capLimit
+	}
+	return offset, limit, nil
+}
+
 // pageOf reads offset and limit and returns the page of xs they name,
 // as Confluent pages its listings (no limit: to the end). A listing
 // routed here is bounded by one subject's or one schema's size, or by

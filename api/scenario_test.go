@@ -71,7 +71,7 @@ func scenario(t *testing.T) []step {
 		get("/subjects/orders-value/versions/2", 404),
 		get("/schemas/ids/999", 404),
 		get("/schemas/ids/abc", 404),
-		get("/schemas/ids/1?format=serialized", 400),
+		get("/schemas/ids/1?format=serialized", 200),
 
 		// Compatibility and the 409 on an incompatible registration.
 		post("/compatibility/subjects/orders-value/versions/latest", avro(avroOrderBroken), 200),

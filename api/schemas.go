@@ -177,9 +177,10 @@ func (a *API) getVersionsByID(c echo.Context, id int) error {
 }
 
 // listSchemas serves GET /schemas: subject versions with their schemas.
-// Query parameters: subjectPrefix, deleted, latestOnly, offset, limit.
+// Query parameters: subjectPrefix, deleted, latestOnly, offset, limit (at
+// most, and by default, the schema search limit).
 func (a *API) listSchemas(c echo.Context) error {
-	offset, limit, err := pageParams(c)
+	offset, limit, err := cappedPageParams(c, a.schemaLimit)
 	if err != nil {
 		return err
 	}

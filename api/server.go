@@ -64,6 +64,15 @@ var _ Service = (*registry.Service)(nil)
 // unset: far above any real schema, far below what could exhaust memory.
 const DefaultMaxBodyBytes = 8 << 20
 
+// DefaultSchemaSearchLimit is the default and largest page of GET
+// /schemas, Confluent's schema.search.default.limit and
+// schema.search.max.limit.
+const DefaultSchemaSearchLimit = 1000
+
+// DefaultListLimit is the default and largest page of the /v1 listings
+// (consumers, deprecations, the deprecation report's items).
+const DefaultListLimit = 1000
+
 // Options configure an API.
 type Options struct {
 	// Logger receives request logs (at debug level) and the causes of
@@ -72,6 +81,12 @@ type Options struct {
 	// MaxBodyBytes limits request bodies; larger ones are answered with
 	// 413. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// SchemaSearchLimit is the page of GET /schemas without a limit, and
+	// the largest one it answers. Zero means DefaultSchemaSearchLimit.
+	SchemaSearchLimit int
+	// ListLimit is the page of a /v1 listing without a limit, and the
+	// largest one it answers. Zero means DefaultListLimit.
+	ListLimit int
 	// CacheBytes is the process's cache budget (registry.Options'
 	// CacheBytes); the encoded responses take registry.CacheResponses'
 	// share of it. Zero means registry.DefaultCacheBytes.
@@ -92,9 +107,12 @@ type API struct {
 	svc     Service
 	log     *slog.Logger
 	maxBody int64
-	echo    *echo.Echo
-	cache   *responseCache
-	meta    metadata
+	// schemaLimit and listLimit cap pages (Options' SchemaSearchLimit and
+	// ListLimit).
+	schemaLimit, listLimit int
+	echo                   *echo.Echo
+	cache                  *responseCache
+	meta                   metadata
 	// consumers serves the /v1 consumer routes; nil leaves them unmounted.
 	consumers ConsumerService
 }
@@ -107,6 +125,12 @@ func New(svc Service, opts Options) *API {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if opts.SchemaSearchLimit <= 0 {
+		opts.SchemaSearchLimit = DefaultSchemaSearchLimit
+	}
+	if opts.ListLimit <= 0 {
+		opts.ListLimit = DefaultListLimit
+	}
 	version, commit := buildVersion()
 	if opts.Version == "" {
 		opts.Version = version
@@ -115,11 +139,13 @@ func New(svc Service, opts Options) *API {
 		opts.CommitID = commit
 	}
 	a := &API{
-		svc:     svc,
-		log:     opts.Logger,
-		maxBody: opts.MaxBodyBytes,
-		cache:   newResponseCache(registry.CacheShare(opts.CacheBytes, registry.CacheResponses)),
-		meta:    metadata{serverID: opts.ServerID, version: opts.Version, commitID: opts.CommitID},
+		svc:         svc,
+		log:         opts.Logger,
+		maxBody:     opts.MaxBodyBytes,
+		schemaLimit: opts.SchemaSearchLimit,
+		listLimit:   opts.ListLimit,
+		cache:       newResponseCache(registry.CacheShare(opts.CacheBytes, registry.CacheResponses)),
+		meta:        metadata{serverID: opts.ServerID, version: opts.Version, commitID: opts.CommitID},
 	}
 	a.consumers = opts.Consumers
 	if cs, ok := svc.(ConsumerService); ok && a.consumers == nil {

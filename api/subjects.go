@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/internal/registry"
@@ -157,11 +159,19 @@ func (a *API) getVersion(c echo.Context) error {
 }
 
 // getVersionText serves GET /subjects/{subject}/versions/{version}/schema:
-// the schema text alone. Query parameter: deleted.
+// the schema text alone. Query parameters: deleted, format (as for GET
+// /schemas/ids/{id}).
 func (a *API) getVersionText(c echo.Context) error {
-	_, e, err := a.versionWithSchema(c)
+	v, e, err := a.versionWithSchema(c)
 	if err != nil {
 		return err
+	}
+	if form := c.QueryParam("format"); form != "" && form != "default" {
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), v.SchemaID, form)
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, ContentType, []byte(text))
 	}
 	return writeCached(c, e.textETag, e.textLength, hdrNoCache, nil, []byte(e.src.Text))
 }

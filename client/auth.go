@@ -19,13 +19,10 @@ func (c *Client) Whoami(ctx context.Context) (*srapi.Whoami, error) {
 }
 
 // Tokens lists the API tokens, revoked ones included, never their
-// secrets (route GET /v1/auth/tokens; a global admin's call).
+// secrets (route GET /v1/auth/tokens; a global admin's call), walking the
+// listing a page at a time.
 func (c *Client) Tokens(ctx context.Context) ([]srapi.Token, error) {
-	var out []srapi.Token
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"v1", "auth", "tokens"}, retryable: true}, &out); err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	return out, nil
+	return collect(walk[srapi.Token](ctx, c, "tokens", []string{"v1", "auth", "tokens"}, nil))
 }
 
 // CreateToken creates an API token (route POST /v1/auth/tokens) and

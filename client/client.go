@@ -77,6 +77,8 @@ type Client struct {
 	timeout   time.Duration
 	retry     RetryPolicy
 	logger    *slog.Logger
+	// pageSize is the limit a listing walk asks for (WithPageSize).
+	pageSize int
 	// sleep waits d or until ctx ends; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -130,6 +132,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		userAgent: DefaultUserAgent,
 		retry:     DefaultRetryPolicy,
 		logger:    slog.New(slog.DiscardHandler),
+		pageSize:  DefaultPageSize,
 		sleep:     sleepCtx,
 	}
 	for _, o := range opts {

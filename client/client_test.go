@@ -199,14 +199,20 @@ func TestPerRequestTimeoutIsRetried(t *testing.T) {
 			}
 			return
 		}
+		if r.URL.Query().Get("offset") != "0" {
+			writeJSON(w, 200, []string{})
+			return
+		}
 		writeJSON(w, 200, []string{"a"})
 	}, WithTimeout(50*time.Millisecond))
 	got, err := c.Subjects(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || attempts.Load() != 2 {
-		t.Errorf("got %v after %d attempts, want [a] after 2", got, attempts.Load())
+	// The first page is retried once; the walk then asks for the next
+	// page, which is empty.
+	if len(got) != 1 || attempts.Load() != 3 {
+		t.Errorf("got %v after %d attempts, want [a] after 3", got, attempts.Load())
 	}
 }
 
@@ -296,7 +302,7 @@ func TestRequestShape(t *testing.T) {
 		{
 			name:       "SubjectsWithPrefix",
 			call:       func(c *Client) error { _, err := c.Subjects(ctx(), &SubjectsOptions{Prefix: "orders-"}); return err },
-			wantMethod: "GET", wantURI: "/subjects?subjectPrefix=orders-",
+			wantMethod: "GET", wantURI: "/subjects?limit=500&offset=0&subjectPrefix=orders-",
 		},
 		{
 			name: "SetModeForce",
@@ -314,7 +320,7 @@ func TestRequestShape(t *testing.T) {
 		{
 			name:       "SchemasWithDeleted",
 			call:       func(c *Client) error { _, err := c.Schemas(ctx(), &SchemasOptions{Deleted: true}); return err },
-			wantMethod: "GET", wantURI: "/schemas?deleted=true",
+			wantMethod: "GET", wantURI: "/schemas?deleted=true&limit=500&offset=0",
 		},
 		{
 			name: "ImportSendsIDAndVersion",

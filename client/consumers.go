@@ -19,18 +19,19 @@ type ConsumersOptions struct {
 }
 
 // Consumers lists the registered consumers (route GET /v1/consumers,
-// query subject and owner).
+// query subject and owner), walking the listing a page at a time
+// (AllConsumers).
 func (c *Client) Consumers(ctx context.Context, opts *ConsumersOptions) ([]srapi.Consumer, error) {
+	return collect(c.AllConsumers(ctx, opts))
+}
+
+func consumersQuery(opts *ConsumersOptions) url.Values {
 	q := url.Values{}
 	if opts != nil {
 		setString(q, "subject", opts.Subject)
 		setString(q, "owner", opts.Owner)
 	}
-	var out []srapi.Consumer
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"v1", "consumers"}, query: q, retryable: true}, &out); err != nil {
-		return nil, fmt.Errorf("list consumers: %w", err)
-	}
-	return out, nil
+	return q
 }
 
 // Consumer returns the consumer named name (route
@@ -96,18 +97,19 @@ type DeprecationsOptions struct {
 }
 
 // Deprecations lists the recorded deprecations (route
-// GET /v1/deprecations, query subject and subjectPrefix).
+// GET /v1/deprecations, query subject and subjectPrefix), walking the
+// listing a page at a time (AllDeprecations).
 func (c *Client) Deprecations(ctx context.Context, opts *DeprecationsOptions) ([]srapi.Deprecation, error) {
+	return collect(c.AllDeprecations(ctx, opts))
+}
+
+func deprecationsQuery(opts *DeprecationsOptions) url.Values {
 	q := url.Values{}
 	if opts != nil {
 		setString(q, "subject", opts.Subject)
 		setString(q, "subjectPrefix", opts.SubjectPrefix)
 	}
-	var out []srapi.Deprecation
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"v1", "deprecations"}, query: q, retryable: true}, &out); err != nil {
-		return nil, fmt.Errorf("list deprecations: %w", err)
-	}
-	return out, nil
+	return q
 }
 
 // Deprecate records the deprecation d of a field (d.Path), a version

@@ -32,19 +32,20 @@ type SchemasOptions struct {
 	Deleted bool
 }
 
-// Schemas lists every subject version with its schema in one answer
-// (route GET /schemas, query subjectPrefix and deleted).
+// Schemas lists every subject version with its schema (route GET
+// /schemas, query subjectPrefix and deleted), walking the listing a page
+// at a time (AllSchemas): both this registry and Confluent cap a page.
 func (c *Client) Schemas(ctx context.Context, opts *SchemasOptions) ([]SubjectVersion, error) {
+	return collect(c.AllSchemas(ctx, opts))
+}
+
+func schemasQuery(opts *SchemasOptions) url.Values {
 	q := url.Values{}
 	if opts != nil {
 		setString(q, "subjectPrefix", opts.Prefix)
 		setBool(q, "deleted", opts.Deleted)
 	}
-	var out []SubjectVersion
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"schemas"}, query: q, retryable: true}, &out); err != nil {
-		return nil, fmt.Errorf("list schemas: %w", err)
-	}
-	return out, nil
+	return q
 }
 
 // Import registers req under subject with the id and version it carries

@@ -18,21 +18,20 @@ type SubjectsOptions struct {
 }
 
 // Subjects lists subject names (route GET /subjects, query subjectPrefix,
-// deleted and deletedOnly).
+// deleted and deletedOnly), walking the listing a page at a time
+// (AllSubjects).
 func (c *Client) Subjects(ctx context.Context, opts *SubjectsOptions) ([]string, error) {
+	return collect(c.AllSubjects(ctx, opts))
+}
+
+func subjectsQuery(opts *SubjectsOptions) url.Values {
 	q := url.Values{}
 	if opts != nil {
-		if opts.Prefix != "" {
-			q.Set("subjectPrefix", opts.Prefix)
-		}
+		setString(q, "subjectPrefix", opts.Prefix)
 		setBool(q, "deleted", opts.Deleted)
 		setBool(q, "deletedOnly", opts.DeletedOnly)
 	}
-	var out []string
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"subjects"}, query: q, retryable: true}, &out); err != nil {
-		return nil, fmt.Errorf("list subjects: %w", err)
-	}
-	return out, nil
+	return q
 }
 
 // VersionsOptions filter Versions and Version.

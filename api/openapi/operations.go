@@ -22,6 +22,9 @@ var (
 	qDeletedOnly   = Param{"deletedOnly", "boolean", "Only soft-deleted entries."}
 	qOffset        = Param{"offset", "integer", "Skip this many results."}
 	qLimit         = Param{"limit", "integer", "Return at most this many results (-1 or absent: all)."}
+	// qCappedLimit is the limit of a listing whose pages are capped.
+	qCappedLimit   = Param{"limit", "integer", "Return at most this many results; absent, -1 or above the registry's cap (--schema-search-limit for /schemas, --list-limit for /v1 listings, 1000 for tokens): the cap."}
+	qFormat        = Param{"format", "string", "Output form: default; Avro resolved (referenced named types written out where first used); Protobuf serialized (base64 FileDescriptorProto) or ignore_extensions (without extend blocks and custom options other than confluent.*). Any other value answers the stored text."}
 	qNormalize     = Param{"normalize", "boolean", "Normalize the schema before storing or comparing it."}
 	qVerbose       = Param{"verbose", "boolean", "Explain incompatibilities: messages and findings with rule IDs."}
 	qPermanent     = Param{"permanent", "boolean", "Delete for good (the version or subject must be soft-deleted first)."}
@@ -35,14 +38,14 @@ func Operations() []Operation {
 	return []Operation{
 		// Schemas by id.
 		{Method: get, Path: "/schemas", Tag: tagSchemas, Summary: "List schemas (latest or all versions of each subject).",
-			Query:    []Param{qSubjectPrefix, qDeleted, {"latestOnly", "boolean", "Only each subject's latest version."}, qOffset, qLimit},
+			Query:    []Param{qSubjectPrefix, qDeleted, {"latestOnly", "boolean", "Only each subject's latest version."}, qOffset, qCappedLimit},
 			Response: "SubjectVersionList"},
 		{Method: get, Path: "/schemas/types", Tag: tagSchemas, Summary: "Supported schema types.", Response: "StringList"},
 		{Method: get, Path: "/schemas/ids/:id", Tag: tagSchemas, Summary: "The schema a global id names (cached, ETag, immutable).",
-			Query: []Param{{"subject", "string", "Resolve references in this subject's context."}, {"format", "string", "Output form: default; Avro resolved (referenced named types written out where first used); Protobuf serialized (base64 FileDescriptorProto)."},
+			Query: []Param{{"subject", "string", "Resolve references in this subject's context."}, qFormat,
 				{"fetchMaxId", "boolean", "Add maxId, the highest schema id assigned."}},
 			Response: "SchemaByID"},
-		{Method: get, Path: "/schemas/ids/:id/schema", Tag: tagSchemas, Summary: "The raw schema text an id names.", Response: "text"},
+		{Method: get, Path: "/schemas/ids/:id/schema", Tag: tagSchemas, Summary: "The raw schema text an id names.", Query: []Param{qFormat}, Response: "text"},
 		{Method: get, Path: "/schemas/ids/:id/subjects", Tag: tagSchemas, Summary: "Subjects that use a schema id.", Query: []Param{qDeleted, qOffset, qLimit}, Response: "StringList"},
 		{Method: get, Path: "/schemas/ids/:id/versions", Tag: tagSchemas, Summary: "Subject versions that use a schema id.", Query: []Param{qDeleted, qOffset, qLimit}, Response: "SubjectVersionPairList"},
 
@@ -57,10 +60,10 @@ func Operations() []Operation {
 			Description: "Idempotent: a schema that is already a live version answers its existing id. Incompatible schemas are refused with 409 and the findings; invalid ones with 42201.",
 			Query:       []Param{qNormalize}, Request: "RegisterRequest", Response: "RegisterResponse"},
 		{Method: get, Path: "/subjects/:subject/versions/:version", Tag: tagSubjects, Summary: "One version of a subject (a number, latest or -1).",
-			Query: []Param{qDeleted, {"format", "string", "Output form, as for /schemas/ids/{id}."}}, Response: "SubjectVersion"},
+			Query: []Param{qDeleted, qFormat}, Response: "SubjectVersion"},
 		{Method: del, Path: "/subjects/:subject/versions/:version", Tag: tagSubjects, Summary: "Delete a version (soft, or permanent after a soft delete).",
 			Query: []Param{qPermanent}, Response: "Int"},
-		{Method: get, Path: "/subjects/:subject/versions/:version/schema", Tag: tagSubjects, Summary: "A version's raw schema text.", Query: []Param{qDeleted}, Response: "text"},
+		{Method: get, Path: "/subjects/:subject/versions/:version/schema", Tag: tagSubjects, Summary: "A version's raw schema text.", Query: []Param{qDeleted, qFormat}, Response: "text"},
 		{Method: get, Path: "/subjects/:subject/versions/:version/referencedby", Tag: tagSubjects, Summary: "Ids of schemas that reference this version.", Response: "IntList"},
 		{Method: get, Path: "/subjects/:subject/metadata", Tag: tagSubjects, Summary: "The latest version whose metadata properties hold every key=value pair given.",
 			Query: []Param{{"key", "string", "A metadata property name; repeated, paired in order with value."}, {"value", "string", "The value the property must have."}, qDeleted}, Response: "SubjectVersion"},
@@ -101,7 +104,7 @@ func Operations() []Operation {
 
 		// Consumers, deprecations and reports (this registry's extension).
 		{Method: get, Path: "/v1/consumers", Tag: tagConsumer, Summary: "List registered consumers.",
-			Query: []Param{{"subject", "string", "Only consumers reading this subject."}, {"owner", "string", "Only consumers of this owner."}, qOffset, qLimit}, Response: "ConsumerList"},
+			Query: []Param{{"subject", "string", "Only consumers reading this subject."}, {"owner", "string", "Only consumers of this owner."}, qOffset, qCappedLimit}, Response: "ConsumerList"},
 		{Method: post, Path: "/v1/consumers", Tag: tagConsumer, Summary: "Register a consumer (201 created, 200 identical one exists, 409 name taken).",
 			Request: "Consumer", Response: "Consumer", Status: http.StatusCreated},
 		{Method: get, Path: "/v1/consumers/:name", Tag: tagConsumer, Summary: "One consumer.", Response: "Consumer"},
@@ -110,7 +113,7 @@ func Operations() []Operation {
 		{Method: get, Path: "/v1/consumers/:name/backfill", Tag: tagConsumer, Summary: "Can the consumer re-read every writer version in its backfill window?", Response: "BackfillReport"},
 		{Method: post, Path: "/v1/consumers/:name/backfill", Tag: tagConsumer, Summary: "The backfill check for a candidate consumer definition.", Request: "Consumer", Response: "BackfillReport"},
 		{Method: get, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Recorded deprecations.",
-			Query: []Param{{"subject", "string", "Only this subject's."}, qSubjectPrefix, qOffset, qLimit}, Response: "DeprecationList"},
+			Query: []Param{{"subject", "string", "Only this subject's."}, qSubjectPrefix, qOffset, qCappedLimit}, Response: "DeprecationList"},
 		{Method: post, Path: "/v1/deprecations", Tag: tagConsumer, Summary: "Deprecate a field, a version or a subject (201 recorded, 200 updated).",
 			Query: []Param{qForceSunset}, Request: "Deprecation", Response: "Deprecation", Status: http.StatusCreated},
 		{Method: get, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "One deprecation record.", Response: "Deprecation"},
@@ -119,12 +122,12 @@ func Operations() []Operation {
 		{Method: del, Path: "/v1/deprecations/:id", Tag: tagConsumer, Summary: "Delete a deprecation record.", Status: http.StatusNoContent},
 		{Method: get, Path: "/v1/reports/deprecations", Tag: tagConsumer, Summary: "Deprecated elements with their sunset, readers and runtime usage.",
 			Query: []Param{qSubjectPrefix, {"owner", "string", "Only elements a consumer of this owner still reads."},
-				{"overdueOnly", "boolean", "Only elements past their removal date."}, {"usageDays", "integer", "Runtime usage window in days (default 30)."}, qOffset, qLimit},
+				{"overdueOnly", "boolean", "Only elements past their removal date."}, {"usageDays", "integer", "Runtime usage window in days (default 30)."}, qOffset, qCappedLimit},
 			Response: "DeprecationReport"},
 
 		// Auth admin.
 		{Method: get, Path: "/v1/auth/whoami", Tag: tagAuth, Summary: "The caller's identity and grants.", Response: "Whoami"},
-		{Method: get, Path: "/v1/auth/tokens", Tag: tagAuth, Summary: "List API tokens (never their secrets).", Response: "TokenInfoList"},
+		{Method: get, Path: "/v1/auth/tokens", Tag: tagAuth, Summary: "List API tokens (never their secrets), oldest first.", Query: []Param{qOffset, qCappedLimit}, Response: "TokenInfoList"},
 		{Method: post, Path: "/v1/auth/tokens", Tag: tagAuth, Summary: "Create an API token; the answer holds its secret, shown only this once.",
 			Request: "CreateTokenRequest", Response: "TokenInfo", Status: http.StatusCreated},
 		{Method: del, Path: "/v1/auth/tokens/:id", Tag: tagAuth, Summary: "Revoke an API token.", Status: http.StatusNoContent},

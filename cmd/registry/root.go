@@ -97,6 +97,8 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.StringVar(&cfg.Listen, "listen", server.DefaultListen, "address to serve HTTP on")
 	f.BoolVar(&cfg.SkipMigrations, "skip-migrations", false, "do not migrate the database schema at start")
 	f.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted (413 beyond)")
+	f.IntVar(&cfg.SchemaSearchLimit, "schema-search-limit", server.DefaultSchemaSearchLimit, "default and largest page of GET /schemas (Confluent's schema.search.default.limit and max.limit)")
+	f.IntVar(&cfg.ListLimit, "list-limit", server.DefaultListLimit, "default and largest page of the /v1 listings (consumers, deprecations, report items)")
 	f.BoolVar(&cfg.ConfluentDefaults, "confluent-defaults", false, "default to plain BACKWARD without the additive-only policy, as Confluent ships")
 	f.DurationVar(&cfg.ReadTimeout, "read-timeout", server.DefaultReadTimeout, "longest time to read a request")
 	f.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", server.DefaultReadHeaderTimeout, "longest time to read request headers")

@@ -304,12 +304,13 @@ func (a *Authenticator) RevokeToken(ctx context.Context, id string) error {
 	return nil
 }
 
-// Tokens lists every token, revoked ones included, oldest first.
-func (a *Authenticator) Tokens(ctx context.Context) ([]Token, error) {
+// Tokens lists the tokens, revoked ones included, oldest first: limit of
+// them from offset on (limit <= 0: every one from offset).
+func (a *Authenticator) Tokens(ctx context.Context, offset, limit int) ([]Token, error) {
 	if a.store == nil {
 		return nil, nil
 	}
-	ts, err := a.store.TokenList(ctx)
+	ts, err := a.store.TokenList(ctx, offset, limit)
 	if err != nil {
 		return nil, fmt.Errorf("auth: list tokens: %w", err)
 	}

@@ -111,7 +111,7 @@ func TestTokenLifecycle(t *testing.T) {
 	if !strings.HasPrefix(secret, auth.TokenPrefix) || tok.Hash != auth.HashToken(secret) || strings.Contains(tok.Hash, secret) {
 		t.Fatalf("token %+v does not store only the hash of %s...", tok, auth.TokenPrefix)
 	}
-	stored, _ := store.TokenList(ctx)
+	stored, _ := store.TokenList(ctx, 0, 0)
 	for _, s := range stored {
 		if s.Hash == secret || strings.Contains(s.Name, secret) {
 			t.Fatal("the secret reached the store")

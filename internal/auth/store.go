@@ -57,8 +57,9 @@ type TokenStore interface {
 	// TokenGetByHash returns the token whose secret hashes to hash, revoked
 	// or not; ErrNotFound when none does.
 	TokenGetByHash(ctx context.Context, hash string) (*Token, error)
-	// TokenList returns every token, revoked ones included, oldest first.
-	TokenList(ctx context.Context) ([]Token, error)
+	// TokenList returns the tokens, revoked ones included, oldest first:
+	// limit of them from offset on (limit <= 0: every one from offset).
+	TokenList(ctx context.Context, offset, limit int) ([]Token, error)
 	// TokenRevoke marks a token revoked at the given time; ErrNotFound
 	// when there is no such token. Revoking a revoked token keeps the
 	// first time.

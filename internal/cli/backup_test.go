@@ -19,7 +19,7 @@ func TestBackupAndRestoreOnANewDatabase(t *testing.T) {
 	src := startSource(t)
 	dir := t.TempDir()
 	r := schemactl(t, dir, env{EnvRegistry: src.URL()}, "backup", "--out", "registry.jsonl.gz")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "8 subjects, 12 versions (2 soft-deleted)") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "10 subjects, 14 versions (2 soft-deleted)") {
 		t.Fatalf("backup: %s", r)
 	}
 	f, err := os.Open(filepath.Join(dir, "registry.jsonl.gz"))
@@ -46,7 +46,7 @@ func TestBackupAndRestoreOnANewDatabase(t *testing.T) {
 	dst := servertest.Start(t, servertest.WithBackend(servertest.PostgreSQL))
 	e := env{EnvRegistry: dst.URL()}
 	r = schemactl(t, dir, e, "restore", "--in", "registry.jsonl.gz")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 12 versions compared, no difference") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 14 versions compared, no difference") {
 		t.Fatalf("restore: %s", r)
 	}
 	c, err := client.New(dst.URL())

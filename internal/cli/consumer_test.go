@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/client"
+	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 const (
@@ -99,5 +104,44 @@ func TestConsumerCommands(t *testing.T) {
 	}
 	if r := schemactl(t, dir, e, "check", "--consumer", "nobody"); r.code != ExitUsage {
 		t.Errorf("check --consumer of an unknown consumer: %s", r)
+	}
+}
+
+// TestListsWalkPages lists more consumers and deprecations than the
+// registry answers in a page: schemactl walks the pages and prints them
+// all.
+func TestListsWalkPages(t *testing.T) {
+	t.Parallel()
+	reg := servertest.Start(t, servertest.WithConfig(server.Config{ListLimit: 2}))
+	c, err := client.New(reg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var names []string
+	for i := range 5 {
+		name := fmt.Sprintf("paged-%d", i)
+		names = append(names, name)
+		if _, err := c.Register(ctx, name, client.Schema{Schema: consumerOrderSchema}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.PutConsumer(ctx, srapi.Consumer{Name: name, Owner: "o", Reads: []srapi.ConsumerRead{{Subject: name, Fields: []string{"id"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.Deprecate(ctx, srapi.Deprecation{Subject: name, Path: "note"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := env{EnvRegistry: reg.URL()}
+	for _, args := range [][]string{{"consumer", "list", "--format", "json"}, {"deprecations", "list", "--format", "json"}} {
+		r := schemactl(t, t.TempDir(), e, args...)
+		if r.code != ExitOK {
+			t.Fatalf("%v: %s", args, r)
+		}
+		for _, name := range names {
+			if !strings.Contains(r.stdout, `"`+name+`"`) {
+				t.Errorf("%v lacks %s:\n%s", args, name, r.stdout)
+			}
+		}
 	}
 }

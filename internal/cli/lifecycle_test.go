@@ -113,7 +113,7 @@ func TestInfrastructureErrorsOnceWithAHint(t *testing.T) {
 		wantErr []string
 	}{
 		{"Unreachable", env{EnvRegistry: closedPort(t)}, []string{"check"}, ExitRegistry,
-			[]string{"schema registry unreachable: GET http://REGISTRY/subjects: dial tcp", "hint: check the registry URL"}},
+			[]string{"schema registry unreachable: GET http://REGISTRY/subjects?limit=500&offset=0: dial tcp", "hint: check the registry URL"}},
 		{"MissingCredentials", env{EnvRegistry: secured}, []string{"check"}, ExitUsage,
 			[]string{"HTTP 401", "hint: the registry wants credentials: set SCHEMACTL_TOKEN"}},
 		{"GitRefMissing", env{}, []string{"check", "--against", "git:origin/main"}, ExitUsage,

@@ -31,6 +31,10 @@ const (
 	// another registry might answer it.
 	refusedText = "{\n  \"type\": \"record\", \"name\": \"Rate\",\n  \"fields\": [{\"name\": \"r\", \"type\": {\"type\": \"bytes\", \"logicalType\": \"decimal\", \"precision\": 2, \"scale\": 5}}]\n}"
 	refusedID   = 500
+	// refusedProto and refusedJSON are what their compilers accept and
+	// this registry's own marker checks refuse (a malformed deprecation).
+	refusedProto = "syntax = \"proto3\";\npackage shop.v1;\n\nmessage Rate {\n  // @sunset whenever\n  string r = 1 [deprecated = true];\n}\n"
+	refusedJSON  = `{"type":"object","properties":{"r":{"type":"string","deprecated":true,"x-deprecation":"whenever"}}}`
 )
 
 func avroField(name string) string {
@@ -94,14 +98,26 @@ func seedSource(t *testing.T, src *servertest.Registry, opts ...client.Option) {
 	must(err)
 
 	err = src.Store.InTx(ctx, func(ctx context.Context, tx registry.Executor) error {
-		sch, err := tx.SchemaInsert(ctx, registry.SchemaInsertParams{ID: refusedID, Schema: registry.Schema{
-			Format: schema.Avro, Text: refusedText, Fingerprint: "seeded-refused-decimal",
-		}})
-		if err != nil {
-			return err
+		for i, r := range []struct {
+			subject string
+			format  schema.Format
+			text    string
+		}{
+			{"rates", schema.Avro, refusedText},
+			{"rates-proto", schema.Protobuf, refusedProto},
+			{"rates-json", schema.JSON, refusedJSON},
+		} {
+			sch, err := tx.SchemaInsert(ctx, registry.SchemaInsertParams{ID: refusedID + i, Schema: registry.Schema{
+				Format: r.format, Text: r.text, Fingerprint: "seeded-refused-" + r.subject,
+			}})
+			if err != nil {
+				return err
+			}
+			if _, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: r.subject, Version: 1, SchemaID: sch.ID, CreatedAt: time.Now()}); err != nil {
+				return err
+			}
 		}
-		_, err = tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: "rates", Version: 1, SchemaID: sch.ID, CreatedAt: time.Now()})
-		return err
+		return nil
 	})
 	must(err)
 }
@@ -141,19 +157,23 @@ func TestMigrateCopiesEverythingAndVerifies(t *testing.T) {
 		t.Fatalf("migrate: %s", r)
 	}
 	for _, want := range []string{
-		"copied: 12 versions imported, 2 soft-deleted",
-		"verification: 12 versions compared, no difference",
+		"copied: 14 versions imported, 2 soft-deleted",
+		"verification: 14 versions compared, no difference",
 		"rates version 1 (id 500) is copied as it is, though this registry's validation refuses it",
+		"rates-proto version 1 (id 501) is copied as it is, though this registry's validation refuses it",
+		"rates-json version 1 (id 502) is copied as it is, though this registry's validation refuses it",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r)
 		}
 	}
 
-	// The refused schema, byte for byte with its id.
-	got, err := c.SchemaByID(ctx, refusedID)
-	if err != nil || got.Schema != refusedText {
-		t.Fatalf("schema %d: %v %+v", refusedID, err, got)
+	// The refused schemas, byte for byte with their ids.
+	for i, text := range []string{refusedText, refusedProto, refusedJSON} {
+		got, err := c.SchemaByID(ctx, refusedID+i)
+		if err != nil || got.Schema != text {
+			t.Fatalf("schema %d: %v %+v", refusedID+i, err, got)
+		}
 	}
 	// The gap, and the soft-deleted version 3, are kept.
 	if vs, err := c.Versions(ctx, "gaps", &client.VersionsOptions{Deleted: true}); err != nil || !slices.Equal(vs, []int{1, 3, 4}) {
@@ -220,7 +240,7 @@ func TestMigrateResumesAfterAPartialCopy(t *testing.T) {
 	}
 	// Left in IMPORT, as an interrupted copy leaves it.
 	r := schemactl(t, t.TempDir(), env{EnvRegistry: dst.URL()}, "migrate", "--from", src.URL())
-	if r.code != ExitOK || !strings.Contains(r.stdout, "copied: 11 versions imported") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "copied: 13 versions imported") {
 		t.Fatalf("migrate: %s", r)
 	}
 	if m, err := c.Mode(ctx, "", nil); err != nil || m != client.ModeReadWrite {
@@ -328,12 +348,12 @@ func TestMigrateShowsProgressOnATerminalOnly(t *testing.T) {
 		Getenv:     func(k string) string { return map[string]string{EnvRegistry: dst.URL()}[k] },
 		IsTerminal: func(io.Writer) bool { return true },
 	})
-	if code != ExitOK || !strings.Contains(stdout.String(), "\rimporting: 12/12 versions\n") {
+	if code != ExitOK || !strings.Contains(stdout.String(), "\rimporting: 14/14 versions\n") {
 		t.Fatalf("exit %d\n%q\n%s", code, stdout.String(), stderr.String())
 	}
 	fresh := servertest.Start(t)
 	plain := schemactl(t, t.TempDir(), env{EnvRegistry: fresh.URL()}, "migrate", "--from", src.URL())
-	if plain.code != ExitOK || !strings.Contains(plain.stdout, "copied: 12 versions") || strings.Contains(plain.stdout, "importing:") {
+	if plain.code != ExitOK || !strings.Contains(plain.stdout, "copied: 14 versions") || strings.Contains(plain.stdout, "importing:") {
 		t.Fatalf("not a terminal: %s", plain)
 	}
 }
@@ -358,7 +378,7 @@ func TestMigrateWithCredentialsOnBothSides(t *testing.T) {
 	}
 	e[EnvFromUser], e[EnvFromPassword] = bob.Name, bob.Password
 	r = schemactl(t, t.TempDir(), e, "migrate", "--from", src.URL())
-	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 12 versions compared, no difference") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 14 versions compared, no difference") {
 		t.Fatalf("with credentials: %s", r)
 	}
 }

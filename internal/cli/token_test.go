@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
 	"github.com/schemata-dev/schemata/srapi"
 )
@@ -76,5 +81,61 @@ func TestTokenUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, want %d: %s", r.code, ExitUsage, r)
 			}
 		})
+	}
+}
+
+// TestTokenListPages: GET /v1/auth/tokens answers pages with offset and
+// limit (a bad value is a 400), and the client walks them.
+func TestTokenListPages(t *testing.T) {
+	t.Parallel()
+	alice := servertest.User{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}
+	url := servertest.Start(t, servertest.WithAuth([]servertest.User{alice}, "")).URL()
+	ctx := context.Background()
+	c, err := client.New(url, client.WithBasicAuth("alice", "pw-alice"), client.WithPageSize(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 5 {
+		name := fmt.Sprintf("ci-%d", i)
+		names = append(names, name)
+		if _, err := c.CreateToken(ctx, srapi.CreateTokenRequest{Name: name, Grants: []string{"reader:*"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts, err := c.Tokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tok := range ts {
+		got = append(got, tok.Name)
+	}
+	if !slices.Equal(got, names) {
+		t.Errorf("Tokens = %v, want %v", got, names)
+	}
+	for _, tc := range []struct {
+		query  string
+		status int
+		want   int
+	}{
+		{"?offset=1&limit=2", 200, 2},
+		{"?offset=4", 200, 1},
+		{"?offset=9", 200, 0},
+		{"?offset=-1", 400, 0},
+		{"?limit=x", 400, 0},
+	} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/v1/auth/tokens"+tc.query, nil)
+		req.SetBasicAuth("alice", "pw-alice")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page []srapi.Token
+		decodeErr := json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || (tc.status == 200 && (decodeErr != nil || len(page) != tc.want)) {
+			t.Errorf("GET /v1/auth/tokens%s = %d with %d tokens, want %d with %d", tc.query, resp.StatusCode, len(page), tc.status, tc.want)
+		}
 	}
 }

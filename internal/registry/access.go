@@ -138,28 +138,39 @@ var listChunk = 1000
 // caller sees and never reveal how much is hidden. Callers who may read
 // every subject get list(offset, limit) as is.
 func pageReadable[T any](ctx context.Context, offset, limit int, subject func(*T) string, list func(offset, limit int) ([]T, error)) ([]T, error) {
-	if restricted(ctx, PermRead) == nil {
+	a := restricted(ctx, PermRead)
+	if a == nil {
 		return list(offset, limit)
 	}
+	return pageKept(offset, limit, func(item *T) bool { return a.Allows(PermRead, subject(item)) }, list)
+}
+
+// pageKept returns the page [offset, offset+limit) (limit <= 0: everything
+// from offset) of the items of list that keep accepts (keep may trim an
+// item in place), reading list in chunks of listChunk: memory holds one
+// chunk and the page, never the whole listing.
+func pageKept[T any](offset, limit int, keep func(*T) bool, list func(offset, limit int) ([]T, error)) ([]T, error) {
 	offset = max(offset, 0)
-	var out []T
+	out := []T{}
 	for from := 0; ; from += listChunk {
 		rows, err := list(from, listChunk)
 		if err != nil {
 			return nil, err
 		}
-		n := len(rows)
-		for _, r := range readable(ctx, rows, subject) {
+		for i := range rows {
+			if !keep(&rows[i]) {
+				continue
+			}
 			if offset > 0 {
 				offset--
 				continue
 			}
-			out = append(out, r)
+			out = append(out, rows[i])
 			if limit > 0 && len(out) == limit {
 				return out, nil
 			}
 		}
-		if n < listChunk {
+		if len(rows) < listChunk {
 			return out, nil
 		}
 	}

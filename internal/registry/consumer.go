@@ -517,7 +517,9 @@ func consumerNotFound(name string) error {
 	return Errorf(srapi.CodeConsumerNotFound, "Consumer '%s' not found.", name)
 }
 
-// Consumers lists consumers, ordered by name.
+// Consumers lists consumers, ordered by name: the page p.Offset, p.Limit
+// of those the caller may see, read from the store a page (or, for a
+// caller who may read only some subjects, a chunk) at a time.
 func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consumer, error) {
 	cs, err := s.consumerStore()
 	if err != nil {
@@ -527,17 +529,20 @@ func (s *Service) Consumers(ctx context.Context, p ConsumerListParams) ([]Consum
 		// Who reads a hidden subject would tell that it exists.
 		return []Consumer{}, nil
 	}
-	all, err := cs.ConsumerList(ctx, p)
-	if err != nil {
-		return nil, storeError(err)
-	}
-	out := all[:0]
-	for i := range all {
-		if visibleConsumer(ctx, &all[i]) {
-			out = append(out, all[i])
+	list := func(offset, limit int) ([]Consumer, error) {
+		q := p
+		q.Offset, q.Limit = offset, limit
+		out, err := cs.ConsumerList(ctx, q)
+		if err != nil {
+			return nil, storeError(err)
 		}
+		return out, nil
 	}
-	return out, nil
+	if restricted(ctx, PermRead) == nil {
+		return list(p.Offset, p.Limit)
+	}
+	// The page is one of the consumers the caller may see.
+	return pageKept(p.Offset, p.Limit, func(c *Consumer) bool { return visibleConsumer(ctx, c) }, list)
 }
 
 // DeleteConsumer removes a consumer and returns what it was;

@@ -16,7 +16,8 @@ import (
 type ConsumerStore interface {
 	// ConsumerGet returns one consumer with its reads, ordered by subject.
 	ConsumerGet(ctx context.Context, name string) (*Consumer, error)
-	// ConsumerList lists consumers with their reads, ordered by name.
+	// ConsumerList lists consumers with their reads, ordered by name, the
+	// page p.Offset, p.Limit of them.
 	ConsumerList(ctx context.Context, p ConsumerListParams) ([]Consumer, error)
 	// ConsumerPut inserts c or replaces the stored consumer of that name
 	// with its reads. Replacing keeps the stored CreatedAt.
@@ -31,7 +32,8 @@ type ConsumerStore interface {
 	// record with d.ID.
 	DeprecationUpdate(ctx context.Context, d DeprecationRecord) error
 	DeprecationGet(ctx context.Context, id int) (*DeprecationRecord, error)
-	// DeprecationList lists records ordered by subject, path, version.
+	// DeprecationList lists records ordered by subject, path, version
+	// (then id), the page p.Offset, p.Limit of them.
 	DeprecationList(ctx context.Context, p DeprecationListParams) ([]DeprecationRecord, error)
 	DeprecationDelete(ctx context.Context, id int) error
 
@@ -48,6 +50,9 @@ type ConsumerListParams struct {
 	Subject string
 	// Owner keeps consumers with this owner.
 	Owner string
+	// Offset skips that many consumers of the listing; Limit caps how
+	// many are returned (0 or negative: every one from Offset on).
+	Offset, Limit int
 }
 
 // DeprecationListParams filter DeprecationList.
@@ -56,6 +61,9 @@ type DeprecationListParams struct {
 	Subject string
 	// SubjectPrefix keeps records of subjects starting with it.
 	SubjectPrefix string
+	// Offset skips that many records of the listing; Limit caps how many
+	// are returned (0 or negative: every one from Offset on).
+	Offset, Limit int
 }
 
 // UsageDelta is usage aggregated in memory since the last flush.

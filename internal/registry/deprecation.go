@@ -376,11 +376,15 @@ func (s *Service) DeprecationRecords(ctx context.Context, p DeprecationListParam
 	if err != nil {
 		return nil, err
 	}
-	out, err := cs.DeprecationList(ctx, p)
-	if err != nil {
-		return nil, storeError(err)
-	}
-	return readable(ctx, out, recordSubject), nil
+	return pageReadable(ctx, p.Offset, p.Limit, recordSubject, func(offset, limit int) ([]DeprecationRecord, error) {
+		q := p
+		q.Offset, q.Limit = offset, limit
+		out, err := cs.DeprecationList(ctx, q)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		return out, nil
+	})
 }
 
 // DeleteDeprecation removes a record (the element is no longer deprecated

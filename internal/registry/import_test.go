@@ -90,3 +90,57 @@ func TestImportStoresTextAsSent(t *testing.T) {
 		}
 	})
 }
+
+// TestImportKeepsProtobufAndJSONOthersAccept is the raw import path for
+// Protobuf and JSON Schema: a text that its compiler or meta-schema
+// accepts and only this registry's own marker checks refuse (a malformed
+// deprecation tag) is refused outside IMPORT, stored byte for byte by
+// IMPORT, and found by lookups and re-registrations.
+func TestImportKeepsProtobufAndJSONOthersAccept(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		format schema.Format
+		text   string
+	}{
+		{"ProtobufMalformedSunset", schema.Protobuf, "syntax = \"proto3\";\npackage shop.v1;\nmessage Order {\n  // @sunset next spring\n  string note = 1 [deprecated = true];\n}\n"},
+		{"JSONDeprecationNotAnObject", schema.JSON, `{"type":"object","properties":{"note":{"type":"string","deprecated":true,"x-deprecation":"soon"}}}`},
+		{"JSONDeprecationWithoutFlag", schema.JSON, `{"type":"object","properties":{"note":{"type":"string","x-deprecation":{"reason":"unused"}}}}`},
+	}
+	eachBackend(t, func(t *testing.T, svc *registry.Service) {
+		ctx := context.Background()
+		for i, tt := range tests {
+			in := registry.SchemaInput{Format: tt.format, Text: tt.text}
+			subject := "imported-" + tt.name
+			_, err := svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in})
+			wantCode(t, err, srapi.CodeInvalidSchema)
+
+			if _, err := svc.SetMode(ctx, subject, registry.Import, true); err != nil {
+				t.Fatal(err)
+			}
+			id := 100 + i
+			v, err := svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in, ID: id, Version: 2})
+			if err != nil {
+				t.Fatalf("%s: import: %v", tt.name, err)
+			}
+			if v.SchemaID != id || v.Version != 2 || v.Schema.Text != tt.text {
+				t.Fatalf("%s: imported id %d version %d text %q, want %d, 2 and the text as sent", tt.name, v.SchemaID, v.Version, v.Schema.Text, id)
+			}
+			// A re-run import answers the same version.
+			if again, err := svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in, ID: id, Version: 2}); err != nil || again.SchemaID != id {
+				t.Fatalf("%s: import again: %v %+v", tt.name, err, again)
+			}
+			if _, err := svc.DeleteMode(ctx, subject); err != nil {
+				t.Fatal(err)
+			}
+			found, err := svc.Lookup(ctx, registry.LookupParams{Subject: subject, Schema: in})
+			if err != nil || found.Version != 2 {
+				t.Fatalf("%s: lookup: %v %+v", tt.name, err, found)
+			}
+			again, err := svc.Register(ctx, registry.RegisterParams{Subject: subject, Schema: in})
+			if err != nil || again.SchemaID != id || again.Version != 2 {
+				t.Fatalf("%s: re-registration: %v %+v", tt.name, err, again)
+			}
+		}
+	})
+}

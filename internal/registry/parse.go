@@ -67,8 +67,7 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 		return nil, err
 	}
 	sch, strictErr := s.parseText(ctx, in.Format, in.Text, deps)
-	// Only Avro parses differently when lenient.
-	if errors.Is(strictErr, ErrInvalidSchema) && in.Format == schema.Avro {
+	if errors.Is(strictErr, ErrInvalidSchema) {
 		var lerr error
 		if sch, lerr = s.parseTextLenient(ctx, in.Format, in.Text, deps); lerr != nil {
 			return nil, strictErr

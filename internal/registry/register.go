@@ -88,6 +88,20 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if !p.Schema.Normalize && *cfg.Normalize {
 		p.Schema.Normalize = true
 	}
+	// existing answers with v, the version already holding the schema (or
+	// with err), remembering a plain answer for the next producer.
+	existing := func(v *SubjectVersion, err error) (*SubjectVersion, error) {
+		if err == nil {
+			err = importedIDMatches(p, v)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.ID == 0 && p.Version == 0 {
+			s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
+		}
+		return v, nil
+	}
 	// As Confluent: a request without a contract, under a config without
 	// defaults or overrides, is answered by any live version holding the
 	// same schema, whatever that version's contract.
@@ -121,10 +135,7 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			}
 		}
 		if v != nil {
-			if p.ID == 0 && p.Version == 0 {
-				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
-			}
-			return v, nil
+			return existing(v, nil)
 		}
 	}
 	switch {
@@ -154,10 +165,7 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	// contract: looking again by fingerprint could find none.
 	if !anyContract {
 		if v, err := s.findVersion(ctx, s.store, p.Subject, in, p.Schema.Normalize, false); err != nil || v != nil {
-			if v != nil && p.ID == 0 && p.Version == 0 {
-				s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
-			}
-			return v, err
+			return existing(v, err)
 		}
 	}
 	if in.strictErr != nil && mode != Import {
@@ -209,6 +217,17 @@ func registerAllowed(p RegisterParams, mode Mode) error {
 		return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is not in import mode: an explicit id or version can be given only in IMPORT mode", p.Subject)
 	case mode == Import && p.ID == 0:
 		return Errorf(srapi.CodeOperationNotPermitted, "Subject %s is not in read-write mode: a registration in IMPORT mode must give the schema's id", p.Subject)
+	}
+	return nil
+}
+
+// importedIDMatches answers a registration of a schema the subject
+// already holds as v: an explicit id other than v's is 42207, as
+// Confluent answers it; without one, or with v's own (a re-run
+// migration), the existing version is the answer.
+func importedIDMatches(p RegisterParams, v *SubjectVersion) error {
+	if p.ID != 0 && p.ID != v.SchemaID {
+		return Errorf(srapi.CodeIDInUse, "Schema already registered with id %d instead of input id %d", v.SchemaID, p.ID)
 	}
 	return nil
 }

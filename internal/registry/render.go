@@ -5,15 +5,18 @@ import (
 	"fmt"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/srapi"
 )
 
 // RenderSchema returns the schema with the given id and its text in form,
 // one of the values of the Confluent API's format parameter: "" and
 // "default" are the stored text; Avro "resolved" is the text with the
 // named types of its references written out where first used (the stored
-// text itself when it has none); Protobuf "serialized" is the base64-encoded FileDescriptorProto. Any
-// other form is srapi.CodeBadRequest.
+// text itself when it has none); Protobuf "serialized" is the
+// base64-encoded FileDescriptorProto and "ignore_extensions" the schema
+// without extend blocks and custom options. Any other form, or one the
+// schema's format does not have (JSON Schema has none), is the stored
+// text, as Confluent answers it so that clients asking for a form added
+// later keep working.
 func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schema, string, error) {
 	sch, err := s.SchemaByID(ctx, id)
 	if err != nil {
@@ -39,5 +42,5 @@ func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schem
 			return sch, text, nil
 		}
 	}
-	return nil, "", Errorf(srapi.CodeBadRequest, "Unsupported format %q for this %s schema", form, sch.Format)
+	return sch, sch.Text, nil
 }

@@ -47,6 +47,11 @@ type Config struct {
 	SkipMigrations bool
 	// MaxBodyBytes limits request bodies (413 beyond it).
 	MaxBodyBytes int64
+	// SchemaSearchLimit is the default and largest page of GET /schemas
+	// (Confluent's schema.search.default.limit and max.limit); ListLimit
+	// that of the /v1 listings. Zero means the api defaults.
+	SchemaSearchLimit int
+	ListLimit         int
 	// HTTP server timeouts; see net/http.Server.
 	ReadTimeout       time.Duration
 	ReadHeaderTimeout time.Duration
@@ -100,6 +105,8 @@ const (
 	DefaultListen            = ":8081"
 	DefaultDataDir           = "./data"
 	DefaultMaxBodyBytes      = api.DefaultMaxBodyBytes
+	DefaultSchemaSearchLimit = api.DefaultSchemaSearchLimit
+	DefaultListLimit         = api.DefaultListLimit
 	DefaultReadTimeout       = 30 * time.Second
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultWriteTimeout      = 60 * time.Second
@@ -155,6 +162,9 @@ func (c Config) Validate() error {
 	case "json", "text":
 	default:
 		return fmt.Errorf("invalid log format %q: use json or text", c.LogFormat)
+	}
+	if c.SchemaSearchLimit < 0 || c.ListLimit < 0 {
+		return fmt.Errorf("invalid page limits %d and %d: must be positive", c.SchemaSearchLimit, c.ListLimit)
 	}
 	if c.MaxBodyBytes < 0 {
 		return fmt.Errorf("invalid max body bytes %d: must be positive", c.MaxBodyBytes)
@@ -336,11 +346,13 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 	})
 	m := metrics.New()
 	handler := api.New(instrument.Wrap(s.svc, m), api.Options{
-		Logger:       s.log,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		ServerID:     cfg.ServerID,
-		Consumers:    instrument.WrapConsumers(s.svc),
-		CacheBytes:   cfg.CacheBytes,
+		Logger:            s.log,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		ServerID:          cfg.ServerID,
+		SchemaSearchLimit: cfg.SchemaSearchLimit,
+		ListLimit:         cfg.ListLimit,
+		Consumers:         instrument.WrapConsumers(s.svc),
+		CacheBytes:        cfg.CacheBytes,
 	})
 	layer, err := newOps(cfg, s.log, m, s.store, s.svc, handler, o.now)
 	if err != nil {

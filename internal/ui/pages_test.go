@@ -245,3 +245,45 @@ func TestSubjectsPageSizeIsRespected(t *testing.T) {
 		t.Errorf("page 3 shows subjects of another page")
 	}
 }
+
+// TestConsumersArePaged walks the consumer list one consumer a page, over
+// real HTTP, with the owner filter kept in the links.
+func TestConsumersArePaged(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, servertest.SQLite, ui.Options{PageSize: 1})
+	tests := []struct {
+		path      string
+		want      []string
+		wantNot   []string
+		status    int
+		wantCount int
+	}{
+		{"/ui/consumers", []string{"billing-etl", `rel="next" href="/ui/consumers?page=2"`}, []string{"ledger", `rel="prev"`}, 200, 1},
+		{"/ui/consumers?page=2", []string{"ledger", `rel="prev" href="/ui/consumers"`}, []string{"billing-etl", `rel="next"`}, 200, 1},
+		{"/ui/consumers?page=3", []string{`rel="prev" href="/ui/consumers?page=2"`}, []string{"ledger", "billing-etl", `rel="next"`}, 200, 0},
+		{"/ui/consumers?owner=team-ledger", []string{"ledger"}, []string{"billing-etl", `rel="next"`, `rel="prev"`}, 200, 1},
+		{"/ui/consumers?page=0", nil, nil, 400, 0},
+	}
+	for _, tt := range tests {
+		status, body := f.get(t, tt.path)
+		if status != tt.status {
+			t.Fatalf("GET %s = %d, want %d", tt.path, status, tt.status)
+		}
+		if status != 200 {
+			continue
+		}
+		if got := strings.Count(body, `<th scope="row">`); got != tt.wantCount {
+			t.Errorf("GET %s shows %d consumers, want %d", tt.path, got, tt.wantCount)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s lacks %q", tt.path, w)
+			}
+		}
+		for _, w := range tt.wantNot {
+			if strings.Contains(body, w) {
+				t.Errorf("GET %s shows %q", tt.path, w)
+			}
+		}
+	}
+}

@@ -28,13 +28,9 @@ func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	page := 1
-	if s := r.URL.Query().Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1_000_000 {
-			return badRequest("The page number %q is not valid.", s)
-		}
-		page = n
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
 	}
 	size := h.opts.PageSize
 	sums, err := h.svc.SubjectSummaries(ctx, registry.SubjectSummaryParams{Prefix: q, Offset: (page - 1) * size, Limit: size + 1})
@@ -42,13 +38,11 @@ func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &subjectsPage{Query: q, Page: page}
-	if len(sums) > size {
+	more := len(sums) > size
+	if more {
 		sums = sums[:size]
-		p.NextURL = h.subjectsURL(q, page+1)
 	}
-	if page > 1 {
-		p.PrevURL = h.subjectsURL(q, page-1)
-	}
+	p.PrevURL, p.NextURL = h.pageLinks("/subjects", "q", q, page, more)
 	// The service lists only what the caller may read; this check keeps
 	// a name from showing should the UI run over a service that does not.
 	// Nothing says how many were left out: that would tell.
@@ -61,17 +55,42 @@ func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *handler) subjectsURL(q string, page int) string {
-	v := url.Values{}
-	if q != "" {
-		v.Set("q", q)
+// pageNumber reads the page query parameter (from 1; 1 when absent).
+func pageNumber(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, badRequest("The page number %q is not valid.", s)
+	}
+	return n, nil
+}
+
+// pageLinks returns the links to the pages before and after page of the
+// listing at path filtered by key=value: empty on the first page, and
+// after the last (more is false).
+func (h *handler) pageLinks(path, key, value string, page int, more bool) (prev, next string) {
+	link := func(page int) string {
+		v := url.Values{}
+		if value != "" {
+			v.Set(key, value)
+		}
+		if page > 1 {
+			v.Set("page", strconv.Itoa(page))
+		}
+		u := h.opts.BasePath + path
+		if len(v) > 0 {
+			u += "?" + v.Encode()
+		}
+		return u
 	}
 	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
+		prev = link(page - 1)
 	}
-	u := h.opts.BasePath + "/subjects"
-	if len(v) > 0 {
-		u += "?" + v.Encode()
+	if more {
+		next = link(page + 1)
 	}
-	return u
+	return prev, next
 }

@@ -34,15 +34,37 @@ func Parse(f schema.Format, text string, deps []schema.Dependency) (schema.Schem
 // it as it works; see avro.ParseWithLimits, protobuf.ParseWithLimits and
 // jsonschema.ParseContext).
 func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
+	return parseWithLimits(ctx, f, text, deps, lim, false)
+}
+
+// ParseLenientWithLimits is ParseWithLimits accepting a schema that
+// another registry holds and this module's own validation refuses: what
+// the format's own compiler or meta-schema accepts still parses (Avro
+// through avro.ParseLenient, Protobuf through protobuf.ParseLenient, JSON
+// Schema through jsonschema.ParseLenient), with the registry's own
+// markers that are malformed left unread.
+func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
+	return parseWithLimits(ctx, f, text, deps, lim, true)
+}
+
+func parseWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (schema.Schema, error) {
 	switch f {
 	case schema.Avro:
-		s, err := avro.ParseWithLimits(ctx, text, deps, lim)
+		parse := avro.ParseWithLimits
+		if lenient {
+			parse = avro.ParseLenient
+		}
+		s, err := parse(ctx, text, deps, lim)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	case schema.Protobuf:
-		s, err := protobuf.ParseWithLimits(ctx, MainFile, text, deps, lim)
+		parse := protobuf.ParseWithLimits
+		if lenient {
+			parse = protobuf.ParseLenient
+		}
+		s, err := parse(ctx, MainFile, text, deps, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -53,29 +75,17 @@ func ParseWithLimits(ctx context.Context, f schema.Format, text string, deps []s
 		if err := lim.CheckInputs(schema.JSON, text, deps); err != nil {
 			return nil, err
 		}
-		s, err := jsonschema.ParseContext(ctx, text, deps)
+		parse := jsonschema.ParseContext
+		if lenient {
+			parse = jsonschema.ParseLenient
+		}
+		s, err := parse(ctx, text, deps)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
 	return nil, fmt.Errorf("schema type %s is not supported", f)
-}
-
-// ParseLenientWithLimits is ParseWithLimits accepting a schema that
-// another registry holds and this module's own validation refuses, as far
-// as the format allows: Avro goes through avro.ParseLenient; Protobuf and
-// JSON Schema have no such leniency (their compilers and meta-schemas are
-// the ones other registries use), so they parse as in ParseWithLimits.
-func ParseLenientWithLimits(ctx context.Context, f schema.Format, text string, deps []schema.Dependency, lim schema.Limits) (schema.Schema, error) {
-	if f == schema.Avro {
-		s, err := avro.ParseLenient(ctx, text, deps, lim)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	return ParseWithLimits(ctx, f, text, deps, lim)
 }
 
 // ParseFile is Parse for text read from a named file; the name appears in

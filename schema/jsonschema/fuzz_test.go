@@ -1,6 +1,7 @@
 package jsonschema
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -39,6 +40,37 @@ func FuzzParse(f *testing.F) {
 		}
 		if again.Identity() != s.Identity() || again.Normalized() != s.Normalized() {
 			t.Fatalf("reparsing changed the forms: %q -> %q", s.Identity(), again.Identity())
+		}
+	})
+}
+
+// FuzzParseLenient: the lenient parse fails only with a
+// *schema.ParseError, accepts whatever the strict one does with the same
+// forms, and its stored text parses leniently to the same forms.
+func FuzzParseLenient(f *testing.F) {
+	for _, s := range []string{
+		`{"properties":{"a":{"deprecated":true,"x-deprecation":"soon"}}}`,
+		`{"properties":{"a":{"x-deprecation":{"reason":"r"}}}}`,
+		`{"properties":{"a":{"deprecated":true,"x-deprecation":{"sunset":"2026-01-01"}}}}`,
+		`{"pattern":"("}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseLenient(context.Background(), text, nil)
+		if err != nil {
+			var pe *schema.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %T is not a *schema.ParseError: %v", err, err)
+			}
+			return
+		}
+		if strict, err := Parse(text, nil); err == nil && strict.Identity() != s.Identity() {
+			t.Fatalf("strict and lenient forms differ: %q, %q", strict.Identity(), s.Identity())
+		}
+		again, err := ParseLenient(context.Background(), s.Text(), nil)
+		if err != nil || again.Identity() != s.Identity() {
+			t.Fatalf("stored text %q does not reparse to the same forms: %v", s.Text(), err)
 		}
 	})
 }

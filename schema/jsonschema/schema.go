@@ -65,7 +65,22 @@ func Parse(text string, deps []schema.Dependency) (*Schema, error) {
 // and after validating each document against its meta-schema (a
 // validation itself runs to its end: the validation library takes no
 // context).
-func ParseContext(ctx context.Context, text string, deps []schema.Dependency) (s *Schema, err error) {
+func ParseContext(ctx context.Context, text string, deps []schema.Dependency) (*Schema, error) {
+	return parseRecovered(ctx, text, deps, false)
+}
+
+// ParseLenient is ParseContext accepting what other registries accept and
+// this package's own validation refuses, for schemas another registry
+// already holds: a malformed x-deprecation marker is left unread (that
+// element is no deprecation). The text must still pass its draft's
+// meta-schema, so its forms and compatibility checks are those of Parse.
+func ParseLenient(ctx context.Context, text string, deps []schema.Dependency) (*Schema, error) {
+	return parseRecovered(ctx, text, deps, true)
+}
+
+// parseRecovered is parse, turning a panic into a *schema.ParseError and
+// a stop into ctx's error.
+func parseRecovered(ctx context.Context, text string, deps []schema.Dependency, lenient bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if stopErr, ok := stop.Recovered(r); ok {
@@ -79,10 +94,10 @@ func ParseContext(ctx context.Context, text string, deps []schema.Dependency) (s
 			}
 		}
 	}()
-	return parse(stop.New(ctx), text, deps)
+	return parse(stop.New(ctx), text, deps, lenient)
 }
 
-func parse(st *stop.Stopper, text string, deps []schema.Dependency) (*Schema, error) {
+func parse(st *stop.Stopper, text string, deps []schema.Dependency, lenient bool) (*Schema, error) {
 	st.Check()
 	main, err := readDocument(st, text, "", 0)
 	if err != nil {
@@ -102,7 +117,9 @@ func parse(st *stop.Stopper, text string, deps []schema.Dependency) (*Schema, er
 	if err := s.validate(st); err != nil {
 		return nil, err
 	}
-	if s.deprecations, err = readDeprecations(st, main); err != nil {
+	// readDeprecations lists the well-formed markers even when it reports
+	// a malformed one, which lenient parsing leaves unread.
+	if s.deprecations, err = readDeprecations(st, main); err != nil && !lenient {
 		return nil, err
 	}
 	var b strings.Builder

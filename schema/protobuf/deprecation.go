@@ -37,13 +37,17 @@ const (
 )
 
 // readDeprecations lists the deprecation markers of f in declaration order.
-func readDeprecations(f protoreflect.FileDescriptor, pos map[string]schema.Position) ([]schema.Deprecation, error) {
+func readDeprecations(f protoreflect.FileDescriptor, pos map[string]schema.Position, lenient bool) ([]schema.Deprecation, error) {
 	var out []schema.Deprecation
 	locs := f.SourceLocations()
 	add := func(d protoreflect.Descriptor, path, kind string) error {
 		dep := schema.Deprecation{Path: path, Kind: kind, Pos: pos[path]}
 		if err := readTags(locs.ByDescriptor(d).LeadingComments, &dep); err != nil {
-			return &schema.ParseError{Format: schema.Protobuf, Pos: dep.Pos, Message: fmt.Sprintf("%s %s: %v", kind, path, err), Err: err}
+			if !lenient {
+				return &schema.ParseError{Format: schema.Protobuf, Pos: dep.Pos, Message: fmt.Sprintf("%s %s: %v", kind, path, err), Err: err}
+			}
+			// Still deprecated by its option, without the malformed tags.
+			dep = schema.Deprecation{Path: path, Kind: kind, Pos: pos[path]}
 		}
 		out = append(out, dep)
 		return nil

@@ -1,6 +1,7 @@
 package protobuf
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -40,6 +41,32 @@ func FuzzParse(f *testing.F) {
 		}
 		if _, err := Parse(DefaultName, s.Normalized(), nil); err != nil {
 			t.Fatalf("Normalized() does not compile: %v\n%s", err, s.Normalized())
+		}
+	})
+}
+
+// FuzzParseLenient: the lenient parse fails only with a
+// *schema.ParseError, accepts whatever the strict one does with the same
+// forms, and its forms parse leniently again.
+func FuzzParseLenient(f *testing.F) {
+	f.Add("syntax = \"proto3\";\nmessage M {\n  // @sunset soon\n  string a = 1 [deprecated = true];\n}\n")
+	f.Add("message M { // @sunset 2026-01-01\n int32 a = 1 [deprecated = true]; }")
+	f.Add("syntax = \"proto3\";\nmessage M { string a = 1; }\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		ctx := context.Background()
+		s, err := ParseLenient(ctx, DefaultName, text, nil, schema.Limits{})
+		if err != nil {
+			var pe *schema.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("ParseLenient() error %T %v is not a *schema.ParseError", err, err)
+			}
+			return
+		}
+		if strict, err := Parse(DefaultName, text, nil); err == nil && strict.Identity() != s.Identity() {
+			t.Fatalf("strict and lenient forms differ:\n%s\n---\n%s", strict.Identity(), s.Identity())
+		}
+		if _, err := ParseLenient(ctx, DefaultName, s.Identity(), nil, schema.Limits{}); err != nil {
+			t.Fatalf("Identity() does not compile: %v\n%s", err, s.Identity())
 		}
 	})
 }

@@ -230,7 +230,7 @@ func BenchmarkPrintDeepLiteral(b *testing.B) {
 		b.Run(fmt.Sprintf("depth=%d", depth), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if printFile(s.file, false, nil) == "" {
+				if printFile(s.file, printForm{}, nil) == "" {
 					b.Fatal("empty form")
 				}
 			}

@@ -23,7 +23,15 @@ type option struct {
 // the compiler leaves as unknown fields of the options message.
 type optionPrinter struct {
 	resolver linker.Resolver
+	// ignoreExtensions drops custom options except Confluent's own
+	// (confluentOptionPrefix), which its serializers read.
+	ignoreExtensions bool
 }
+
+// confluentOptionPrefix starts the full name of the custom options
+// Confluent defines (confluent.field_meta and the like); they stay in the
+// ignore_extensions form, as in Confluent's.
+const confluentOptionPrefix = "confluent."
 
 // uninterpretedOption is the field number of uninterpreted_option in every
 // options message; it is empty after compilation and never printed.
@@ -43,6 +51,9 @@ func (op optionPrinter) entries(opts proto.Message) []option {
 		}
 		name := string(fd.Name())
 		if fd.IsExtension() {
+			if op.ignoreExtensions && !strings.HasPrefix(string(fd.FullName()), confluentOptionPrefix) {
+				continue
+			}
 			name = "(." + string(fd.FullName()) + ")"
 		}
 		v := m.Get(fd)

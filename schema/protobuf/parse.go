@@ -41,7 +41,22 @@ func ParseContext(ctx context.Context, name, text string, deps []schema.Dependen
 // and counting the others. Every call compiles from scratch: no symbols or
 // caches are shared between calls, so one subject's definitions never leak
 // into another's.
-func ParseWithLimits(ctx context.Context, name, text string, deps []schema.Dependency, lim schema.Limits) (s *Schema, err error) {
+func ParseWithLimits(ctx context.Context, name, text string, deps []schema.Dependency, lim schema.Limits) (*Schema, error) {
+	return parseWithLimits(ctx, name, text, deps, lim, false)
+}
+
+// ParseLenient is ParseWithLimits accepting what the Protobuf compiler
+// accepts and this package's own validation refuses, for schemas another
+// registry already holds: a malformed @sunset, @replacement or @reason
+// tag in the comment of a deprecated element is left unread (the element
+// stays deprecated, as its deprecated option says, without the tags'
+// details). The text must still compile, so its forms and compatibility
+// checks are those of ParseWithLimits.
+func ParseLenient(ctx context.Context, name, text string, deps []schema.Dependency, lim schema.Limits) (*Schema, error) {
+	return parseWithLimits(ctx, name, text, deps, lim, true)
+}
+
+func parseWithLimits(ctx context.Context, name, text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (s *Schema, err error) {
 	if name == "" {
 		name = DefaultName
 	}
@@ -121,7 +136,7 @@ func ParseWithLimits(ctx context.Context, name, text string, deps []schema.Depen
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, fmt.Errorf("compiling %s: %w", name, ctxErr)
 	}
-	return newSchema(name, text, res)
+	return newSchema(name, text, res, lenient)
 }
 
 var errNotFound = errors.New("file not found")

@@ -27,6 +27,7 @@ const (
 type printer struct {
 	b         strings.Builder
 	norm      bool
+	noExt     bool // leave out extend blocks and custom options (printForm.ignoreExtensions)
 	editions  bool
 	proto2    bool
 	opts      optionPrinter
@@ -37,14 +38,25 @@ type printer struct {
 	depth     int
 }
 
+// printForm selects what printFile prints.
+type printForm struct {
+	// normalized reorders declarations as Confluent's normalization does.
+	normalized bool
+	// ignoreExtensions leaves out extend blocks and custom options (those
+	// named in parentheses) other than Confluent's own "confluent." ones,
+	// as Confluent's format=ignore_extensions does.
+	ignoreExtensions bool
+}
+
 // printFile renders f; see Schema.Identity and Schema.Normalized. The
 // @sunset, @replacement and @reason tags of deps are printed as a comment
-// above their element, so they are part of both forms.
-func printFile(f linker.Result, normalized bool, deps []schema.Deprecation) string {
+// above their element, so they are part of every form.
+func printFile(f linker.Result, form printForm, deps []schema.Deprecation) string {
 	fdp := f.FileDescriptorProto()
 	p := &printer{
-		norm:      normalized,
-		opts:      optionPrinter{resolver: linker.ResolverFromFile(f)},
+		norm:      form.normalized,
+		noExt:     form.ignoreExtensions,
+		opts:      optionPrinter{resolver: linker.ResolverFromFile(f), ignoreExtensions: form.ignoreExtensions},
 		messages:  map[string]*descriptorpb.DescriptorProto{},
 		mapEntry:  map[string]*descriptorpb.DescriptorProto{},
 		groupBody: map[string]bool{},
@@ -82,7 +94,7 @@ func printFile(f linker.Result, normalized bool, deps []schema.Deprecation) stri
 		p.blank()
 		p.enum(prefix, e)
 	}
-	if len(fdp.GetExtension()) > 0 {
+	if len(fdp.GetExtension()) > 0 && !p.noExt {
 		p.blank()
 		p.extensions(prefix, fdp.GetExtension())
 	}
@@ -397,8 +409,12 @@ func (p *printer) reserved(ranges [][2]int32, names []string, maxNumber int32) {
 	}
 }
 
-// extensions prints extension fields grouped into extend blocks.
+// extensions prints extension fields grouped into extend blocks, or
+// nothing when extensions are left out.
 func (p *printer) extensions(full string, xs []*descriptorpb.FieldDescriptorProto) {
+	if p.noExt {
+		return
+	}
 	for i := 0; i < len(xs); {
 		j := i
 		for j < len(xs) && xs[j].GetExtendee() == xs[i].GetExtendee() {

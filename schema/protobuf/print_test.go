@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/golden"
+	"github.com/schemata-dev/schemata/schema"
 )
 
 // TestPrintGolden pins Identity and Normalized for every
@@ -29,6 +30,11 @@ func TestPrintGolden(t *testing.T) {
 			base := strings.TrimSuffix(file, ".proto")
 			golden.AssertString(t, base+".identity.golden", s.Identity())
 			golden.AssertString(t, base+".normalized.golden", s.Normalized())
+			noExt, ok := s.Render("ignore_extensions")
+			if !ok {
+				t.Fatal(`Render("ignore_extensions") is not supported`)
+			}
+			golden.AssertString(t, base+".ignore_extensions.golden", noExt)
 			id, err := Parse(DefaultName, s.Identity(), nil)
 			if err != nil {
 				t.Fatalf("Identity() does not parse: %v\n%s", err, s.Identity())
@@ -123,5 +129,44 @@ enum E { E_0 = 0; E_1 = 1; E_2 = 2; }
 	}
 	if a.Identity() == b.Identity() {
 		t.Errorf("identities should keep declaration order, both are:\n%s", a.Identity())
+	}
+}
+
+// TestIgnoreExtensionsKeepsConfluentOptions checks that the
+// ignore_extensions form keeps Confluent's own custom options (package
+// confluent), which its serializers read, and drops every other one.
+func TestIgnoreExtensionsKeepsConfluentOptions(t *testing.T) {
+	t.Parallel()
+	meta := `syntax = "proto3";
+package confluent;
+import "google/protobuf/descriptor.proto";
+message Meta { string doc = 1; }
+extend google.protobuf.FieldOptions { Meta field_meta = 1088; }`
+	other := `syntax = "proto3";
+package acme;
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.FieldOptions { string pii = 50300; }`
+	text := `syntax = "proto3";
+package shop.v1;
+import "confluent/meta.proto";
+import "acme/opts.proto";
+message Order {
+  string email = 1 [(confluent.field_meta) = { doc: "kept" }, (acme.pii) = "dropped"];
+}`
+	s, err := Parse(DefaultName, text, []schema.Dependency{
+		{Name: "confluent/meta.proto", Text: meta}, {Name: "acme/opts.proto", Text: other},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := s.Render("ignore_extensions")
+	if !ok {
+		t.Fatal(`Render("ignore_extensions") is not supported`)
+	}
+	if !strings.Contains(got, `(.confluent.field_meta) = { doc: "kept" }`) || strings.Contains(got, "acme.pii") {
+		t.Fatalf("ignore_extensions form:\n%s", got)
+	}
+	if !strings.Contains(s.Identity(), "acme.pii") {
+		t.Fatalf("Identity lost a custom option:\n%s", s.Identity())
 	}
 }

@@ -29,7 +29,9 @@ type Schema struct {
 
 var _ schema.Schema = (*Schema)(nil)
 
-func newSchema(name, text string, res linker.Result) (*Schema, error) {
+// newSchema indexes and prints a compiled file; lenient leaves malformed
+// deprecation tags unread instead of refusing them (ParseLenient).
+func newSchema(name, text string, res linker.Result, lenient bool) (*Schema, error) {
 	s := &Schema{
 		name: name,
 		text: text,
@@ -37,13 +39,13 @@ func newSchema(name, text string, res linker.Result) (*Schema, error) {
 		pos:  map[string]schema.Position{},
 	}
 	indexPositions(res, s.pos)
-	deps, err := readDeprecations(res, s.pos)
+	deps, err := readDeprecations(res, s.pos, lenient)
 	if err != nil {
 		return nil, err
 	}
 	s.deprecations = deps
-	s.identity = printFile(res, false, deps)
-	s.normalized = printFile(res, true, deps)
+	s.identity = printFile(res, printForm{}, deps)
+	s.normalized = printFile(res, printForm{normalized: true}, deps)
 	return s, nil
 }
 
@@ -206,9 +208,15 @@ func indexPositions(f protoreflect.FileDescriptor, out map[string]schema.Positio
 
 // Render returns the schema in one of the forms the Confluent API's format
 // parameter names: "serialized" is the file's FileDescriptorProto in
-// binary, base64-encoded, as Confluent's serializers exchange it.
+// binary, base64-encoded, as Confluent's serializers exchange it;
+// "ignore_extensions" is Identity without extend blocks and without
+// custom options other than Confluent's own "confluent." ones.
 func (s *Schema) Render(form string) (string, bool) {
-	if form != "serialized" {
+	switch form {
+	case "ignore_extensions":
+		return printFile(s.file, printForm{ignoreExtensions: true}, s.deprecations), true
+	case "serialized":
+	default:
 		return "", false
 	}
 	b, err := proto.Marshal(protodesc.ToFileDescriptorProto(s.file))

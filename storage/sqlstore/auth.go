@@ -109,8 +109,9 @@ func (a *Auth) TokenGetByHash(ctx context.Context, hash string) (*auth.Token, er
 }
 
 // TokenList implements auth.TokenStore.
-func (a *Auth) TokenList(ctx context.Context) ([]auth.Token, error) {
-	out, err := queryAll(ctx, a.conn.Reader(), scanToken, `SELECT `+tokenColumns+` FROM auth_tokens ORDER BY created_at, id`)
+func (a *Auth) TokenList(ctx context.Context, offset, lim int) ([]auth.Token, error) {
+	out, err := queryAll(ctx, a.conn.Reader(), scanToken,
+		`SELECT `+tokenColumns+` FROM auth_tokens ORDER BY created_at, id LIMIT $1 OFFSET $2`, limit(lim), max(offset, 0))
 	if err != nil {
 		return nil, a.errorf("list tokens", err)
 	}

@@ -42,16 +42,21 @@ func (e *Executor) ConsumerList(ctx context.Context, p registry.ConsumerListPara
 	if len(conds) > 0 {
 		where = "WHERE " + strings.Join(conds, " AND ")
 	}
+	// The page is chosen once, in the consumers query, and the reads are
+	// those of its names; both orders are by name, so the page is stable.
+	args = append(args, limit(p.Limit), max(p.Offset, 0))
+	where += fmt.Sprintf(` ORDER BY c.name LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	return e.consumers(ctx, where, args...)
 }
 
-// consumers loads the consumers matching where, then their reads. The two
-// queries may see different snapshots; a read whose consumer the first did
-// not return is dropped.
+// consumers loads the consumers that where (a WHERE clause, with any
+// ORDER BY and LIMIT) selects, then their reads. The two queries may see
+// different snapshots; a read whose consumer the first did not return is
+// dropped.
 func (e *Executor) consumers(ctx context.Context, where string, args ...any) ([]registry.Consumer, error) {
 	r := e.conn.Reader()
 	out, err := queryAll(ctx, r, scanConsumer,
-		`SELECT c.name, c.owner, c.labels, c.created_at, c.updated_at FROM consumers c `+where+` ORDER BY c.name`, args...)
+		`SELECT c.name, c.owner, c.labels, c.created_at, c.updated_at FROM consumers c `+where, args...)
 	if err != nil {
 		return nil, e.errorf("list consumers: %w", e.translate(err))
 	}

@@ -68,7 +68,8 @@ func (e *Executor) DeprecationList(ctx context.Context, p registry.DeprecationLi
 			return registry.DeprecationRecord{}, err
 		}
 		return *d, nil
-	}, q+` ORDER BY subject, path, version`, args...)
+	}, q+fmt.Sprintf(` ORDER BY subject, path, version, id LIMIT $%d OFFSET $%d`, len(args)+1, len(args)+2),
+		append(args, limit(p.Limit), max(p.Offset, 0))...)
 	if err != nil {
 		return nil, e.errorf("list deprecations: %w", e.translate(err))
 	}

@@ -20,10 +20,10 @@ func RunConsumers(t *testing.T, newStore NewStore) {
 	runEach(t, newConsumerStore, []storeTest[registry.ConsumerStore]{
 		{"ConsumerPutThenGetRoundTrips", testConsumerRoundTrip},
 		{"ConsumerPutReplacesReadsAndKeepsCreatedAt", testConsumerReplace},
-		{"ConsumerListFiltersBySubjectAndOwner", testConsumerList},
+		{"ConsumerListFiltersBySubjectAndOwnerAndPages", testConsumerList},
 		{"ConsumerDeleteThenNotFound", testConsumerDelete},
 		{"DeprecationInsertConflictUpdateDelete", testDeprecationRecords},
-		{"DeprecationListFilters", testDeprecationList},
+		{"DeprecationListFiltersAndPages", testDeprecationList},
 		{"UsageAddAccumulatesCountsAndTimes", testUsageAdd},
 		{"UsageAddMergesALargeBatchWithRepeatedKeys", testUsageAddLarge},
 	})
@@ -113,6 +113,10 @@ func testConsumerList(t *testing.T, s registry.ConsumerStore) {
 		{"ByOwner", registry.ConsumerListParams{Owner: "team-a"}, []string{"b", "c"}},
 		{"BySubjectAndOwner", registry.ConsumerListParams{Subject: "payments", Owner: "team-b"}, []string{"a"}},
 		{"NoMatch", registry.ConsumerListParams{Subject: "nothing"}, []string{}},
+		{"Page", registry.ConsumerListParams{Offset: 1, Limit: 1}, []string{"b"}},
+		{"PageToTheEnd", registry.ConsumerListParams{Offset: 1}, []string{"b", "c"}},
+		{"PageOfFiltered", registry.ConsumerListParams{Owner: "team-a", Offset: 1, Limit: 5}, []string{"c"}},
+		{"PagePastTheEnd", registry.ConsumerListParams{Offset: 3, Limit: 2}, []string{}},
 	}
 	for _, tc := range tests {
 		got, err := s.ConsumerList(t.Context(), tc.p)
@@ -222,6 +226,9 @@ func testDeprecationList(t *testing.T, s registry.ConsumerStore) {
 		{"BySubject", registry.DeprecationListParams{Subject: "orders"}, []string{"orders||0"}},
 		{"ByPrefix", registry.DeprecationListParams{SubjectPrefix: "orders-"}, []string{"orders-value||2", "orders-value|Order.a|0", "orders-value|Order.b|0"}},
 		{"PrefixIsLiteral", registry.DeprecationListParams{SubjectPrefix: "orders_"}, []string{}},
+		{"Page", registry.DeprecationListParams{Offset: 1, Limit: 2}, []string{"orders-value||2", "orders-value|Order.a|0"}},
+		{"PageOfPrefix", registry.DeprecationListParams{SubjectPrefix: "orders-", Offset: 2}, []string{"orders-value|Order.b|0"}},
+		{"PagePastTheEnd", registry.DeprecationListParams{Offset: 5, Limit: 1}, []string{}},
 	}
 	for _, tc := range tests {
 		got, err := s.DeprecationList(ctx, tc.p)

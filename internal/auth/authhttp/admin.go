@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -50,10 +51,18 @@ func (a *Admin) whoami(c echo.Context) error {
 	return c.JSON(http.StatusOK, srapi.Whoami{Name: p.Name, Method: string(p.Method), TokenID: p.TokenID, Grants: grantStrings(p.Grants)})
 }
 
-// listTokens serves GET /v1/auth/tokens: every token, revoked ones
-// included, oldest first, without secrets.
+// tokenPageLimit is the default and largest page of GET /v1/auth/tokens.
+const tokenPageLimit = 1000
+
+// listTokens serves GET /v1/auth/tokens: the tokens, revoked ones
+// included, oldest first, without secrets, a page at a time (offset, and
+// limit: at most and by default tokenPageLimit).
 func (a *Admin) listTokens(c echo.Context) error {
-	ts, err := a.authn.Tokens(c.Request().Context())
+	offset, limit, err := tokenPage(c)
+	if err != nil {
+		return writeError(c, http.StatusBadRequest, srapi.CodeBadRequest, err.Error())
+	}
+	ts, err := a.authn.Tokens(c.Request().Context(), offset, limit)
 	if err != nil {
 		return a.internal(c, err)
 	}
@@ -247,4 +256,34 @@ func parseGrants(ss []string) ([]auth.Grant, error) {
 		return nil, fmt.Errorf("Malformed JSON request body: %w", err)
 	}
 	return gs, nil
+}
+
+// tokenPage reads the offset and limit of a token listing: a negative
+// offset or a value that is not an integer is refused; no limit, or one
+// above tokenPageLimit, is tokenPageLimit.
+func tokenPage(c echo.Context) (offset, limit int, err error) {
+	read := func(name string) (int, error) {
+		s := c.QueryParam(name)
+		if s == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, fmt.Errorf("Query parameter %s must be an integer, got %q", name, s)
+		}
+		return n, nil
+	}
+	if offset, err = read("offset"); err != nil {
+		return 0, 0, err
+	}
+	if offset < 0 {
+		return 0, 0, fmt.Errorf("Query parameter offset must not be negative, got %d", offset)
+	}
+	if limit, err = read("limit"); err != nil {
+		return 0, 0, err
+	}
+	if limit <= 0 || limit > tokenPageLimit {
+		limit = tokenPageLimit
+	}
+	return offset, limit, nil
 }

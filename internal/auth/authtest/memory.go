@@ -60,11 +60,15 @@ func (m *MemoryStore) TokenGetByHash(_ context.Context, hash string) (*auth.Toke
 }
 
 // TokenList implements auth.TokenStore.
-func (m *MemoryStore) TokenList(context.Context) ([]auth.Token, error) {
+func (m *MemoryStore) TokenList(_ context.Context, offset, limit int) ([]auth.Token, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := slices.Clone(m.tokens)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	out = out[min(max(offset, 0), len(out)):]
+	if limit > 0 && limit < len(out) {
+		out = out[:limit]
+	}
 	return out, nil
 }
 

@@ -3,6 +3,7 @@ package authtest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -76,12 +77,30 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) auth.Store) {
 		if err := s.TokenRevoke(ctx, "first", t0.Add(2*time.Hour)); err != nil {
 			t.Fatalf("TokenRevoke again: %v", err)
 		}
-		list, err := s.TokenList(ctx)
+		list, err := s.TokenList(ctx, 0, 0)
 		if err != nil {
 			t.Fatalf("TokenList: %v", err)
 		}
 		if len(list) != 2 || list[0].ID != "first" || list[1].ID != "second" {
 			t.Fatalf("TokenList = %+v, want first then second", list)
+		}
+		for _, pg := range []struct {
+			offset, limit int
+			want          []string
+		}{
+			{0, 1, []string{"first"}}, {1, 1, []string{"second"}}, {1, 0, []string{"second"}}, {2, 5, nil},
+		} {
+			got, err := s.TokenList(ctx, pg.offset, pg.limit)
+			if err != nil {
+				t.Fatalf("TokenList(%d, %d): %v", pg.offset, pg.limit, err)
+			}
+			var ids []string
+			for _, tok := range got {
+				ids = append(ids, tok.ID)
+			}
+			if !slices.Equal(ids, pg.want) {
+				t.Errorf("TokenList(%d, %d) = %v, want %v", pg.offset, pg.limit, ids, pg.want)
+			}
 		}
 		if !list[0].RevokedAt.Equal(t0.Add(time.Hour)) {
 			t.Errorf("RevokedAt = %s, want %s", list[0].RevokedAt, t0.Add(time.Hour))

@@ -92,10 +92,22 @@ func subjectParam(c echo.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := registry.ValidateSubject(s); err != nil {
+	return registry.CanonicalSubject(s, true)
+}
+
+// idContext is the context a schema id is looked up in: that of the
+// subject query parameter (Confluent's ?subject= on /schemas/ids/{id}),
+// the default context without one. An invalid subject is 42208.
+func idContext(c echo.Context) (string, error) {
+	s := c.QueryParam("subject")
+	if s == "" {
+		return registry.DefaultContext, nil
+	}
+	s, err := registry.CanonicalSubject(s, true)
+	if err != nil {
 		return "", err
 	}
-	return s, nil
+	return registry.ContextOf(s), nil
 }
 
 // rejectUnencodable refuses, with 400, a request whose path or query

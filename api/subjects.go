@@ -119,7 +119,7 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 	}
 	s := v.Schema
 	if s == nil {
-		if s, err = a.svc.SchemaByID(ctx, v.SchemaID); err != nil {
+		if s, err = a.svc.SchemaByID(ctx, registry.ContextOf(v.Subject), v.SchemaID); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -142,7 +142,7 @@ func (a *API) getVersion(c echo.Context) error {
 	}
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		// Another form of the schema, rendered on demand.
-		_, text, err := a.svc.RenderSchema(c.Request().Context(), v.SchemaID, form)
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID, form)
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, erro
 // parseInputLenient is parseInput also answering a schema that parses
 // only leniently, with its strictErr set; the caller decides.
 func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parsed, error) {
-	if err := referencesReadable(ctx, in.References); err != nil {
+	if err := referencesReadable(ctx, in.Context, in.References); err != nil {
 		return nil, err
 	}
 	key := inputKey(in)
@@ -62,7 +62,7 @@ func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parse
 }
 
 func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, error) {
-	deps, err := s.resolveReferences(ctx, s.store, in.References, map[string]bool{})
+	deps, err := s.resolveReferences(ctx, s.store, in.Context, in.References, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +83,10 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 		identity = p.text
 	}
 	p.fingerprint = fingerprint(in.Format, identity, in.References, in.Metadata, in.RuleSet)
+	if in.Context != "" && in.Context != DefaultContext {
+		// The same schema in two contexts is two schemas, with two ids.
+		p.fingerprint = in.Context + ":" + p.fingerprint
+	}
 	return p, nil
 }
 
@@ -98,15 +102,18 @@ func wrapParseError(sch schema.Schema, err error) (schema.Schema, error) {
 	return nil, &Error{Code: srapi.CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
 }
 
-// resolveReferences returns the transitive closure of refs, each
-// dependency after its own dependencies. seen guards against cycles.
-func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
+// resolveReferences returns the transitive closure of refs, made in a
+// schema of schemaContext, each dependency after its own dependencies. An
+// unqualified reference names a subject of schemaContext. seen guards
+// against cycles.
+func (s *Service) resolveReferences(ctx context.Context, ex Executor, schemaContext string, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
 	var deps []schema.Dependency
 	for _, ref := range refs {
 		if ref.Name == "" || ref.Subject == "" {
 			return nil, Errorf(srapi.CodeInvalidSchema, "Invalid schema: a reference needs a name and a subject")
 		}
-		key := fmt.Sprintf("%s\x00%d", ref.Subject, ref.Version)
+		target := ReferenceTarget(schemaContext, ref.Subject)
+		key := fmt.Sprintf("%s\x00%d", target, ref.Version)
 		if seen[key] {
 			continue
 		}
@@ -117,9 +124,9 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 		var v *SubjectVersion
 		var err error
 		if ref.Version == LatestVersion || ref.Version == 0 {
-			v, err = ex.VersionLatest(ctx, ref.Subject, false)
+			v, err = ex.VersionLatest(ctx, target, false)
 		} else {
-			v, err = ex.VersionGet(ctx, ref.Subject, ref.Version, false)
+			v, err = ex.VersionGet(ctx, target, ref.Version, false)
 		}
 		if errors.Is(err, ErrNotFound) {
 			return nil, referenceNotFound(ref)
@@ -127,7 +134,7 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 		if err != nil {
 			return nil, storeError(err)
 		}
-		sub, err := s.resolveReferences(ctx, ex, v.Schema.References, seen)
+		sub, err := s.resolveReferences(ctx, ex, v.Schema.Context, v.Schema.References, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -142,13 +149,13 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 // cannot tell whether another team's subject exists. It checks the direct
 // references, which the caller chose; it runs before the parsed-input
 // cache, which would otherwise answer without resolving them.
-func referencesReadable(ctx context.Context, refs []schema.Reference) error {
+func referencesReadable(ctx context.Context, schemaContext string, refs []schema.Reference) error {
 	a := restricted(ctx, PermRead)
 	if a == nil {
 		return nil
 	}
 	for _, ref := range refs {
-		if ref.Subject != "" && !a.Allows(PermRead, ref.Subject) {
+		if ref.Subject != "" && !a.Allows(PermRead, ReferenceTarget(schemaContext, ref.Subject)) {
 			return referenceNotFound(ref)
 		}
 	}
@@ -166,7 +173,7 @@ func inputKey(in SchemaInput) [32]byte {
 	if in.Normalize {
 		normalize = "1"
 	}
-	writeFields(h, []byte(in.Format), []byte(normalize), []byte(in.Text), in.Metadata, in.RuleSet)
+	writeFields(h, []byte(in.Format), []byte(normalize), []byte(in.Text), in.Metadata, in.RuleSet, []byte(in.Context))
 	for _, r := range in.References {
 		writeFields(h, []byte(r.Name), []byte(r.Subject), []byte(strconv.Itoa(r.Version)))
 	}

@@ -7,14 +7,15 @@ import (
 	"github.com/schemata-dev/schemata/srapi"
 )
 
-// RenderSchema returns the schema with the given id and its text in form,
+// RenderSchema returns the schema with the given id of schemaContext and
+// its text in form,
 // one of the values of the Confluent API's format parameter: "" and
 // "default" are the stored text; Avro "resolved" is the text with the
 // named types of its references written out where first used (the stored
 // text itself when it has none); Protobuf "serialized" is the base64-encoded FileDescriptorProto. Any
 // other form is srapi.CodeBadRequest.
-func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schema, string, error) {
-	sch, err := s.SchemaByID(ctx, id)
+func (s *Service) RenderSchema(ctx context.Context, schemaContext string, id int, form string) (*Schema, string, error) {
+	sch, err := s.SchemaByID(ctx, schemaContext, id)
 	if err != nil {
 		return nil, "", err
 	}

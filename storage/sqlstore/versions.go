@@ -46,9 +46,9 @@ func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertPa
 	// Both backends keep microseconds.
 	created = created.UTC().Truncate(time.Microsecond)
 	_, err := e.conn.Writer().Exec(ctx, `
-		INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at)
-		VALUES ($1, $2, $3, false, $4)`,
-		p.Subject, p.Version, p.SchemaID, e.d.Time(created))
+		INSERT INTO subject_versions (subject, version, context, schema_id, deleted, created_at)
+		VALUES ($1, $2, $3, $4, false, $5)`,
+		p.Subject, p.Version, registry.ContextOf(p.Subject), p.SchemaID, e.d.Time(created))
 	if err != nil {
 		return nil, e.errorf("insert version %d of %q: %w", p.Version, p.Subject, e.translate(err))
 	}
@@ -129,13 +129,19 @@ func (e *Executor) VersionHardDelete(ctx context.Context, subject string, versio
 }
 
 // VersionReferencedBy returns, ascending, the ids of schemas used by a live
-// version of some subject that reference subject/version.
-func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, version int) ([]int, error) {
-	ids, err := queryAll(ctx, e.conn.Reader(), scanOne[int], `
-		SELECT DISTINCT r.schema_id FROM schema_references r
-		WHERE r.subject = $1 AND r.version = $2
-		  AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id AND NOT v.deleted)
-		ORDER BY r.schema_id`, subject, version)
+// version of some subject that reference subject/version, each with its
+// context.
+func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, version int) ([]registry.SchemaKey, error) {
+	ids, err := queryAll(ctx, e.conn.Reader(), func(r Row) (registry.SchemaKey, error) {
+		var k registry.SchemaKey
+		err := r.Scan(&k.Context, &k.ID)
+		return k, err
+	}, `
+		SELECT DISTINCT r.context, r.schema_id FROM schema_references r
+		WHERE r.target = $1 AND r.version = $2
+		  AND EXISTS (SELECT 1 FROM subject_versions v
+		              WHERE v.context = r.context AND v.schema_id = r.schema_id AND NOT v.deleted)
+		ORDER BY r.schema_id, r.context`, subject, version)
 	if err != nil {
 		return nil, e.errorf("schemas referencing %q version %d: %w", subject, version, e.translate(err))
 	}
@@ -150,15 +156,27 @@ func (e *Executor) SubjectList(ctx context.Context, p registry.SubjectListParams
 	subjects, err := queryAll(ctx, e.conn.Reader(), scanOne[string], `
 		SELECT subject FROM subject_versions
 		WHERE substr(subject, 1, length($1)) = $1
+		  AND NOT ($6 AND context <> '.')
 		GROUP BY subject
 		HAVING CASE WHEN $2 THEN count(*) FILTER (WHERE deleted) > 0
 		            WHEN $3 THEN true
 		            ELSE count(*) FILTER (WHERE NOT deleted) > 0 END
 		ORDER BY subject
 		LIMIT $4 OFFSET $5`,
-		p.Prefix, p.DeletedOnly, p.IncludeDeleted, limit(p.Limit), max(p.Offset, 0))
+		p.Prefix, p.DeletedOnly, p.IncludeDeleted, limit(p.Limit), max(p.Offset, 0), p.DefaultContextOnly)
 	if err != nil {
 		return nil, e.errorf("list subjects: %w", e.translate(err))
 	}
 	return subjects, nil
+}
+
+// ContextList lists the contexts holding a subject version, soft-deleted
+// ones included, sorted by byte.
+func (e *Executor) ContextList(ctx context.Context) ([]string, error) {
+	out, err := queryAll(ctx, e.conn.Reader(), scanOne[string],
+		`SELECT DISTINCT context FROM subject_versions ORDER BY context`)
+	if err != nil {
+		return nil, e.errorf("list contexts: %w", e.translate(err))
+	}
+	return out, nil
 }

@@ -1,0 +1,184 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
+
+	"github.com/schemata-dev/schemata/internal/server"
+	"github.com/schemata-dev/schemata/internal/server/servertest"
+)
+
+// decodeAs decodes a response body into a T.
+func decodeAs[T any](t *testing.T, body []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	return v
+}
+
+// TestContextsIDsPerContext registers into two contexts and the default
+// one over HTTP: each context counts ids from 1, the same text gets an id
+// per context, ?subject= picks the context of an id lookup, /contexts
+// lists them, and /subjects keeps to the default context unless asked
+// for :*:.
+func TestContextsIDsPerContext(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
+
+		register := func(subject, text string) int {
+			resp := s.mustDo(t, request{Method: "POST", Path: "/subjects/" + url.PathEscape(subject) + "/versions", Body: schemaBody(t, "", text)}, 200)
+			return decodeAs[struct{ ID int }](t, resp.Body).ID
+		}
+		ids := map[string]int{
+			"orders-value":          register("orders-value", `"string"`),
+			":.team-a:orders-value": register(":.team-a:orders-value", avroOrderV1),
+			":.team-b:orders-value": register(":.team-b:orders-value", `"string"`),
+		}
+		for subject, id := range ids {
+			if id != 1 {
+				t.Errorf("first schema of %s got id %d, want 1", subject, id)
+			}
+		}
+		if id := register(":.team-a:payments-value", `"string"`); id != 2 {
+			t.Errorf("same text in .team-a got id %d, want its own id 2", id)
+		}
+		// :.: is the default context.
+		if id := register(":.:orders-value", `"string"`); id != 1 {
+			t.Errorf(":.:orders-value registered as id %d, want the default context's 1", id)
+		}
+
+		for _, tc := range []struct {
+			query, want string
+		}{
+			{"", `"string"`},
+			{"?subject=orders-value", `"string"`},
+			{"?subject=" + url.QueryEscape(":.team-a:orders-value"), avroOrderV1},
+			{"?subject=" + url.QueryEscape(":.team-a:"), avroOrderV1},
+			{"?subject=" + url.QueryEscape(":.:x"), `"string"`},
+		} {
+			resp := s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1" + tc.query}, 200)
+			if got := decodeAs[struct{ Schema string }](t, resp.Body).Schema; got != tc.want {
+				t.Errorf("GET /schemas/ids/1%s = %s, want %s", tc.query, got, tc.want)
+			}
+		}
+		resp := s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/2?subject=" + url.QueryEscape(":.team-a:x") + "&fetchMaxId=true"}, 200)
+		if got := decodeAs[struct{ MaxID int }](t, resp.Body).MaxID; got != 2 {
+			t.Errorf("maxId in .team-a = %d, want 2", got)
+		}
+		s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/2"}, 404)
+		s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1?subject=" + url.QueryEscape(":.nothing:x")}, 404)
+
+		resp = s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1/subjects?subject=" + url.QueryEscape(":.team-b:y")}, 200)
+		if got, want := decodeAs[[]string](t, resp.Body), []string{":.team-b:orders-value"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("subjects of .team-b id 1 = %v, want %v", got, want)
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/schemas/ids/1/versions"}, 200)
+		if got := decodeAs[[]struct{ Subject string }](t, resp.Body); len(got) != 1 || got[0].Subject != "orders-value" {
+			t.Errorf("versions of default id 1 = %+v, want orders-value only", got)
+		}
+
+		resp = s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
+		if got, want := decodeAs[[]string](t, resp.Body), []string{".", ".team-a", ".team-b"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("GET /contexts = %v, want %v", got, want)
+		}
+		for _, tc := range []struct {
+			query string
+			want  []string
+		}{
+			{"", []string{"orders-value"}},
+			{"?subjectPrefix=" + url.QueryEscape(":*:"), []string{":.team-a:orders-value", ":.team-a:payments-value", ":.team-b:orders-value", "orders-value"}},
+			{"?subjectPrefix=" + url.QueryEscape(":.team-a:"), []string{":.team-a:orders-value", ":.team-a:payments-value"}},
+			{"?subjectPrefix=" + url.QueryEscape(":.:"), []string{"orders-value"}},
+		} {
+			resp := s.mustDo(t, request{Method: "GET", Path: "/subjects" + tc.query}, 200)
+			if got := decodeAs[[]string](t, resp.Body); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("GET /subjects%s = %v, want %v", tc.query, got, tc.want)
+			}
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/subjects/" + url.PathEscape(":.team-a:orders-value") + "/versions/1"}, 200)
+		if got := decodeAs[struct{ ID int }](t, resp.Body).ID; got != 1 {
+			t.Errorf("version 1 of :.team-a:orders-value has id %d, want 1", got)
+		}
+	})
+}
+
+// TestContextsRefuseBadNames pins that a malformed context is 42208 and
+// stores nothing.
+func TestContextsRefuseBadNames(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		for _, subject := range []string{
+			":.bad ctx:orders", ":.bad$:orders", ":nodot:orders", ":.ctx", ":.a:", ":.a::b", ":.ctx/x:orders",
+		} {
+			resp := s.do(t, request{Method: "POST", Path: "/subjects/" + url.PathEscape(subject) + "/versions", Body: schemaBody(t, "", `"string"`)})
+			if resp.Status != 422 || errorCode(t, resp.Body) != 42208 {
+				t.Errorf("register under %q: %d %s, want 422 with 42208", subject, resp.Status, resp.Body)
+			}
+		}
+		resp := s.do(t, request{Method: "GET", Path: "/schemas/ids/1?subject=" + url.QueryEscape(":.bad ctx:x")})
+		if resp.Status != 422 || errorCode(t, resp.Body) != 42208 {
+			t.Errorf("id lookup in a bad context: %d %s, want 422 with 42208", resp.Status, resp.Body)
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/subjects?subjectPrefix=" + url.QueryEscape(":*:")}, 200)
+		if got := decodeAs[[]string](t, resp.Body); len(got) != 0 {
+			t.Errorf("subjects after refused registrations = %v, want none", got)
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
+		if got := decodeAs[[]string](t, resp.Body); !reflect.DeepEqual(got, []string{"."}) {
+			t.Errorf("contexts after refused registrations = %v, want [.]", got)
+		}
+	})
+}
+
+// TestContextsConfluentClient registers and fetches in a context with
+// Confluent's Go client: its id lookups name the subject, so they land
+// in the subject's context.
+func TestContextsConfluentClient(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		cl := confluentClient(t, s.URL)
+		defID, err := cl.Register("orders-value", schemaregistry.SchemaInfo{Schema: `"string"`}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const subject = ":.staging:orders-value"
+		id, err := cl.Register(subject, schemaregistry.SchemaInfo{Schema: avroOrderV1}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id != 1 || defID != 1 {
+			t.Errorf("ids = %d in .staging and %d in the default context, want 1 and 1", id, defID)
+		}
+		got, err := cl.GetBySubjectAndID(subject, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Schema != avroOrderV1 {
+			t.Errorf("GetBySubjectAndID(%s, %d) = %s, want %s", subject, id, got.Schema, avroOrderV1)
+		}
+		meta, err := cl.GetLatestSchemaMetadata(subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if meta.ID != 1 || meta.Version != 1 {
+			t.Errorf("latest of %s = id %d version %d, want 1 and 1", subject, meta.ID, meta.Version)
+		}
+		subjects, err := cl.GetAllSubjects()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(subjects, []string{"orders-value"}) {
+			t.Errorf("GetAllSubjects = %v, want the default context's", subjects)
+		}
+	})
+}

@@ -182,3 +182,56 @@ func TestContextsConfluentClient(t *testing.T) {
 		}
 	})
 }
+
+// TestContextsConfigAndMode pins context-level config and mode: set on
+// ":.ctx:", they apply to the context's subjects between a subject's own
+// and the global ones, and leave other contexts alone.
+func TestContextsConfigAndMode(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		path := func(subject string) string { return "/subjects/" + url.PathEscape(subject) + "/versions" }
+		for _, subject := range []string{"orders-value", ":.lax:orders-value", ":.strict:orders-value"} {
+			s.mustDo(t, request{Method: "POST", Path: path(subject), Body: schemaBody(t, "", avroOrderV1)}, 200)
+		}
+		s.mustDo(t, request{Method: "PUT", Path: "/config/" + url.PathEscape(":.lax:"), Body: `{"compatibility":"NONE","additiveOnly":false}`}, 200)
+		resp := s.mustDo(t, request{Method: "GET", Path: "/config/" + url.PathEscape(":.lax:")}, 200)
+		if got := decodeAs[struct{ CompatibilityLevel string }](t, resp.Body).CompatibilityLevel; got != "NONE" {
+			t.Errorf("GET /config/:.lax: = %s, want NONE", got)
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/config/" + url.PathEscape(":.lax:orders-value") + "?defaultToGlobal=true"}, 200)
+		if got := decodeAs[struct{ CompatibilityLevel string }](t, resp.Body).CompatibilityLevel; got != "NONE" {
+			t.Errorf("effective config of :.lax:orders-value = %s, want the context's NONE", got)
+		}
+		// The context's NONE lets an incompatible change in; the default
+		// context and the other context keep the global BACKWARD.
+		s.mustDo(t, request{Method: "POST", Path: path(":.lax:orders-value"), Body: schemaBody(t, "", avroOrderBroken)}, 200)
+		s.mustDo(t, request{Method: "POST", Path: path(":.strict:orders-value"), Body: schemaBody(t, "", avroOrderBroken)}, 409)
+		s.mustDo(t, request{Method: "POST", Path: path("orders-value"), Body: schemaBody(t, "", avroOrderBroken)}, 409)
+		// A subject's own config wins over its context's.
+		s.mustDo(t, request{Method: "PUT", Path: "/config/" + url.PathEscape(":.lax:pinned-value"), Body: `{"compatibility":"FULL"}`}, 200)
+		resp = s.mustDo(t, request{Method: "GET", Path: "/config/" + url.PathEscape(":.lax:pinned-value") + "?defaultToGlobal=true"}, 200)
+		if got := decodeAs[struct{ CompatibilityLevel string }](t, resp.Body).CompatibilityLevel; got != "FULL" {
+			t.Errorf("effective config of :.lax:pinned-value = %s, want its own FULL", got)
+		}
+
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/" + url.PathEscape(":.strict:"), Body: `{"mode":"READONLY"}`}, 200)
+		resp = s.do(t, request{Method: "POST", Path: path(":.strict:payments-value"), Body: schemaBody(t, "", `"string"`)})
+		if resp.Status != 422 || errorCode(t, resp.Body) != 42205 {
+			t.Errorf("register in a READONLY context: %d %s, want 42205", resp.Status, resp.Body)
+		}
+		s.mustDo(t, request{Method: "POST", Path: path(":.lax:payments-value"), Body: schemaBody(t, "", `"string"`)}, 200)
+		s.mustDo(t, request{Method: "POST", Path: path("payments-value"), Body: schemaBody(t, "", `"string"`)}, 200)
+		resp = s.mustDo(t, request{Method: "GET", Path: "/mode/" + url.PathEscape(":.strict:payments-value") + "?defaultToGlobal=true"}, 200)
+		if got := decodeAs[struct{ Mode string }](t, resp.Body).Mode; got != "READONLY" {
+			t.Errorf("effective mode of :.strict:payments-value = %s, want READONLY", got)
+		}
+		s.mustDo(t, request{Method: "DELETE", Path: "/mode/" + url.PathEscape(":.strict:")}, 200)
+		s.mustDo(t, request{Method: "POST", Path: path(":.strict:payments-value"), Body: schemaBody(t, "", `"string"`)}, 200)
+		// A malformed context is 42208 here too.
+		resp = s.do(t, request{Method: "PUT", Path: "/config/" + url.PathEscape(":.bad ctx:"), Body: `{"compatibility":"NONE"}`})
+		if resp.Status != 422 || errorCode(t, resp.Body) != 42208 {
+			t.Errorf("PUT /config/:.bad ctx: = %d %s, want 42208", resp.Status, resp.Body)
+		}
+	})
+}

@@ -235,3 +235,63 @@ func TestContextsConfigAndMode(t *testing.T) {
 		}
 	})
 }
+
+// TestContextsURLPrefix pins the base context path: a route under
+// /contexts/{context}/ acts in that context, so a client pointed at it
+// works in the context without qualifying any subject.
+func TestContextsURLPrefix(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		s.mustDo(t, request{Method: "POST", Path: "/subjects/orders-value/versions", Body: schemaBody(t, "", avroOrderV1)}, 200)
+
+		cl := confluentClient(t, s.URL+"/contexts/.prod")
+		id, err := cl.Register("orders-value", schemaregistry.SchemaInfo{Schema: `"string"`}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id != 1 {
+			t.Errorf("first schema registered through /contexts/.prod got id %d, want 1", id)
+		}
+		got, err := cl.GetBySubjectAndID("orders-value", id)
+		if err != nil || got.Schema != `"string"` {
+			t.Errorf("GetBySubjectAndID through the prefix = %+v, %v; want the .prod schema", got, err)
+		}
+
+		for _, tc := range []struct{ path, want string }{
+			{"/contexts/.prod/schemas/ids/1", `"string"`},
+			{"/schemas/ids/1?subject=" + url.QueryEscape(":.prod:orders-value"), `"string"`},
+			{"/schemas/ids/1", avroOrderV1},
+			{"/contexts/./schemas/ids/1", avroOrderV1},
+			{"/subjects/" + url.PathEscape(":.prod:orders-value") + "/versions/1", `"string"`},
+			{"/contexts/.prod/subjects/orders-value/versions/latest", `"string"`},
+		} {
+			resp := s.mustDo(t, request{Method: "GET", Path: tc.path}, 200)
+			if got := decodeAs[struct{ Schema string }](t, resp.Body).Schema; got != tc.want {
+				t.Errorf("GET %s = %s, want %s", tc.path, got, tc.want)
+			}
+		}
+		resp := s.mustDo(t, request{Method: "GET", Path: "/contexts/.prod/subjects"}, 200)
+		if got, want := decodeAs[[]string](t, resp.Body), []string{":.prod:orders-value"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("GET /contexts/.prod/subjects = %v, want %v", got, want)
+		}
+		// /contexts/{context}/config is the context's config.
+		s.mustDo(t, request{Method: "PUT", Path: "/contexts/.prod/config", Body: `{"compatibility":"FULL"}`}, 200)
+		resp = s.mustDo(t, request{Method: "GET", Path: "/config/" + url.PathEscape(":.prod:")}, 200)
+		if got := decodeAs[struct{ CompatibilityLevel string }](t, resp.Body).CompatibilityLevel; got != "FULL" {
+			t.Errorf("config of :.prod: after PUT /contexts/.prod/config = %s, want FULL", got)
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/config"}, 200)
+		if got := decodeAs[struct{ CompatibilityLevel string }](t, resp.Body).CompatibilityLevel; got != "BACKWARD" {
+			t.Errorf("global config = %s, want BACKWARD untouched", got)
+		}
+		resp = s.do(t, request{Method: "GET", Path: "/contexts/.bad%20ctx/subjects"})
+		if resp.Status != 422 || errorCode(t, resp.Body) != 42208 {
+			t.Errorf("GET under an invalid context: %d %s, want 42208", resp.Status, resp.Body)
+		}
+		resp = s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
+		if got, want := decodeAs[[]string](t, resp.Body), []string{".", ".prod"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("GET /contexts = %v, want %v", got, want)
+		}
+	})
+}

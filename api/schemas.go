@@ -202,7 +202,7 @@ func (a *API) listSchemas(c echo.Context) error {
 		return err
 	}
 	vs, err := a.svc.Schemas(c.Request().Context(), registry.SchemaListParams{
-		SubjectPrefix:  c.QueryParam("subjectPrefix"),
+		SubjectPrefix:  listingPrefix(c, c.QueryParam("subjectPrefix")),
 		IncludeDeleted: queryBool(c, "deleted"),
 		LatestOnly:     queryBool(c, "latestOnly"),
 		Offset:         offset,

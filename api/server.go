@@ -164,6 +164,7 @@ func (a *API) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = a.handleError
+	e.Pre(contextPrefix)
 	e.Use(a.observe, rejectUnencodable)
 	// Consumers, deprecations and reports (consumers.go); byID and
 	// byVersion wrap the lookup handlers (once, here, not per request) to

@@ -24,7 +24,7 @@ func (a *API) listSubjects(c echo.Context) error {
 		return err
 	}
 	subjects, err := a.svc.Subjects(c.Request().Context(), registry.SubjectListParams{
-		Prefix:         c.QueryParam("subjectPrefix"),
+		Prefix:         listingPrefix(c, c.QueryParam("subjectPrefix")),
 		IncludeDeleted: queryBool(c, "deleted"),
 		DeletedOnly:    queryBool(c, "deletedOnly"),
 		Offset:         offset,

@@ -75,6 +75,21 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 	return &out, nil
 }
 
+// SchemaByIDIn returns the schema with id in the schema context of
+// subject (route GET /schemas/ids/{id}?subject=): ids are unique per
+// context, and ":.ctx:name" (or ":.ctx:") names context .ctx.
+func (c *Client) SchemaByIDIn(ctx context.Context, subject string, id int) (*Schema, error) {
+	var out Schema
+	err := c.do(ctx, request{
+		method: http.MethodGet, path: []string{"schemas", "ids", strconv.Itoa(id)},
+		query: url.Values{"subject": {subject}}, retryable: true,
+	}, &out)
+	if err != nil {
+		return nil, fmt.Errorf("get schema %d of %s: %w", id, subjectName(subject), err)
+	}
+	return &out, nil
+}
+
 // SchemaTypes lists the schema types the registry accepts (route
 // GET /schemas/types).
 func (c *Client) SchemaTypes(ctx context.Context) ([]string, error) {

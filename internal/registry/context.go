@@ -13,52 +13,30 @@ import (
 // the one place that reads the prefix.
 
 // DefaultContext is the context of unqualified subjects.
-const DefaultContext = "."
+const DefaultContext = srapi.DefaultContext
 
 // AllContexts is the subject prefix that lists every context's subjects
 // (Confluent's ":*:").
-const AllContexts = ":*:"
+const AllContexts = srapi.AllContexts
 
 // maxContextLength bounds a context name, dot included.
 const maxContextLength = 256
 
-// SplitSubject returns the context and the unqualified name of subject.
-// It does not validate: see CanonicalSubject.
-func SplitSubject(subject string) (schemaContext, name string) {
-	if !strings.HasPrefix(subject, ":") {
-		return DefaultContext, subject
-	}
-	end := strings.IndexByte(subject[1:], ':')
-	if end < 0 {
-		return DefaultContext, subject
-	}
-	return subject[1 : end+1], subject[end+2:]
-}
+// SplitSubject returns the context and the unqualified name of subject
+// (srapi.SplitSubject). It does not validate: see CanonicalSubject.
+func SplitSubject(subject string) (schemaContext, name string) { return srapi.SplitSubject(subject) }
 
 // ContextOf returns the context of subject.
-func ContextOf(subject string) string {
-	c, _ := SplitSubject(subject)
-	return c
-}
+func ContextOf(subject string) string { return srapi.ContextOf(subject) }
 
-// QualifySubject names subject in schemaContext: an unqualified subject
-// is placed in the context, a qualified one (which names its own) and the
-// default context leave it as it is.
+// QualifySubject names subject in schemaContext (srapi.QualifySubject).
 func QualifySubject(schemaContext, subject string) string {
-	if schemaContext == DefaultContext || schemaContext == "" || strings.HasPrefix(subject, ":") {
-		return subject
-	}
-	return ":" + schemaContext + ":" + subject
+	return srapi.QualifySubject(schemaContext, subject)
 }
 
 // ContextPrefix is the subject prefix shared by every subject of
 // schemaContext: "" for the default context.
-func ContextPrefix(schemaContext string) string {
-	if schemaContext == DefaultContext {
-		return ""
-	}
-	return ":" + schemaContext + ":"
-}
+func ContextPrefix(schemaContext string) string { return srapi.ContextPrefix(schemaContext) }
 
 // ValidateContext reports, as a 42208 *Error, a name that cannot be a
 // context: a dot followed by up to 255 letters, digits, dots, dashes or
@@ -117,11 +95,7 @@ func IsContextSubject(subject string) bool {
 }
 
 // ReferenceTarget is the subject a reference names from a schema of
-// schemaContext: an unqualified subject is one of that context, and
-// ":.:name" is the default context's "name".
+// schemaContext (srapi.ReferenceTarget).
 func ReferenceTarget(schemaContext, subject string) string {
-	if strings.HasPrefix(subject, ":.:") {
-		return subject[3:]
-	}
-	return QualifySubject(schemaContext, subject)
+	return srapi.ReferenceTarget(schemaContext, subject)
 }

@@ -25,8 +25,8 @@ func decodeAs[T any](t *testing.T, body []byte) T {
 // TestContextsIDsPerContext registers into two contexts and the default
 // one over HTTP: each context counts ids from 1, the same text gets an id
 // per context, ?subject= picks the context of an id lookup, /contexts
-// lists them, and /subjects keeps to the default context unless asked
-// for :*:.
+// lists them, and /subjects lists every context unless given a prefix
+// (an empty one is the default context), as Confluent's does.
 func TestContextsIDsPerContext(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
@@ -93,7 +93,8 @@ func TestContextsIDsPerContext(t *testing.T) {
 			query string
 			want  []string
 		}{
-			{"", []string{"orders-value"}},
+			{"", []string{":.team-a:orders-value", ":.team-a:payments-value", ":.team-b:orders-value", "orders-value"}},
+			{"?subjectPrefix=", []string{"orders-value"}},
 			{"?subjectPrefix=" + url.QueryEscape(":*:"), []string{":.team-a:orders-value", ":.team-a:payments-value", ":.team-b:orders-value", "orders-value"}},
 			{"?subjectPrefix=" + url.QueryEscape(":.team-a:"), []string{":.team-a:orders-value", ":.team-a:payments-value"}},
 			{"?subjectPrefix=" + url.QueryEscape(":.:"), []string{"orders-value"}},
@@ -177,8 +178,8 @@ func TestContextsConfluentClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(subjects, []string{"orders-value"}) {
-			t.Errorf("GetAllSubjects = %v, want the default context's", subjects)
+		if !reflect.DeepEqual(subjects, []string{subject, "orders-value"}) {
+			t.Errorf("GetAllSubjects = %v, want every context's", subjects)
 		}
 	})
 }

@@ -17,14 +17,19 @@ func orEmpty[T any](s []T) []T {
 
 // listSubjects serves GET /subjects. Query parameters: subjectPrefix,
 // deleted (include subjects whose versions are all soft-deleted),
-// deletedOnly, offset, limit.
+// deletedOnly, offset, limit. As Confluent's, subjectPrefix defaults to
+// ":*:", every context; an empty subjectPrefix lists the default context.
 func (a *API) listSubjects(c echo.Context) error {
+	prefix := c.QueryParam("subjectPrefix")
+	if _, given := c.QueryParams()["subjectPrefix"]; !given && urlContext(c) == registry.DefaultContext {
+		prefix = registry.AllContexts
+	}
 	offset, limit, err := pageParams(c)
 	if err != nil {
 		return err
 	}
 	subjects, err := a.svc.Subjects(c.Request().Context(), registry.SubjectListParams{
-		Prefix:         listingPrefix(c, c.QueryParam("subjectPrefix")),
+		Prefix:         listingPrefix(c, prefix),
 		IncludeDeleted: queryBool(c, "deleted"),
 		DeletedOnly:    queryBool(c, "deletedOnly"),
 		Offset:         offset,

@@ -195,7 +195,8 @@ func writeFields(h hash.Hash, fields ...[]byte) {
 
 // fingerprint is the identity key of a schema: format, identity form,
 // references, metadata and rule set. Two inputs with the same fingerprint
-// get the same global id.
+// get the same id (a fingerprint outside the default context includes the
+// context: see parseUncached).
 func fingerprint(f schema.Format, identity string, refs []schema.Reference, metadata, ruleSet json.RawMessage) string {
 	h := sha256.New()
 	writeFields(h, []byte(f), []byte(identity))

@@ -36,7 +36,7 @@ const maxRegisterAttempts = 8
 //
 // A new version is 1 + the highest version ever used in the subject
 // (soft-deleted ones included); the same schema under any subject gets
-// the same global id. Outside IMPORT mode the schema must pass the
+// the same id within its context. Outside IMPORT mode the schema must pass the
 // subject's compatibility level and policy against its live versions.
 func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersion, error) {
 	var err error

@@ -87,7 +87,8 @@ type Service struct {
 	opts  Options
 	log   *slog.Logger
 
-	// byID caches registered schemas by global id (the runtime lookup path).
+	// byID caches registered schemas by (context, id) (the runtime
+	// lookup path).
 	byID *otter.Cache[SchemaKey, *Schema]
 	// parsedByID caches parsed schemas by id for compatibility checks.
 	parsedByID *otter.Cache[SchemaKey, schema.Schema]

@@ -21,8 +21,8 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
-// Schema is a registered schema: the content a global id names. An id
-// always names the same content.
+// Schema is a registered schema: the content an id of its context names.
+// An id always names the same content.
 type Schema struct {
 	ID int
 	// Context is the schema context the id belongs to (DefaultContext

@@ -30,7 +30,7 @@ import (
 // the memory budget, weighed by the bytes of each entry, and evicts the
 // entries least likely to be used again.
 type responseCache struct {
-	entries *otter.Cache[int, *cachedSchema]
+	entries *otter.Cache[registry.SchemaKey, *cachedSchema]
 }
 
 // cachedSchema is the encoded form of one schema. Its header values are
@@ -64,29 +64,29 @@ func (e *cachedSchema) size() uint32 {
 }
 
 func newResponseCache(budget uint64) *responseCache {
-	return &responseCache{entries: otter.Must(&otter.Options[int, *cachedSchema]{
+	return &responseCache{entries: otter.Must(&otter.Options[registry.SchemaKey, *cachedSchema]{
 		MaximumWeight: max(budget, 1),
-		Weigher:       func(_ int, e *cachedSchema) uint32 { return e.size() },
+		Weigher:       func(_ registry.SchemaKey, e *cachedSchema) uint32 { return e.size() },
 		StatsRecorder: stats.NewCounter(),
 	})}
 }
 
 // entry returns the encoded form of s, encoding it on a miss.
 func (rc *responseCache) entry(s *registry.Schema) (*cachedSchema, error) {
-	if e, ok := rc.entries.GetIfPresent(s.ID); ok && (e.src == s || sameSchema(e.src, s)) {
+	if e, ok := rc.entries.GetIfPresent(s.Key()); ok && (e.src == s || sameSchema(e.src, s)) {
 		return e, nil
 	}
 	e, err := encodeSchema(s)
 	if err != nil {
 		return nil, err
 	}
-	rc.entries.Set(s.ID, e)
+	rc.entries.Set(s.Key(), e)
 	return e, nil
 }
 
 // sameSchema reports whether a and b render identically.
 func sameSchema(a, b *registry.Schema) bool {
-	return a.ID == b.ID && a.Format == b.Format && a.Text == b.Text &&
+	return a.Key() == b.Key() && a.Format == b.Format && a.Text == b.Text &&
 		bytes.Equal(a.Metadata, b.Metadata) && bytes.Equal(a.RuleSet, b.RuleSet) &&
 		slicesEqualRefs(a, b)
 }

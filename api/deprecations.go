@@ -180,6 +180,10 @@ func setDeprecationHeaders(h http.Header, d *registry.DeprecationRecord) {
 func (h *consumerAPI) lookupByID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, convErr := strconv.Atoi(c.Param("id"))
+		if sc, err := idContext(c); err != nil || sc != registry.DefaultContext {
+			// Deprecations and usage name default-context ids.
+			return next(c)
+		}
 		if convErr == nil {
 			d, err := h.svc.SchemaDeprecation(c.Request().Context(), id)
 			h.deprecationHeaders(c, d, err)

@@ -35,7 +35,7 @@ func (f *fakeService) ResolveAlias(_ context.Context, subject string, _ registry
 	return subject, nil
 }
 
-func (f *fakeService) SchemaByID(ctx context.Context, id int) (*registry.Schema, error) {
+func (f *fakeService) SchemaByID(ctx context.Context, _ string, id int) (*registry.Schema, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.panics {

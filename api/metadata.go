@@ -18,12 +18,14 @@ func (a *API) getRoot(c echo.Context) error {
 	return a.ok(c, struct{}{})
 }
 
-// defaultContexts is the only schema context this registry has.
-var defaultContexts = []string{"."}
-
-// getContexts serves GET /contexts.
+// getContexts serves GET /contexts: the contexts in use, sorted, the
+// default context "." always among them.
 func (a *API) getContexts(c echo.Context) error {
-	return a.ok(c, defaultContexts)
+	cs, err := a.svc.Contexts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return a.ok(c, cs)
 }
 
 // getServerID serves GET /v1/metadata/id.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -101,10 +102,80 @@ func subjectParam(c echo.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := registry.ValidateSubject(s); err != nil {
+	return registry.CanonicalSubject(registry.QualifySubject(urlContext(c), s), true)
+}
+
+// urlContextKey carries the context named by a /contexts/{context}/ URL
+// prefix (see contextPrefix).
+type urlContextKey struct{}
+
+// urlContext is the context named by the request's /contexts/{context}/
+// prefix, DefaultContext without one.
+func urlContext(c echo.Context) string {
+	if sc, ok := c.Request().Context().Value(urlContextKey{}).(string); ok {
+		return sc
+	}
+	return registry.DefaultContext
+}
+
+// contextPrefix serves Confluent's base context path: any route under
+// /contexts/{context}/ is the same route acting in that context, as if
+// every subject it names were qualified with it (the URL a client is
+// pointed at to work in one context). An invalid context is 42208. It runs
+// before routing, and leaves GET /contexts itself alone.
+func contextPrefix(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/contexts/")
+		if !ok {
+			return next(c)
+		}
+		raw, tail, ok := strings.Cut(rest, "/")
+		if !ok || tail == "" {
+			return next(c)
+		}
+		name, err := url.PathUnescape(raw)
+		if err != nil {
+			return httpError(http.StatusNotFound, "HTTP 404 Not Found")
+		}
+		if err := registry.ValidateContext(name); err != nil {
+			return err
+		}
+		path, err := url.PathUnescape("/" + tail)
+		if err != nil {
+			return httpError(http.StatusNotFound, "HTTP 404 Not Found")
+		}
+		r.URL.Path, r.URL.RawPath = path, "/"+tail
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), urlContextKey{}, name)))
+		return next(c)
+	}
+}
+
+// listingPrefix is the subject prefix of a listing: under a
+// /contexts/{context}/ prefix an unqualified prefix is qualified with the
+// context.
+func listingPrefix(c echo.Context, prefix string) string {
+	sc := urlContext(c)
+	if sc == registry.DefaultContext || strings.HasPrefix(prefix, ":") {
+		return prefix
+	}
+	return registry.ContextPrefix(sc) + prefix
+}
+
+// idContext is the context a schema id is looked up in: that of the
+// subject query parameter (Confluent's ?subject= on /schemas/ids/{id}),
+// qualified with the URL's context (urlContext) as path subjects are, the
+// URL's context without one. An invalid subject is 42208.
+func idContext(c echo.Context) (string, error) {
+	s := c.QueryParam("subject")
+	if s == "" {
+		return urlContext(c), nil
+	}
+	s, err := registry.CanonicalSubject(registry.QualifySubject(urlContext(c), s), true)
+	if err != nil {
 		return "", err
 	}
-	return s, nil
+	return registry.ContextOf(s), nil
 }
 
 // rejectUnencodable refuses, with 400, a request whose path or query
@@ -167,7 +238,8 @@ func keyed[K any](key func(echo.Context) (K, error), h func(echo.Context, K) err
 // serves the per-subject one).
 func global(h func(c echo.Context, subject string) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		return h(c, registry.GlobalSubject)
+		// Under /contexts/{context}/, the context's own resource.
+		return h(c, registry.ContextPrefix(urlContext(c)))
 	}
 }
 

@@ -76,44 +76,49 @@ func wireSubjectVersion(v *registry.SubjectVersion) srapi.SubjectVersion {
 }
 
 // getSchemaByID serves GET /schemas/ids/{id}, the runtime lookup path of
-// every deserializer. Query parameters: subject (accepted; ids are global
-// in the single default context) and format ("default"; Avro "resolved";
+// every deserializer. Query parameters: subject (ids are unique per
+// context: the id is looked up in the subject's context, the default one
+// without it; see idContext) and format ("default"; Avro "resolved";
 // Protobuf "serialized", rendered on demand, outside the cache) and
 // fetchMaxId (add maxId, the highest id assigned, as Confluent does).
 // The encoded body is cached per id and served with a strong ETag and an
 // immutable Cache-Control, honouring If-None-Match.
 func (a *API) getSchemaByID(c echo.Context, id int) error {
+	sc, err := idContext(c)
+	if err != nil {
+		return err
+	}
 	form := c.QueryParam("format")
 	if rendered := form != "" && form != "default"; rendered || queryBool(c, "fetchMaxId") {
 		ctx := c.Request().Context()
-		s, err := a.svc.SchemaByID(ctx, id)
+		s, err := a.svc.SchemaByID(ctx, sc, id)
 		if err != nil {
 			return err
 		}
 		body := srapi.SchemaByID{Schema: wireSchema(s)}
 		if rendered {
-			if _, body.Schema.Schema, err = a.svc.RenderSchema(ctx, id, form); err != nil {
+			if _, body.Schema.Schema, err = a.svc.RenderSchema(ctx, sc, id, form); err != nil {
 				return err
 			}
 		}
 		if queryBool(c, "fetchMaxId") {
 			// Read after the schema, so maxId is never below its id.
-			if body.MaxID, err = a.svc.MaxSchemaID(ctx); err != nil {
+			if body.MaxID, err = a.svc.MaxSchemaID(ctx, sc); err != nil {
 				return err
 			}
 		}
 		return a.ok(c, body)
 	}
-	e, err := a.schemaEntry(c, id)
+	e, err := a.schemaEntry(c, sc, id)
 	if err != nil {
 		return err
 	}
 	return writeCached(c, e.bodyETag, e.bodyLength, hdrImmutable, nil, e.body)
 }
 
-// schemaEntry fetches schema id and its cached encoding.
-func (a *API) schemaEntry(c echo.Context, id int) (*cachedSchema, error) {
-	s, err := a.svc.SchemaByID(c.Request().Context(), id)
+// schemaEntry fetches schema id of schemaContext and its cached encoding.
+func (a *API) schemaEntry(c echo.Context, schemaContext string, id int) (*cachedSchema, error) {
+	s, err := a.svc.SchemaByID(c.Request().Context(), schemaContext, id)
 	if err != nil {
 		return nil, err
 	}
@@ -124,14 +129,18 @@ func (a *API) schemaEntry(c echo.Context, id int) (*cachedSchema, error) {
 // alone, unquoted. Query parameters: subject and format, as for
 // getSchemaByID.
 func (a *API) getSchemaTextByID(c echo.Context, id int) error {
+	sc, err := idContext(c)
+	if err != nil {
+		return err
+	}
 	if form := c.QueryParam("format"); form != "" && form != "default" {
-		_, text, err := a.svc.RenderSchema(c.Request().Context(), id, form)
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), sc, id, form)
 		if err != nil {
 			return err
 		}
 		return c.Blob(http.StatusOK, ContentType, []byte(text))
 	}
-	e, err := a.schemaEntry(c, id)
+	e, err := a.schemaEntry(c, sc, id)
 	if err != nil {
 		return err
 	}
@@ -140,9 +149,14 @@ func (a *API) getSchemaTextByID(c echo.Context, id int) error {
 
 // getSubjectsByID serves GET /schemas/ids/{id}/subjects: the subjects
 // with a version using the schema. Query parameters: deleted (include
-// soft-deleted versions), subject (accepted and ignored), offset, limit.
+// soft-deleted versions), subject (the context to look the id up in, see
+// idContext), offset, limit.
 func (a *API) getSubjectsByID(c echo.Context, id int) error {
-	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
+	sc, err := idContext(c)
+	if err != nil {
+		return err
+	}
+	vs, err := a.svc.SchemaVersions(c.Request().Context(), sc, id, queryBool(c, "deleted"))
 	if err != nil {
 		return err
 	}
@@ -160,9 +174,13 @@ func (a *API) getSubjectsByID(c echo.Context, id int) error {
 
 // getVersionsByID serves GET /schemas/ids/{id}/versions: the
 // subject/version pairs using the schema. Query parameters: deleted,
-// subject (accepted and ignored), offset, limit.
+// subject (the context, as for getSubjectsByID), offset, limit.
 func (a *API) getVersionsByID(c echo.Context, id int) error {
-	vs, err := a.svc.SchemaVersions(c.Request().Context(), id, queryBool(c, "deleted"))
+	sc, err := idContext(c)
+	if err != nil {
+		return err
+	}
+	vs, err := a.svc.SchemaVersions(c.Request().Context(), sc, id, queryBool(c, "deleted"))
 	if err != nil {
 		return err
 	}
@@ -185,7 +203,7 @@ func (a *API) listSchemas(c echo.Context) error {
 		return err
 	}
 	vs, err := a.svc.Schemas(c.Request().Context(), registry.SchemaListParams{
-		SubjectPrefix:  c.QueryParam("subjectPrefix"),
+		SubjectPrefix:  listingPrefix(c, c.QueryParam("subjectPrefix")),
 		IncludeDeleted: queryBool(c, "deleted"),
 		LatestOnly:     queryBool(c, "latestOnly"),
 		Offset:         offset,

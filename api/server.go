@@ -34,10 +34,11 @@ import (
 type Service interface {
 	Register(ctx context.Context, p registry.RegisterParams) (*registry.SubjectVersion, error)
 	Lookup(ctx context.Context, p registry.LookupParams) (*registry.SubjectVersion, error)
-	SchemaByID(ctx context.Context, id int) (*registry.Schema, error)
-	MaxSchemaID(ctx context.Context) (int, error)
-	RenderSchema(ctx context.Context, id int, form string) (*registry.Schema, string, error)
-	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
+	SchemaByID(ctx context.Context, schemaContext string, id int) (*registry.Schema, error)
+	MaxSchemaID(ctx context.Context, schemaContext string) (int, error)
+	RenderSchema(ctx context.Context, schemaContext string, id int, form string) (*registry.Schema, string, error)
+	SchemaVersions(ctx context.Context, schemaContext string, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
+	Contexts(ctx context.Context) ([]string, error)
 	Schemas(ctx context.Context, p registry.SchemaListParams) ([]registry.SubjectVersion, error)
 	Subjects(ctx context.Context, p registry.SubjectListParams) ([]string, error)
 	Versions(ctx context.Context, p registry.VersionsParams) ([]int, error)
@@ -189,6 +190,7 @@ func (a *API) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = a.handleError
+	e.Pre(contextPrefix)
 	e.Use(a.observe, rejectUnencodable)
 	// Consumers, deprecations and reports (consumers.go); byID and
 	// byVersion wrap the lookup handlers (once, here, not per request) to

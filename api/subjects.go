@@ -19,14 +19,19 @@ func orEmpty[T any](s []T) []T {
 
 // listSubjects serves GET /subjects. Query parameters: subjectPrefix,
 // deleted (include subjects whose versions are all soft-deleted),
-// deletedOnly, offset, limit.
+// deletedOnly, offset, limit. As Confluent's, subjectPrefix defaults to
+// ":*:", every context; an empty subjectPrefix lists the default context.
 func (a *API) listSubjects(c echo.Context) error {
+	prefix := c.QueryParam("subjectPrefix")
+	if _, given := c.QueryParams()["subjectPrefix"]; !given && urlContext(c) == registry.DefaultContext {
+		prefix = registry.AllContexts
+	}
 	offset, limit, err := pageParams(c)
 	if err != nil {
 		return err
 	}
 	subjects, err := a.svc.Subjects(c.Request().Context(), registry.SubjectListParams{
-		Prefix:         c.QueryParam("subjectPrefix"),
+		Prefix:         listingPrefix(c, prefix),
 		IncludeDeleted: queryBool(c, "deleted"),
 		DeletedOnly:    queryBool(c, "deletedOnly"),
 		Offset:         offset,
@@ -121,7 +126,7 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 	}
 	s := v.Schema
 	if s == nil {
-		if s, err = a.svc.SchemaByID(ctx, v.SchemaID); err != nil {
+		if s, err = a.svc.SchemaByID(ctx, registry.ContextOf(v.Subject), v.SchemaID); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -144,7 +149,7 @@ func (a *API) getVersion(c echo.Context) error {
 	}
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		// Another form of the schema, rendered on demand.
-		_, text, err := a.svc.RenderSchema(c.Request().Context(), v.SchemaID, form)
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID, form)
 		if err != nil {
 			return err
 		}
@@ -167,7 +172,7 @@ func (a *API) getVersionText(c echo.Context) error {
 		return err
 	}
 	if form := c.QueryParam("format"); form != "" && form != "default" {
-		_, text, err := a.svc.RenderSchema(c.Request().Context(), v.SchemaID, form)
+		_, text, err := a.svc.RenderSchema(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID, form)
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,8 @@ type RegisterOptions struct {
 	Normalize bool
 }
 
-// Register adds s to subject and returns its global id (route
+// Register adds s to subject and returns its id, unique within the
+// subject's context (route
 // POST /subjects/{subject}/versions, query normalize). Registering a
 // schema that is already a live version of the subject returns the
 // existing id, so Register is idempotent and is retried.
@@ -62,7 +63,7 @@ func (c *Client) Lookup(ctx context.Context, subject string, s Schema, opts *Loo
 	return &out, nil
 }
 
-// SchemaByID returns the schema with global id (route
+// SchemaByID returns the schema with id in the default context (route
 // GET /schemas/ids/{id}). The answer carries no subject or version.
 func (c *Client) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 	var out Schema
@@ -71,6 +72,21 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 	}, &out)
 	if err != nil {
 		return nil, fmt.Errorf("get schema %d: %w", id, err)
+	}
+	return &out, nil
+}
+
+// SchemaByIDIn returns the schema with id in the schema context of
+// subject (route GET /schemas/ids/{id}?subject=): ids are unique per
+// context, and ":.ctx:name" (or ":.ctx:") names context .ctx.
+func (c *Client) SchemaByIDIn(ctx context.Context, subject string, id int) (*Schema, error) {
+	var out Schema
+	err := c.do(ctx, request{
+		method: http.MethodGet, path: []string{"schemas", "ids", strconv.Itoa(id)},
+		query: url.Values{"subject": {subject}}, retryable: true,
+	}, &out)
+	if err != nil {
+		return nil, fmt.Errorf("get schema %d of %s: %w", id, subjectName(subject), err)
 	}
 	return &out, nil
 }

@@ -92,7 +92,7 @@ func Operations() []Operation {
 
 		// Server.
 		{Method: get, Path: "/", Tag: tagServer, Summary: "An empty object: the server answers.", Response: "Empty"},
-		{Method: get, Path: "/contexts", Tag: tagServer, Summary: "Schema contexts (only the default, \".\").", Response: "StringList"},
+		{Method: get, Path: "/contexts", Tag: tagServer, Summary: "Schema contexts in use, sorted, the default \".\" included.", Response: "StringList"},
 		{Method: get, Path: "/v1/metadata/id", Tag: tagServer, Summary: "The server's id.", Response: "ServerID"},
 		{Method: get, Path: "/v1/metadata/version", Tag: tagServer, Summary: "The server's version and commit.", Response: "ServerVersion"},
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +156,56 @@ func FuzzReadBackup(f *testing.F) {
 			t.Fatalf("%d versions, differences after a round trip: %v", n, diffs)
 		}
 	})
+}
+
+// TestBackupAndRestoreKeepContexts: a backup holds every context's
+// subjects, ids and context-level config, and a restore puts them back
+// in their contexts.
+func TestBackupAndRestoreKeepContexts(t *testing.T) {
+	t.Parallel()
+	src := servertest.Start(t, servertest.WithBackend(servertest.SQLite))
+	sc, err := client.New(src.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ids := map[string]int{}
+	for _, subject := range []string{"orders", ":.eu:orders", ":.us:orders", ":.us:payments"} {
+		sv, err := sc.Register(ctx, subject, client.Schema{Schema: avroField("f")}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[subject] = sv.ID
+	}
+	if ids[":.us:orders"] != 1 || ids[":.eu:orders"] != 1 {
+		t.Fatalf("ids per context on the source: %v", ids)
+	}
+	if _, err := sc.SetMode(ctx, ":.eu:", client.ModeReadOnly, nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r := schemactl(t, dir, env{EnvRegistry: src.URL()}, "backup", "--out", "ctx.jsonl")
+	if r.code != ExitOK {
+		t.Fatalf("backup: %s", r)
+	}
+	dst := servertest.Start(t, servertest.WithBackend(servertest.PostgreSQL))
+	r = schemactl(t, dir, env{EnvRegistry: dst.URL()}, "restore", "--in", "ctx.jsonl")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 4 versions compared, no difference") {
+		t.Fatalf("restore: %s", r)
+	}
+	dc, err := client.New(dst.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := dc.Contexts(ctx); err != nil || !slices.Equal(cs, []string{".", ".eu", ".us"}) {
+		t.Fatalf("contexts after restore: %v %v", cs, err)
+	}
+	for subject, id := range ids {
+		if got, err := dc.SchemaByIDIn(ctx, subject, id); err != nil || got.Schema != avroField("f") {
+			t.Errorf("id %d in the context of %s after restore: %+v %v", id, subject, got, err)
+		}
+	}
+	if m, err := dc.Mode(ctx, ":.eu:", nil); err != nil || m != client.ModeReadOnly {
+		t.Fatalf("mode of .eu after restore: %q %v", m, err)
+	}
 }

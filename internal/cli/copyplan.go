@@ -181,8 +181,8 @@ func referenceDepths(src *snapshot) map[string]int {
 		visiting[key] = true
 		d := 0
 		for _, r := range v.Schema.References {
-			if t, ok := referenced(src, r); ok {
-				d = max(d, visit(r.Subject, t)+1)
+			if target, t, ok := referenced(src, srapi.ContextOf(subject), r); ok {
+				d = max(d, visit(target, t)+1)
 			}
 		}
 		depth[key] = d
@@ -196,26 +196,29 @@ func referenceDepths(src *snapshot) map[string]int {
 	return depth
 }
 
-// referenced finds the version a reference points at in the snapshot;
-// version -1 (or 0) is the latest live version.
-func referenced(src *snapshot, r srapi.Reference) (versionState, bool) {
-	st := src.Subjects[r.Subject]
+// referenced finds the subject and version a reference made from a
+// schema of schemaContext points at in the snapshot (an unqualified
+// subject is one of that context); version -1 (or 0) is the latest live
+// version.
+func referenced(src *snapshot, schemaContext string, r srapi.Reference) (string, versionState, bool) {
+	target := srapi.ReferenceTarget(schemaContext, r.Subject)
+	st := src.Subjects[target]
 	if st == nil {
-		return versionState{}, false
+		return target, versionState{}, false
 	}
 	if r.Version > 0 {
 		v := st.version(r.Version)
 		if v == nil {
-			return versionState{}, false
+			return target, versionState{}, false
 		}
-		return *v, true
+		return target, *v, true
 	}
 	for i := len(st.Versions) - 1; i >= 0; i-- {
 		if !st.Versions[i].Deleted {
-			return st.Versions[i], true
+			return target, st.Versions[i], true
 		}
 	}
-	return versionState{}, false
+	return target, versionState{}, false
 }
 
 // configHolds reports whether have holds every field of want with the
@@ -316,7 +319,7 @@ func strictWarnings(src *snapshot, p *copyPlan) []string {
 				out = append(out, fmt.Sprintf("%s: %v", describeVersion(s.subject, s.v), err))
 				continue
 			}
-			deps := dependencies(src, s.v.Schema.References, map[string]bool{})
+			deps := dependencies(src, srapi.ContextOf(s.subject), s.v.Schema.References, map[string]bool{})
 			if _, err := formats.Parse(f, s.v.Schema.Schema, deps); err != nil {
 				out = append(out, fmt.Sprintf("%s is copied as it is, though this registry's validation refuses it: %v",
 					describeVersion(s.subject, s.v), err))
@@ -328,16 +331,16 @@ func strictWarnings(src *snapshot, p *copyPlan) []string {
 
 // dependencies resolves references within the snapshot, each dependency
 // after its own.
-func dependencies(src *snapshot, refs []srapi.Reference, seen map[string]bool) []schema.Dependency {
+func dependencies(src *snapshot, schemaContext string, refs []srapi.Reference, seen map[string]bool) []schema.Dependency {
 	var out []schema.Dependency
 	for _, r := range refs {
-		t, ok := referenced(src, r)
-		key := versionKey(r.Subject, t.Version)
+		target, t, ok := referenced(src, schemaContext, r)
+		key := versionKey(target, t.Version)
 		if !ok || seen[key] {
 			continue
 		}
 		seen[key] = true
-		out = append(out, dependencies(src, t.Schema.References, seen)...)
+		out = append(out, dependencies(src, srapi.ContextOf(target), t.Schema.References, seen)...)
 		out = append(out, schema.Dependency{Name: r.Name, Text: t.Schema.Schema})
 	}
 	return out

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,19 +58,24 @@ target registry (--to, else the configured registry) through IMPORT mode, in
 reference order, then compares every (subject, version, id, fingerprint) on
 both sides. Running it again copies only what is missing.
 
+Every schema context the source lists (GET /contexts; a source without the
+route has the default one only) is copied with its own ids, its subjects
+qualified (":.ctx:name") and its context-level config and mode;
+--skip-contexts copies the default context only.
+
 The source's credentials come from $SCHEMACTL_FROM_TOKEN or
 $SCHEMACTL_FROM_USER/$SCHEMACTL_FROM_PASSWORD, the target's from
 $SCHEMACTL_TOKEN or $SCHEMACTL_USER/$SCHEMACTL_PASSWORD.
 
-Exit codes: 0 copied and verified, 1 a difference remains (listed), 2 usage
-(or contexts without --skip-contexts), 3 a registry is unreachable.`,
+Exit codes: 0 copied and verified, 1 a difference remains (listed), 2 usage,
+3 a registry is unreachable.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runMigrate(cmd.Context(), f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.from, "from", "", "URL of the registry to copy from (required)")
 	fl.StringVar(&f.to, "to", "", "URL of the registry to copy into (default: --registry, $"+EnvRegistry+" or the config file's)")
-	fl.BoolVar(&f.skipContexts, "skip-contexts", false, "copy the default context only when the source has others")
+	fl.BoolVar(&f.skipContexts, "skip-contexts", false, "copy the default context only, leaving the source's other contexts out")
 	f.add(fl)
 	return cmd
 }
@@ -98,21 +102,9 @@ func (a *app) runMigrate(ctx context.Context, f migrateFlags) error {
 		return usageErrorf("the source and the target are the same registry (%s)", source.BaseURL())
 	}
 	fmt.Fprintf(a.stdout, "migrate: %s -> %s\n", source.BaseURL(), target.BaseURL())
-	others, err := contextsBeyondDefault(ctx, source)
-	if err != nil {
-		return registryError(err)
-	}
-	if len(others) > 0 {
-		msg := fmt.Sprintf("the source has schema contexts other than the default one (%s); this registry does not support contexts, so they are not copied",
-			strings.Join(others, ", "))
-		if !f.skipContexts {
-			return usageErrorf("%s: run with --skip-contexts to copy the default context only", msg)
-		}
-		fmt.Fprintf(a.stdout, "warning: %s\n", msg)
-	}
 	read := func() (*snapshot, error) {
 		snap, err := readRegistry(ctx, source)
-		if err == nil && len(others) > 0 {
+		if err == nil && f.skipContexts {
 			snap.dropQualified()
 		}
 		return snap, err

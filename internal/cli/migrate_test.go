@@ -3,10 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -259,53 +255,75 @@ func TestMigrateResumesAfterAPartialCopy(t *testing.T) {
 	}
 }
 
-// TestMigrateRefusesContexts: a source with contexts other than the
-// default is refused unless --skip-contexts. The source is the real
-// registry behind a proxy that adds a context to GET /contexts, since
-// this registry has only the default context.
-func TestMigrateRefusesContexts(t *testing.T) {
+// TestMigrateCopiesContexts: every context of the source is copied with
+// its own ids, references resolving in their context and context-level
+// config; --skip-contexts copies the default context only.
+func TestMigrateCopiesContexts(t *testing.T) {
 	t.Parallel()
 	src := startSource(t)
-	// What a registry with contexts lists for a subject of another one.
 	sc, err := client.New(src.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sc.Register(context.Background(), ":.staging:orders", client.Schema{Schema: avroField("s")}, nil); err != nil {
+	ctx := context.Background()
+	type reg struct {
+		subject, text string
+		refs          []srapi.Reference
+	}
+	ids := map[string]int{}
+	for _, r := range []reg{
+		{":.staging:address", avroField("street"), nil},
+		{":.staging:orders", `{"type":"record","name":"Order","fields":[{"name":"a","type":"R"}]}`,
+			[]srapi.Reference{{Name: "R", Subject: "address", Version: 1}}},
+		{":.prod:orders", avroField("p"), nil},
+	} {
+		sv, err := sc.Register(ctx, r.subject, client.Schema{Schema: r.text, References: r.refs}, nil)
+		if err != nil {
+			t.Fatalf("register %s: %v", r.subject, err)
+		}
+		ids[r.subject] = sv.ID
+	}
+	if _, err := sc.SetConfig(ctx, ":.prod:", client.ConfigUpdate{Compatibility: "FULL"}); err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(src.URL())
+
+	skip := servertest.Start(t, servertest.WithBackend(servertest.SQLite))
+	r := schemactl(t, t.TempDir(), env{EnvRegistry: skip.URL()}, "migrate", "--from", src.URL(), "--skip-contexts")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "context-qualified subjects are not copied") {
+		t.Fatalf("with --skip-contexts: %s", r)
+	}
+	skc, err := client.New(skip.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	withContexts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/contexts" {
-			w.Header().Set("Content-Type", client.ContentType)
-			_, _ = w.Write([]byte(`[".",".staging"]`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(withContexts.Close)
-	dst := servertest.Start(t)
-	e := env{EnvRegistry: dst.URL()}
-
-	r := schemactl(t, t.TempDir(), e, "migrate", "--from", withContexts.URL)
-	if r.code != ExitUsage || !strings.Contains(r.stderr, ".staging") || !strings.Contains(r.stderr, "--skip-contexts") {
-		t.Fatalf("without --skip-contexts: %s", r)
+	if cs, err := skc.Contexts(ctx); err != nil || !slices.Equal(cs, []string{"."}) {
+		t.Fatalf("contexts after --skip-contexts: %v %v", cs, err)
 	}
-	r = schemactl(t, t.TempDir(), e, "migrate", "--from", withContexts.URL, "--skip-contexts")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "warning: the source has schema contexts") ||
-		!strings.Contains(r.stdout, "warning: 1 context-qualified subjects are not copied (e.g. :.staging:orders)") {
-		t.Fatalf("with --skip-contexts: %s", r)
+
+	dst := servertest.Start(t, servertest.WithBackend(servertest.PostgreSQL))
+	r = schemactl(t, t.TempDir(), env{EnvRegistry: dst.URL()}, "migrate", "--from", src.URL())
+	if r.code != ExitOK || !strings.Contains(r.stdout, "no difference") {
+		t.Fatalf("migrate: %s", r)
 	}
 	dc, err := client.New(dst.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if subs, err := dc.Subjects(context.Background(), nil); err != nil || slices.Contains(subs, ":.staging:orders") {
-		t.Fatalf("target subjects: %v %v", subs, err)
+	if cs, err := dc.Contexts(ctx); err != nil || !slices.Equal(cs, []string{".", ".prod", ".staging"}) {
+		t.Fatalf("target contexts: %v %v", cs, err)
+	}
+	for subject, id := range ids {
+		got, err := dc.Version(ctx, subject, -1, nil)
+		if err != nil || got.ID != id {
+			t.Errorf("%s on the target: %+v %v; want id %d", subject, got, err, id)
+		}
+		byID, err := dc.SchemaByIDIn(ctx, subject, id)
+		if err != nil || byID.Schema != got.Schema.Schema {
+			t.Errorf("id %d in the context of %s: %+v %v", id, subject, byID, err)
+		}
+	}
+	if cfg, err := dc.Config(ctx, ":.prod:", nil); err != nil || cfg.CompatibilityLevel != "FULL" {
+		t.Fatalf("context config on the target: %+v %v", cfg, err)
 	}
 }
 

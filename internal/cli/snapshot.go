@@ -143,7 +143,15 @@ const readParallel = 8
 // whose GET /schemas is missing or ignores deleted is still read in full.
 func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 	snap := &snapshot{}
-	var err error
+	others, err := contextsBeyondDefault(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	// A registry with other contexts lists them all only when asked.
+	prefix := ""
+	if len(others) > 0 {
+		prefix = srapi.AllContexts
+	}
 	if snap.GlobalConfig, err = c.RawConfig(ctx, ""); err != nil {
 		return nil, err
 	}
@@ -151,7 +159,7 @@ func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 	if snap.GlobalMode, err = c.Mode(ctx, "", nil); err != nil && !routeMissing(err) {
 		return nil, err
 	}
-	all, err := c.Schemas(ctx, &client.SchemasOptions{Deleted: true})
+	all, err := c.Schemas(ctx, &client.SchemasOptions{Prefix: prefix, Deleted: true})
 	if err != nil && !routeMissing(err) {
 		return nil, err
 	}
@@ -159,7 +167,7 @@ func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 	for _, sv := range all {
 		byKey[versionKey(sv.Subject, sv.Version)] = sv
 	}
-	names, err := c.Subjects(ctx, &client.SubjectsOptions{Deleted: true})
+	names, err := c.Subjects(ctx, &client.SubjectsOptions{Prefix: prefix, Deleted: true})
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +175,11 @@ func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 		if !slices.Contains(names, sv.Subject) {
 			names = append(names, sv.Subject)
 		}
+	}
+	// A context's own config and mode live under ":.ctx:", a subject
+	// without versions: read like one, kept when it holds either.
+	for _, o := range others {
+		names = append(names, srapi.ContextPrefix(o))
 	}
 
 	var mu sync.Mutex
@@ -177,6 +190,9 @@ func readRegistry(ctx context.Context, c *client.Client) (*snapshot, error) {
 			st, err := readSubject(gctx, c, name, byKey)
 			if err != nil {
 				return err
+			}
+			if len(st.Versions) == 0 && st.Config == nil && st.Mode == "" {
+				return nil
 			}
 			mu.Lock()
 			defer mu.Unlock()

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -92,6 +93,50 @@ func TestRefusalsDoNotNameSubjectsTheCallerCannotRead(t *testing.T) {
 		}
 		if c, err := svc.Consumer(context.Background(), "etl"); err != nil || c.Reads[0].Subject != "x-b" {
 			t.Errorf("consumer after the refusals: %+v, %v", c, err)
+		}
+	})
+}
+
+// prefixAccess may read and write the subjects starting with prefix.
+type prefixAccess struct{ prefix string }
+
+func (a prefixAccess) Name() string { return a.prefix }
+
+func (a prefixAccess) Allows(_ registry.Permission, subject string) bool {
+	return strings.HasPrefix(subject, a.prefix)
+}
+
+func (prefixAccess) AllowsAll(registry.Permission) bool { return false }
+
+// TestContextsStayBehindGrants: grants match the qualified subject, so a
+// principal limited to a prefix of the default context reaches neither
+// another context's subjects, nor its ids, nor its name.
+func TestContextsStayBehindGrants(t *testing.T) {
+	eachBackend(t, func(t *testing.T, svc *registry.Service) {
+		register(t, svc, "team-a-orders", registry.SchemaInput{Format: schema.Avro, Text: `"string"`})
+		register(t, svc, ":.other:team-a-orders", registry.SchemaInput{Format: schema.Avro, Text: `"int"`})
+		ctx := registry.WithAccess(context.Background(), prefixAccess{"team-a"})
+
+		if sch, err := svc.SchemaByID(ctx, registry.DefaultContext, 1); err != nil || sch.Text != `"string"` {
+			t.Errorf("own id: %+v, %v", sch, err)
+		}
+		if _, err := svc.SchemaByID(ctx, ".other", 1); !errors.Is(err, registry.ErrSchemaNotFound) {
+			t.Errorf("id 1 of .other: %v, want 40403", err)
+		}
+		if _, err := svc.SchemaVersions(ctx, ".other", 1, true); !errors.Is(err, registry.ErrSchemaNotFound) {
+			t.Errorf("versions of id 1 of .other: %v, want 40403", err)
+		}
+		subs, err := svc.Subjects(ctx, registry.SubjectListParams{Prefix: registry.AllContexts})
+		if err != nil || !slices.Equal(subs, []string{"team-a-orders"}) {
+			t.Errorf("Subjects(:*:) = %v, %v", subs, err)
+		}
+		cs, err := svc.Contexts(ctx)
+		if err != nil || !slices.Equal(cs, []string{"."}) {
+			t.Errorf("Contexts = %v, %v; want the default only", cs, err)
+		}
+		// Unrestricted, both contexts.
+		if cs, err := svc.Contexts(context.Background()); err != nil || !slices.Equal(cs, []string{".", ".other"}) {
+			t.Errorf("unrestricted Contexts = %v, %v", cs, err)
 		}
 	})
 }

@@ -53,13 +53,13 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 	for i := range n {
 		text := avroText(i, 1+i%8)
 		sch := &Schema{ID: i + 1, Format: schema.Avro, Text: text, Fingerprint: fmt.Sprintf("%064d", i)}
-		s.byID.Set(sch.ID, sch)
+		s.byID.Set(sch.Key(), sch)
 		s.byFingerprint.Set(sch.Fingerprint, sch)
 		p, err := s.parseText(ctx, schema.Avro, text, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.parsedByID.Set(sch.ID, p)
+		s.parsedByID.Set(sch.Key(), p)
 		s.consumers.readers.Set(sch.Fingerprint, p)
 		in := SchemaInput{Format: schema.Avro, Text: text}
 		s.inputs.Set(inputKey(in), &parsed{schema: p, text: text, fingerprint: sch.Fingerprint})

@@ -11,10 +11,10 @@ import (
 
 // parsedSchema parses a stored schema, once per id.
 func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (schema.Schema, error) {
-	if p, ok := s.parsedByID.GetIfPresent(sch.ID); ok {
+	if p, ok := s.parsedByID.GetIfPresent(sch.Key()); ok {
 		return p, nil
 	}
-	deps, err := s.resolveReferences(ctx, ex, sch.References, map[string]bool{})
+	deps, err := s.resolveReferences(ctx, ex, sch.Context, sch.References, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (s
 	if err != nil {
 		return nil, err
 	}
-	s.parsedByID.Set(sch.ID, p)
+	s.parsedByID.Set(sch.Key(), p)
 	return p, nil
 }
 
@@ -145,6 +145,7 @@ func (s *Service) CheckCompatibility(ctx context.Context, p CompatibilityParams)
 	if p.Schema, err = s.contractInput(ctx, p.Subject, p.Schema); err != nil {
 		return compat.Result{}, err
 	}
+	p.Schema.Context = ContextOf(p.Subject)
 	in, err := s.parseInput(ctx, p.Schema)
 	if err != nil {
 		return compat.Result{}, err
@@ -192,6 +193,7 @@ func (s *Service) Lookup(ctx context.Context, p LookupParams) (*SubjectVersion, 
 	if p.Schema, err = s.contractInput(ctx, p.Subject, p.Schema); err != nil {
 		return nil, err
 	}
+	p.Schema.Context = ContextOf(p.Subject)
 	// Lenient, so that a schema IMPORT copied as it was is found.
 	in, err := s.parseInputLenient(ctx, p.Schema)
 	if err != nil {

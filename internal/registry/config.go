@@ -127,8 +127,17 @@ func (s *Service) effectiveConfig(ctx context.Context, ex Executor, subject stri
 	if global != nil {
 		c = mergeConfig(c, *global)
 	}
-	if subject != GlobalSubject {
-		sub, err := s.cachedConfig(ctx, ex, subject)
+	if subject == GlobalSubject {
+		return c, nil
+	}
+	// A named context's config sits between the global one and its
+	// subjects'.
+	levels := []string{subject}
+	if level := contextLevel(subject); level != GlobalSubject && level != subject {
+		levels = []string{level, subject}
+	}
+	for _, level := range levels {
+		sub, err := s.cachedConfig(ctx, ex, level)
 		if err != nil {
 			return Config{}, err
 		}
@@ -137,6 +146,13 @@ func (s *Service) effectiveConfig(ctx context.Context, ex Executor, subject stri
 		}
 	}
 	return c, nil
+}
+
+// contextLevel is the subject holding the context-level config and mode
+// of subject's context: ":.ctx:" for a named context, GlobalSubject for
+// the default one, whose context level is the global level.
+func contextLevel(subject string) string {
+	return ContextPrefix(ContextOf(subject))
 }
 
 // Config returns the config in force for subject ("" for global). With
@@ -315,6 +331,13 @@ func (s *Service) effectiveMode(ctx context.Context, ex Executor, subject string
 		if err != nil || m != "" {
 			return m, err
 		}
+		// Then the context's mode, when subject is in a named context.
+		if level := contextLevel(subject); level != GlobalSubject && level != subject {
+			m, err := s.cachedMode(ctx, ex, level)
+			if err != nil || m != "" {
+				return m, err
+			}
+		}
 	}
 	if global != "" {
 		return global, nil
@@ -354,8 +377,9 @@ func (s *Service) SetMode(ctx context.Context, subject string, m Mode, force boo
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
 		if m == Import && !force {
 			var live bool
-			if subject == GlobalSubject {
-				subs, err := tx.SubjectList(ctx, SubjectListParams{Limit: 1})
+			if subject == GlobalSubject || IsContextSubject(subject) {
+				// Every subject, or every subject of the context.
+				subs, err := tx.SubjectList(ctx, SubjectListParams{Prefix: ContextPrefix(ContextOf(subject)), Limit: 1})
 				if err != nil {
 					return err
 				}

@@ -266,11 +266,11 @@ func (s *Service) readerSchema(ctx context.Context, r ConsumerRead) (schema.Sche
 	if r.ReaderSchema == "" {
 		return nil, nil
 	}
-	key := fingerprint(r.Format, r.ReaderSchema, r.References, nil, nil)
+	key := ContextOf(r.Subject) + ":" + fingerprint(r.Format, r.ReaderSchema, r.References, nil, nil)
 	if p, ok := s.consumers.readers.GetIfPresent(key); ok {
 		return p, nil
 	}
-	deps, err := s.resolveReferences(ctx, s.store, r.References, map[string]bool{})
+	deps, err := s.resolveReferences(ctx, s.store, ContextOf(r.Subject), r.References, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (s *Service) prepareConsumer(ctx context.Context, c *Consumer) error {
 	}
 	normalizeConsumer(c)
 	for _, r := range c.Reads {
-		if err := s.graphReadable(ctx, r.References, ""); err != nil {
+		if err := s.graphReadable(ctx, ContextOf(r.Subject), r.References, ""); err != nil {
 			return err
 		}
 		p, err := s.readerSchema(ctx, r)

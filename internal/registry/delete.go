@@ -179,8 +179,11 @@ func refusedIfReferenced(ctx context.Context, tx Executor, subject string, versi
 		return nil
 	}
 	refs := make([]string, len(ids))
-	for i, id := range ids {
-		refs[i] = fmt.Sprint(id)
+	for i, k := range ids {
+		refs[i] = fmt.Sprint(k.ID)
+		if k.Context != ContextOf(subject) {
+			refs[i] = QualifySubject(k.Context, refs[i])
+		}
 	}
 	return Errorf(srapi.CodeReferenceExists, "One or more references exist to the schema {subject=%s,version=%d}: referenced by schema ids [%s]",
 		subject, version, strings.Join(refs, ", "))

@@ -56,4 +56,5 @@ var (
 	ErrInvalidSchema         = &Error{Code: srapi.CodeInvalidSchema}
 	ErrOperationNotPermitted = &Error{Code: srapi.CodeOperationNotPermitted}
 	ErrOverloaded            = &Error{Code: srapi.CodeOverloaded}
+	ErrInvalidSubject        = &Error{Code: srapi.CodeInvalidSubject}
 )

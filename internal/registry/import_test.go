@@ -40,7 +40,7 @@ func TestImportKeepsWhatAnotherRegistryAccepted(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		got, err := svc.SchemaByID(ctx, 42)
+		got, err := svc.SchemaByID(ctx, "", 42)
 		if err != nil || got.Text != lenientDecimal {
 			t.Fatalf("by id: %v %+v", err, got)
 		}

@@ -46,7 +46,7 @@ func (s *Service) parseInput(ctx context.Context, in SchemaInput) (*parsed, erro
 // parseInputLenient is parseInput also answering a schema that parses
 // only leniently, with its strictErr set; the caller decides.
 func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parsed, error) {
-	if err := s.graphReadable(ctx, in.References, ""); err != nil {
+	if err := s.graphReadable(ctx, in.Context, in.References, ""); err != nil {
 		return nil, err
 	}
 	key := inputKey(in)
@@ -62,7 +62,7 @@ func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parse
 }
 
 func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, error) {
-	deps, err := s.resolveReferences(ctx, s.store, in.References, map[string]bool{})
+	deps, err := s.resolveReferences(ctx, s.store, in.Context, in.References, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +82,10 @@ func (s *Service) parseUncached(ctx context.Context, in SchemaInput) (*parsed, e
 		identity = p.text
 	}
 	p.fingerprint = fingerprint(in.Format, identity, in.References, in.Metadata, in.RuleSet)
+	if in.Context != "" && in.Context != DefaultContext {
+		// The same schema in two contexts is two schemas, with two ids.
+		p.fingerprint = in.Context + ":" + p.fingerprint
+	}
 	return p, nil
 }
 
@@ -97,15 +101,18 @@ func wrapParseError(sch schema.Schema, err error) (schema.Schema, error) {
 	return nil, &Error{Code: srapi.CodeInvalidSchema, Message: "Invalid schema: " + err.Error(), Err: err}
 }
 
-// resolveReferences returns the transitive closure of refs, each
-// dependency after its own dependencies. seen guards against cycles.
-func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
+// resolveReferences returns the transitive closure of refs, made in a
+// schema of schemaContext, each dependency after its own dependencies. An
+// unqualified reference names a subject of schemaContext. seen guards
+// against cycles.
+func (s *Service) resolveReferences(ctx context.Context, ex Executor, schemaContext string, refs []schema.Reference, seen map[string]bool) ([]schema.Dependency, error) {
 	var deps []schema.Dependency
 	for _, ref := range refs {
 		if ref.Name == "" || ref.Subject == "" {
 			return nil, Errorf(srapi.CodeInvalidSchema, "Invalid schema: a reference needs a name and a subject")
 		}
-		key := fmt.Sprintf("%s\x00%d", ref.Subject, ref.Version)
+		target := ReferenceTarget(schemaContext, ref.Subject)
+		key := fmt.Sprintf("%s\x00%d", target, ref.Version)
 		if seen[key] {
 			continue
 		}
@@ -116,9 +123,9 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 		var v *SubjectVersion
 		var err error
 		if ref.Version == LatestVersion || ref.Version == 0 {
-			v, err = ex.VersionLatest(ctx, ref.Subject, false)
+			v, err = ex.VersionLatest(ctx, target, false)
 		} else {
-			v, err = ex.VersionGet(ctx, ref.Subject, ref.Version, false)
+			v, err = ex.VersionGet(ctx, target, ref.Version, false)
 		}
 		if errors.Is(err, ErrNotFound) {
 			return nil, referenceNotFound(ref)
@@ -126,7 +133,7 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 		if err != nil {
 			return nil, storeError(err)
 		}
-		sub, err := s.resolveReferences(ctx, ex, v.Schema.References, seen)
+		sub, err := s.resolveReferences(ctx, ex, v.Schema.Context, v.Schema.References, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -139,34 +146,37 @@ func (s *Service) resolveReferences(ctx context.Context, ex Executor, refs []sch
 // graphReadable refuses unless the caller may read every subject of the
 // reference graph refs reach (A refs B refs C: B and C), since resolving
 // it hands the caller every schema in it (embedded in a resolved text,
-// or judged in findings). A reference the caller wrote (via "") to a
-// subject it may not read gets the answer of a reference to a missing
-// one, so that a reference cannot tell whether another team's subject
-// exists; a reference held by a stored schema (via names it) is refused
-// as forbidden, naming the subject, which the readable schema holding it
-// already names. The walk is bounded by Limits.MaxReferences like the
-// resolution itself; a missing subject or version is left for the
-// resolution to report. It runs before the parsed-input cache, which
-// would otherwise answer without resolving.
-func (s *Service) graphReadable(ctx context.Context, refs []schema.Reference, via string) error {
+// or judged in findings). References resolve in schemaContext, the
+// context of the schema holding them, as the resolution does. A
+// reference the caller wrote (via "") to a subject it may not read gets
+// the answer of a reference to a missing one, so that a reference cannot
+// tell whether another team's subject exists; a reference held by a
+// stored schema (via names it) is refused as forbidden, naming the
+// subject, which the readable schema holding it already names. The walk
+// is bounded by Limits.MaxReferences like the resolution itself; a
+// missing subject or version is left for the resolution to report. It
+// runs before the parsed-input cache, which would otherwise answer
+// without resolving.
+func (s *Service) graphReadable(ctx context.Context, schemaContext string, refs []schema.Reference, via string) error {
 	a := restricted(ctx, PermRead)
 	if a == nil || len(refs) == 0 {
 		return nil
 	}
 	seen := map[string]bool{}
-	var walk func(refs []schema.Reference, via string) error
-	walk = func(refs []schema.Reference, via string) error {
+	var walk func(schemaContext string, refs []schema.Reference, via string) error
+	walk = func(schemaContext string, refs []schema.Reference, via string) error {
 		for _, ref := range refs {
 			if ref.Subject == "" {
 				continue
 			}
-			if !a.Allows(PermRead, ref.Subject) {
+			target := ReferenceTarget(schemaContext, ref.Subject)
+			if !a.Allows(PermRead, target) {
 				if via == "" {
 					return referenceNotFound(ref)
 				}
-				return forbidden(a, fmt.Sprintf("Read on subject %q, which %s references", ref.Subject, via))
+				return forbidden(a, fmt.Sprintf("Read on subject %q, which %s references", target, via))
 			}
-			key := fmt.Sprintf("%s\x00%d", ref.Subject, ref.Version)
+			key := fmt.Sprintf("%s\x00%d", target, ref.Version)
 			if seen[key] {
 				continue
 			}
@@ -177,9 +187,9 @@ func (s *Service) graphReadable(ctx context.Context, refs []schema.Reference, vi
 			var v *SubjectVersion
 			var err error
 			if ref.Version == LatestVersion || ref.Version == 0 {
-				v, err = s.store.VersionLatest(ctx, ref.Subject, false)
+				v, err = s.store.VersionLatest(ctx, target, false)
 			} else {
-				v, err = s.store.VersionGet(ctx, ref.Subject, ref.Version, false)
+				v, err = s.store.VersionGet(ctx, target, ref.Version, false)
 			}
 			if errors.Is(err, ErrNotFound) {
 				continue
@@ -187,13 +197,13 @@ func (s *Service) graphReadable(ctx context.Context, refs []schema.Reference, vi
 			if err != nil {
 				return storeError(err)
 			}
-			if err := walk(v.Schema.References, fmt.Sprintf("%s version %d", ref.Subject, v.Version)); err != nil {
+			if err := walk(ContextOf(target), v.Schema.References, fmt.Sprintf("%s version %d", target, v.Version)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return walk(refs, via)
+	return walk(schemaContext, refs, via)
 }
 
 func referenceNotFound(ref schema.Reference) error {
@@ -207,7 +217,7 @@ func inputKey(in SchemaInput) [32]byte {
 	if in.Normalize {
 		normalize = "1"
 	}
-	writeFields(h, []byte(in.Format), []byte(normalize), []byte(in.Text), in.Metadata, in.RuleSet)
+	writeFields(h, []byte(in.Format), []byte(normalize), []byte(in.Text), in.Metadata, in.RuleSet, []byte(in.Context))
 	for _, r := range in.References {
 		writeFields(h, []byte(r.Name), []byte(r.Subject), []byte(strconv.Itoa(r.Version)))
 	}
@@ -229,7 +239,8 @@ func writeFields(h hash.Hash, fields ...[]byte) {
 
 // fingerprint is the identity key of a schema: format, identity form,
 // references, metadata and rule set. Two inputs with the same fingerprint
-// get the same global id.
+// get the same id (a fingerprint outside the default context includes the
+// context: see parseUncached).
 func fingerprint(f schema.Format, identity string, refs []schema.Reference, metadata, ruleSet json.RawMessage) string {
 	h := sha256.New()
 	writeFields(h, []byte(f), []byte(identity))

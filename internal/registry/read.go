@@ -3,24 +3,32 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/schemata-dev/schemata/srapi"
 )
 
-// SchemaByID returns the schema with the given global id, from memory
-// after the first read. It is srapi.CodeSchemaNotFound when no version of any
-// subject, soft-deleted ones included, uses the id, and, for a caller who
-// may read only some subjects, when none of those the id is used by.
-func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
-	if err := s.idVisible(ctx, id); err != nil {
+// SchemaByID returns the schema with the given id in schemaContext (ids
+// are unique per context; "" is the default context), from memory after
+// the first read. It is srapi.CodeSchemaNotFound when no version of any
+// subject of the context, soft-deleted ones included, uses the id, and,
+// for a caller who may read only some subjects, when none of those the id
+// is used by.
+func (s *Service) SchemaByID(ctx context.Context, schemaContext string, id int) (*Schema, error) {
+	if schemaContext == "" {
+		schemaContext = DefaultContext
+	}
+	if err := s.idVisible(ctx, schemaContext, id); err != nil {
 		return nil, err
 	}
-	if sch, ok := s.byID.GetIfPresent(id); ok {
+	key := SchemaKey{Context: schemaContext, ID: id}
+	if sch, ok := s.byID.GetIfPresent(key); ok {
 		return sch, nil
 	}
 	// A schema row outlives permanently deleted versions; it is reachable
 	// only while some version uses it.
-	sch, err := s.store.SchemaGetUsed(ctx, id)
+	sch, err := s.store.SchemaGetUsed(ctx, schemaContext, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, schemaNotFound(id)
 	}
@@ -28,10 +36,10 @@ func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 		return nil, storeError(err)
 	}
 	// The fingerprint cache may hold the same row: keep one copy.
-	if same, ok := s.byFingerprint.GetIfPresent(sch.Fingerprint); ok && same.ID == sch.ID {
+	if same, ok := s.byFingerprint.GetIfPresent(sch.Fingerprint); ok && same.Key() == sch.Key() {
 		sch = same
 	}
-	s.byID.Set(id, sch)
+	s.byID.Set(key, sch)
 	return sch, nil
 }
 
@@ -39,12 +47,12 @@ func (s *Service) SchemaByID(ctx context.Context, id int) (*Schema, error) {
 // id did not exist unless at least one subject using it (soft-deleted
 // versions included) is readable. It costs one query for such callers
 // and nothing for the others.
-func (s *Service) idVisible(ctx context.Context, id int) error {
+func (s *Service) idVisible(ctx context.Context, schemaContext string, id int) error {
 	a := restricted(ctx, PermRead)
 	if a == nil {
 		return nil
 	}
-	vs, err := s.store.SchemaVersions(ctx, id, true)
+	vs, err := s.store.SchemaVersions(ctx, schemaContext, id, true)
 	if err != nil {
 		return storeError(err)
 	}
@@ -58,10 +66,14 @@ func (s *Service) idVisible(ctx context.Context, id int) error {
 
 func versionSubject(v *SubjectVersion) string { return v.Subject }
 
-// MaxSchemaID returns the highest schema id assigned, 0 when none: what
-// Confluent's fetchMaxId answers as maxId.
-func (s *Service) MaxSchemaID(ctx context.Context) (int, error) {
-	id, err := s.store.SchemaMaxID(ctx)
+// MaxSchemaID returns the highest schema id assigned in schemaContext ("" is
+// the default context), 0 when none: what Confluent's fetchMaxId answers
+// as maxId.
+func (s *Service) MaxSchemaID(ctx context.Context, schemaContext string) (int, error) {
+	if schemaContext == "" {
+		schemaContext = DefaultContext
+	}
+	id, err := s.store.SchemaMaxID(ctx, schemaContext)
 	if err != nil {
 		return 0, storeError(err)
 	}
@@ -72,16 +84,19 @@ func schemaNotFound(id int) error {
 	return Errorf(srapi.CodeSchemaNotFound, "Schema %d not found", id)
 }
 
-// SchemaVersions lists the subject versions that use schema id, those
-// the caller may read.
-func (s *Service) SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]SubjectVersion, error) {
-	vs, err := s.store.SchemaVersions(ctx, id, includeDeleted)
+// SchemaVersions lists the subject versions that use schema id of
+// schemaContext ("" is the default context), those the caller may read.
+func (s *Service) SchemaVersions(ctx context.Context, schemaContext string, id int, includeDeleted bool) ([]SubjectVersion, error) {
+	if schemaContext == "" {
+		schemaContext = DefaultContext
+	}
+	vs, err := s.store.SchemaVersions(ctx, schemaContext, id, includeDeleted)
 	if err != nil {
 		return nil, storeError(err)
 	}
 	vs = readable(ctx, vs, versionSubject)
 	if len(vs) == 0 {
-		if _, err := s.SchemaByID(ctx, id); err != nil {
+		if _, err := s.SchemaByID(ctx, schemaContext, id); err != nil {
 			return nil, err
 		}
 	}
@@ -91,6 +106,7 @@ func (s *Service) SchemaVersions(ctx context.Context, id int, includeDeleted boo
 // Schemas lists schemas under subjects (GET /schemas), those of subjects
 // the caller may read; Offset and Limit page what the caller sees.
 func (s *Service) Schemas(ctx context.Context, p SchemaListParams) ([]SubjectVersion, error) {
+	p.SubjectPrefix, p.DefaultContextOnly = contextPrefix(p.SubjectPrefix)
 	vs, err := pageReadable(ctx, p.Offset, p.Limit, versionSubject, func(offset, limit int) ([]SubjectVersion, error) {
 		q := p
 		q.Offset, q.Limit = offset, limit
@@ -100,8 +116,10 @@ func (s *Service) Schemas(ctx context.Context, p SchemaListParams) ([]SubjectVer
 }
 
 // Subjects lists subject names, those the caller may read; Offset and
-// Limit page what the caller sees.
+// Limit page what the caller sees. Without a prefix it lists the default
+// context's subjects; the prefix AllContexts lists every context's.
 func (s *Service) Subjects(ctx context.Context, p SubjectListParams) ([]string, error) {
+	p.Prefix, p.DefaultContextOnly = contextPrefix(p.Prefix)
 	subs, err := pageReadable(ctx, p.Offset, p.Limit, subjectName, func(offset, limit int) ([]string, error) {
 		q := p
 		q.Offset, q.Limit = offset, limit
@@ -189,25 +207,66 @@ func (s *Service) ReferencedBy(ctx context.Context, subject string, version int)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := s.store.VersionReferencedBy(ctx, subject, v.Version)
+	keys, err := s.store.VersionReferencedBy(ctx, subject, v.Version)
 	if err != nil {
 		return nil, storeError(err)
 	}
-	if restricted(ctx, PermRead) != nil {
+	ids := []int{}
+	for _, k := range keys {
 		// Only the referrers the caller could look up by id.
-		visible := ids[:0]
-		for _, id := range ids {
-			switch err := s.idVisible(ctx, id); {
-			case err == nil:
-				visible = append(visible, id)
-			case !errors.Is(err, ErrSchemaNotFound):
-				return nil, err
+		switch err := s.idVisible(ctx, k.Context, k.ID); {
+		case err == nil:
+			if !slices.Contains(ids, k.ID) {
+				ids = append(ids, k.ID)
 			}
+		case !errors.Is(err, ErrSchemaNotFound):
+			return nil, err
 		}
-		ids = visible
-	}
-	if ids == nil {
-		ids = []int{}
 	}
 	return ids, nil
+}
+
+// contextPrefix turns a subject prefix of a listing into the store's:
+// none lists the default context only, AllContexts every context.
+func contextPrefix(prefix string) (string, bool) {
+	switch prefix {
+	case "":
+		return "", true
+	case AllContexts:
+		return "", false
+	}
+	if strings.HasPrefix(prefix, ":.:") {
+		// The default context named explicitly.
+		return prefix[3:], true
+	}
+	return prefix, false
+}
+
+// Contexts lists the contexts in use, sorted, the default context always
+// among them (GET /contexts).
+func (s *Service) Contexts(ctx context.Context) ([]string, error) {
+	cs, err := s.store.ContextList(ctx)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	if !slices.Contains(cs, DefaultContext) {
+		cs = append(cs, DefaultContext)
+		slices.Sort(cs)
+	}
+	if restricted(ctx, PermRead) != nil {
+		// A named context shows when the caller may read some subject in
+		// it, so that a context's name tells nothing to others.
+		subs, err := s.Subjects(ctx, SubjectListParams{Prefix: AllContexts, IncludeDeleted: true})
+		if err != nil {
+			return nil, err
+		}
+		cs = []string{DefaultContext}
+		for _, sub := range subs {
+			if c := ContextOf(sub); !slices.Contains(cs, c) {
+				cs = append(cs, c)
+			}
+		}
+		slices.Sort(cs)
+	}
+	return cs, nil
 }

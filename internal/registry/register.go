@@ -38,12 +38,14 @@ const maxRegisterAttempts = 8
 //
 // A new version is 1 + the highest version ever used in the subject
 // (soft-deleted ones included); the same schema under any subject gets
-// the same global id. Outside IMPORT mode the schema must pass the
+// the same id within its context. Outside IMPORT mode the schema must pass the
 // subject's compatibility level and policy against its live versions.
 func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersion, error) {
-	if err := ValidateSubject(p.Subject); err != nil {
+	var err error
+	if p.Subject, err = CanonicalSubject(p.Subject, false); err != nil {
 		return nil, err
 	}
+	p.Schema.Context = ContextOf(p.Subject)
 	if err := checkExplicitIDs(p); err != nil {
 		return nil, err
 	}
@@ -54,7 +56,6 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			return nil, err
 		}
 	}
-	var err error
 	if p.Schema.Metadata, p.Schema.RuleSet, err = canonicalContract(p.Schema.Metadata, p.Schema.RuleSet); err != nil {
 		return nil, err
 	}
@@ -454,7 +455,7 @@ func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp strin
 		return nil, err
 	}
 	// The id cache may hold the same row: keep one copy.
-	if same, ok := s.byID.GetIfPresent(sch.ID); ok && same.Fingerprint == fp {
+	if same, ok := s.byID.GetIfPresent(sch.Key()); ok && same.Fingerprint == fp {
 		sch = same
 	}
 	s.byFingerprint.Set(fp, sch)
@@ -467,7 +468,7 @@ func (s *Service) schemaByFingerprint(ctx context.Context, ex Executor, fp strin
 func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterParams, in *parsed, mode Mode, sch *Schema) (*Schema, error) {
 	if mode == Import && p.ID != 0 {
 		var err error
-		if sch, err = s.importTarget(ctx, tx, p.ID, in.fingerprint, sch); err != nil || sch != nil {
+		if sch, err = s.importTarget(ctx, tx, ContextOf(p.Subject), p.ID, in.fingerprint, sch); err != nil || sch != nil {
 			return sch, err
 		}
 	}
@@ -475,6 +476,7 @@ func (s *Service) schemaForInsert(ctx context.Context, tx Executor, p RegisterPa
 		return sch, nil
 	}
 	inserted, err := tx.SchemaInsert(ctx, SchemaInsertParams{ID: p.ID, Schema: Schema{
+		Context:     ContextOf(p.Subject),
 		Format:      p.Schema.Format,
 		Text:        storedText(p.Schema, in, mode),
 		References:  p.Schema.References,
@@ -550,13 +552,13 @@ func (s *Service) findVersionAnyContract(ctx context.Context, ex Executor, vs []
 // removed. While any version, even soft-deleted, uses them, an id names
 // one schema and a schema has one id; a conflict is 42205, as Confluent
 // answers it.
-func (s *Service) importTarget(ctx context.Context, tx Executor, id int, fp string, sch *Schema) (*Schema, error) {
-	byID, err := tx.SchemaGetByID(ctx, id)
+func (s *Service) importTarget(ctx context.Context, tx Executor, schemaContext string, id int, fp string, sch *Schema) (*Schema, error) {
+	byID, err := tx.SchemaGetByID(ctx, schemaContext, id)
 	switch {
 	case err == nil && byID.Fingerprint == fp:
 		return byID, nil
 	case err == nil:
-		if err := s.freeSchema(ctx, tx, id); errors.Is(err, ErrNotFound) {
+		if err := s.freeSchema(ctx, tx, schemaContext, id); errors.Is(err, ErrNotFound) {
 			return nil, Errorf(srapi.CodeOperationNotPermitted, "Overwrite new schema with id %d is not permitted: the id is in use by a different schema", id)
 		} else if err != nil {
 			return nil, err
@@ -574,7 +576,7 @@ func (s *Service) importTarget(ctx context.Context, tx Executor, id int, fp stri
 	if sch.ID == id {
 		return sch, nil
 	}
-	if err := s.freeSchema(ctx, tx, sch.ID); errors.Is(err, ErrNotFound) {
+	if err := s.freeSchema(ctx, tx, schemaContext, sch.ID); errors.Is(err, ErrNotFound) {
 		return nil, Errorf(srapi.CodeOperationNotPermitted, "The schema is already registered with id %d, not %d", sch.ID, id)
 	} else if err != nil {
 		return nil, err
@@ -584,8 +586,8 @@ func (s *Service) importTarget(ctx context.Context, tx Executor, id int, fp stri
 
 // freeSchema removes schema id, which no version may use, and tells every
 // process to forget what it cached of it (its fingerprint included).
-func (s *Service) freeSchema(ctx context.Context, tx Executor, id int) error {
-	if err := tx.SchemaDeleteUnused(ctx, id); err != nil {
+func (s *Service) freeSchema(ctx context.Context, tx Executor, schemaContext string, id int) error {
+	if err := tx.SchemaDeleteUnused(ctx, schemaContext, id); err != nil {
 		return err
 	}
 	s.byFingerprint.InvalidateAll()

@@ -7,7 +7,8 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
-// RenderSchema returns the schema with the given id and its text in form,
+// RenderSchema returns the schema with the given id of schemaContext and
+// its text in form,
 // one of the values of the Confluent API's format parameter: "" and
 // "default" are the stored text; Avro "resolved" is the text with the
 // named types of its references written out where first used (the stored
@@ -17,8 +18,8 @@ import (
 // schema's format does not have (JSON Schema has none), is the stored
 // text, as Confluent answers it so that clients asking for a form added
 // later keep working.
-func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schema, string, error) {
-	sch, err := s.SchemaByID(ctx, id)
+func (s *Service) RenderSchema(ctx context.Context, schemaContext string, id int, form string) (*Schema, string, error) {
+	sch, err := s.SchemaByID(ctx, schemaContext, id)
 	if err != nil {
 		return nil, "", err
 	}
@@ -30,7 +31,7 @@ func (s *Service) RenderSchema(ctx context.Context, id int, form string) (*Schem
 	}
 	// Other forms are rendered from the parsed schema, its references
 	// resolved: the caller must be allowed to read all of them.
-	if err := s.graphReadable(ctx, sch.References, fmt.Sprintf("schema %d", sch.ID)); err != nil {
+	if err := s.graphReadable(ctx, sch.Context, sch.References, fmt.Sprintf("schema %d", sch.ID)); err != nil {
 		return nil, "", err
 	}
 	p, err := s.parsedSchema(ctx, s.store, sch)

@@ -87,10 +87,11 @@ type Service struct {
 	opts  Options
 	log   *slog.Logger
 
-	// byID caches registered schemas by global id (the runtime lookup path).
-	byID *otter.Cache[int, *Schema]
+	// byID caches registered schemas by (context, id) (the runtime
+	// lookup path).
+	byID *otter.Cache[SchemaKey, *Schema]
 	// parsedByID caches parsed schemas by id for compatibility checks.
-	parsedByID *otter.Cache[int, schema.Schema]
+	parsedByID *otter.Cache[SchemaKey, schema.Schema]
 	// inputs caches parsed client inputs by a hash of everything that
 	// determines the parse, so a re-registration (what every producer does
 	// at start-up) skips parsing. Flushed on permanent deletes, the only
@@ -146,10 +147,10 @@ func New(store Store, opts Options) *Service {
 		store: store,
 		opts:  opts,
 		log:   opts.Logger,
-		byID: newWeighed(share(CacheSchemasByID), func(_ int, s *Schema) int {
+		byID: newWeighed(share(CacheSchemasByID), func(_ SchemaKey, s *Schema) int {
 			return schemaSize(s)
 		}),
-		parsedByID: newWeighed(share(CacheParsedSchemas), func(_ int, s schema.Schema) int {
+		parsedByID: newWeighed(share(CacheParsedSchemas), func(_ SchemaKey, s schema.Schema) int {
 			return parsedSize(s)
 		}),
 		inputs: newWeighed(share(CacheParsedInputs), func(_ [32]byte, p *parsed) int {
@@ -222,8 +223,10 @@ func (s *Service) apply(c Change) {
 		s.inputs.InvalidateAll()
 		s.registered.InvalidateAll()
 	case c.SchemaID != 0:
-		s.byID.Invalidate(c.SchemaID)
-		s.parsedByID.Invalidate(c.SchemaID)
+		// Ids are unique per context: the subject names the context.
+		key := SchemaKey{Context: ContextOf(c.Subject), ID: c.SchemaID}
+		s.byID.Invalidate(key)
+		s.parsedByID.Invalidate(key)
 		s.inputs.InvalidateAll()
 		s.registered.InvalidateAll()
 		s.epoch.Add(1)
@@ -248,6 +251,10 @@ type SchemaInput struct {
 	RuleSet    json.RawMessage
 	// Normalize stores and compares the normalized form.
 	Normalize bool
+	// Context is the schema context of the subject the input is for
+	// ("" is the default context): unqualified references resolve in it,
+	// and the schema's identity includes it.
+	Context string
 }
 
 // storeError wraps an unexpected storage failure as srapi.CodeStoreError,

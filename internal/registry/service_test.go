@@ -100,7 +100,7 @@ func TestRegisterIsIdempotentAndSharesIDs(t *testing.T) {
 		if v2.Version != 2 || v2.SchemaID == v1.SchemaID {
 			t.Fatalf("second schema: version %d id %d", v2.Version, v2.SchemaID)
 		}
-		got, err := svc.SchemaByID(context.Background(), v2.SchemaID)
+		got, err := svc.SchemaByID(context.Background(), "", v2.SchemaID)
 		if err != nil || got.Format != schema.Avro {
 			t.Fatalf("SchemaByID: %v %v", got, err)
 		}
@@ -194,13 +194,13 @@ func TestDeleteStateMachine(t *testing.T) {
 			t.Fatalf("soft-deleted version with deleted=true: %v", err)
 		}
 		// The id still resolves while a soft-deleted version uses it.
-		if _, err := svc.SchemaByID(ctx, v.SchemaID); err != nil {
+		if _, err := svc.SchemaByID(ctx, "", v.SchemaID); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := svc.DeleteSubject(ctx, "s", true); err != nil || fmt.Sprint(got) != "[1]" {
 			t.Fatalf("hard delete subject: %v %v", got, err)
 		}
-		_, err = svc.SchemaByID(ctx, v.SchemaID)
+		_, err = svc.SchemaByID(ctx, "", v.SchemaID)
 		wantCode(t, err, srapi.CodeSchemaNotFound)
 		_, err = svc.DeleteSubject(ctx, "s", false)
 		wantCode(t, err, srapi.CodeSubjectNotFound)
@@ -370,7 +370,7 @@ func TestImportReusesFreedIDsAndTexts(t *testing.T) {
 		if v, err := imp("b", b, 10); err != nil || v.SchemaID != 10 {
 			t.Fatalf("import into a freed id: %+v %v", v, err)
 		}
-		got, err := svc.SchemaByID(ctx, 10)
+		got, err := svc.SchemaByID(ctx, "", 10)
 		if err != nil || got.Text != b.Text {
 			t.Fatalf("id 10 = %+v %v, want the new schema", got, err)
 		}
@@ -379,7 +379,7 @@ func TestImportReusesFreedIDsAndTexts(t *testing.T) {
 		if v, err := imp("c", b, 12); err != nil || v.SchemaID != 12 {
 			t.Fatalf("import of a freed text: %+v %v", v, err)
 		}
-		_, err = svc.SchemaByID(ctx, 10)
+		_, err = svc.SchemaByID(ctx, "", 10)
 		wantCode(t, err, srapi.CodeSchemaNotFound)
 		if _, err := svc.SetMode(ctx, "", registry.ReadWrite, false); err != nil {
 			t.Fatal(err)

@@ -60,30 +60,38 @@ type Executor interface {
 	// Notify queues a Change, delivered to Watch after commit.
 	Notify(ctx context.Context, c Change) error
 
-	SchemaGetByID(ctx context.Context, id int) (*Schema, error)
-	// SchemaGetUsed returns the schema with id if some version of some
-	// subject, soft-deleted ones included, uses it, in one indexed query;
-	// ErrNotFound otherwise.
-	SchemaGetUsed(ctx context.Context, id int) (*Schema, error)
+	// SchemaGetByID returns the schema with id in schemaContext; ids are
+	// unique per context.
+	SchemaGetByID(ctx context.Context, schemaContext string, id int) (*Schema, error)
+	// SchemaGetUsed returns the schema with id in schemaContext if some
+	// version of some subject, soft-deleted ones included, uses it, in one
+	// indexed query; ErrNotFound otherwise.
+	SchemaGetUsed(ctx context.Context, schemaContext string, id int) (*Schema, error)
+	// SchemaGetByFingerprint returns the schema with fingerprint. The
+	// fingerprint of a schema outside the default context includes the
+	// context, so it names one schema of one context.
 	SchemaGetByFingerprint(ctx context.Context, fingerprint string) (*Schema, error)
-	// SchemaInsert stores a new schema. With p.ID zero the store assigns the
-	// next id; with an explicit id (IMPORT mode) it uses it, and the
-	// sequence never hands out that id later. A second insert with the same
-	// fingerprint or id returns ErrConflict, and the transaction it ran in
-	// stays usable.
+	// SchemaInsert stores a new schema in p.Schema.Context (DefaultContext
+	// when empty). With p.ID zero the store assigns the context's next id
+	// (a fresh context starts at 1); with an explicit id (IMPORT mode) it
+	// uses it, and the context never hands out that id later. A second
+	// insert with the same fingerprint, or the same id in the same
+	// context, returns ErrConflict, and the transaction it ran in stays
+	// usable.
 	SchemaInsert(ctx context.Context, p SchemaInsertParams) (*Schema, error)
 	// SchemaList lists subject versions joined with their schemas, ordered
 	// by subject then version.
 	SchemaList(ctx context.Context, p SchemaListParams) ([]SubjectVersion, error)
-	// SchemaVersions lists the subject versions that use schema id, ordered
-	// by subject then version.
-	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]SubjectVersion, error)
-	// SchemaMaxID returns the highest id assigned, 0 when none.
-	SchemaMaxID(ctx context.Context) (int, error)
+	// SchemaVersions lists the subject versions that use schema id of
+	// schemaContext, ordered by subject then version.
+	SchemaVersions(ctx context.Context, schemaContext string, id int, includeDeleted bool) ([]SubjectVersion, error)
+	// SchemaMaxID returns the highest id assigned in schemaContext, 0 when
+	// none.
+	SchemaMaxID(ctx context.Context, schemaContext string) (int, error)
 	// SchemaDeleteUnused removes schema id and its references when no
 	// version, soft-deleted or live, uses it; ErrNotFound when the id does
 	// not exist or is still in use.
-	SchemaDeleteUnused(ctx context.Context, id int) error
+	SchemaDeleteUnused(ctx context.Context, schemaContext string, id int) error
 
 	// VersionInsert adds a version to a subject. With p.Version zero it
 	// takes the next number, 1 + VersionMax, in the same statement: the
@@ -114,12 +122,16 @@ type Executor interface {
 	VersionSoftDelete(ctx context.Context, subject string, version int) error
 	// VersionHardDelete removes a version for good.
 	VersionHardDelete(ctx context.Context, subject string, version int) error
-	// VersionReferencedBy returns the ids of schemas, used by a live
-	// version of some subject, that reference subject/version.
-	VersionReferencedBy(ctx context.Context, subject string, version int) ([]int, error)
+	// VersionReferencedBy returns the schemas, used by a live version of
+	// some subject, that reference subject/version (an unqualified
+	// reference names a subject of the referencing schema's context).
+	VersionReferencedBy(ctx context.Context, subject string, version int) ([]SchemaKey, error)
 
 	// SubjectList lists subject names, sorted.
 	SubjectList(ctx context.Context, p SubjectListParams) ([]string, error)
+	// ContextList lists the contexts that hold a subject version,
+	// soft-deleted ones included, sorted.
+	ContextList(ctx context.Context) ([]string, error)
 
 	// ConfigGet returns the config stored for subject ("" for global).
 	ConfigGet(ctx context.Context, subject string) (*Config, error)
@@ -143,8 +155,10 @@ type SchemaListParams struct {
 	SubjectPrefix  string
 	IncludeDeleted bool
 	LatestOnly     bool
-	Offset         int
-	Limit          int // 0 or negative: no limit
+	// DefaultContextOnly leaves out subjects of named contexts.
+	DefaultContextOnly bool
+	Offset             int
+	Limit              int // 0 or negative: no limit
 }
 
 // VersionInsertParams are the inputs of VersionInsert.
@@ -186,8 +200,10 @@ type SubjectListParams struct {
 	// DeletedOnly lists only subjects with soft-deleted versions
 	// (Confluent's deletedOnly).
 	DeletedOnly bool
-	Offset      int
-	Limit       int
+	// DefaultContextOnly leaves out subjects of named contexts.
+	DefaultContextOnly bool
+	Offset             int
+	Limit              int
 }
 
 // ChangeReset tells caches to drop everything: the store may have missed

@@ -21,10 +21,13 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
-// Schema is a registered schema: the content a global id names. An id
-// always names the same content.
+// Schema is a registered schema: the content an id of its context names.
+// An id always names the same content.
 type Schema struct {
-	ID         int
+	ID int
+	// Context is the schema context the id belongs to (DefaultContext
+	// for unqualified subjects); ids are unique per context.
+	Context    string
 	Format     schema.Format
 	Text       string
 	References []schema.Reference
@@ -36,6 +39,15 @@ type Schema struct {
 	// fingerprints are the same schema and share an id.
 	Fingerprint string
 }
+
+// SchemaKey names a schema: its id within its context.
+type SchemaKey struct {
+	Context string
+	ID      int
+}
+
+// Key returns the schema's (context, id).
+func (s *Schema) Key() SchemaKey { return SchemaKey{Context: s.Context, ID: s.ID} }
 
 // SubjectVersion is one version of a subject.
 type SubjectVersion struct {

@@ -167,7 +167,8 @@ func (h *handler) referrers(ctx context.Context, subject string, version int) ([
 	}
 	var out []registry.SubjectVersion
 	for _, id := range ids[:min(len(ids), maxReferrers)] {
-		vs, err := h.svc.SchemaVersions(ctx, id, false)
+		// Referrers are looked up in the referenced subject's context.
+		vs, err := h.svc.SchemaVersions(ctx, registry.ContextOf(subject), id, false)
 		var de *registry.Error
 		if errors.As(err, &de) && de.Code == srapi.CodeSchemaNotFound {
 			continue // deleted since the listing

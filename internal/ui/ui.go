@@ -38,7 +38,7 @@ type UIService interface {
 	VersionHistory(ctx context.Context, subject string) ([]registry.SubjectVersion, error)
 	Config(ctx context.Context, subject string, defaultToGlobal bool) (registry.Config, error)
 	ReferencedBy(ctx context.Context, subject string, version int) ([]int, error)
-	SchemaVersions(ctx context.Context, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
+	SchemaVersions(ctx context.Context, schemaContext string, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
 	CompareVersions(ctx context.Context, p registry.CompareParams) (*registry.VersionComparison, error)
 	CheckCompatibility(ctx context.Context, p registry.CompatibilityParams) (compat.Result, error)
 	Consumers(ctx context.Context, p registry.ConsumerListParams) ([]registry.Consumer, error)

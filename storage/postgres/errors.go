@@ -52,12 +52,16 @@ func (dialect) UnnestUsage() string {
 	return `SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])`
 }
 
+// IDSequence is true: the default context keeps the identity sequence
+// of schemas.id.
+func (dialect) IDSequence() bool { return true }
+
 // ReferencesJSON aggregates with json_agg; coalesce turns "no rows" into
 // an empty array.
 func (dialect) ReferencesJSON() string {
 	return `coalesce((
 	SELECT json_agg(json_build_object('name', r.name, 'subject', r.subject, 'version', r.version) ORDER BY r.ordinal)
-	FROM schema_references r WHERE r.schema_id = s.id), '[]')`
+	FROM schema_references r WHERE r.context = s.context AND r.schema_id = s.id), '[]')`
 }
 
 // translate maps a pgx error onto the registry's storage sentinels (see

@@ -108,8 +108,8 @@ func (c *conn) LockSubject(ctx context.Context, subject string) error {
 	return nil
 }
 
-// ReserveSchemaID does nothing: AUTOINCREMENT already keeps its sequence
-// past every id inserted.
+// ReserveSchemaID is never called: the embedded store has no sequence
+// (dialect.IDSequence), sqlstore counts ids itself.
 func (c *conn) ReserveSchemaID(ctx context.Context, id int) error { return nil }
 
 // Notify queues c for delivery to watchers after commit; outside a

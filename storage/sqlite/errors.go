@@ -38,11 +38,15 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 // in comparisons and min/max.
 func (dialect) Time(t time.Time) any { return sqlstore.FormatTime(t) }
 
+// IDSequence is false: a (context, id) key cannot be AUTOINCREMENT, so
+// every context counts its ids in schema_contexts.
+func (dialect) IDSequence() bool { return false }
+
 // ReferencesJSON aggregates with json_group_array, which yields '[]' for
 // no rows.
 func (dialect) ReferencesJSON() string {
 	return `(SELECT json_group_array(json_object('name', r.name, 'subject', r.subject, 'version', r.version) ORDER BY r.ordinal)
-	FROM schema_references r WHERE r.schema_id = s.id)`
+	FROM schema_references r WHERE r.context = s.context AND r.schema_id = s.id)`
 }
 
 // translate maps a driver error onto the registry's storage sentinels (see

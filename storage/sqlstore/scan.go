@@ -116,15 +116,15 @@ type schemaRow struct {
 	id                      int
 	format, text            string
 	metadata, ruleset, refs []byte
-	fingerprint             string
+	fingerprint, context    string
 }
 
 func (r *schemaRow) dest() []any {
-	return []any{&r.id, &r.format, &r.text, &r.metadata, &r.ruleset, &r.fingerprint, &r.refs}
+	return []any{&r.id, &r.format, &r.text, &r.metadata, &r.ruleset, &r.fingerprint, &r.refs, &r.context}
 }
 
 func (r *schemaRow) schema() (*registry.Schema, error) {
-	s := &registry.Schema{ID: r.id, Format: schema.Format(r.format), Text: r.text, Fingerprint: r.fingerprint}
+	s := &registry.Schema{ID: r.id, Format: schema.Format(r.format), Text: r.text, Fingerprint: r.fingerprint, Context: r.context}
 	if r.metadata != nil {
 		s.Metadata = json.RawMessage(r.metadata)
 	}

@@ -65,8 +65,8 @@ type Conn interface {
 	// with the statement that took it.
 	LockSubject(ctx context.Context, subject string) error
 	// ReserveSchemaID runs in the transaction that just inserted a schema
-	// with an explicit id, so that the backend never assigns that id to a
-	// later schema.
+	// of the default context with an explicit id, so that the backend's
+	// sequence (Dialect.IDSequence) never assigns that id to a later schema.
 	ReserveSchemaID(ctx context.Context, id int) error
 	// Notify publishes c to Watch: in a transaction, when it commits.
 	//
@@ -89,4 +89,8 @@ type Dialect interface {
 	// schema aliased s as a JSON array of {"name","subject","version"}
 	// objects in ordinal order, '[]' when it has none.
 	ReferencesJSON() string
+	// IDSequence reports whether the default context's schema ids come
+	// from the schemas table's own sequence (the insert omits the id);
+	// otherwise they are counted in schema_contexts like other contexts'.
+	IDSequence() bool
 }

@@ -53,16 +53,16 @@ func (e *Executor) VersionInsert(ctx context.Context, p registry.VersionInsertPa
 	var err error
 	if version == 0 {
 		err = e.conn.Writer().QueryRow(ctx, `
-			INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at, input_hash, identity_hash, normalized_hash)
-			VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM subject_versions WHERE subject = $1), $2, false, $3, $4, $5, $6)
+			INSERT INTO subject_versions (subject, version, context, schema_id, deleted, created_at, input_hash, identity_hash, normalized_hash)
+			VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM subject_versions WHERE subject = $1), $2, $3, false, $4, $5, $6, $7)
 			RETURNING version`,
-			p.Subject, p.SchemaID, e.d.Time(created), nullText(p.Hashes.Input), nullText(p.Hashes.Identity), nullText(p.Hashes.Normalized),
+			p.Subject, registry.ContextOf(p.Subject), p.SchemaID, e.d.Time(created), nullText(p.Hashes.Input), nullText(p.Hashes.Identity), nullText(p.Hashes.Normalized),
 		).Scan(&version)
 	} else {
 		_, err = e.conn.Writer().Exec(ctx, `
-			INSERT INTO subject_versions (subject, version, schema_id, deleted, created_at, input_hash, identity_hash, normalized_hash)
-			VALUES ($1, $2, $3, false, $4, $5, $6, $7)`,
-			p.Subject, p.Version, p.SchemaID, e.d.Time(created), nullText(p.Hashes.Input), nullText(p.Hashes.Identity), nullText(p.Hashes.Normalized))
+			INSERT INTO subject_versions (subject, version, context, schema_id, deleted, created_at, input_hash, identity_hash, normalized_hash)
+			VALUES ($1, $2, $3, $4, false, $5, $6, $7, $8)`,
+			p.Subject, p.Version, registry.ContextOf(p.Subject), p.SchemaID, e.d.Time(created), nullText(p.Hashes.Input), nullText(p.Hashes.Identity), nullText(p.Hashes.Normalized))
 	}
 	if err != nil {
 		return nil, e.errorf("insert version %d of %q: %w", p.Version, p.Subject, e.translate(err))
@@ -182,13 +182,19 @@ func (e *Executor) VersionHardDelete(ctx context.Context, subject string, versio
 }
 
 // VersionReferencedBy returns, ascending, the ids of schemas used by a live
-// version of some subject that reference subject/version.
-func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, version int) ([]int, error) {
-	ids, err := queryAll(ctx, e.conn.Reader(), scanOne[int], `
-		SELECT DISTINCT r.schema_id FROM schema_references r
-		WHERE r.subject = $1 AND r.version = $2
-		  AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id AND NOT v.deleted)
-		ORDER BY r.schema_id`, subject, version)
+// version of some subject that reference subject/version, each with its
+// context.
+func (e *Executor) VersionReferencedBy(ctx context.Context, subject string, version int) ([]registry.SchemaKey, error) {
+	ids, err := queryAll(ctx, e.conn.Reader(), func(r Row) (registry.SchemaKey, error) {
+		var k registry.SchemaKey
+		err := r.Scan(&k.Context, &k.ID)
+		return k, err
+	}, `
+		SELECT DISTINCT r.context, r.schema_id FROM schema_references r
+		WHERE r.target = $1 AND r.version = $2
+		  AND EXISTS (SELECT 1 FROM subject_versions v
+		              WHERE v.context = r.context AND v.schema_id = r.schema_id AND NOT v.deleted)
+		ORDER BY r.schema_id, r.context`, subject, version)
 	if err != nil {
 		return nil, e.errorf("schemas referencing %q version %d: %w", subject, version, e.translate(err))
 	}
@@ -203,15 +209,27 @@ func (e *Executor) SubjectList(ctx context.Context, p registry.SubjectListParams
 	subjects, err := queryAll(ctx, e.conn.Reader(), scanOne[string], `
 		SELECT subject FROM subject_versions
 		WHERE substr(subject, 1, length($1)) = $1
+		  AND NOT ($6 AND context <> '.')
 		GROUP BY subject
 		HAVING CASE WHEN $2 THEN count(*) FILTER (WHERE deleted) > 0
 		            WHEN $3 THEN true
 		            ELSE count(*) FILTER (WHERE NOT deleted) > 0 END
 		ORDER BY subject
 		LIMIT $4 OFFSET $5`,
-		p.Prefix, p.DeletedOnly, p.IncludeDeleted, limit(p.Limit), max(p.Offset, 0))
+		p.Prefix, p.DeletedOnly, p.IncludeDeleted, limit(p.Limit), max(p.Offset, 0), p.DefaultContextOnly)
 	if err != nil {
 		return nil, e.errorf("list subjects: %w", e.translate(err))
 	}
 	return subjects, nil
+}
+
+// ContextList lists the contexts holding a subject version, soft-deleted
+// ones included, sorted by byte.
+func (e *Executor) ContextList(ctx context.Context) ([]string, error) {
+	out, err := queryAll(ctx, e.conn.Reader(), scanOne[string],
+		`SELECT DISTINCT context FROM subject_versions ORDER BY context`)
+	if err != nil {
+		return nil, e.errorf("list contexts: %w", e.translate(err))
+	}
+	return out, nil
 }

@@ -92,7 +92,7 @@ func BenchmarkLookup(b *testing.B, newStore func(b *testing.B) registry.Store) {
 				b.Errorf("latest version = %d, want %d", v.Version, versions)
 				return
 			}
-			if _, err := s.SchemaGetByID(ctx, v.SchemaID); err != nil {
+			if _, err := s.SchemaGetByID(ctx, dc, v.SchemaID); err != nil {
 				b.Error(err)
 				return
 			}

@@ -30,18 +30,19 @@ func testSchemaInsertGet(t *testing.T, s registry.Store) {
 	if got.ID <= 0 {
 		t.Fatalf("SchemaInsert assigned id %d, want > 0", got.ID)
 	}
-	want.ID = got.ID
+	// An insert without a context is the default context's.
+	want.ID, want.Context = got.ID, dc
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("SchemaInsert returned\n%+v\nwant\n%+v", *got, want)
 	}
 
-	byID, err := s.SchemaGetByID(ctx, want.ID)
+	byID, err := s.SchemaGetByID(ctx, dc, want.ID)
 	mustOK(t, "SchemaGetByID", err)
 	if !reflect.DeepEqual(*byID, want) {
 		t.Errorf("SchemaGetByID = \n%+v\nwant\n%+v", *byID, want)
 	}
 	// A schema row no version uses is not reachable by id.
-	_, err = s.SchemaGetUsed(ctx, want.ID)
+	_, err = s.SchemaGetUsed(ctx, dc, want.ID)
 	wantErr(t, "SchemaGetUsed of a schema without versions", err, registry.ErrNotFound)
 	byFP, err := s.SchemaGetByFingerprint(ctx, want.Fingerprint)
 	mustOK(t, "SchemaGetByFingerprint", err)
@@ -53,13 +54,13 @@ func testSchemaInsertGet(t *testing.T, s registry.Store) {
 	if plain.ID <= want.ID {
 		t.Errorf("second id %d not above first %d", plain.ID, want.ID)
 	}
-	got, err = s.SchemaGetByID(ctx, plain.ID)
+	got, err = s.SchemaGetByID(ctx, dc, plain.ID)
 	mustOK(t, "SchemaGetByID", err)
 	if got.References != nil || got.Metadata != nil || got.RuleSet != nil {
 		t.Errorf("schema without references or metadata came back with refs=%v metadata=%q ruleset=%q",
 			got.References, got.Metadata, got.RuleSet)
 	}
-	maxID, err := s.SchemaMaxID(ctx)
+	maxID, err := s.SchemaMaxID(ctx, dc)
 	mustOK(t, "SchemaMaxID", err)
 	if maxID != plain.ID {
 		t.Errorf("SchemaMaxID = %d, want %d", maxID, plain.ID)
@@ -68,14 +69,14 @@ func testSchemaInsertGet(t *testing.T, s registry.Store) {
 
 func testSchemaMissing(t *testing.T, s registry.Store) {
 	ctx := t.Context()
-	maxID, err := s.SchemaMaxID(ctx)
+	maxID, err := s.SchemaMaxID(ctx, dc)
 	mustOK(t, "SchemaMaxID", err)
 	if maxID != 0 {
 		t.Errorf("SchemaMaxID of an empty store = %d, want 0", maxID)
 	}
-	_, err = s.SchemaGetByID(ctx, 42)
+	_, err = s.SchemaGetByID(ctx, dc, 42)
 	wantErr(t, "SchemaGetByID(42)", err, registry.ErrNotFound)
-	_, err = s.SchemaGetUsed(ctx, 42)
+	_, err = s.SchemaGetUsed(ctx, dc, 42)
 	wantErr(t, "SchemaGetUsed(42)", err, registry.ErrNotFound)
 	_, err = s.SchemaGetByFingerprint(ctx, "fp:nothing")
 	wantErr(t, "SchemaGetByFingerprint", err, registry.ErrNotFound)
@@ -138,7 +139,7 @@ func testSchemaExplicitID(t *testing.T, s registry.Store) {
 		return nil
 	})
 	mustOK(t, "InTx", err)
-	maxID, err := s.SchemaMaxID(ctx)
+	maxID, err := s.SchemaMaxID(ctx, dc)
 	mustOK(t, "SchemaMaxID", err)
 	if maxID <= next.ID+1000 {
 		t.Errorf("SchemaMaxID = %d, want > %d", maxID, next.ID+1000)

@@ -53,6 +53,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"WatchSeesCommittedNotRolledBack", testWatch},
 		{"WatchEndsWithContext", testWatchEnds},
 		{"ConcurrentWritersGetGaplessVersions", testConcurrentRegistrations},
+		{"ConcurrentWritersAcrossContexts", testConcurrentContexts},
+		{"ContextsKeepTheirOwnIds", testContextIDs},
+		{"ContextReferencesResolveInTheirContext", testContextReferences},
 	})
 	t.Run("Consumers", func(t *testing.T) {
 		t.Parallel()
@@ -80,6 +83,15 @@ func runEach[S any](t *testing.T, newStore func(t *testing.T) S, tests []storeTe
 // fingerprint derives a test schema's fingerprint from its text.
 func fingerprint(text string) string { return "fp:" + text }
 
+// fingerprintIn is fingerprint in schemaContext: as the domain's, it
+// includes the context outside the default one.
+func fingerprintIn(schemaContext, text string) string {
+	if schemaContext == registry.DefaultContext {
+		return fingerprint(text)
+	}
+	return schemaContext + ":" + fingerprint(text)
+}
+
 // insertSchema inserts an Avro schema with text and no references.
 func insertSchema(t *testing.T, ex registry.Executor, text string) *registry.Schema {
 	t.Helper()
@@ -101,10 +113,11 @@ func register(ctx context.Context, s registry.Store, subject, text string, refs 
 		if err := tx.SubjectLock(ctx, subject); err != nil {
 			return err
 		}
-		sch, err := tx.SchemaGetByFingerprint(ctx, fingerprint(text))
+		sc := registry.ContextOf(subject)
+		sch, err := tx.SchemaGetByFingerprint(ctx, fingerprintIn(sc, text))
 		if errors.Is(err, registry.ErrNotFound) {
 			sch, err = tx.SchemaInsert(ctx, registry.SchemaInsertParams{Schema: registry.Schema{
-				Format: schema.Avro, Text: text, References: refs, Fingerprint: fingerprint(text),
+				Context: sc, Format: schema.Avro, Text: text, References: refs, Fingerprint: fingerprintIn(sc, text),
 			}})
 		}
 		if err != nil {
@@ -163,3 +176,7 @@ func keys(vs []registry.SubjectVersion) []versionKey {
 	}
 	return out
 }
+
+// dc is the default context, where unqualified subjects and their schemas
+// live.
+const dc = registry.DefaultContext

@@ -139,7 +139,7 @@ func testSoftThenHardDelete(t *testing.T, s registry.Store) {
 
 	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, "s", 2))
 	// A soft-deleted version still makes its schema reachable by id.
-	used, err := s.SchemaGetUsed(ctx, v2.SchemaID)
+	used, err := s.SchemaGetUsed(ctx, dc, v2.SchemaID)
 	mustOK(t, "SchemaGetUsed after soft delete", err)
 	if used.Text != `"2"` {
 		t.Errorf("SchemaGetUsed(%d) text = %q, want %q", v2.SchemaID, used.Text, `"2"`)
@@ -175,13 +175,13 @@ func testSoftThenHardDelete(t *testing.T, s registry.Store) {
 		t.Errorf("VersionMax after hard-deleting version 2 = %d, want 1", max)
 	}
 	// The schema outlives its versions: an id always names the same content.
-	sch, err := s.SchemaGetByID(ctx, v2.SchemaID)
+	sch, err := s.SchemaGetByID(ctx, dc, v2.SchemaID)
 	mustOK(t, "SchemaGetByID after hard delete", err)
 	if sch.Text != `"2"` {
 		t.Errorf("schema %d text = %q", sch.ID, sch.Text)
 	}
 	// but it is no longer used by any version.
-	_, err = s.SchemaGetUsed(ctx, v2.SchemaID)
+	_, err = s.SchemaGetUsed(ctx, dc, v2.SchemaID)
 	wantErr(t, "SchemaGetUsed after hard delete", err, registry.ErrNotFound)
 }
 
@@ -229,14 +229,14 @@ func testReferencedBy(t *testing.T, s registry.Store) {
 
 	ids, err := s.VersionReferencedBy(ctx, "address", 1)
 	mustOK(t, "VersionReferencedBy", err)
-	if want := []int{user.SchemaID, order.SchemaID}; !reflect.DeepEqual(ids, want) {
+	if want := []registry.SchemaKey{{Context: dc, ID: user.SchemaID}, {Context: dc, ID: order.SchemaID}}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("VersionReferencedBy = %v, want %v", ids, want)
 	}
 
 	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, "user", 1))
 	ids, err = s.VersionReferencedBy(ctx, "address", 1)
 	mustOK(t, "VersionReferencedBy", err)
-	if want := []int{order.SchemaID}; !reflect.DeepEqual(ids, want) {
+	if want := []registry.SchemaKey{{Context: dc, ID: order.SchemaID}}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("VersionReferencedBy after soft-deleting user = %v, want %v", ids, want)
 	}
 
@@ -255,12 +255,12 @@ func testSchemaVersions(t *testing.T, s registry.Store) {
 	mustRegister(t, s, "c-subject", `"shared"`)
 	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, "c-subject", 1))
 
-	live, err := s.SchemaVersions(ctx, a1.SchemaID, false)
+	live, err := s.SchemaVersions(ctx, dc, a1.SchemaID, false)
 	mustOK(t, "SchemaVersions", err)
 	if got, want := keys(live), []versionKey{{"a-subject", 2, false}, {"b-subject", 1, false}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("SchemaVersions = %v, want %v", got, want)
 	}
-	all, err := s.SchemaVersions(ctx, a1.SchemaID, true)
+	all, err := s.SchemaVersions(ctx, dc, a1.SchemaID, true)
 	mustOK(t, "SchemaVersions(includeDeleted)", err)
 	if got, want := keys(all), []versionKey{{"a-subject", 2, false}, {"b-subject", 1, false}, {"c-subject", 1, true}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("SchemaVersions(includeDeleted) = %v, want %v", got, want)
@@ -270,7 +270,7 @@ func testSchemaVersions(t *testing.T, s registry.Store) {
 			t.Errorf("SchemaVersions returned %s/%d with schema %d", v.Subject, v.Version, v.SchemaID)
 		}
 	}
-	none, err := s.SchemaVersions(ctx, a1.SchemaID+1000, true)
+	none, err := s.SchemaVersions(ctx, dc, a1.SchemaID+1000, true)
 	mustOK(t, "SchemaVersions of an unknown id", err)
 	if len(none) != 0 {
 		t.Errorf("SchemaVersions of an unknown id = %v", keys(none))
@@ -304,7 +304,7 @@ func testRollback(t *testing.T, s registry.Store) {
 func testReadOwnWrites(t *testing.T, s registry.Store) {
 	err := s.InTx(t.Context(), func(ctx context.Context, tx registry.Executor) error {
 		sch := insertSchema(t, tx, `"mine"`)
-		if _, err := tx.SchemaGetByID(ctx, sch.ID); err != nil {
+		if _, err := tx.SchemaGetByID(ctx, dc, sch.ID); err != nil {
 			return fmt.Errorf("schema inserted in this transaction: %w", err)
 		}
 		if _, err := tx.VersionInsert(ctx, registry.VersionInsertParams{Subject: "s", Version: 1, SchemaID: sch.ID}); err != nil {

@@ -59,6 +59,12 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	if p.Schema.Metadata, p.Schema.RuleSet, err = canonicalContract(p.Schema.Metadata, p.Schema.RuleSet); err != nil {
 		return nil, err
 	}
+	// Every answer below, remembered or found by hash without a parse,
+	// hands back the schema's place in its reference graph: the caller
+	// must be allowed to read all of it first.
+	if err := s.graphReadable(ctx, p.Schema.Context, p.Schema.References, ""); err != nil {
+		return nil, err
+	}
 	// Producers re-register their schema at every start: answer an exact
 	// request answered before from memory, before any parsing, while
 	// nothing that could change the answer (a version of the subject, a

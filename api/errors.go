@@ -26,8 +26,7 @@ const (
 
 // Messages of the generic server errors. They never carry internal detail.
 const (
-	msgStoreError = "Error in the backend data store"
-	msgTimeout    = "Operation timed out"
+	msgTimeout = "Operation timed out"
 )
 
 // httpError is a transport-level error (malformed body, bad query
@@ -121,7 +120,7 @@ func (a *API) transport(r *http.Request, he *echo.HTTPError) (int, srapi.ErrorBo
 // store error, which reveals nothing about it.
 func (a *API) internal(r *http.Request, err error) (int, srapi.ErrorBody) {
 	a.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	return http.StatusInternalServerError, srapi.ErrorBody{ErrorCode: srapi.CodeStoreError, Message: msgStoreError}
+	return http.StatusInternalServerError, srapi.ErrorBody{ErrorCode: srapi.CodeStoreError, Message: srapi.StoreErrorMessage}
 }
 
 func tooLargeBody(limit int64) srapi.ErrorBody {

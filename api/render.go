@@ -10,11 +10,12 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+	"github.com/schemata-dev/schemata/srapi"
 )
 
 // ContentType is the media type of every response, as Confluent's
 // registry answers by default.
-const ContentType = "application/vnd.schemaregistry.v1+json"
+const ContentType = srapi.ContentType
 
 // Header values shared by every response. They are assigned directly into
 // header maps on the hot path, so they must never be modified.

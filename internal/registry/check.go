@@ -24,7 +24,7 @@ func (s *Service) parsedSchema(ctx context.Context, ex Executor, sch *Schema) (s
 		// lowered, no longer fits them) is a server-side problem, not the
 		// client's.
 		s.log.ErrorContext(ctx, "stored schema does not parse", "id", sch.ID, "error", err)
-		return nil, &Error{Code: srapi.CodeStoreError, Message: "Error in the backend data store", Err: err}
+		return nil, &Error{Code: srapi.CodeStoreError, Message: srapi.StoreErrorMessage, Err: err}
 	}
 	if err != nil {
 		return nil, err

@@ -270,5 +270,5 @@ func storeError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: srapi.CodeOperationTimeout, Message: "Operation timed out", Err: err}
 	}
-	return &Error{Code: srapi.CodeStoreError, Message: "Error in the backend data store", Err: err}
+	return &Error{Code: srapi.CodeStoreError, Message: srapi.StoreErrorMessage, Err: err}
 }

@@ -338,7 +338,12 @@ func TestContextsDelete(t *testing.T) {
 		if got, want := decodeAs[[]string](t, resp.Body), []string{".", ".staging"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("contexts after the hard deletes = %v, want %v: a context stays until deleted", got, want)
 		}
+		// A read-only context refuses; its mode row goes with it after.
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/" + url.PathEscape(":.staging:"), Body: `{"mode":"READONLY"}`}, 200)
+		wantError(t, s.do(t, request{Method: "DELETE", Path: "/contexts/.staging"}), 422, 42205)
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/" + url.PathEscape(":.staging:"), Body: `{"mode":"READWRITE"}`}, 200)
 		s.mustDo(t, request{Method: "DELETE", Path: "/contexts/.staging"}, 204)
+		wantError(t, s.do(t, request{Method: "GET", Path: "/mode/" + url.PathEscape(":.staging:")}), 404, 40409)
 		wantError(t, s.do(t, request{Method: "DELETE", Path: "/contexts/.staging"}), 404, 40401)
 
 		resp = s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)

@@ -88,14 +88,10 @@ func testContextIDs(t *testing.T, s registry.Store) {
 		Context: ".b", Format: schema.Avro, Text: `"ten again"`, Fingerprint: fingerprintIn(".b", `"ten again"`),
 	}})
 	wantErr(t, "SchemaInsert of a taken id", err, registry.ErrConflict)
-	b2 := mustRegister(t, s, ":.b:orders", `"after ten"`)
-	if b2.SchemaID != 11 {
-		t.Errorf("schema after explicit id 10 in .b got %d, want 11", b2.SchemaID)
-	}
-	a3 := mustRegister(t, s, ":.a:orders", `"third"`)
-	if a3.SchemaID != 3 {
-		t.Errorf("third schema of .a got %d, want 3", a3.SchemaID)
-	}
+	registerWantIDs(t, s, []wantID{
+		{":.b:orders", `"after ten"`, 11, "schema after explicit id 10 in .b"},
+		{":.a:orders", `"third"`, 3, "third schema of .a"},
+	})
 }
 
 // testContextReferences pins that an unqualified reference from a schema
@@ -181,12 +177,25 @@ func testContextDelete(t *testing.T, s registry.Store) {
 		mustOK(t, "ModeGet of another context "+subject, err)
 	}
 	// The id counter went with the context: it counts from 1 again.
-	again := mustRegister(t, s, ":.gone:orders", `"again"`)
-	if again.SchemaID != 1 {
-		t.Errorf("first schema of the recreated context got id %d, want 1", again.SchemaID)
-	}
-	kept := mustRegister(t, s, ":.kept:payments", `"kept 2"`)
-	if kept.SchemaID != 2 {
-		t.Errorf("second schema of .kept got id %d, want 2", kept.SchemaID)
+	registerWantIDs(t, s, []wantID{
+		{":.gone:orders", `"again"`, 1, "first schema of the recreated context"},
+		{":.kept:payments", `"kept 2"`, 2, "second schema of .kept"},
+	})
+}
+
+// wantID is a registration and the schema id it must get.
+type wantID struct {
+	subject, text string
+	id            int
+	what          string
+}
+
+// registerWantIDs registers each in turn and checks the id it got.
+func registerWantIDs(t *testing.T, s registry.Store, regs []wantID) {
+	t.Helper()
+	for _, r := range regs {
+		if v := mustRegister(t, s, r.subject, r.text); v.SchemaID != r.id {
+			t.Errorf("%s got id %d, want %d", r.what, v.SchemaID, r.id)
+		}
 	}
 }

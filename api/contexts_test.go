@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
@@ -293,6 +294,67 @@ func TestContextsURLPrefix(t *testing.T) {
 		resp = s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
 		if got, want := decodeAs[[]string](t, resp.Body), []string{".", ".prod"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("GET /contexts = %v, want %v", got, want)
+		}
+	})
+}
+
+// TestContextsDelete pins DELETE /contexts/{context}: refused while a
+// subject, even soft-deleted, remains (42205), for the default context
+// (42205), for an unknown context (40401) and a malformed name (42208);
+// once emptied the context is gone from /contexts with its config and mode,
+// and a new schema there starts again at id 1.
+func TestContextsDelete(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newServer(t, b, server.Config{})
+		subject := "/subjects/" + url.PathEscape(":.staging:orders-value")
+		s.mustDo(t, request{Method: "POST", Path: "/subjects/" + url.PathEscape(":.staging:other-value") + "/versions", Body: schemaBody(t, "", `"string"`)}, 200)
+		s.mustDo(t, request{Method: "POST", Path: subject + "/versions", Body: schemaBody(t, "", avroOrderV1)}, 200)
+		s.mustDo(t, request{Method: "PUT", Path: "/config/" + url.PathEscape(":.staging:"), Body: `{"compatibility":"NONE"}`}, 200)
+
+		refusals := []struct {
+			name, path string
+			status     int
+			code       int
+		}{
+			{"a context with live subjects", "/contexts/.staging", 422, 42205},
+			{"the default context", "/contexts/.", 422, 42205},
+			{"the default context, escaped", "/contexts/%2E", 422, 42205},
+			{"an unknown context", "/contexts/.nowhere", 404, 40401},
+			{"a name without a dot", "/contexts/staging", 422, 42208},
+			{"a name with a bad character", "/contexts/" + url.PathEscape(".bad ctx"), 422, 42208},
+			{"a name too long", "/contexts/." + strings.Repeat("a", 256), 422, 42208},
+		}
+		for _, tc := range refusals {
+			wantError(t, s.do(t, request{Method: "DELETE", Path: tc.path}), tc.status, tc.code)
+		}
+		s.mustDo(t, request{Method: "DELETE", Path: "/subjects/" + url.PathEscape(":.staging:other-value") + "?permanent=false"}, 200)
+		s.mustDo(t, request{Method: "DELETE", Path: "/subjects/" + url.PathEscape(":.staging:other-value") + "?permanent=true"}, 200)
+		s.mustDo(t, request{Method: "DELETE", Path: subject}, 200)
+		wantError(t, s.do(t, request{Method: "DELETE", Path: "/contexts/.staging"}), 422, 42205)
+
+		s.mustDo(t, request{Method: "DELETE", Path: subject + "?permanent=true"}, 200)
+		resp := s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
+		if got, want := decodeAs[[]string](t, resp.Body), []string{".", ".staging"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("contexts after the hard deletes = %v, want %v: a context stays until deleted", got, want)
+		}
+		// A read-only context refuses; its mode row goes with it after.
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/" + url.PathEscape(":.staging:"), Body: `{"mode":"READONLY"}`}, 200)
+		wantError(t, s.do(t, request{Method: "DELETE", Path: "/contexts/.staging"}), 422, 42205)
+		s.mustDo(t, request{Method: "PUT", Path: "/mode/" + url.PathEscape(":.staging:"), Body: `{"mode":"READWRITE"}`}, 200)
+		s.mustDo(t, request{Method: "DELETE", Path: "/contexts/.staging"}, 204)
+		wantError(t, s.do(t, request{Method: "GET", Path: "/mode/" + url.PathEscape(":.staging:")}), 404, 40409)
+		wantError(t, s.do(t, request{Method: "DELETE", Path: "/contexts/.staging"}), 404, 40401)
+
+		resp = s.mustDo(t, request{Method: "GET", Path: "/contexts"}, 200)
+		if got, want := decodeAs[[]string](t, resp.Body), []string{"."}; !reflect.DeepEqual(got, want) {
+			t.Errorf("contexts after the delete = %v, want %v", got, want)
+		}
+		wantError(t, s.do(t, request{Method: "GET", Path: "/schemas/ids/1?subject=" + url.QueryEscape(":.staging:x")}), 404, 40403)
+		wantError(t, s.do(t, request{Method: "GET", Path: "/config/" + url.PathEscape(":.staging:")}), 404, 40408)
+		resp = s.mustDo(t, request{Method: "POST", Path: subject + "/versions", Body: schemaBody(t, "", `"int"`)}, 200)
+		if id := decodeAs[struct{ ID int }](t, resp.Body).ID; id != 1 {
+			t.Errorf("first schema of the recreated context got id %d, want 1", id)
 		}
 	})
 }

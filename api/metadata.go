@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/schemata-dev/schemata/srapi"
@@ -26,6 +28,15 @@ func (a *API) getContexts(c echo.Context) error {
 		return err
 	}
 	return a.ok(c, cs)
+}
+
+// deleteContext serves DELETE /contexts/{context}: 204 once the context,
+// which no subject version may still use, is gone.
+func (a *API) deleteContext(c echo.Context, name string) error {
+	if err := a.svc.DeleteContext(c.Request().Context(), name); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 // getServerID serves GET /v1/metadata/id.

@@ -105,6 +105,19 @@ func subjectParam(c echo.Context) (string, error) {
 	return registry.CanonicalSubject(registry.QualifySubject(urlContext(c), s), true)
 }
 
+// contextParam returns the {context} path parameter, refused with 42208
+// when it is not a context name (ValidateContext).
+func contextParam(c echo.Context) (string, error) {
+	name, err := pathParam(c, "context")
+	if err != nil {
+		return "", err
+	}
+	if err := registry.ValidateContext(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
 // urlContextKey carries the context named by a /contexts/{context}/ URL
 // prefix (see contextPrefix).
 type urlContextKey struct{}

@@ -39,6 +39,7 @@ type Service interface {
 	RenderSchema(ctx context.Context, schemaContext string, id int, form string) (*registry.Schema, string, error)
 	SchemaVersions(ctx context.Context, schemaContext string, id int, includeDeleted bool) ([]registry.SubjectVersion, error)
 	Contexts(ctx context.Context) ([]string, error)
+	DeleteContext(ctx context.Context, name string) error
 	Schemas(ctx context.Context, p registry.SchemaListParams) ([]registry.SubjectVersion, error)
 	Subjects(ctx context.Context, p registry.SubjectListParams) ([]string, error)
 	Versions(ctx context.Context, p registry.VersionsParams) ([]int, error)
@@ -235,6 +236,7 @@ func (a *API) routes() *echo.Echo {
 	e.DELETE("/mode/:subject", keyed(subjectParam, a.deleteMode))
 
 	e.GET("/contexts", a.getContexts)
+	e.DELETE("/contexts/:context", keyed(contextParam, a.deleteContext))
 	e.GET("/v1/metadata/id", a.getServerID)
 	e.GET("/v1/metadata/version", a.getServerVersion)
 	return e

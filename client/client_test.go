@@ -318,6 +318,11 @@ func TestRequestShape(t *testing.T) {
 			wantMethod: "GET", wantURI: "/contexts",
 		},
 		{
+			name:       "DeleteContext",
+			call:       func(c *Client) error { return c.DeleteContext(ctx(), ".staging") },
+			wantMethod: "DELETE", wantURI: "/contexts/.staging",
+		},
+		{
 			name:       "SchemasWithDeleted",
 			call:       func(c *Client) error { _, err := c.Schemas(ctx(), &SchemasOptions{Deleted: true}); return err },
 			wantMethod: "GET", wantURI: "/schemas?deleted=true&limit=500&offset=0",

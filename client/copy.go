@@ -24,6 +24,17 @@ func (c *Client) Contexts(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+// DeleteContext deletes a schema context whose subjects were all deleted
+// permanently (route DELETE /contexts/{context}). The registry refuses the
+// default context "." and a context still holding a subject, soft-deleted
+// ones included, with 42205, and an unknown context with 40401.
+func (c *Client) DeleteContext(ctx context.Context, name string) error {
+	if err := c.do(ctx, request{method: http.MethodDelete, path: []string{"contexts", name}}, nil); err != nil {
+		return fmt.Errorf("delete context %q: %w", name, err)
+	}
+	return nil
+}
+
 // SchemasOptions filter Schemas.
 type SchemasOptions struct {
 	// Prefix keeps subjects whose name starts with it (subjectPrefix).

@@ -153,3 +153,42 @@ func TestAgainstRealRegistry(t *testing.T) {
 		t.Errorf("get after delete: %v, want ErrSubjectNotFound", err)
 	}
 }
+
+// TestDeleteContext deletes a context against a real registry: refused
+// while a subject, even soft-deleted, remains, then gone from the listing.
+func TestDeleteContext(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := startRegistry(t)
+	if _, err := c.Register(ctx, ":.staging:orders", client.Schema{Schema: orderV1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, context string
+		want          error
+	}{
+		{"a context with a live subject", ".staging", srapi.ErrOperationNotPermitted},
+		{"the default context", ".", srapi.ErrOperationNotPermitted},
+		{"an unknown context", ".nowhere", srapi.ErrSubjectNotFound},
+		{"a malformed name", "staging", srapi.ErrInvalidSubject},
+	} {
+		if err := c.DeleteContext(ctx, tc.context); !errors.Is(err, tc.want) {
+			t.Errorf("DeleteContext of %s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if _, err := c.DeleteSubject(ctx, ":.staging:orders", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteContext(ctx, ".staging"); !errors.Is(err, srapi.ErrOperationNotPermitted) {
+		t.Errorf("DeleteContext with a soft-deleted subject: %v, want 42205", err)
+	}
+	if _, err := c.DeleteSubject(ctx, ":.staging:orders", &client.DeleteOptions{Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteContext(ctx, ".staging"); err != nil {
+		t.Fatalf("DeleteContext of an emptied context: %v", err)
+	}
+	if cs, err := c.Contexts(ctx); err != nil || !slices.Equal(cs, []string{"."}) {
+		t.Errorf("contexts after the delete = %v, %v; want [.]", cs, err)
+	}
+}

@@ -93,6 +93,7 @@ func Operations() []Operation {
 		// Server.
 		{Method: get, Path: "/", Tag: tagServer, Summary: "An empty object: the server answers.", Response: "Empty"},
 		{Method: get, Path: "/contexts", Tag: tagServer, Summary: "Schema contexts in use, sorted, the default \".\" included.", Response: "StringList"},
+		{Method: del, Path: "/contexts/:context", Tag: tagServer, Summary: "Delete a context whose subjects were all deleted permanently; not the default context \".\".", Status: http.StatusNoContent},
 		{Method: get, Path: "/v1/metadata/id", Tag: tagServer, Summary: "The server's id.", Response: "ServerID"},
 		{Method: get, Path: "/v1/metadata/version", Tag: tagServer, Summary: "The server's version and commit.", Response: "ServerVersion"},
 

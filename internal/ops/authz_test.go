@@ -112,10 +112,11 @@ var expected = map[string]access{
 	"PUT /mode/:subject":                                      subjectAdmin,
 	"DELETE /mode/:subject":                                   subjectAdmin,
 
-	"PUT /config":    same(globalAdmins),
-	"DELETE /config": same(globalAdmins),
-	"PUT /mode":      same(globalAdmins),
-	"DELETE /mode":   same(globalAdmins),
+	"PUT /config":               same(globalAdmins),
+	"DELETE /config":            same(globalAdmins),
+	"PUT /mode":                 same(globalAdmins),
+	"DELETE /mode":              same(globalAdmins),
+	"DELETE /contexts/:context": same(globalAdmins),
 
 	"GET /v1/auth/tokens":         same(globalAdmins),
 	"POST /v1/auth/tokens":        same(globalAdmins),
@@ -144,7 +145,7 @@ var expected = map[string]access{
 
 // fill substitutes path parameters.
 func fill(path, subject string) string {
-	r := strings.NewReplacer(":subject", url.PathEscape(subject), ":version", "1", ":id", "1", ":name", "someone")
+	r := strings.NewReplacer(":subject", url.PathEscape(subject), ":version", "1", ":id", "1", ":name", "someone", ":context", ".matrix")
 	return r.Replace(path)
 }
 

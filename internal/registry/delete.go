@@ -206,3 +206,46 @@ func (s *Service) evict(subject string, ids []int) {
 		s.apply(Change{Subject: subject, Kind: ChangeVersions, SchemaID: id})
 	}
 }
+
+// DeleteContext deletes a schema context whose subjects were all deleted
+// for good (DELETE /contexts/{context}), as Confluent's and Redpanda's
+// registries do: its schemas, its id counter, so that its ids start again
+// at 1, and the config and mode of the context and of its subjects go in
+// one transaction. A soft-deleted subject still holds the context.
+//
+// It needs admin on every subject: a context's schemas and counter are
+// shared by all its subjects, including those not yet registered. An
+// invalid name is 42208, the default context or one still holding a
+// version 42205, a context holding nothing 40401.
+func (s *Service) DeleteContext(ctx context.Context, name string) error {
+	if err := ValidateContext(name); err != nil {
+		return err
+	}
+	if name == DefaultContext {
+		return Errorf(srapi.CodeOperationNotPermitted, "The default context %q cannot be deleted", name)
+	}
+	if err := requireAll(ctx, PermAdmin, "Admin on every subject (needed to delete a context)"); err != nil {
+		return err
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context, tx Executor) error {
+		if err := s.writable(ctx, tx, ContextPrefix(name)); err != nil {
+			return err
+		}
+		if err := tx.ContextDelete(ctx, name); err != nil {
+			return err
+		}
+		// Rare and wide (schemas, fingerprints, configs, modes of every
+		// subject of the context): every process drops its caches.
+		return tx.Notify(ctx, Change{Kind: ChangeReset})
+	})
+	switch {
+	case errors.Is(err, ErrConflict):
+		return Errorf(srapi.CodeOperationNotPermitted, "Context %q is not empty: delete its subjects permanently first", name)
+	case errors.Is(err, ErrNotFound):
+		return Errorf(srapi.CodeSubjectNotFound, "Context %q not found", name)
+	case err != nil:
+		return storeError(err)
+	}
+	s.apply(Change{Kind: ChangeReset})
+	return nil
+}

@@ -132,6 +132,12 @@ type Executor interface {
 	// ContextList lists the contexts that hold a subject version,
 	// soft-deleted ones included, sorted.
 	ContextList(ctx context.Context) ([]string, error)
+	// ContextDelete removes a context that no subject version, live or
+	// soft-deleted, uses any more: its schemas, its id counter (so its ids
+	// start again at 1) and the config and mode rows under its prefix. It
+	// returns ErrConflict when a version remains (or for the default
+	// context) and ErrNotFound when the context holds nothing.
+	ContextDelete(ctx context.Context, schemaContext string) error
 
 	// ConfigGet returns the config stored for subject ("" for global).
 	ConfigGet(ctx context.Context, subject string) (*Config, error)

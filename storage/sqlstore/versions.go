@@ -224,12 +224,68 @@ func (e *Executor) SubjectList(ctx context.Context, p registry.SubjectListParams
 }
 
 // ContextList lists the contexts holding a subject version, soft-deleted
-// ones included, sorted by byte.
+// ones included, or an id counter (a context whose subjects were all
+// deleted for good, until ContextDelete), sorted by byte.
 func (e *Executor) ContextList(ctx context.Context) ([]string, error) {
-	out, err := queryAll(ctx, e.conn.Reader(), scanOne[string],
-		`SELECT DISTINCT context FROM subject_versions ORDER BY context`)
+	out, err := queryAll(ctx, e.conn.Reader(), scanOne[string], `
+		SELECT context FROM subject_versions
+		UNION SELECT context FROM schema_contexts
+		ORDER BY context`)
 	if err != nil {
 		return nil, e.errorf("list contexts: %w", e.translate(err))
 	}
 	return out, nil
+}
+
+// ContextDelete removes what a context holds besides subject versions:
+// its schemas and their references, its id counter, and the config and
+// mode rows of the context and of its subjects. It returns an error
+// wrapping registry.ErrConflict when a version, soft-deleted or live,
+// remains in the context, and registry.ErrNotFound when the context holds
+// nothing at all.
+func (e *Executor) ContextDelete(ctx context.Context, schemaContext string) error {
+	if schemaContext == registry.DefaultContext {
+		// Its prefix is empty: the statements below would empty the registry.
+		return e.errorf("delete context %q: %w", schemaContext, registry.ErrConflict)
+	}
+	err := e.atomically(ctx, func(tx *Executor) error {
+		w := tx.conn.Writer()
+		// The counter row first: a registration in the context upserts it,
+		// so deleting it waits for, or holds off, any concurrent one.
+		total, err := w.Exec(ctx, `DELETE FROM schema_contexts WHERE context = $1`, schemaContext)
+		if err != nil {
+			return tx.translate(err)
+		}
+		var used bool
+		if err := w.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subject_versions WHERE context = $1)`, schemaContext).Scan(&used); err != nil {
+			return tx.translate(err)
+		}
+		if used {
+			return registry.ErrConflict
+		}
+		prefix := registry.ContextPrefix(schemaContext)
+		for _, q := range []struct {
+			sql string
+			arg string
+		}{
+			{`DELETE FROM schema_references WHERE context = $1`, schemaContext},
+			{`DELETE FROM schemas WHERE context = $1`, schemaContext},
+			{`DELETE FROM configs WHERE substr(subject, 1, length($1)) = $1`, prefix},
+			{`DELETE FROM modes WHERE substr(subject, 1, length($1)) = $1`, prefix},
+		} {
+			n, err := w.Exec(ctx, q.sql, q.arg)
+			if err != nil {
+				return tx.translate(err)
+			}
+			total += n
+		}
+		if total == 0 {
+			return registry.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return e.errorf("delete context %q: %w", schemaContext, err)
+	}
+	return nil
 }

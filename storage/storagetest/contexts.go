@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 )
@@ -87,14 +88,10 @@ func testContextIDs(t *testing.T, s registry.Store) {
 		Context: ".b", Format: schema.Avro, Text: `"ten again"`, Fingerprint: fingerprintIn(".b", `"ten again"`),
 	}})
 	wantErr(t, "SchemaInsert of a taken id", err, registry.ErrConflict)
-	b2 := mustRegister(t, s, ":.b:orders", `"after ten"`)
-	if b2.SchemaID != 11 {
-		t.Errorf("schema after explicit id 10 in .b got %d, want 11", b2.SchemaID)
-	}
-	a3 := mustRegister(t, s, ":.a:orders", `"third"`)
-	if a3.SchemaID != 3 {
-		t.Errorf("third schema of .a got %d, want 3", a3.SchemaID)
-	}
+	registerWantIDs(t, s, []wantID{
+		{":.b:orders", `"after ten"`, 11, "schema after explicit id 10 in .b"},
+		{":.a:orders", `"third"`, 3, "third schema of .a"},
+	})
 }
 
 // testContextReferences pins that an unqualified reference from a schema
@@ -121,5 +118,84 @@ func testContextReferences(t *testing.T, s registry.Store) {
 	mustOK(t, "SchemaGetByID", err)
 	if len(sch.References) != 1 || sch.References[0].Subject != "address" {
 		t.Errorf("references = %+v, want the reference as given", sch.References)
+	}
+}
+
+// testContextDelete pins ContextDelete: refused while a version, even a
+// soft-deleted one, remains; then it removes the context's schemas, id
+// counter and config and mode rows, and nothing of another context's.
+func testContextDelete(t *testing.T, s registry.Store) {
+	ctx := t.Context()
+	v := mustRegister(t, s, ":.gone:orders", `"gone"`)
+	mustRegister(t, s, ":.kept:orders", `"kept"`)
+	mustRegister(t, s, "orders", `"default"`)
+	level := compat.Full
+	for _, subject := range []string{":.gone:", ":.gone:orders", ":.kept:", "orders"} {
+		mustOK(t, "ConfigSet "+subject, s.ConfigSet(ctx, subject, registry.Config{Compatibility: &level}))
+		mustOK(t, "ModeSet "+subject, s.ModeSet(ctx, subject, registry.ReadOnly))
+	}
+
+	for _, tc := range []struct {
+		name, context string
+		want          error
+	}{
+		{"the default context", registry.DefaultContext, registry.ErrConflict},
+		{"a context with a live version", ".gone", registry.ErrConflict},
+		{"a context holding nothing", ".never", registry.ErrNotFound},
+	} {
+		wantErr(t, "ContextDelete of "+tc.name, s.ContextDelete(ctx, tc.context), tc.want)
+	}
+	mustOK(t, "VersionSoftDelete", s.VersionSoftDelete(ctx, v.Subject, v.Version))
+	wantErr(t, "ContextDelete with a soft-deleted version", s.ContextDelete(ctx, ".gone"), registry.ErrConflict)
+	mustOK(t, "VersionHardDelete", s.VersionHardDelete(ctx, v.Subject, v.Version))
+
+	cs, err := s.ContextList(ctx)
+	mustOK(t, "ContextList", err)
+	if want := []string{".", ".gone", ".kept"}; !reflect.DeepEqual(cs, want) {
+		t.Errorf("ContextList after the hard delete = %v, want %v: the context stays until deleted", cs, want)
+	}
+	mustOK(t, "ContextDelete", s.ContextDelete(ctx, ".gone"))
+	wantErr(t, "second ContextDelete", s.ContextDelete(ctx, ".gone"), registry.ErrNotFound)
+
+	cs, err = s.ContextList(ctx)
+	mustOK(t, "ContextList", err)
+	if want := []string{".", ".kept"}; !reflect.DeepEqual(cs, want) {
+		t.Errorf("ContextList after ContextDelete = %v, want %v", cs, want)
+	}
+	_, err = s.SchemaGetByID(ctx, ".gone", v.SchemaID)
+	wantErr(t, "SchemaGetByID in the deleted context", err, registry.ErrNotFound)
+	for _, subject := range []string{":.gone:", ":.gone:orders"} {
+		_, err := s.ConfigGet(ctx, subject)
+		wantErr(t, "ConfigGet "+subject, err, registry.ErrNotFound)
+		_, err = s.ModeGet(ctx, subject)
+		wantErr(t, "ModeGet "+subject, err, registry.ErrNotFound)
+	}
+	for _, subject := range []string{":.kept:", "orders"} {
+		_, err := s.ConfigGet(ctx, subject)
+		mustOK(t, "ConfigGet of another context "+subject, err)
+		_, err = s.ModeGet(ctx, subject)
+		mustOK(t, "ModeGet of another context "+subject, err)
+	}
+	// The id counter went with the context: it counts from 1 again.
+	registerWantIDs(t, s, []wantID{
+		{":.gone:orders", `"again"`, 1, "first schema of the recreated context"},
+		{":.kept:payments", `"kept 2"`, 2, "second schema of .kept"},
+	})
+}
+
+// wantID is a registration and the schema id it must get.
+type wantID struct {
+	subject, text string
+	id            int
+	what          string
+}
+
+// registerWantIDs registers each in turn and checks the id it got.
+func registerWantIDs(t *testing.T, s registry.Store, regs []wantID) {
+	t.Helper()
+	for _, r := range regs {
+		if v := mustRegister(t, s, r.subject, r.text); v.SchemaID != r.id {
+			t.Errorf("%s got id %d, want %d", r.what, v.SchemaID, r.id)
+		}
 	}
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentWritersAcrossContexts", testConcurrentContexts},
 		{"ContextsKeepTheirOwnIds", testContextIDs},
 		{"ContextReferencesResolveInTheirContext", testContextReferences},
+		{"ContextDeleteEmptiesTheContext", testContextDelete},
 	})
 	t.Run("Consumers", func(t *testing.T) {
 		t.Parallel()

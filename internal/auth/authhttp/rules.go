@@ -103,6 +103,7 @@ func DefaultRules() []Rule {
 		r(put, "/mode/:subject", OnSubject, ad),
 		r(del, "/mode/:subject", OnSubject, ad),
 		r(get, "/contexts", AnyGrant, rd),
+		r(del, "/contexts/:context", Global, ad),
 		r(get, "/v1/metadata/id", Authenticated, 0),
 		r(get, "/v1/metadata/version", Authenticated, 0),
 

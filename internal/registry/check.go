@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/schema"
@@ -80,6 +81,12 @@ func (s *Service) checkHistory(ctx context.Context, ex Executor, subject string,
 		// Parsed versions come from a cache without looking at ctx.
 		if err := ctx.Err(); err != nil {
 			return compat.Result{}, storeError(err)
+		}
+		// The check judges the version with its references resolved,
+		// so its findings may describe what they hold: the caller must
+		// be allowed to read them, as when it reads the version resolved.
+		if err := s.graphReadable(ctx, v.Schema.Context, v.Schema.References, fmt.Sprintf("%s version %d", v.Subject, v.Version)); err != nil {
+			return compat.Result{}, err
 		}
 		p, err := s.parsedSchema(ctx, ex, v.Schema)
 		if err != nil {

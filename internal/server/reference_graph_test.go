@@ -15,8 +15,8 @@ import (
 // may read B but not C must not make the registry resolve C for it,
 // directly or through B: registering or checking a schema referencing B,
 // looking it up, rendering B resolved and building a consumer's reader on
-// B are refused; a caller who may read C too gets them all. On both
-// stores.
+// B are refused; a caller who may read C too gets them all. A check
+// against a stored version referencing B needs the same. On both stores.
 func TestReferenceGraphNeedsReadOnEverySubject(t *testing.T) {
 	t.Parallel()
 	const (
@@ -45,6 +45,7 @@ func TestReferenceGraphNeedsReadOnEverySubject(t *testing.T) {
 			{Name: "root", Password: "pw", Grants: []string{"admin:*"}},
 			{Name: "narrow", Password: "pw", Grants: []string{"writer:team-a-*", "reader:team-b-*"}},
 			{Name: "wide", Password: "pw", Grants: []string{"writer:team-a-*", "reader:team-b-*", "reader:team-c-*"}},
+			{Name: "own", Password: "pw", Grants: []string{"writer:team-a-*"}},
 		}, ""))
 		do := func(user, method, path, payload string) (int, string) {
 			t.Helper()
@@ -103,6 +104,16 @@ func TestReferenceGraphNeedsReadOnEverySubject(t *testing.T) {
 			if status, out := do("wide", rt.method, rt.path, rt.body); status != want && !(want == http.StatusOK && status == http.StatusCreated) {
 				t.Errorf("wide %s: %d %s, want %d", rt.name, status, out, want)
 			}
+		}
+		// team-a-top's latest version now references B: a check against
+		// it resolves B and C, whatever the new schema references, so a
+		// caller who may read neither is refused.
+		check := `{"schema":"\"string\""}`
+		if status, out := do("own", http.MethodPost, "/compatibility/subjects/team-a-top/versions/latest?verbose=true", check); status != http.StatusForbidden || strings.Contains(out, "x.C") {
+			t.Errorf("own: check against a version referencing B: %d %s, want 403", status, out)
+		}
+		if status, out := do("wide", http.MethodPost, "/compatibility/subjects/team-a-top/versions/latest?verbose=true", check); status != http.StatusOK {
+			t.Errorf("wide: check against a version referencing B: %d %s, want 200", status, out)
 		}
 	})
 }

@@ -35,9 +35,9 @@ type ConsumerService interface {
 	DeleteDeprecation(ctx context.Context, id int) (*registry.DeprecationRecord, error)
 	DeprecationReport(ctx context.Context, p registry.ReportParams) (*registry.DeprecationReport, error)
 
-	SchemaDeprecation(ctx context.Context, id int) (*registry.DeprecationRecord, error)
+	SchemaDeprecation(ctx context.Context, schema registry.SchemaKey) (*registry.DeprecationRecord, error)
 	VersionDeprecation(ctx context.Context, subject string, version int) (*registry.DeprecationRecord, error)
-	RecordUsage(who registry.Identity, id int)
+	RecordUsage(who registry.Identity, schema registry.SchemaKey)
 }
 
 var _ ConsumerService = (*registry.Service)(nil)

@@ -176,22 +176,24 @@ func setDeprecationHeaders(h http.Header, d *registry.DeprecationRecord) {
 // lookupByID wraps GET /schemas/ids/{id} and /schemas/ids/{id}/schema: it
 // adds the Deprecation and Sunset headers when a deprecated subject or
 // version uses the id, and records the lookup's client for runtime usage
-// once answered (200 or 304). Both read memory only.
+// once answered (200 or 304). Both read memory only. The id is the one of
+// the lookup's context (see idContext): the subject parameter's, or the
+// /contexts/{context}/ prefix's.
 func (h *consumerAPI) lookupByID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, convErr := strconv.Atoi(c.Param("id"))
-		if sc, err := idContext(c); err != nil || sc != registry.DefaultContext {
-			// Deprecations and usage name default-context ids.
+		sc, ctxErr := idContext(c)
+		if convErr != nil || ctxErr != nil {
+			// The lookup answers the malformed request itself.
 			return next(c)
 		}
-		if convErr == nil {
-			d, err := h.svc.SchemaDeprecation(c.Request().Context(), id)
-			h.deprecationHeaders(c, d, err)
-		}
-		err := next(c)
-		if status := c.Response().Status; err == nil && convErr == nil && (status == http.StatusOK || status == http.StatusNotModified) {
+		key := registry.SchemaKey{Context: sc, ID: id}
+		d, err := h.svc.SchemaDeprecation(c.Request().Context(), key)
+		h.deprecationHeaders(c, d, err)
+		err = next(c)
+		if status := c.Response().Status; err == nil && (status == http.StatusOK || status == http.StatusNotModified) {
 			r := c.Request()
-			h.svc.RecordUsage(registry.ClientIdentity(r.Context(), r.Header.Get(HeaderClientID), r.UserAgent()), id)
+			h.svc.RecordUsage(registry.ClientIdentity(r.Context(), r.Header.Get(HeaderClientID), r.UserAgent()), key)
 		}
 		return err
 	}

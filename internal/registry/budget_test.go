@@ -204,7 +204,7 @@ func TestUsageBufferIsBoundedInBytes(t *testing.T) {
 	r := NewUsageRecorder(nopUsageStore{}, UsageOptions{MaxBytes: maxBytes})
 	name := strings.Repeat("n", MaxIdentityLength)
 	for i := range 10_000 {
-		r.Record(Identity{Source: FromClientID, Name: fmt.Sprintf("%s%d", name[:200], i)}, i)
+		r.Record(Identity{Source: FromClientID, Name: fmt.Sprintf("%s%d", name[:200], i)}, SchemaKey{ID: i})
 	}
 	if got := r.bytes.Load(); got > maxBytes || got <= maxBytes/2 {
 		t.Errorf("usage buffer holds %d bytes, want at most %d and more than half", got, maxBytes)

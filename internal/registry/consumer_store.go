@@ -68,6 +68,8 @@ type DeprecationListParams struct {
 
 // UsageDelta is usage aggregated in memory since the last flush.
 type UsageDelta struct {
+	// Context is the context of SchemaID (ids are unique per context).
+	Context   string
 	SchemaID  int
 	Identity  string
 	Count     int64
@@ -75,9 +77,11 @@ type UsageDelta struct {
 	LastSeen  time.Time
 }
 
-// Usage is the recorded runtime usage of one schema id by one client
-// identity.
+// Usage is the recorded runtime usage of one schema id of one context
+// by one client identity.
 type Usage struct {
+	// Context is the context of SchemaID (ids are unique per context).
+	Context   string
 	SchemaID  int
 	Identity  string
 	Count     int64
@@ -87,6 +91,8 @@ type Usage struct {
 
 // UsageListParams filter UsageList.
 type UsageListParams struct {
+	// Context keeps rows of this context; empty keeps every context.
+	Context string
 	// SchemaIDs keeps rows of these ids; empty keeps every id.
 	SchemaIDs []int
 	// SeenSince keeps rows last seen at or after it; zero keeps all.

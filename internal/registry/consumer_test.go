@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -290,7 +291,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	v1 := register(t, svc, "orders", avroRecord(fieldID, fieldNote))
 	other := register(t, svc, "payments", avroRecord(fieldID, fieldPrice))
 
-	if d, err := svc.SchemaDeprecation(ctx, v1.SchemaID); err != nil || d != nil {
+	if d, err := svc.SchemaDeprecation(ctx, registry.SchemaKey{ID: v1.SchemaID}); err != nil || d != nil {
 		t.Fatalf("SchemaDeprecation before any record = %v, %v; want none", d, err)
 	}
 	_, err := svc.Deprecate(ctx, registry.DeprecationRecord{Subject: "orders", Path: "missing"}, registry.DeprecateOptions{})
@@ -308,7 +309,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 		t.Fatalf("Deprecate again = %+v, %v; want the same record updated, date kept", again, err)
 	}
 	// A field record does not deprecate the schema as a whole.
-	if d, _ := svc.SchemaDeprecation(ctx, v1.SchemaID); d != nil {
+	if d, _ := svc.SchemaDeprecation(ctx, registry.SchemaKey{ID: v1.SchemaID}); d != nil {
 		t.Errorf("field deprecation produced a schema-level deprecation %+v", d)
 	}
 
@@ -317,15 +318,18 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, err := svc.SchemaDeprecation(ctx, v1.SchemaID); err != nil || d == nil || d.ID != subj.Record.ID {
+	if d, err := svc.SchemaDeprecation(ctx, registry.SchemaKey{ID: v1.SchemaID}); err != nil || d == nil || d.ID != subj.Record.ID {
 		t.Fatalf("SchemaDeprecation(v1) = %v, %v; want the subject record", d, err)
 	}
-	if d, _ := svc.SchemaDeprecation(ctx, other.SchemaID); d != nil {
+	if d, _ := svc.SchemaDeprecation(ctx, registry.SchemaKey{ID: other.SchemaID}); d != nil {
 		t.Errorf("SchemaDeprecation of another subject's schema = %+v, want none", d)
+	}
+	if d, _ := svc.SchemaDeprecation(ctx, registry.SchemaKey{Context: ".ctx", ID: v1.SchemaID}); d != nil {
+		t.Errorf("SchemaDeprecation of the same id in another context = %+v, want none", d)
 	}
 	// A version registered later in a deprecated subject is deprecated too.
 	v2 := register(t, svc, "orders", avroRecord(fieldID, fieldNote, `{"name":"comment","type":"string","default":""}`))
-	if !eventually(t, func() bool { d, _ := svc.SchemaDeprecation(ctx, v2.SchemaID); return d != nil }) {
+	if !eventually(t, func() bool { d, _ := svc.SchemaDeprecation(ctx, registry.SchemaKey{ID: v2.SchemaID}); return d != nil }) {
 		t.Errorf("SchemaDeprecation(v2) = nil, want the subject record")
 	}
 	if d, _ := svc.VersionDeprecation(ctx, "orders", registry.LatestVersion); d == nil || !d.Sunset.Equal(sunset) {
@@ -334,7 +338,7 @@ func TestDeprecationRecordsAndHeaderIndex(t *testing.T) {
 	if _, err := svc.DeleteDeprecation(ctx, subj.Record.ID); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := svc.SchemaDeprecation(ctx, v1.SchemaID); d != nil {
+	if d, _ := svc.SchemaDeprecation(ctx, registry.SchemaKey{ID: v1.SchemaID}); d != nil {
 		t.Errorf("SchemaDeprecation after the record was deleted = %+v, want none", d)
 	}
 
@@ -440,9 +444,13 @@ func TestUsageRecorderAggregatesAndKeepsCountsOnFailure(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 1000 {
-				rec.Record(alice, 1+i%2)
-				if g == 0 {
-					rec.Record(agent, 1)
+				rec.Record(alice, registry.SchemaKey{ID: 1 + i%2})
+				switch g {
+				case 0:
+					rec.Record(agent, registry.SchemaKey{Context: registry.DefaultContext, ID: 1})
+				case 1:
+					// The same id in another context is another schema.
+					rec.Record(alice, registry.SchemaKey{Context: ".ctx", ID: 1})
 				}
 			}
 		})
@@ -451,7 +459,7 @@ func TestUsageRecorderAggregatesAndKeepsCountsOnFailure(t *testing.T) {
 	if err := rec.Flush(t.Context()); err == nil {
 		t.Fatal("Flush with a failing store succeeded")
 	}
-	rec.Record(alice, 1)
+	rec.Record(alice, registry.SchemaKey{ID: 1})
 	if err := rec.Flush(t.Context()); err != nil {
 		t.Fatalf("Flush: %v", err)
 	}
@@ -460,12 +468,12 @@ func TestUsageRecorderAggregatesAndKeepsCountsOnFailure(t *testing.T) {
 	}
 	got := map[string]int64{}
 	for _, d := range st.batches[0] {
-		got[d.Identity+"#"+string(rune('0'+d.SchemaID))] = d.Count
+		got[fmt.Sprintf("%s#%s%d", d.Identity, d.Context, d.SchemaID)] = d.Count
 		if d.LastSeen.Before(d.FirstSeen) {
 			t.Errorf("%+v: last seen before first seen", d)
 		}
 	}
-	want := map[string]int64{"principal:alice#1": 4001, "principal:alice#2": 4000, "agent:curl/8#1": 1000}
+	want := map[string]int64{"principal:alice#.1": 4001, "principal:alice#.2": 4000, "principal:alice#.ctx1": 1000, "agent:curl/8#.1": 1000}
 	if len(got) != len(want) {
 		t.Fatalf("flushed %v, want %v", got, want)
 	}
@@ -528,8 +536,8 @@ func TestDeprecationReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "etl-prod"}, v1.SchemaID)
-	svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "etl-prod"}, v2.SchemaID)
+	svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "etl-prod"}, registry.SchemaKey{ID: v1.SchemaID})
+	svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "etl-prod"}, registry.SchemaKey{ID: v2.SchemaID})
 	if err := svc.FlushUsage(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -407,9 +407,9 @@ func (s *Service) DeleteDeprecation(ctx context.Context, id int) (*DeprecationRe
 type deprecationIndex struct {
 	subjects map[string]*DeprecationRecord
 	versions map[string]map[int]*DeprecationRecord
-	// ids maps each schema id used by a deprecated subject or version to
-	// the record (the earliest-dated when several apply).
-	ids map[int]*DeprecationRecord
+	// ids maps each schema (context, id) used by a deprecated subject or
+	// version to the record (the earliest-dated when several apply).
+	ids map[SchemaKey]*DeprecationRecord
 }
 
 // empty reports whether nothing is deprecated.
@@ -432,7 +432,7 @@ func (s *Service) deprecationIndex(ctx context.Context) (*deprecationIndex, erro
 	x := &deprecationIndex{
 		subjects: map[string]*DeprecationRecord{},
 		versions: map[string]map[int]*DeprecationRecord{},
-		ids:      map[int]*DeprecationRecord{},
+		ids:      map[SchemaKey]*DeprecationRecord{},
 	}
 	recs, err := st.store.DeprecationList(ctx, DeprecationListParams{})
 	if err != nil {
@@ -469,22 +469,28 @@ func (s *Service) indexRecord(ctx context.Context, x *deprecationIndex, r *Depre
 		if r.Version != 0 && v.Version != r.Version {
 			continue
 		}
-		if cur := x.ids[v.SchemaID]; cur == nil || r.CreatedAt.Before(cur.CreatedAt) {
-			x.ids[v.SchemaID] = r
+		// A subject's versions use schemas of the subject's context.
+		key := SchemaKey{Context: ContextOf(r.Subject), ID: v.SchemaID}
+		if cur := x.ids[key]; cur == nil || r.CreatedAt.Before(cur.CreatedAt) {
+			x.ids[key] = r
 		}
 	}
 	return nil
 }
 
 // SchemaDeprecation returns the record deprecating a subject or version
-// that uses schema id, or nil. It serves the Deprecation and Sunset
+// that uses the schema with the given (context, id), or nil; an empty
+// context is the default one. It serves the Deprecation and Sunset
 // headers of GET /schemas/ids/{id} from memory.
-func (s *Service) SchemaDeprecation(ctx context.Context, id int) (*DeprecationRecord, error) {
+func (s *Service) SchemaDeprecation(ctx context.Context, schema SchemaKey) (*DeprecationRecord, error) {
 	x, err := s.deprecationIndex(ctx)
 	if err != nil || x.empty() {
 		return nil, err
 	}
-	if r := x.ids[id]; r != nil && allowed(ctx, PermRead, r.Subject) {
+	if schema.Context == "" {
+		schema.Context = DefaultContext
+	}
+	if r := x.ids[schema]; r != nil && allowed(ctx, PermRead, r.Subject) {
 		return r, nil
 	}
 	return nil, nil

@@ -126,9 +126,10 @@ func (s *Service) DeprecationReport(ctx context.Context, p ReportParams) (*Depre
 	if err != nil {
 		return nil, storeError(err)
 	}
-	usageByID := map[int][]Usage{}
+	usageByID := map[SchemaKey][]Usage{}
 	for _, u := range usage {
-		usageByID[u.SchemaID] = append(usageByID[u.SchemaID], u)
+		k := SchemaKey{Context: u.Context, ID: u.SchemaID}
+		usageByID[k] = append(usageByID[k], u)
 	}
 
 	for _, subject := range subjects {
@@ -155,7 +156,7 @@ type reportVersion struct {
 	parsed schema.Schema
 }
 
-func (s *Service) reportSubject(ctx context.Context, subject string, records []DeprecationRecord, usage map[int][]Usage, now time.Time) ([]ReportItem, error) {
+func (s *Service) reportSubject(ctx context.Context, subject string, records []DeprecationRecord, usage map[SchemaKey][]Usage, now time.Time) ([]ReportItem, error) {
 	cfg, err := s.effectiveConfig(ctx, s.store, subject)
 	if err != nil {
 		return nil, err
@@ -230,7 +231,7 @@ func (s *Service) reportSubject(ctx context.Context, subject string, records []D
 				it.Consumers = append(it.Consumers, ReportConsumer{Name: r.Consumer, Owner: r.Owner})
 			}
 		}
-		it.Clients = reportClients(versions, it, usage)
+		it.Clients = reportClients(ContextOf(subject), versions, it, usage)
 		switch {
 		case !it.Overdue:
 			it.Status = StatusDeprecated
@@ -296,8 +297,9 @@ func daysUntil(now, t time.Time) int {
 }
 
 // reportClients aggregates, per identity, the recent usage of the schema
-// ids of the versions that contain the element.
-func reportClients(versions []reportVersion, it *ReportItem, usage map[int][]Usage) []ReportClient {
+// ids of the versions that contain the element: ids of the subject's
+// context, schemaContext.
+func reportClients(schemaContext string, versions []reportVersion, it *ReportItem, usage map[SchemaKey][]Usage) []ReportClient {
 	ids := map[int]bool{}
 	for _, v := range versions {
 		switch {
@@ -309,7 +311,7 @@ func reportClients(versions []reportVersion, it *ReportItem, usage map[int][]Usa
 	}
 	byIdentity := map[string]*ReportClient{}
 	for id := range ids {
-		for _, u := range usage[id] {
+		for _, u := range usage[SchemaKey{Context: schemaContext, ID: id}] {
 			c := byIdentity[u.Identity]
 			if c == nil {
 				c = &ReportClient{Identity: u.Identity}

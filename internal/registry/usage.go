@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"log/slog"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,7 +21,7 @@ type UsageOptions struct {
 	Now func() time.Time
 	// FlushInterval is how often Run flushes (default 10s).
 	FlushInterval time.Duration
-	// MaxKeys bounds the distinct (identity, schema id) pairs held between
+	// MaxKeys bounds the distinct (identity, schema) pairs held between
 	// flushes (default 100,000), and MaxBytes their estimated memory
 	// (default DefaultUsageBytes); lookups by further pairs are not
 	// recorded until the next flush, and are counted in Dropped. Each
@@ -35,8 +36,9 @@ type UsageOptions struct {
 const DefaultUsageBytes = DefaultCacheBytes / 100 * 6
 
 // usagePairSize estimates what one recorded pair holds besides its
-// identity's name: the map slot, the key, the counter and its pointer.
-const usagePairSize = 112
+// identity's and context's names: the map slot, the key, the counter and
+// its pointer.
+const usagePairSize = 128
 
 // MaxIdentityLength bounds a recorded identity's name; longer ones are
 // cut.
@@ -51,7 +53,7 @@ const AnonymousIdentity = "anonymous"
 const usageShards = 64
 
 // UsageRecorder aggregates runtime schema usage (which client identity
-// fetched which schema id, how often, when last) in memory and flushes it
+// fetched which schema id of which context, how often, when last) in memory and flushes it
 // to the store in batches, so the lookup path never waits for a database
 // write. Record is safe for concurrent use and does not allocate for a
 // pair it has already seen since the last flush.
@@ -74,12 +76,17 @@ type usageShard struct {
 }
 
 type usageKey struct {
-	id  int
-	who Identity
+	schema SchemaKey
+	who    Identity
 }
 
 func (r *UsageRecorder) shard(k usageKey) *usageShard {
-	h := maphash.String(r.seed, k.who.Name) ^ uint64(k.id)*0x9E3779B97F4A7C15 ^ uint64(k.who.Source)
+	h := maphash.String(r.seed, k.who.Name) ^ uint64(k.schema.ID)*0x9E3779B97F4A7C15 ^ uint64(k.who.Source)
+	if k.schema.Context != DefaultContext {
+		// Rotated so that a context named like the identity does not
+		// cancel it out.
+		h ^= bits.RotateLeft64(maphash.String(r.seed, k.schema.Context), 31)
+	}
 	return &r.shards[h%usageShards]
 }
 
@@ -114,15 +121,19 @@ func NewUsageRecorder(store UsageStore, opts UsageOptions) *UsageRecorder {
 	return r
 }
 
-// Record counts one lookup of schema id by who.
-func (r *UsageRecorder) Record(who Identity, id int) {
+// Record counts one lookup by who of the schema with the given (context,
+// id); an empty context is the default one.
+func (r *UsageRecorder) Record(who Identity, schema SchemaKey) {
 	if who.Name == "" {
 		who = Identity{}
 	}
 	if len(who.Name) > MaxIdentityLength {
 		who.Name = who.Name[:MaxIdentityLength]
 	}
-	key := usageKey{id: id, who: who}
+	if schema.Context == "" {
+		schema.Context = DefaultContext
+	}
+	key := usageKey{schema: schema, who: who}
 	sh := r.shard(key)
 	now := r.opts.Now().UnixNano()
 
@@ -155,7 +166,9 @@ func (r *UsageRecorder) Record(who Identity, id int) {
 }
 
 // pairSize estimates the memory one recorded pair holds.
-func pairSize(k usageKey) int64 { return int64(usagePairSize + len(k.who.Name)) }
+func pairSize(k usageKey) int64 {
+	return int64(usagePairSize + len(k.who.Name) + len(k.schema.Context))
+}
 
 // raise sets v to t if t is later.
 func raise(v *atomic.Int64, t int64) {
@@ -193,7 +206,7 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		for k, c := range old {
 			r.bytes.Add(-pairSize(k))
 			batch = append(batch, UsageDelta{
-				SchemaID: k.id, Identity: k.who.String(), Count: c.n.Load(),
+				Context: k.schema.Context, SchemaID: k.schema.ID, Identity: k.who.String(), Count: c.n.Load(),
 				FirstSeen: time.Unix(0, c.first).UTC(), LastSeen: time.Unix(0, c.last.Load()).UTC(),
 			})
 		}
@@ -211,7 +224,7 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 // restore puts a batch that could not be written back into memory.
 func (r *UsageRecorder) restore(batch []UsageDelta) {
 	for _, d := range batch {
-		key := usageKey{id: d.SchemaID, who: ParseIdentity(d.Identity)}
+		key := usageKey{schema: SchemaKey{Context: d.Context, ID: d.SchemaID}, who: ParseIdentity(d.Identity)}
 		sh := r.shard(key)
 		sh.mu.Lock()
 		c := sh.m[key]
@@ -252,10 +265,11 @@ func (r *UsageRecorder) Run(ctx context.Context) error {
 	}
 }
 
-// RecordUsage counts one lookup of schema id by a client (see
-// ClientIdentity). It only touches memory; RunUsage flushes.
-func (s *Service) RecordUsage(who Identity, id int) {
-	s.consumers.usage.Record(who, id)
+// RecordUsage counts one lookup by a client (see ClientIdentity) of the
+// schema with the given (context, id). It only touches memory; RunUsage
+// flushes.
+func (s *Service) RecordUsage(who Identity, schema SchemaKey) {
+	s.consumers.usage.Record(who, schema)
 }
 
 // RunUsage flushes recorded usage periodically until ctx ends, then once

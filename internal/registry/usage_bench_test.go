@@ -24,7 +24,7 @@ func BenchmarkUsageRecord(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
-			rec.Record(ids[i%len(ids)], 1+i%4)
+			rec.Record(ids[i%len(ids)], registry.SchemaKey{Context: registry.DefaultContext, ID: 1 + i%4})
 			i++
 		}
 	})

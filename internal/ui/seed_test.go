@@ -182,7 +182,7 @@ func (f *fixture) seed(t testing.TB) {
 		t.Fatalf("deprecate memo: %v", err)
 	}
 	f.clk.Set(seedStart.Add(40 * day))
-	f.svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "billing-prod"}, f.ordersIDs[2])
+	f.svc.RecordUsage(registry.Identity{Source: registry.FromClientID, Name: "billing-prod"}, registry.SchemaKey{ID: f.ordersIDs[2]})
 	if err := f.svc.FlushUsage(ctx); err != nil {
 		t.Fatalf("flush usage: %v", err)
 	}

@@ -46,10 +46,10 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 // microseconds.
 func (dialect) Time(t time.Time) any { return t }
 
-// UnnestUsage turns the five arrays of a usage batch into rows (see
+// UnnestUsage turns the six arrays of a usage batch into rows (see
 // sqlstore.ArrayDialect).
 func (dialect) UnnestUsage() string {
-	return `SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])`
+	return `SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])`
 }
 
 // IDSequence is true: the default context keeps the identity sequence

@@ -12,17 +12,18 @@ import (
 )
 
 // usageChunk is how many rows one multi-row UsageAdd statement writes:
-// five parameters a row keeps a statement under SQLite's limit of 32,766
+// six parameters a row keeps a statement under SQLite's limit of 32,766
 // parameters. A dialect binding arrays (ArrayDialect) needs no chunks.
-const usageChunk = 6000
+const usageChunk = 5000
 
 // ArrayDialect is implemented by a Dialect whose driver binds a Go slice
 // as an SQL array parameter (PostgreSQL): UsageAdd then writes a whole
-// batch in one statement of five array parameters, whatever its size.
+// batch in one statement of six array parameters, whatever its size.
 type ArrayDialect interface {
 	Dialect
-	// UnnestUsage is the SELECT that turns the five array parameters
-	// (schema ids, identities, counts, first and last seen) into rows.
+	// UnnestUsage is the SELECT that turns the six array parameters
+	// (contexts, schema ids, identities, counts, first and last seen)
+	// into rows.
 	UnnestUsage() string
 }
 
@@ -57,26 +58,30 @@ func (e *Executor) UsageAdd(ctx context.Context, batch []registry.UsageDelta) er
 // correctly in both backends: timestamptz in PostgreSQL, fixed-width UTC
 // text in SQLite.
 const usageMerge = `
-		ON CONFLICT (schema_id, identity) DO UPDATE SET
+		ON CONFLICT (context, schema_id, identity) DO UPDATE SET
 			count = schema_usage.count + excluded.count,
 			first_seen = CASE WHEN excluded.first_seen < schema_usage.first_seen
 			                  THEN excluded.first_seen ELSE schema_usage.first_seen END,
 			last_seen = CASE WHEN excluded.last_seen > schema_usage.last_seen
 			                 THEN excluded.last_seen ELSE schema_usage.last_seen END`
 
-// usageUnnest adds rows in one statement of five array parameters.
+// usageColumns are the columns UsageAdd writes, in its parameters' order.
+const usageColumns = `INSERT INTO schema_usage (context, schema_id, identity, count, first_seen, last_seen) `
+
+// usageUnnest adds rows in one statement of six array parameters.
 func (e *Executor) usageUnnest(ctx context.Context, ad ArrayDialect, rows []registry.UsageDelta) error {
+	contexts := make([]string, len(rows))
 	ids := make([]int64, len(rows))
 	who := make([]string, len(rows))
 	counts := make([]int64, len(rows))
 	first := make([]time.Time, len(rows))
 	last := make([]time.Time, len(rows))
 	for i, d := range rows {
-		ids[i], who[i], counts[i] = int64(d.SchemaID), d.Identity, d.Count
+		contexts[i], ids[i], who[i], counts[i] = usageContext(d), int64(d.SchemaID), d.Identity, d.Count
 		first[i], last[i] = d.FirstSeen.UTC(), d.LastSeen.UTC()
 	}
-	q := `INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen) ` + ad.UnnestUsage() + usageMerge
-	if _, err := e.conn.Writer().Exec(ctx, q, ids, who, counts, first, last); err != nil {
+	q := usageColumns + ad.UnnestUsage() + usageMerge
+	if _, err := e.conn.Writer().Exec(ctx, q, contexts, ids, who, counts, first, last); err != nil {
 		return e.errorf("add usage: %w", e.translate(err))
 	}
 	return nil
@@ -85,15 +90,15 @@ func (e *Executor) usageUnnest(ctx context.Context, ad ArrayDialect, rows []regi
 // usageUpsert adds rows in one multi-row statement.
 func (e *Executor) usageUpsert(ctx context.Context, rows []registry.UsageDelta) error {
 	var q strings.Builder
-	q.WriteString(`INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen) VALUES `)
-	args := make([]any, 0, 5*len(rows))
+	q.WriteString(usageColumns + `VALUES `)
+	args := make([]any, 0, 6*len(rows))
 	for i, d := range rows {
 		if i > 0 {
 			q.WriteString(", ")
 		}
 		n := len(args)
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
-		args = append(args, d.SchemaID, d.Identity, d.Count, e.time(d.FirstSeen), e.time(d.LastSeen))
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+		args = append(args, usageContext(d), d.SchemaID, d.Identity, d.Count, e.time(d.FirstSeen), e.time(d.LastSeen))
 	}
 	q.WriteString(usageMerge)
 	if _, err := e.conn.Writer().Exec(ctx, q.String(), args...); err != nil {
@@ -102,15 +107,27 @@ func (e *Executor) usageUpsert(ctx context.Context, rows []registry.UsageDelta) 
 	return nil
 }
 
+// usageContext is the context a delta is stored under: an empty one is
+// the default context.
+func usageContext(d registry.UsageDelta) string {
+	if d.Context == "" {
+		return registry.DefaultContext
+	}
+	return d.Context
+}
+
 // mergeUsage sums deltas with the same key and sorts them by key.
 func mergeUsage(batch []registry.UsageDelta) []registry.UsageDelta {
 	out := slices.Clone(batch)
+	for i := range out {
+		out[i].Context = usageContext(out[i])
+	}
 	slices.SortFunc(out, func(a, b registry.UsageDelta) int {
-		return cmp.Or(cmp.Compare(a.SchemaID, b.SchemaID), strings.Compare(a.Identity, b.Identity))
+		return cmp.Or(strings.Compare(a.Context, b.Context), cmp.Compare(a.SchemaID, b.SchemaID), strings.Compare(a.Identity, b.Identity))
 	})
 	merged := out[:0]
 	for _, d := range out {
-		if k := len(merged) - 1; k >= 0 && merged[k].SchemaID == d.SchemaID && merged[k].Identity == d.Identity {
+		if k := len(merged) - 1; k >= 0 && merged[k].Context == d.Context && merged[k].SchemaID == d.SchemaID && merged[k].Identity == d.Identity {
 			merged[k].Count += d.Count
 			if d.FirstSeen.Before(merged[k].FirstSeen) {
 				merged[k].FirstSeen = d.FirstSeen
@@ -125,10 +142,15 @@ func mergeUsage(batch []registry.UsageDelta) []registry.UsageDelta {
 	return merged
 }
 
-// UsageList lists usage rows ordered by schema id then identity.
+// UsageList lists usage rows ordered by context, schema id, then
+// identity.
 func (e *Executor) UsageList(ctx context.Context, p registry.UsageListParams) ([]registry.Usage, error) {
-	q := `SELECT schema_id, identity, count, first_seen, last_seen FROM schema_usage WHERE true`
+	q := `SELECT context, schema_id, identity, count, first_seen, last_seen FROM schema_usage WHERE true`
 	var args []any
+	if p.Context != "" {
+		args = append(args, p.Context)
+		q += fmt.Sprintf(` AND context = $%d`, len(args))
+	}
 	if !p.SeenSince.IsZero() {
 		args = append(args, e.time(p.SeenSince))
 		q += fmt.Sprintf(` AND last_seen >= $%d`, len(args))
@@ -143,9 +165,9 @@ func (e *Executor) UsageList(ctx context.Context, p registry.UsageListParams) ([
 	}
 	out, err := queryAll(ctx, e.conn.Reader(), func(row Row) (registry.Usage, error) {
 		var u registry.Usage
-		err := row.Scan(&u.SchemaID, &u.Identity, &u.Count, scanTime(&u.FirstSeen), scanTime(&u.LastSeen))
+		err := row.Scan(&u.Context, &u.SchemaID, &u.Identity, &u.Count, scanTime(&u.FirstSeen), scanTime(&u.LastSeen))
 		return u, err
-	}, q+` ORDER BY schema_id, identity`, args...)
+	}, q+` ORDER BY context, schema_id, identity`, args...)
 	if err != nil {
 		return nil, e.errorf("list usage: %w", e.translate(err))
 	}

@@ -26,6 +26,7 @@ func RunConsumers(t *testing.T, newStore NewStore) {
 		{"DeprecationListFiltersAndPages", testDeprecationList},
 		{"UsageAddAccumulatesCountsAndTimes", testUsageAdd},
 		{"UsageAddMergesALargeBatchWithRepeatedKeys", testUsageAddLarge},
+		{"UsageKeepsContextsApart", testUsageContexts},
 	})
 }
 
@@ -260,10 +261,11 @@ func testUsageAdd(t *testing.T, s registry.ConsumerStore) {
 	if err != nil {
 		t.Fatalf("UsageList: %v", err)
 	}
+	// Deltas without a context are the default context's.
 	want := []registry.Usage{
-		{SchemaID: 1, Identity: "client:a", Count: 7, FirstSeen: day.Add(-time.Hour), LastSeen: day.Add(time.Minute)},
-		{SchemaID: 1, Identity: "client:b", Count: 1, FirstSeen: day.AddDate(0, 0, 2), LastSeen: day.AddDate(0, 0, 2)},
-		{SchemaID: 2, Identity: "client:a", Count: 1, FirstSeen: day, LastSeen: day},
+		{Context: ".", SchemaID: 1, Identity: "client:a", Count: 7, FirstSeen: day.Add(-time.Hour), LastSeen: day.Add(time.Minute)},
+		{Context: ".", SchemaID: 1, Identity: "client:b", Count: 1, FirstSeen: day.AddDate(0, 0, 2), LastSeen: day.AddDate(0, 0, 2)},
+		{Context: ".", SchemaID: 2, Identity: "client:a", Count: 1, FirstSeen: day, LastSeen: day},
 	}
 	if !reflect.DeepEqual(all, want) {
 		t.Errorf("UsageList = %+v, want %+v", all, want)
@@ -275,6 +277,51 @@ func testUsageAdd(t *testing.T, s registry.ConsumerStore) {
 	two, err := s.UsageList(ctx, registry.UsageListParams{SchemaIDs: []int{2, 9}})
 	if err != nil || len(two) != 1 || two[0].SchemaID != 2 {
 		t.Errorf("UsageList(SchemaIDs) = %+v, %v; want only id 2", two, err)
+	}
+}
+
+// testUsageContexts records the same schema id and identity in two
+// contexts: ids are unique per context, so the rows stay apart, in one
+// batch and across batches, and a listing can keep one context.
+func testUsageContexts(t *testing.T, s registry.ConsumerStore) {
+	ctx := t.Context()
+	batches := [][]registry.UsageDelta{
+		{
+			{Context: ".ctx", SchemaID: 1, Identity: "client:a", Count: 2, FirstSeen: day, LastSeen: day},
+			{Context: ".", SchemaID: 1, Identity: "client:a", Count: 5, FirstSeen: day, LastSeen: day},
+			{Context: ".ctx", SchemaID: 1, Identity: "client:a", Count: 1, FirstSeen: day, LastSeen: day.Add(time.Hour)},
+		},
+		{
+			{Context: ".ctx", SchemaID: 1, Identity: "client:a", Count: 10, FirstSeen: day.Add(-time.Hour), LastSeen: day},
+			{Context: ".other", SchemaID: 1, Identity: "client:a", Count: 1, FirstSeen: day, LastSeen: day},
+		},
+	}
+	for _, b := range batches {
+		if err := s.UsageAdd(ctx, b); err != nil {
+			t.Fatalf("UsageAdd: %v", err)
+		}
+	}
+	dflt := registry.Usage{Context: ".", SchemaID: 1, Identity: "client:a", Count: 5, FirstSeen: day, LastSeen: day}
+	inCtx := registry.Usage{Context: ".ctx", SchemaID: 1, Identity: "client:a", Count: 13, FirstSeen: day.Add(-time.Hour), LastSeen: day.Add(time.Hour)}
+	other := registry.Usage{Context: ".other", SchemaID: 1, Identity: "client:a", Count: 1, FirstSeen: day, LastSeen: day}
+	tests := []struct {
+		name string
+		p    registry.UsageListParams
+		want []registry.Usage
+	}{
+		{"every context", registry.UsageListParams{}, []registry.Usage{dflt, inCtx, other}},
+		{"the default context", registry.UsageListParams{Context: "."}, []registry.Usage{dflt}},
+		{"one context and id", registry.UsageListParams{Context: ".ctx", SchemaIDs: []int{1}}, []registry.Usage{inCtx}},
+		{"an unused context", registry.UsageListParams{Context: ".none"}, nil},
+	}
+	for _, tc := range tests {
+		got, err := s.UsageList(ctx, tc.p)
+		if err != nil {
+			t.Fatalf("%s: UsageList: %v", tc.name, err)
+		}
+		if len(got) != len(tc.want) || len(got) > 0 && !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: UsageList = %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }
 
@@ -290,7 +337,7 @@ func testUsageAddLarge(t *testing.T, s registry.ConsumerStore) {
 		for k := keys - 1; k >= 0; k-- {
 			at := day.Add(time.Duration(round) * time.Hour)
 			batch = append(batch, registry.UsageDelta{
-				SchemaID: k%7 + 1, Identity: fmt.Sprintf("client:%04d", k),
+				Context: []string{".", ".ctx"}[k%2], SchemaID: k%7 + 1, Identity: fmt.Sprintf("client:%04d", k),
 				Count: int64(round + 1), FirstSeen: at, LastSeen: at.Add(time.Second),
 			})
 		}
@@ -307,13 +354,13 @@ func testUsageAddLarge(t *testing.T, s registry.ConsumerStore) {
 	}
 	for i, u := range all {
 		want := registry.Usage{
-			SchemaID: u.SchemaID, Identity: u.Identity, Count: 1 + 2 + 3,
+			Context: u.Context, SchemaID: u.SchemaID, Identity: u.Identity, Count: 1 + 2 + 3,
 			FirstSeen: day, LastSeen: day.Add(2*time.Hour + time.Second),
 		}
 		if !reflect.DeepEqual(u, want) {
 			t.Fatalf("row %d = %+v, want %+v", i, u, want)
 		}
-		if i > 0 && all[i-1].SchemaID == u.SchemaID && all[i-1].Identity >= u.Identity {
+		if i > 0 && all[i-1].Context == u.Context && all[i-1].SchemaID == u.SchemaID && all[i-1].Identity >= u.Identity {
 			t.Fatalf("rows %d and %d are out of order: %+v, %+v", i-1, i, all[i-1], u)
 		}
 	}

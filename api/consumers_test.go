@@ -383,3 +383,76 @@ func TestBackfillRoute(t *testing.T) {
 		t.Errorf("30-day candidate = %+v, want version 1 (no note, no reader default) unreadable", candidate)
 	}
 }
+
+// TestUsageAndHeadersPerContext fetches id 1 in two contexts, over real
+// HTTP on every store: ids are unique per context, so only the lookups in
+// the context whose subject is deprecated carry the headers, and each
+// context's readers show in the report under that context's subject
+// alone.
+func TestUsageAndHeadersPerContext(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachBackend(t, func(t *testing.T, b servertest.Backend) {
+		s := newConsumerServer(t, b)
+		reg := func(subject, text string) int {
+			r := s.mustDo(t, request{Method: http.MethodPost, Path: "/subjects/" + subject + "/versions", Body: jsonBody(t, map[string]string{"schema": text})}, http.StatusOK)
+			return decode[struct{ ID int }](t, r).ID
+		}
+		if dflt, inCtx := reg("orders-value", orderV1), reg(":.ctx:legacy-value", orderV1); dflt != 1 || inCtx != 1 {
+			t.Fatalf("ids = %d (default context), %d (.ctx); want 1 in both", dflt, inCtx)
+		}
+		// The context's subject is deprecated as a whole; the default
+		// context's only in a field, which adds no header.
+		s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/deprecations", Body: `{"subject":":.ctx:legacy-value","sunset":"2026-06-01"}`}, http.StatusCreated)
+		s.mustDo(t, request{Method: http.MethodPost, Path: "/v1/deprecations", Body: `{"subject":"orders-value","path":"note"}`}, http.StatusCreated)
+		since := fmt.Sprintf("@%d", time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC).Unix())
+		const sunset = "Mon, 01 Jun 2026 00:00:00 GMT"
+
+		tests := []struct {
+			name, path, client  string
+			status              int
+			deprecation, sunset string
+		}{
+			{"SubjectParam", "/schemas/ids/1?subject=:.ctx:legacy-value", "ctx-reader", 200, since, sunset},
+			{"ContextPath", "/contexts/.ctx/schemas/ids/1/schema", "ctx-reader", 200, since, sunset},
+			{"ContextPathUnqualifiedSubject", "/contexts/.ctx/schemas/ids/1?subject=legacy-value", "ctx-reader", 200, since, sunset},
+			{"UnknownIDInContext", "/schemas/ids/2?subject=:.ctx:legacy-value", "ctx-reader", 404, since, sunset},
+			{"DefaultContext", "/schemas/ids/1", "default-reader", 200, "", ""},
+			{"DefaultContextSubjectParam", "/schemas/ids/1?subject=orders-value", "default-reader", 200, "", ""},
+		}
+		for _, tc := range tests {
+			r := s.mustDo(t, request{Method: http.MethodGet, Path: tc.path, Header: map[string]string{"X-Client-Id": tc.client}}, tc.status)
+			if tc.status != http.StatusOK {
+				continue
+			}
+			if got := r.Header.Get("Deprecation"); got != tc.deprecation {
+				t.Errorf("%s: Deprecation = %q, want %q", tc.name, got, tc.deprecation)
+			}
+			if got := r.Header.Get("Sunset"); got != tc.sunset {
+				t.Errorf("%s: Sunset = %q, want %q", tc.name, got, tc.sunset)
+			}
+		}
+		if err := s.svc.FlushUsage(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+
+		// Each subject's item shows the readers of its own context's id 1,
+		// three lookups each (the 404 is not usage).
+		clients := map[string]string{}
+		for _, it := range s.report(t, "").Items {
+			var got []string
+			for _, c := range it.Clients {
+				got = append(got, fmt.Sprintf("%s=%d", c.Identity, c.Count))
+			}
+			clients[it.Subject] = strings.Join(got, ",")
+		}
+		want := map[string]string{":.ctx:legacy-value": "client:ctx-reader=3", "orders-value": "client:default-reader=2"}
+		if len(clients) != len(want) {
+			t.Fatalf("report clients per subject = %v, want %v", clients, want)
+		}
+		for subject, w := range want {
+			if clients[subject] != w {
+				t.Errorf("report clients of %s = %q, want %q", subject, clients[subject], w)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -189,4 +190,58 @@ func mustOK(t *testing.T, what string, err error) {
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
+}
+
+// TestUsageGainsContexts runs 00007 over usage recorded before it: the
+// rows become the default context's, the same id and identity can then
+// be recorded in another context, and going back keeps the default
+// context's rows only.
+func TestUsageGainsContexts(t *testing.T) {
+	t.Parallel()
+	for _, d := range databases {
+		t.Run(string(d.dialect), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			db := d.open(t)
+			_, err := migrations.Up(ctx, db, d.dialect)
+			mustOK(t, "Up", err)
+			_, err = migrations.DownTo(ctx, db, d.dialect, 6)
+			mustOK(t, "DownTo(6)", err)
+			_, err = db.ExecContext(ctx, `INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen)
+				VALUES (3, 'client:a', 2, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`)
+			mustOK(t, "insert usage before 00007", err)
+
+			_, err = migrations.Up(ctx, db, d.dialect)
+			mustOK(t, "Up to 00007", err)
+			_, err = db.ExecContext(ctx, `INSERT INTO schema_usage (context, schema_id, identity, count, first_seen, last_seen)
+				VALUES ('.ctx', 3, 'client:a', 5, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`)
+			mustOK(t, "insert the same id and identity in another context", err)
+			if got := usageRows(t, db, `SELECT context, schema_id, identity, count FROM schema_usage ORDER BY context`); !slices.Equal(got, []string{".|3|client:a|2", ".ctx|3|client:a|5"}) {
+				t.Errorf("usage after 00007 = %v, want the old row in the default context and the new one apart", got)
+			}
+
+			_, err = migrations.DownTo(ctx, db, d.dialect, 6)
+			mustOK(t, "DownTo(6) again", err)
+			if got := usageRows(t, db, `SELECT '.', schema_id, identity, count FROM schema_usage`); !slices.Equal(got, []string{".|3|client:a|2"}) {
+				t.Errorf("usage after going back = %v, want the default context's row only", got)
+			}
+		})
+	}
+}
+
+// usageRows renders the rows of a query of (context, id, identity, count).
+func usageRows(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), q)
+	mustOK(t, "query usage", err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var sc, who string
+		var id, n int64
+		mustOK(t, "scan usage", rows.Scan(&sc, &id, &who, &n))
+		out = append(out, fmt.Sprintf("%s|%d|%s|%d", sc, id, who, n))
+	}
+	mustOK(t, "read usage", rows.Err())
+	return out
 }

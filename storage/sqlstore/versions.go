@@ -282,6 +282,12 @@ func (e *Executor) ContextDelete(ctx context.Context, schemaContext string) erro
 		if total == 0 {
 			return registry.ErrNotFound
 		}
+		// The context's usage goes with its schemas: a schema registered
+		// there later starts again at id 1 and has no readers yet. Usage
+		// does not count towards total: it is not what the context holds.
+		if _, err := w.Exec(ctx, `DELETE FROM schema_usage WHERE context = $1`, schemaContext); err != nil {
+			return tx.translate(err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -123,12 +123,18 @@ func testContextReferences(t *testing.T, s registry.Store) {
 
 // testContextDelete pins ContextDelete: refused while a version, even a
 // soft-deleted one, remains; then it removes the context's schemas, id
-// counter and config and mode rows, and nothing of another context's.
+// counter, config and mode rows and runtime usage, and nothing of another
+// context's.
 func testContextDelete(t *testing.T, s registry.Store) {
 	ctx := t.Context()
 	v := mustRegister(t, s, ":.gone:orders", `"gone"`)
-	mustRegister(t, s, ":.kept:orders", `"kept"`)
+	kept := mustRegister(t, s, ":.kept:orders", `"kept"`)
 	mustRegister(t, s, "orders", `"default"`)
+	var usage []registry.UsageDelta
+	for sc, id := range map[string]int{".gone": v.SchemaID, ".kept": kept.SchemaID} {
+		usage = append(usage, registry.UsageDelta{Context: sc, SchemaID: id, Identity: "client:a", Count: 1, FirstSeen: day, LastSeen: day})
+	}
+	mustOK(t, "UsageAdd", s.UsageAdd(ctx, usage))
 	level := compat.Full
 	for _, subject := range []string{":.gone:", ":.gone:orders", ":.kept:", "orders"} {
 		mustOK(t, "ConfigSet "+subject, s.ConfigSet(ctx, subject, registry.Config{Compatibility: &level}))
@@ -164,6 +170,11 @@ func testContextDelete(t *testing.T, s registry.Store) {
 	}
 	_, err = s.SchemaGetByID(ctx, ".gone", v.SchemaID)
 	wantErr(t, "SchemaGetByID in the deleted context", err, registry.ErrNotFound)
+	left, err := s.UsageList(ctx, registry.UsageListParams{})
+	mustOK(t, "UsageList", err)
+	if len(left) != 1 || left[0].Context != ".kept" || left[0].SchemaID != kept.SchemaID {
+		t.Errorf("usage after ContextDelete = %+v, want only .kept's", left)
+	}
 	for _, subject := range []string{":.gone:", ":.gone:orders"} {
 		_, err := s.ConfigGet(ctx, subject)
 		wantErr(t, "ConfigGet "+subject, err, registry.ErrNotFound)

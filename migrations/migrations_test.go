@@ -54,73 +54,81 @@ var databases = []database{
 	},
 }
 
-func TestUpDownUp(t *testing.T) {
-	t.Parallel()
+// forEachDatabase runs f in parallel subtests, one per dialect, each on
+// an empty database of its own.
+func forEachDatabase(t *testing.T, f func(t *testing.T, d database, db *sql.DB)) {
+	t.Helper()
 	for _, d := range databases {
 		t.Run(string(d.dialect), func(t *testing.T) {
 			t.Parallel()
-			ctx := t.Context()
-			db := d.open(t)
-
-			st, err := migrations.Status(ctx, db, d.dialect)
-			mustOK(t, "Status", err)
-			if len(st) == 0 || st[0].Version != 1 || st[0].Name != "00001_init.sql" || st[0].Applied {
-				t.Fatalf("Status of an empty database = %+v, want 00001_init.sql pending first", st)
-			}
-
-			if err := migrations.RequireApplied(ctx, db, d.dialect); err == nil {
-				t.Error("RequireApplied on an empty database: nil, want an error")
-			}
-
-			up, err := migrations.Up(ctx, db, d.dialect)
-			mustOK(t, "Up", err)
-			mustOK(t, "RequireApplied after Up", migrations.RequireApplied(ctx, db, d.dialect))
-			if len(up) != len(st) || up[0].Direction != "up" {
-				t.Errorf("Up applied %+v, want all %d migrations", up, len(st))
-			}
-			all := tables(t, db, d.tables)
-			for _, name := range initTables {
-				if !slices.Contains(all, name) {
-					t.Errorf("after Up, table %s is missing (tables: %v)", name, all)
-				}
-			}
-			again, err := migrations.Up(ctx, db, d.dialect)
-			mustOK(t, "second Up", err)
-			if len(again) != 0 {
-				t.Errorf("second Up applied %+v, want nothing", again)
-			}
-			st, err = migrations.Status(ctx, db, d.dialect)
-			mustOK(t, "Status", err)
-			for _, m := range st {
-				if !m.Applied || m.AppliedAt.IsZero() {
-					t.Errorf("after Up, %s: applied=%v at %v", m.Name, m.Applied, m.AppliedAt)
-				}
-			}
-
-			down, err := migrations.DownTo(ctx, db, d.dialect, 0)
-			mustOK(t, "DownTo(0)", err)
-			if len(down) != len(st) || down[0].Direction != "down" {
-				t.Errorf("DownTo(0) rolled back %+v, want all %d migrations", down, len(st))
-			}
-			if left := tables(t, db, d.tables); len(left) != 0 {
-				t.Errorf("after DownTo(0), tables %v remain", left)
-			}
-			if _, err := migrations.Down(ctx, db, d.dialect); !errors.Is(err, migrations.ErrNoNextVersion) {
-				t.Errorf("Down with nothing applied: err = %v, want ErrNoNextVersion", err)
-			}
-
-			_, err = migrations.Up(ctx, db, d.dialect)
-			mustOK(t, "Up after Down", err)
-			if again := tables(t, db, d.tables); !slices.Equal(again, all) {
-				t.Errorf("tables after up, down, up = %v, want %v", again, all)
-			}
-			last, err := migrations.Down(ctx, db, d.dialect)
-			mustOK(t, "Down", err)
-			if last.Version != st[len(st)-1].Version {
-				t.Errorf("Down rolled back version %d, want the latest, %d", last.Version, st[len(st)-1].Version)
-			}
+			f(t, d, d.open(t))
 		})
 	}
+}
+
+func TestUpDownUp(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, d database, db *sql.DB) {
+		ctx := t.Context()
+
+		st, err := migrations.Status(ctx, db, d.dialect)
+		mustOK(t, "Status", err)
+		if len(st) == 0 || st[0].Version != 1 || st[0].Name != "00001_init.sql" || st[0].Applied {
+			t.Fatalf("Status of an empty database = %+v, want 00001_init.sql pending first", st)
+		}
+
+		if err := migrations.RequireApplied(ctx, db, d.dialect); err == nil {
+			t.Error("RequireApplied on an empty database: nil, want an error")
+		}
+
+		up, err := migrations.Up(ctx, db, d.dialect)
+		mustOK(t, "Up", err)
+		mustOK(t, "RequireApplied after Up", migrations.RequireApplied(ctx, db, d.dialect))
+		if len(up) != len(st) || up[0].Direction != "up" {
+			t.Errorf("Up applied %+v, want all %d migrations", up, len(st))
+		}
+		all := tables(t, db, d.tables)
+		for _, name := range initTables {
+			if !slices.Contains(all, name) {
+				t.Errorf("after Up, table %s is missing (tables: %v)", name, all)
+			}
+		}
+		again, err := migrations.Up(ctx, db, d.dialect)
+		mustOK(t, "second Up", err)
+		if len(again) != 0 {
+			t.Errorf("second Up applied %+v, want nothing", again)
+		}
+		st, err = migrations.Status(ctx, db, d.dialect)
+		mustOK(t, "Status", err)
+		for _, m := range st {
+			if !m.Applied || m.AppliedAt.IsZero() {
+				t.Errorf("after Up, %s: applied=%v at %v", m.Name, m.Applied, m.AppliedAt)
+			}
+		}
+
+		down, err := migrations.DownTo(ctx, db, d.dialect, 0)
+		mustOK(t, "DownTo(0)", err)
+		if len(down) != len(st) || down[0].Direction != "down" {
+			t.Errorf("DownTo(0) rolled back %+v, want all %d migrations", down, len(st))
+		}
+		if left := tables(t, db, d.tables); len(left) != 0 {
+			t.Errorf("after DownTo(0), tables %v remain", left)
+		}
+		if _, err := migrations.Down(ctx, db, d.dialect); !errors.Is(err, migrations.ErrNoNextVersion) {
+			t.Errorf("Down with nothing applied: err = %v, want ErrNoNextVersion", err)
+		}
+
+		_, err = migrations.Up(ctx, db, d.dialect)
+		mustOK(t, "Up after Down", err)
+		if again := tables(t, db, d.tables); !slices.Equal(again, all) {
+			t.Errorf("tables after up, down, up = %v, want %v", again, all)
+		}
+		last, err := migrations.Down(ctx, db, d.dialect)
+		mustOK(t, "Down", err)
+		if last.Version != st[len(st)-1].Version {
+			t.Errorf("Down rolled back version %d, want the latest, %d", last.Version, st[len(st)-1].Version)
+		}
+	})
 }
 
 // TestConcurrentUpMigratesOnce starts several migrations of one
@@ -198,35 +206,31 @@ func mustOK(t *testing.T, what string, err error) {
 // context's rows only.
 func TestUsageGainsContexts(t *testing.T) {
 	t.Parallel()
-	for _, d := range databases {
-		t.Run(string(d.dialect), func(t *testing.T) {
-			t.Parallel()
-			ctx := t.Context()
-			db := d.open(t)
-			_, err := migrations.Up(ctx, db, d.dialect)
-			mustOK(t, "Up", err)
-			_, err = migrations.DownTo(ctx, db, d.dialect, 6)
-			mustOK(t, "DownTo(6)", err)
-			_, err = db.ExecContext(ctx, `INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen)
-				VALUES (3, 'client:a', 2, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`)
-			mustOK(t, "insert usage before 00007", err)
+	forEachDatabase(t, func(t *testing.T, d database, db *sql.DB) {
+		ctx := t.Context()
+		_, err := migrations.Up(ctx, db, d.dialect)
+		mustOK(t, "Up", err)
+		_, err = migrations.DownTo(ctx, db, d.dialect, 6)
+		mustOK(t, "DownTo(6)", err)
+		_, err = db.ExecContext(ctx, `INSERT INTO schema_usage (schema_id, identity, count, first_seen, last_seen)
+		VALUES (3, 'client:a', 2, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`)
+		mustOK(t, "insert usage before 00007", err)
 
-			_, err = migrations.Up(ctx, db, d.dialect)
-			mustOK(t, "Up to 00007", err)
-			_, err = db.ExecContext(ctx, `INSERT INTO schema_usage (context, schema_id, identity, count, first_seen, last_seen)
-				VALUES ('.ctx', 3, 'client:a', 5, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`)
-			mustOK(t, "insert the same id and identity in another context", err)
-			if got := usageRows(t, db, `SELECT context, schema_id, identity, count FROM schema_usage ORDER BY context`); !slices.Equal(got, []string{".|3|client:a|2", ".ctx|3|client:a|5"}) {
-				t.Errorf("usage after 00007 = %v, want the old row in the default context and the new one apart", got)
-			}
+		_, err = migrations.Up(ctx, db, d.dialect)
+		mustOK(t, "Up to 00007", err)
+		_, err = db.ExecContext(ctx, `INSERT INTO schema_usage (context, schema_id, identity, count, first_seen, last_seen)
+		VALUES ('.ctx', 3, 'client:a', 5, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`)
+		mustOK(t, "insert the same id and identity in another context", err)
+		if got := usageRows(t, db, `SELECT context, schema_id, identity, count FROM schema_usage ORDER BY context`); !slices.Equal(got, []string{".|3|client:a|2", ".ctx|3|client:a|5"}) {
+			t.Errorf("usage after 00007 = %v, want the old row in the default context and the new one apart", got)
+		}
 
-			_, err = migrations.DownTo(ctx, db, d.dialect, 6)
-			mustOK(t, "DownTo(6) again", err)
-			if got := usageRows(t, db, `SELECT '.', schema_id, identity, count FROM schema_usage`); !slices.Equal(got, []string{".|3|client:a|2"}) {
-				t.Errorf("usage after going back = %v, want the default context's row only", got)
-			}
-		})
-	}
+		_, err = migrations.DownTo(ctx, db, d.dialect, 6)
+		mustOK(t, "DownTo(6) again", err)
+		if got := usageRows(t, db, `SELECT '.', schema_id, identity, count FROM schema_usage`); !slices.Equal(got, []string{".|3|client:a|2"}) {
+			t.Errorf("usage after going back = %v, want the default context's row only", got)
+		}
+	})
 }
 
 // usageRows renders the rows of a query of (context, id, identity, count).

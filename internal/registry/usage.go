@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"math/bits"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,9 +54,9 @@ const AnonymousIdentity = "anonymous"
 const usageShards = 64
 
 // UsageRecorder aggregates runtime schema usage (which client identity
-// fetched which schema id of which context, how often, when last) in memory and flushes it
-// to the store in batches, so the lookup path never waits for a database
-// write. Record is safe for concurrent use and does not allocate for a
+// fetched which schema id of which context, how often, when last) in
+// memory and flushes it to the store in batches, so the lookup path never
+// waits for a database write. Record is safe for concurrent use and does not allocate for a
 // pair it has already seen since the last flush.
 type UsageRecorder struct {
 	store   UsageStore
@@ -160,6 +161,12 @@ func (r *UsageRecorder) Record(who Identity, schema SchemaKey) {
 	c := &usageCounter{first: now}
 	c.n.Store(1)
 	c.last.Store(now)
+	// The names may be slices of a request's header or query: copies
+	// keep only what pairSize counts alive until the flush.
+	key.who.Name = strings.Clone(key.who.Name)
+	if key.schema.Context != DefaultContext {
+		key.schema.Context = strings.Clone(key.schema.Context)
+	}
 	sh.m[key] = c
 	r.size.Add(1)
 	r.bytes.Add(pairSize(key))

@@ -49,6 +49,12 @@ func (s *Service) parseInputLenient(ctx context.Context, in SchemaInput) (*parse
 	if err := s.graphReadable(ctx, in.Context, in.References, ""); err != nil {
 		return nil, err
 	}
+	return s.parseReadable(ctx, in)
+}
+
+// parseReadable is parseInputLenient for a caller that has already
+// checked, with graphReadable, that it may read in's reference graph.
+func (s *Service) parseReadable(ctx context.Context, in SchemaInput) (*parsed, error) {
 	key := inputKey(in)
 	if p, ok := s.inputs.GetIfPresent(key); ok {
 		return p, nil

@@ -130,7 +130,7 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		}
 		v := versionByHashes(hashed, registered, p.Schema.Normalize)
 		if v == nil {
-			plain, err := s.parseInputLenient(ctx, p.Schema)
+			plain, err := s.parseReadable(ctx, p.Schema)
 			if err != nil {
 				return nil, err
 			}
@@ -164,7 +164,7 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 	}
 	// A schema that IMPORT copied as it was must still be found when its
 	// producers re-register it; anything else must parse strictly below.
-	in, err := s.parseInputLenient(ctx, p.Schema)
+	in, err := s.parseReadable(ctx, p.Schema)
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash/fnv"
 	"math"
+	"net/http"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -20,47 +22,88 @@ import (
 
 // responseCache keeps the encoded responses of schemas by id, so the
 // runtime lookup paths (GET /schemas/ids/{id} and
-// GET /subjects/{s}/versions/{v}) do no JSON encoding.
+// GET /subjects/{s}/versions/{v}) do no JSON encoding and, on a hit, ask
+// the Service nothing: it is the process's one copy of what lookups
+// return, and the Service's own row cache is kept small.
 //
-// An id always names the same content, so an entry stays valid for as
-// long as the Service hands out the same *registry.Schema; a different
-// pointer with equal content is still a hit, and one with different
-// content (an id re-imported after a permanent delete) replaces the entry.
-// Entries are immutable once stored. The cache holds at most its share of
-// the memory budget, weighed by the bytes of each entry, and evicts the
-// entries least likely to be used again.
+// An id names the same content until the Service's SchemaEpoch moves
+// (a permanent delete, an import that frees ids, a deleted context), so
+// an entry records the epoch read before its schema was fetched and is
+// current while the epoch holds. Entries are immutable once stored. The
+// cache holds at most its share of the memory budget, weighed by the
+// bytes of each entry, and evicts the entries least likely to be used
+// again.
 type responseCache struct {
 	entries *otter.Cache[registry.SchemaKey, *cachedSchema]
 }
 
-// cachedSchema is the encoded form of one schema. Its header values are
-// shared by every response and must never be modified.
+// cachedSchema is the encoded form of one schema, kept small: a lookup
+// cache of 100,000 schemas holds 100,000 of these. The GET
+// /schemas/ids/{id} body is a head, the schema text as a JSON string,
+// and a tail; an entry of a schema without references or a contract
+// (most of them) shares the head and tail of its format with every
+// other, and the text is the schema row's own string, so an entry adds
+// little beyond the text. Its header values are shared by every response
+// and must never be modified.
 type cachedSchema struct {
-	src *registry.Schema
-
-	// body is the GET /schemas/ids/{id} response: a JSON object whose
-	// members, after the opening brace, also end every version response.
-	body       []byte
-	bodyETag   []string
-	bodyLength []string
-	// bodyHash summarises body for the ETags of version responses.
+	// epoch is the Service's SchemaEpoch when the schema was fetched.
+	epoch uint64
+	text  string
+	// parts are the head (ending with `"schema":`) and the tail of an
+	// entry whose are not shared; nil when they are sharedParts[shared].
+	parts  *[2][]byte
+	shared int
+	// hdr holds the body's ETag and Content-Length, in one array so that
+	// the header slices (etag and length) cost no allocation.
+	hdr [2]string
+	// bodyHash summarises the body: its ETag, and with a hash of their
+	// own prefix, the ETags of version responses.
 	bodyHash uint64
-
-	// textETag and textLength head the bare schema text (the .../schema
-	// endpoints), which is src.Text: it is not kept a second time.
-	textETag   []string
-	textLength []string
 }
 
-// cachedSchemaSize is what an entry holds besides its body and schema
-// text: the struct, the header values and the cache's node.
-const cachedSchemaSize = 384
+// etag and length are the body's header values.
+func (e *cachedSchema) etag() []string   { return e.hdr[0:1:1] }
+func (e *cachedSchema) length() []string { return e.hdr[1:2:2] }
 
-// size estimates the bytes e keeps alive, its schema row included: the
-// registry's cache may have dropped the row while this one holds it.
+// head and tail frame the text in the body.
+func (e *cachedSchema) head() []byte {
+	if e.parts != nil {
+		return e.parts[0]
+	}
+	return sharedParts[e.shared].head
+}
+
+func (e *cachedSchema) tail() []byte {
+	if e.parts != nil {
+		return e.parts[1]
+	}
+	return sharedParts[e.shared].tail
+}
+
+// cachedSchemaSize is what an entry holds besides its text, as measured
+// in heap profiles of a full cache: the struct, the header values, the
+// key, and the cache's node and table slot.
+const cachedSchemaSize = 208
+
+// size estimates the bytes e keeps alive.
 func (e *cachedSchema) size() uint32 {
-	n := cachedSchemaSize + len(e.body) + len(e.src.Text) + len(e.src.Metadata) + len(e.src.RuleSet) + len(e.src.Fingerprint)
+	n := cachedSchemaSize + len(e.text)
+	if e.parts != nil {
+		n += 64 + len(e.parts[0]) + len(e.parts[1])
+	}
 	return uint32(min(n, math.MaxUint32))
+}
+
+// appendBody appends the body, or its members only (without the opening
+// brace) for responses that add members of their own in front.
+func (e *cachedSchema) appendBody(dst []byte, membersOnly bool) []byte {
+	head := e.head()
+	if membersOnly {
+		head = head[1:]
+	}
+	dst = append(dst, head...)
+	dst = appendJSONString(dst, e.text)
+	return append(dst, e.tail()...)
 }
 
 func newResponseCache(budget uint64) *responseCache {
@@ -71,71 +114,124 @@ func newResponseCache(budget uint64) *responseCache {
 	})}
 }
 
-// entry returns the encoded form of s, encoding it on a miss.
-func (rc *responseCache) entry(s *registry.Schema) (*cachedSchema, error) {
-	if e, ok := rc.entries.GetIfPresent(s.Key()); ok && (e.src == s || sameSchema(e.src, s)) {
+// current returns the entry of key if it was made under epoch.
+func (rc *responseCache) current(key registry.SchemaKey, epoch uint64) (*cachedSchema, bool) {
+	e, ok := rc.entries.GetIfPresent(key)
+	if !ok || e.epoch != epoch {
+		return nil, false
+	}
+	return e, true
+}
+
+// entry returns the encoded form of s, fetched while the Service's
+// SchemaEpoch was epoch, encoding it unless an entry made under the same
+// epoch holds it.
+func (rc *responseCache) entry(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
+	key := schemaKey(s.Context, s.ID)
+	if e, ok := rc.current(key, epoch); ok {
 		return e, nil
 	}
-	e, err := encodeSchema(s)
+	e, err := encodeSchema(s, epoch)
 	if err != nil {
 		return nil, err
 	}
-	rc.entries.Set(s.Key(), e)
+	rc.entries.Set(key, e)
 	return e, nil
 }
 
-// sameSchema reports whether a and b render identically.
-func sameSchema(a, b *registry.Schema) bool {
-	return a.Key() == b.Key() && a.Format == b.Format && a.Text == b.Text &&
-		bytes.Equal(a.Metadata, b.Metadata) && bytes.Equal(a.RuleSet, b.RuleSet) &&
-		slicesEqualRefs(a, b)
+// schemaKey is the cache key of schema id of schemaContext ("" is the
+// default context).
+func schemaKey(schemaContext string, id int) registry.SchemaKey {
+	if schemaContext == "" {
+		schemaContext = registry.DefaultContext
+	}
+	return registry.SchemaKey{Context: schemaContext, ID: id}
 }
 
-func slicesEqualRefs(a, b *registry.Schema) bool {
-	if len(a.References) != len(b.References) {
-		return false
-	}
-	for i := range a.References {
-		if a.References[i] != b.References[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// encodeSchema renders s once, with strong ETags derived from the bytes.
-func encodeSchema(s *registry.Schema) (*cachedSchema, error) {
+// encodeSchema renders s once, with a strong ETag derived from the bytes.
+func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
+	// The schema text is left empty, to split the encoding around it.
+	w := wireSchema(s)
+	w.Schema = ""
 	var buf bytes.Buffer
-	if err := encodeJSON(&buf, wireSchema(s)); err != nil {
+	if err := encodeJSON(&buf, w); err != nil {
 		return nil, err
 	}
-	body := buf.Bytes()
+	frame := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	i := bytes.Index(frame, []byte(`"schema":""`))
+	if i < 0 {
+		return nil, fmt.Errorf("encoding schema %d: no schema member in %s", s.ID, frame)
+	}
+	i += len(`"schema":`)
+	e := &cachedSchema{epoch: epoch, text: s.Text, shared: -1}
+	head, tail := frame[:i], frame[i+len(`""`):]
+	for k, p := range sharedParts {
+		if bytes.Equal(p.head, head) && bytes.Equal(p.tail, tail) {
+			e.shared = k
+			break
+		}
+	}
+	if e.shared < 0 {
+		e.parts = &[2][]byte{bytes.Clone(head), bytes.Clone(tail)}
+	}
+	body := e.appendBody(nil, false)
 	sum := sha256.Sum256(body)
-	textSum := sha256.Sum256([]byte(s.Text))
-	return &cachedSchema{
-		src:        s,
-		body:       body,
-		bodyETag:   []string{`"` + hex.EncodeToString(sum[:16]) + `"`},
-		bodyLength: []string{strconv.Itoa(len(body))},
-		bodyHash:   binary.BigEndian.Uint64(sum[:8]),
-		textETag:   []string{`"` + hex.EncodeToString(textSum[:16]) + `"`},
-		textLength: []string{strconv.Itoa(len(s.Text))},
-	}, nil
+	e.bodyHash = binary.BigEndian.Uint64(sum[:8])
+	var tagBuf [18]byte
+	tag := append(appendHex64(append(tagBuf[:0], '"'), e.bodyHash), '"')
+	e.hdr = [2]string{string(tag), strconv.Itoa(len(body))}
+	return e, nil
 }
 
-// prefixPool holds buffers for the per-request part of version responses.
-var prefixPool = sync.Pool{New: func() any {
-	b := make([]byte, 0, 256)
+// sharedParts are the heads and tails most entries have: one copy each
+// serves them all.
+var sharedParts = []struct{ head, tail []byte }{
+	{[]byte(`{"schemaType":"AVRO","schema":`), []byte(`}`)},
+	{[]byte(`{"schemaType":"PROTOBUF","schema":`), []byte(`}`)},
+	{[]byte(`{"schemaType":"JSON","schema":`), []byte(`}`)},
+}
+
+// textHeaders returns the ETag and Content-Length of a schema's bare
+// text (the .../schema endpoints, served from the Service's row).
+func textHeaders(text string) (etag, length []string) {
+	sum := sha256.Sum256([]byte(text))
+	return []string{`"` + hex.EncodeToString(sum[:16]) + `"`}, []string{strconv.Itoa(len(text))}
+}
+
+// bodyPool holds the buffers responses built from cached entries are
+// written from.
+var bodyPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
 	return &b
 }}
+
+// maxPooledBody bounds the buffers kept in bodyPool, so that one very
+// large schema does not pin its size in every pooled buffer.
+const maxPooledBody = 64 << 10
+
+func getBody() *[]byte { return bodyPool.Get().(*[]byte) }
+
+func putBody(bp *[]byte) {
+	if cap(*bp) <= maxPooledBody {
+		bodyPool.Put(bp)
+	}
+}
+
+// writeEntry writes the GET /schemas/ids/{id} response of e.
+func writeEntry(c echo.Context, e *cachedSchema, cacheControl []string) error {
+	bp := getBody()
+	defer putBody(bp)
+	*bp = e.appendBody((*bp)[:0], false)
+	return writeCached(c, e.etag(), e.length(), cacheControl, *bp)
+}
 
 // writeVersion writes the GET /subjects/{s}/versions/{v} response for v,
 // whose schema is e: {"subject":...,"version":...,"id":..., then e's
 // members. The ETag combines a hash of that prefix with e's body hash, so
 // it changes whenever any byte of the response does.
 func writeVersion(c echo.Context, v *registry.SubjectVersion, e *cachedSchema, cacheControl []string) error {
-	bp := prefixPool.Get().(*[]byte)
-	defer prefixPool.Put(bp)
+	bp := getBody()
+	defer putBody(bp)
 	p := (*bp)[:0]
 	p = append(p, `{"subject":`...)
 	p = appendJSONString(p, v.Subject)
@@ -154,9 +250,35 @@ func writeVersion(c echo.Context, v *registry.SubjectVersion, e *cachedSchema, c
 	tag = appendHex64(tag, sum)
 	tag = append(tag, '"')
 
-	members := e.body[1:]
-	length := []string{strconv.Itoa(len(p) + len(members))}
-	return writeCached(c, []string{string(tag)}, length, cacheControl, p, members)
+	p = e.appendBody(p, true)
+	*bp = p
+	return writeCached(c, []string{string(tag)}, []string{strconv.Itoa(len(p))}, cacheControl, p)
+}
+
+// writeRegistered writes the POST /subjects/{s}/versions response for v,
+// whose schema is e: {"id":...,"version":..., then e's members, as
+// encoding srapi.RegisterResponse would.
+func writeRegistered(c echo.Context, v *registry.SubjectVersion, e *cachedSchema) error {
+	bp := getBody()
+	defer putBody(bp)
+	p := (*bp)[:0]
+	p = append(p, `{"id":`...)
+	p = strconv.AppendInt(p, int64(v.SchemaID), 10)
+	if v.Version != 0 {
+		p = append(p, `,"version":`...)
+		p = strconv.AppendInt(p, int64(v.Version), 10)
+	}
+	p = append(p, ',')
+	p = e.appendBody(p, true)
+	*bp = p
+
+	w := c.Response()
+	h := w.Header()
+	h[canonContentType] = hdrContentType
+	h[canonLength] = []string{strconv.Itoa(len(p))}
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(p)
+	return err
 }
 
 func appendHex64(dst []byte, v uint64) []byte {

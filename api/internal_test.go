@@ -29,6 +29,26 @@ type fakeService struct {
 	version *registry.SubjectVersion
 	err     error
 	panics  bool
+	// epoch is SchemaEpoch's answer: a test that changes what an id
+	// names moves it, as the Service does.
+	epoch uint64
+	// hidden makes SchemaReadable refuse every id.
+	hidden bool
+}
+
+func (f *fakeService) SchemaEpoch() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.epoch
+}
+
+func (f *fakeService) SchemaReadable(_ context.Context, _ string, id int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.hidden {
+		return &registry.Error{Code: srapi.CodeSchemaNotFound, Message: "Schema not found"}
+	}
+	return nil
 }
 
 func (f *fakeService) ResolveAlias(_ context.Context, subject string, _ registry.Permission) (string, error) {
@@ -55,6 +75,19 @@ func (f *fakeService) Version(ctx context.Context, subject string, version int, 
 	}
 	v := *f.version
 	v.Subject = subject
+	return &v, nil
+}
+
+// Register answers as a remembered re-registration does: the version
+// without its schema.
+func (f *fakeService) Register(ctx context.Context, p registry.RegisterParams) (*registry.SubjectVersion, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	v := *f.version
+	v.Subject = p.Subject
 	return &v, nil
 }
 
@@ -170,7 +203,7 @@ func TestErrorHandlerHidesInternalErrors(t *testing.T) {
 	}
 }
 
-func TestSchemaCacheFollowsServiceIdentity(t *testing.T) {
+func TestSchemaCacheFollowsSchemaEpoch(t *testing.T) {
 	t.Parallel()
 	svc := &fakeService{schema: avroSchema}
 	a, _ := newFakeAPI(t, svc)
@@ -180,25 +213,23 @@ func TestSchemaCacheFollowsServiceIdentity(t *testing.T) {
 	if first.Body.String() != second.Body.String() || first.Header().Get("ETag") != second.Header().Get("ETag") {
 		t.Fatalf("repeated lookups differ: %s vs %s", first.Body, second.Body)
 	}
-	e1, err := a.cache.entry(avroSchema)
-	if err != nil {
-		t.Fatal(err)
-	}
 
-	// An equal schema at another address reuses the entry.
-	clone := *avroSchema
-	e2, err := a.cache.entry(&clone)
-	if err != nil {
-		t.Fatal(err)
+	// A hit asks the Service nothing but whether the caller may read.
+	svc.set(func(f *fakeService) { f.err = errors.New("store down") })
+	if rec := serve(a, "GET", "/schemas/ids/7", nil); rec.Code != http.StatusOK || rec.Body.String() != first.Body.String() {
+		t.Errorf("cached lookup: %d %s, want the cached answer", rec.Code, rec.Body)
 	}
-	if e1 != e2 {
-		t.Errorf("equal content was re-encoded")
+	svc.set(func(f *fakeService) { f.err, f.hidden = nil, true })
+	if rec := serve(a, "GET", "/schemas/ids/7", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("cached lookup by a caller who may not read it: %d %s, want 404", rec.Code, rec.Body)
 	}
+	svc.set(func(f *fakeService) { f.hidden = false })
 
-	// Different content under the same id replaces it.
+	// Different content under the same id, once the epoch has moved (a
+	// permanent delete and a re-import), replaces it.
 	changed := *avroSchema
 	changed.Text = `{"type":"string"}`
-	svc.set(func(f *fakeService) { f.schema = &changed })
+	svc.set(func(f *fakeService) { f.schema, f.epoch = &changed, f.epoch+1 })
 	third := serve(a, "GET", "/schemas/ids/7", nil)
 	if want := `{"schemaType":"AVRO","schema":"{\"type\":\"string\"}"}`; third.Body.String() != want {
 		t.Errorf("body %s, want %s", third.Body, want)
@@ -214,7 +245,7 @@ func TestSchemaCacheIsBoundedInBytes(t *testing.T) {
 	c := newResponseCache(budget)
 	text := `{"type":"record","name":"R","fields":[{"name":"f","type":"` + strings.Repeat("x", 400) + `"}]}`
 	for id := 1; id <= 500; id++ {
-		if _, err := c.entry(&registry.Schema{ID: id, Format: schema.Avro, Text: text}); err != nil {
+		if _, err := c.entry(&registry.Schema{ID: id, Format: schema.Avro, Text: text}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -262,6 +293,41 @@ func TestVersionResponseMatchesEncoder(t *testing.T) {
 		}
 		if rec.Header().Get("Cache-Control") != "no-cache" || rec.Header().Get("ETag") == "" {
 			t.Errorf("%q: validators %v", subject, rec.Header())
+		}
+	}
+}
+
+// TestRegisteredResponseMatchesEncoder: a remembered re-registration,
+// answered without its schema, is completed from the encoded cache byte
+// for byte as the encoder writes a fresh answer.
+func TestRegisteredResponseMatchesEncoder(t *testing.T) {
+	t.Parallel()
+	sch := &registry.Schema{
+		ID:       9,
+		Format:   schema.Avro,
+		Text:     `{"type":"record","name":"R","fields":[{"name":"f","type":"string","doc":"\u2028 <&>"}]}`,
+		Metadata: json.RawMessage(`{"properties":{"owner":"team-a"}}`),
+	}
+	for _, version := range []int{0, 3} {
+		svc := &fakeService{schema: sch, version: &registry.SubjectVersion{Version: version, SchemaID: 9}}
+		a, _ := newFakeAPI(t, svc)
+		body, _ := json.Marshal(srapi.RegisterRequest{Schema: sch.Text})
+		req := httptest.NewRequest("POST", "/subjects/orders-value/versions", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("version %d: status %d: %s", version, rec.Code, rec.Body)
+		}
+		var buf bytes.Buffer
+		if err := encodeJSON(&buf, srapi.RegisterResponse{ID: 9, Version: version, Schema: wireSchema(sch)}); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Body.String() != buf.String() {
+			t.Errorf("version %d:\n got %s\nwant %s", version, rec.Body, buf.String())
+		}
+		if got := rec.Header().Get("Content-Length"); got != fmt.Sprint(buf.Len()) {
+			t.Errorf("version %d: Content-Length %s, want %d", version, got, buf.Len())
 		}
 	}
 }
@@ -356,8 +422,8 @@ func BenchmarkGetSchemaByID(b *testing.B) {
 
 // BenchmarkGetSchemaByIDNotModified is a revalidation answered with 304.
 func BenchmarkGetSchemaByIDNotModified(b *testing.B) {
-	e, _ := encodeSchema(avroSchema)
-	benchmarkHandler(b, "/schemas/ids/7", http.Header{"If-None-Match": e.bodyETag})
+	e, _ := encodeSchema(avroSchema, 0)
+	benchmarkHandler(b, "/schemas/ids/7", http.Header{"If-None-Match": e.etag()})
 }
 
 // BenchmarkGetLatestVersion is GET /subjects/{s}/versions/latest.

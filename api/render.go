@@ -87,10 +87,10 @@ func wireAll[D, W any](xs []D, wire func(*D) W) []W {
 	return out
 }
 
-// writeCached writes a pre-encoded body (head followed by body; head may
-// be nil) with its validators, or 304 when the client already holds that
-// representation. The header slices are stored as given, never copied.
-func writeCached(c echo.Context, etag, length, cacheControl []string, head, body []byte) error {
+// writeCached writes a pre-encoded body with its validators, or 304 when
+// the client already holds that representation. The header slices are
+// stored as given, never copied.
+func writeCached(c echo.Context, etag, length, cacheControl []string, body []byte) error {
 	w := c.Response()
 	h := w.Header()
 	h[canonETag] = etag
@@ -105,11 +105,6 @@ func writeCached(c echo.Context, etag, length, cacheControl []string, head, body
 	w.WriteHeader(http.StatusOK)
 	if c.Request().Method == http.MethodHead {
 		return nil
-	}
-	if len(head) > 0 {
-		if _, err := w.Write(head); err != nil {
-			return err
-		}
 	}
 	_, err := w.Write(body)
 	return err

@@ -35,6 +35,10 @@ type Service interface {
 	Register(ctx context.Context, p registry.RegisterParams) (*registry.SubjectVersion, error)
 	Lookup(ctx context.Context, p registry.LookupParams) (*registry.SubjectVersion, error)
 	SchemaByID(ctx context.Context, schemaContext string, id int) (*registry.Schema, error)
+	// SchemaEpoch and SchemaReadable let the transport answer lookups by
+	// id from its own cache of encoded answers (see responseCache).
+	SchemaEpoch() uint64
+	SchemaReadable(ctx context.Context, schemaContext string, id int) error
 	MaxSchemaID(ctx context.Context, schemaContext string) (int, error)
 	RenderSchema(ctx context.Context, schemaContext string, id int, form string) (*registry.Schema, string, error)
 	SchemaVersions(ctx context.Context, schemaContext string, id int, includeDeleted bool) ([]registry.SubjectVersion, error)

@@ -83,11 +83,16 @@ func (a *API) registerSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := srapi.RegisterResponse{ID: v.SchemaID, Version: v.Version}
 	if v.Schema != nil {
-		out.Schema = wireSchema(v.Schema)
+		return a.ok(c, srapi.RegisterResponse{ID: v.SchemaID, Version: v.Version, Schema: wireSchema(v.Schema)})
 	}
-	return a.ok(c, out)
+	// A remembered answer (an idempotent re-registration) comes without
+	// its schema: the encoded one completes it.
+	e, err := a.schemaEntry(c, registry.ContextOf(v.Subject), v.SchemaID)
+	if err != nil {
+		return err
+	}
+	return writeRegistered(c, v, e)
 }
 
 // lookupSchema serves POST /subjects/{subject}: is this schema registered
@@ -112,29 +117,46 @@ func (a *API) lookupSchema(c echo.Context) error {
 // versionWithSchema fetches one subject version and the encoded form of
 // its schema.
 func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cachedSchema, error) {
-	subject, version, err := subjectVersionParams(c)
+	v, epoch, err := a.version(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	if subject, err = a.resolveAlias(c, subject, registry.PermRead); err != nil {
-		return nil, nil, err
+	if e, ok := a.cache.current(schemaKey(registry.ContextOf(v.Subject), v.SchemaID), epoch); ok {
+		return v, e, nil
 	}
-	ctx := c.Request().Context()
-	v, err := a.svc.Version(ctx, subject, version, queryBool(c, "deleted"))
+	s, err := a.versionSchema(c, v)
 	if err != nil {
 		return nil, nil, err
 	}
-	s := v.Schema
-	if s == nil {
-		if s, err = a.svc.SchemaByID(ctx, registry.ContextOf(v.Subject), v.SchemaID); err != nil {
-			return nil, nil, err
-		}
-	}
-	e, err := a.cache.entry(s)
+	e, err := a.cache.entry(s, epoch)
 	if err != nil {
 		return nil, nil, err
 	}
 	return v, e, nil
+}
+
+// version fetches the subject version the route names, and the
+// Service's SchemaEpoch read before it (see responseCache).
+func (a *API) version(c echo.Context) (*registry.SubjectVersion, uint64, error) {
+	subject, version, err := subjectVersionParams(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	if subject, err = a.resolveAlias(c, subject, registry.PermRead); err != nil {
+		return nil, 0, err
+	}
+	epoch := a.svc.SchemaEpoch()
+	v, err := a.svc.Version(c.Request().Context(), subject, version, queryBool(c, "deleted"))
+	return v, epoch, err
+}
+
+// versionSchema returns v's schema, fetching it when the read did not
+// join it.
+func (a *API) versionSchema(c echo.Context, v *registry.SubjectVersion) (*registry.Schema, error) {
+	if v.Schema != nil {
+		return v.Schema, nil
+	}
+	return a.svc.SchemaByID(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID)
 }
 
 // getVersion serves GET /subjects/{subject}/versions/{version}, where
@@ -149,13 +171,13 @@ func (a *API) getVersion(c echo.Context) error {
 	}
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		// Another form of the schema, rendered on demand.
-		_, text, err := a.svc.RenderSchema(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID, form)
+		s, text, err := a.svc.RenderSchema(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID, form)
 		if err != nil {
 			return err
 		}
 		body := wireSubjectVersion(v)
 		if v.Schema == nil {
-			body.Schema = wireSchema(e.src)
+			body.Schema = wireSchema(s)
 		}
 		body.Schema.Schema = text
 		return a.ok(c, body)
@@ -167,7 +189,7 @@ func (a *API) getVersion(c echo.Context) error {
 // the schema text alone. Query parameters: deleted, format (as for GET
 // /schemas/ids/{id}).
 func (a *API) getVersionText(c echo.Context) error {
-	v, e, err := a.versionWithSchema(c)
+	v, _, err := a.version(c)
 	if err != nil {
 		return err
 	}
@@ -178,7 +200,12 @@ func (a *API) getVersionText(c echo.Context) error {
 		}
 		return c.Blob(http.StatusOK, ContentType, []byte(text))
 	}
-	return writeCached(c, e.textETag, e.textLength, hdrNoCache, nil, []byte(e.src.Text))
+	s, err := a.versionSchema(c, v)
+	if err != nil {
+		return err
+	}
+	etag, length := textHeaders(s.Text)
+	return writeCached(c, etag, length, hdrNoCache, []byte(s.Text))
 }
 
 // getReferencedBy serves

@@ -39,21 +39,24 @@ const (
 
 // cacheShares splits the budget, in percent. The encoded responses of the
 // HTTP layer (held by package api) take the largest share because they
-// serve the runtime lookups; parsed schemas cost about twelve times their
-// text, so they get more than the rows. docs/operations.md lists these.
+// are the runtime lookups' one copy of each schema: a hit there asks
+// nothing of the row caches, which serve registrations and checks. The
+// remembered re-registration answers come next, being small (the schema
+// is not kept with them) and what every producer sends at start-up.
+// docs/operations.md lists these.
 var cacheShares = map[string]uint64{
-	CacheResponses:     30,
-	CacheSchemasByID:   12,
-	CacheFingerprints:  8,
-	CacheParsedSchemas: 16,
-	CacheParsedInputs:  12,
-	CacheRegistered:    8,
-	CacheReaderSchemas: 3,
+	CacheResponses:     60,
+	CacheRegistered:    16,
+	CacheParsedSchemas: 8,
+	CacheSchemasByID:   3,
+	CacheParsedInputs:  3,
+	CacheFingerprints:  2,
+	CacheReaderSchemas: 2,
 	// Entries of subjects without consumers or records are small.
 	CacheSubjectConsumers: 1,
-	CacheConfigs:          2,
-	CacheModes:            2,
-	UsageBuffer:           6,
+	CacheConfigs:          1,
+	CacheModes:            1,
+	UsageBuffer:           3,
 }
 
 // CacheShare returns the bytes of a total budget that the named cache may

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -64,7 +65,11 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 		in := SchemaInput{Format: schema.Avro, Text: text}
 		s.inputs.Set(inputKey(in), &parsed{schema: p, text: text, fingerprint: sch.Fingerprint})
 		v := &SubjectVersion{Subject: fmt.Sprintf("subject-%d", i), Version: 1, SchemaID: sch.ID, Schema: sch}
-		s.registered.Set(requestKey(RegisterParams{Subject: v.Subject, Schema: in}), registeredEntry{subject: v.Subject, version: v})
+		// Answers are small: several per schema fill their share.
+		for k := range 4 {
+			alias := fmt.Sprintf("%s-%d", v.Subject, k)
+			s.remember(requestKey(RegisterParams{Subject: alias, Schema: in}), new(atomic.Uint64), 0, 0, &SubjectVersion{Subject: alias, Version: 1, SchemaID: sch.ID})
+		}
 		_, _ = s.configs.get(v.Subject, func() (*Config, error) { return &Config{}, nil })
 		_, _ = s.modes.get(v.Subject, func() (Mode, error) { return ReadWrite, nil })
 		_, _ = s.consumers.bySubject.get(v.Subject, func() (*subjectConsumers, error) { return &subjectConsumers{}, nil })

@@ -43,6 +43,25 @@ func (s *Service) SchemaByID(ctx context.Context, schemaContext string, id int) 
 	return sch, nil
 }
 
+// SchemaEpoch returns a counter that moves whenever a schema id may have
+// come to name other content or none: a permanent delete, an import that
+// frees ids, a deleted context, here or (through Watch) in another
+// process. Nothing else changes what an id names, so a value derived
+// from SchemaByID's answer stays valid for as long as SchemaEpoch
+// returns what it returned before SchemaByID was called: the transport
+// keeps its encoded answers this way, without asking again.
+func (s *Service) SchemaEpoch() uint64 { return s.schemaEpoch.Load() }
+
+// SchemaReadable returns the error SchemaByID returns to a caller who
+// may not read schema id of schemaContext, and nil otherwise. It costs
+// nothing for a caller who may read every subject.
+func (s *Service) SchemaReadable(ctx context.Context, schemaContext string, id int) error {
+	if schemaContext == "" {
+		schemaContext = DefaultContext
+	}
+	return s.idVisible(ctx, schemaContext, id)
+}
+
 // idVisible answers, for a caller who may read only some subjects, as if
 // id did not exist unless at least one subject using it (soft-deleted
 // versions included) is readable. It costs one query for such callers

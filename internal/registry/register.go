@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -105,7 +106,7 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 			return nil, err
 		}
 		if p.ID == 0 && p.Version == 0 {
-			s.registered.Set(key, registeredEntry{subject: p.Subject, gen: gen, subjectGen: subjectGen, epoch: epoch, version: v})
+			s.remember(key, gen, subjectGen, epoch, v)
 		}
 		return v, nil
 	}
@@ -410,26 +411,42 @@ func liveVersionOf(ctx context.Context, ex Executor, subject string, sch *Schema
 // by every new or deleted version) nor the service's epoch (bumped by
 // every config or mode change and permanent delete) has moved since the
 // answer was read.
+//
+// It keeps the version without its schema, which the id caches hold:
+// weighed with it, an entry would cost the schema twice and the share
+// would hold a fraction of the answers.
 type registeredEntry struct {
-	subject    string
 	gen        *atomic.Uint64
 	subjectGen uint64
 	epoch      uint64
-	version    *SubjectVersion
+	subject    string
+	version    int32
+	id         int32
 }
 
-// registeredSize estimates what an entry holds; its schema is counted
-// though another cache may share it.
+// registeredSize estimates what an entry holds: the key, the struct and
+// the subject's name.
 func registeredSize(e registeredEntry) int {
-	n := 96 + len(e.subject)
-	if e.version != nil {
-		n += len(e.version.Subject) + schemaSize(e.version.Schema)
+	return 64 + len(e.subject)
+}
+
+// remember keeps v as the answer of the request with key, read while the
+// subject's generation was subjectGen and the epoch epoch. Versions and
+// ids beyond int32 (not reachable in practice) are not remembered.
+func (s *Service) remember(key [32]byte, gen *atomic.Uint64, subjectGen, epoch uint64, v *SubjectVersion) {
+	if v.Version > math.MaxInt32 || v.SchemaID > math.MaxInt32 {
+		return
 	}
-	return n
+	s.registered.Set(key, registeredEntry{
+		gen: gen, subjectGen: subjectGen, epoch: epoch,
+		subject: v.Subject, version: int32(v.Version), id: int32(v.SchemaID),
+	})
 }
 
 // registeredAnswer returns the cached answer of the request with key in
-// subject, if it is still current.
+// subject, if it is still current. Its Schema is set when the id cache
+// holds it, and nil otherwise: the caller fetches it by id if it needs
+// it.
 func (s *Service) registeredAnswer(key [32]byte, subject string) (*SubjectVersion, bool) {
 	e, ok := s.registered.GetIfPresent(key)
 	if !ok || e.subject != subject || e.gen.Load() != e.subjectGen || s.epoch.Load() != e.epoch {
@@ -437,7 +454,9 @@ func (s *Service) registeredAnswer(key [32]byte, subject string) (*SubjectVersio
 		return nil, false
 	}
 	s.registeredStats.RecordHits(1)
-	return e.version, true
+	v := &SubjectVersion{Subject: e.subject, Version: int(e.version), SchemaID: int(e.id)}
+	v.Schema, _ = s.byID.GetIfPresent(SchemaKey{Context: ContextOf(v.Subject), ID: v.SchemaID})
+	return v, true
 }
 
 // subjectGeneration returns the counter bumped whenever the subject's

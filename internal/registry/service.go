@@ -112,6 +112,9 @@ type Service struct {
 	registeredStats *stats.Counter
 	generations     sync.Map
 	epoch           atomic.Uint64
+	// schemaEpoch moves whenever an id may have come to name other
+	// content or none (see SchemaEpoch).
+	schemaEpoch atomic.Uint64
 	// configs and modes cache what is stored per subject ("" global).
 	configs coherent[*Config]
 	modes   coherent[Mode]
@@ -217,6 +220,7 @@ func (s *Service) apply(c Change) {
 	}
 	switch {
 	case c.Kind == ChangeReset:
+		s.schemaEpoch.Add(1)
 		s.byID.InvalidateAll()
 		s.byFingerprint.InvalidateAll()
 		s.parsedByID.InvalidateAll()
@@ -225,6 +229,7 @@ func (s *Service) apply(c Change) {
 	case c.SchemaID != 0:
 		// Ids are unique per context: the subject names the context.
 		key := SchemaKey{Context: ContextOf(c.Subject), ID: c.SchemaID}
+		s.schemaEpoch.Add(1)
 		s.byID.Invalidate(key)
 		s.parsedByID.Invalidate(key)
 		s.inputs.InvalidateAll()

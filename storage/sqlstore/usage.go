@@ -13,8 +13,15 @@ import (
 
 // usageChunk is how many rows one multi-row UsageAdd statement writes:
 // six parameters a row keeps a statement under SQLite's limit of 32,766
-// parameters. A dialect binding arrays (ArrayDialect) needs no chunks.
+// parameters.
 const usageChunk = 5000
+
+// usageArrayChunk is how many rows one statement of array parameters
+// writes. A driver keeps the buffer it encoded a statement's parameters
+// into for the connection's next statement, so a statement of a whole
+// 100,000-pair flush would leave megabytes pinned on every pooled
+// connection that ever ran one; chunks keep that to about 150 KiB.
+const usageArrayChunk = 2000
 
 // ArrayDialect is implemented by a Dialect whose driver binds a Go slice
 // as an SQL array parameter (PostgreSQL): UsageAdd then writes a whole
@@ -29,29 +36,40 @@ type ArrayDialect interface {
 
 // UsageAdd adds a batch of usage counts in one statement: a batch is
 // bounded by the recorder (registry.UsageOptions), so its size is too.
-// Without array parameters a batch beyond usageChunk rows takes one
-// statement per chunk, in one transaction. Rows are merged per key and
-// sorted first, so that one statement never touches a row twice and
-// concurrent flushes from several processes lock rows in the same order.
+// A batch beyond one statement's chunk (usageArrayChunk rows with array
+// parameters, usageChunk without) takes one statement per chunk, in one
+// transaction. Rows are merged per key and sorted first, so that one
+// statement never touches a row twice and concurrent flushes from
+// several processes lock rows in the same order.
 func (e *Executor) UsageAdd(ctx context.Context, batch []registry.UsageDelta) error {
 	merged := mergeUsage(batch)
 	if len(merged) == 0 {
 		return nil
 	}
-	if ad, ok := e.d.(ArrayDialect); ok {
-		return e.usageUnnest(ctx, ad, merged)
+	size := usageChunk
+	if _, ok := e.d.(ArrayDialect); ok {
+		size = usageArrayChunk
 	}
-	if len(merged) <= usageChunk {
-		return e.usageUpsert(ctx, merged)
+	if len(merged) <= size {
+		return e.usageWrite(ctx, merged)
 	}
 	return e.atomically(ctx, func(tx *Executor) error {
-		for chunk := range slices.Chunk(merged, usageChunk) {
-			if err := tx.usageUpsert(ctx, chunk); err != nil {
+		for chunk := range slices.Chunk(merged, size) {
+			if err := tx.usageWrite(ctx, chunk); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// usageWrite adds rows in one statement, of array parameters where the
+// dialect binds them.
+func (e *Executor) usageWrite(ctx context.Context, rows []registry.UsageDelta) error {
+	if ad, ok := e.d.(ArrayDialect); ok {
+		return e.usageUnnest(ctx, ad, rows)
+	}
+	return e.usageUpsert(ctx, rows)
 }
 
 // usageMerge is the conflict clause of both statements. Times compare

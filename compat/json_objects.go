@@ -144,8 +144,8 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 	}
 	c.contentModels(o, u, oModel, uModel, path)
 	c.required(o, u, path)
-	c.upperBound(ruleJSONMaxPropertiesNarrowed, "maxProperties", "the most properties allowed", o, u, path)
-	c.lowerBound(ruleJSONMinPropertiesNarrowed, "minProperties", "the fewest properties allowed", o, u, path)
+	c.sizeBound(maxBound, ruleJSONMaxPropertiesNarrowed, "maxProperties", "the most properties allowed", o, u, path)
+	c.sizeBound(minBound, ruleJSONMinPropertiesNarrowed, "minProperties", "the fewest properties allowed", o, u, path)
 	c.dependencies(o, u, path)
 	if pn := jsGet(u.v, "propertyNames"); pn != nil && !jsIsTrivial(pn) {
 		if opn := jsGet(o.v, "propertyNames"); opn != nil {

@@ -1,7 +1,9 @@
 package compat
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
@@ -278,7 +280,7 @@ func (c *jsonCmp) dependencies(o, u jsonSide, path string) {
 	}
 	on, un := c.names()
 	oReq, oSch := jsDependencyModel(o.v)
-	for _, k := range sortedKeys(uReq) {
+	for _, k := range slices.Sorted(maps.Keys(uReq)) {
 		ud := uReq[k]
 		us := jsChild(c.upd, u, ud.v)
 		p := path + "/" + ud.kw + "/" + js.EscapeToken(k)
@@ -297,7 +299,7 @@ func (c *jsonCmp) dependencies(o, u jsonSide, path string) {
 			c.report(ruleJSONDependentRequiredExtended, p, jsChild(c.orig, o, oReq[k].v), us, "%s also requires %s whenever `%s` is present, %s does not", un, quoteList(extra), k, on)
 		}
 	}
-	for _, k := range sortedKeys(uSch) {
+	for _, k := range slices.Sorted(maps.Keys(uSch)) {
 		ud := uSch[k]
 		us := jsChild(c.upd, u, ud.v)
 		p := path + "/" + ud.kw + "/" + js.EscapeToken(k)

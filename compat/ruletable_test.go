@@ -44,6 +44,26 @@ func categoryNames(r Rule) []string {
 	return names
 }
 
+// assertRulesPinned compares the rules of format f, each rendered as
+// "ID severity CATEGORIES" in the order of Rules, with want, and fails for
+// a rule that lacks a purpose, categories or a severity.
+func assertRulesPinned(t *testing.T, f schema.Format, want []string) {
+	t.Helper()
+	var got []string
+	for _, r := range Rules() {
+		if r.Format != f {
+			continue
+		}
+		if r.Purpose == "" || len(r.Categories) == 0 || r.Severity == "" {
+			t.Errorf("rule %s is incomplete: %+v", r.ID, r)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Severity, strings.Join(categoryNames(r), ",")))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s rules changed:\n got:\n%s\nwant:\n%s", f, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // renderPolicyTable renders AdditivePolicy as one table per format.
 func renderPolicyTable() string {
 	var b strings.Builder

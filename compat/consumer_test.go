@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/schema/avro"
 	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
@@ -38,22 +37,16 @@ func TestConsumerRuleTable(t *testing.T) {
 	}
 }
 
+// consumerAvro parses record shop.Order with the given fields.
 func consumerAvro(t *testing.T, fields string) schema.Schema {
 	t.Helper()
-	s, err := avro.Parse(`{"type":"record","name":"Order","namespace":"shop","fields":[`+fields+`]}`, nil)
-	if err != nil {
-		t.Fatalf("parse Avro: %v", err)
-	}
-	return s
+	return mustAvro(t, `{"type":"record","name":"Order","namespace":"shop","fields":[`+fields+`]}`)
 }
 
+// consumerProto parses a proto3 file of package shop.v1 with body.
 func consumerProto(t *testing.T, body string) schema.Schema {
 	t.Helper()
-	s, err := protobuf.Parse("schema.proto", "syntax = \"proto3\";\npackage shop.v1;\n"+body, nil)
-	if err != nil {
-		t.Fatalf("parse Protobuf: %v", err)
-	}
-	return s
+	return mustProto(t, "syntax = \"proto3\";\npackage shop.v1;\n"+body, nil)
 }
 
 func TestCheckConsumer(t *testing.T) {

@@ -18,13 +18,10 @@ func init() {
 	}
 }
 
+// mustAvro parses text and fails the test if it does not parse.
 func mustAvro(tb testing.TB, text string) *avro.Schema {
 	tb.Helper()
-	s, err := avro.Parse(text, nil)
-	if err != nil {
-		tb.Fatalf("parse: %v\n%s", err, text)
-	}
-	return s
+	return mustParse(tb, avro.Parse, text, nil)
 }
 
 // TestAvroRuleTable pins the Avro rule IDs: they appear in CI

@@ -66,13 +66,10 @@ func TestJSONRuleTable(t *testing.T) {
 	})
 }
 
+// mustJSON parses text with deps and fails the test if it does not parse.
 func mustJSON(tb testing.TB, text string, deps ...schema.Dependency) *js.Schema {
 	tb.Helper()
-	s, err := js.Parse(text, deps)
-	if err != nil {
-		tb.Fatalf("parse: %v\n%s", err, text)
-	}
-	return s
+	return mustParse(tb, js.Parse, text, deps)
 }
 
 // TestJSONReferencesAreFollowed checks a change inside a referenced

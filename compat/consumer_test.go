@@ -40,13 +40,13 @@ func TestConsumerRuleTable(t *testing.T) {
 // consumerAvro parses record shop.Order with the given fields.
 func consumerAvro(t *testing.T, fields string) schema.Schema {
 	t.Helper()
-	return mustAvro(t, `{"type":"record","name":"Order","namespace":"shop","fields":[`+fields+`]}`)
+	return mustAvro(t, avroOrder(fields))
 }
 
 // consumerProto parses a proto3 file of package shop.v1 with body.
 func consumerProto(t *testing.T, body string) schema.Schema {
 	t.Helper()
-	return mustProto(t, "syntax = \"proto3\";\npackage shop.v1;\n"+body, nil)
+	return mustProto(t, protoFile(body), nil)
 }
 
 func TestCheckConsumer(t *testing.T) {

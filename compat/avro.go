@@ -2,7 +2,6 @@ package compat
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	hamba "github.com/hamba/avro/v2"
@@ -146,14 +145,4 @@ func quoteList(names []string) string {
 		q[i] = "`" + n + "`"
 	}
 	return strings.Join(q, ", ")
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

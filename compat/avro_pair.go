@@ -3,6 +3,7 @@ package compat
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -405,7 +406,7 @@ func collectNamed(root hamba.Schema) map[string]namedAt {
 
 // sortedByPath returns the names of m in walk order.
 func sortedByPath(m map[string]namedAt) []string {
-	names := sortedKeys(m)
+	names := slices.Sorted(maps.Keys(m))
 	slices.SortStableFunc(names, func(a, b string) int { return m[a].order - m[b].order })
 	return names
 }

@@ -139,6 +139,12 @@ func newRule(r Rule) Rule {
 	return r
 }
 
+// newAdditiveRule declares an error rule of the additive-only policy for
+// format f; also lists the categories it has besides CategoryAdditive.
+func newAdditiveRule(f schema.Format, id, purpose string, also ...Category) Rule {
+	return newRule(Rule{ID: id, Purpose: purpose, Format: f, Categories: append([]Category{CategoryAdditive}, also...)})
+}
+
 // Rules returns every rule, ordered by format then ID.
 func Rules() []Rule {
 	out := make([]Rule, 0, len(ruleTable))

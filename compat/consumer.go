@@ -14,33 +14,16 @@ import (
 // writer schema being registered (or, for a backfill check, on every
 // writer version within the consumer's backfill window).
 var (
-	ruleConsumerReaderIncompatible = newRule(Rule{
-		ID:         "CONSUMER_READER_INCOMPATIBLE",
-		Purpose:    "A registered consumer's reader schema must be able to read data written with the writer schema (Avro schema resolution; for JSON Schema, the reader accepts every value the writer allows).",
-		Categories: []Category{CategoryConsumer},
-	})
-	ruleConsumerFieldMissing = newRule(Rule{
-		ID:         "CONSUMER_FIELD_MISSING",
-		Purpose:    "Every field a registered consumer reads must still exist in the writer schema.",
-		Categories: []Category{CategoryConsumer},
-	})
-	ruleConsumerFieldTypeChanged = newRule(Rule{
-		ID:         "CONSUMER_FIELD_TYPE_CHANGED",
-		Purpose:    "Every field a registered consumer reads must keep a type the consumer can still decode.",
-		Categories: []Category{CategoryConsumer},
-	})
-	ruleConsumerFieldNumberChanged = newRule(Rule{
-		ID:         "CONSUMER_FIELD_NUMBER_CHANGED",
-		Purpose:    "Every Protobuf field a registered consumer reads must keep its field number.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryConsumer},
-	})
-	ruleConsumerMessageMissing = newRule(Rule{
-		ID:         "CONSUMER_MESSAGE_MISSING",
-		Purpose:    "The Protobuf message a registered consumer decodes must still exist in the writer schema.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryConsumer},
-	})
+	ruleConsumerReaderIncompatible = newConsumerRule("", "CONSUMER_READER_INCOMPATIBLE",
+		"A registered consumer's reader schema must be able to read data written with the writer schema (Avro schema resolution; for JSON Schema, the reader accepts every value the writer allows).")
+	ruleConsumerFieldMissing = newConsumerRule("", "CONSUMER_FIELD_MISSING",
+		"Every field a registered consumer reads must still exist in the writer schema.")
+	ruleConsumerFieldTypeChanged = newConsumerRule("", "CONSUMER_FIELD_TYPE_CHANGED",
+		"Every field a registered consumer reads must keep a type the consumer can still decode.")
+	ruleConsumerFieldNumberChanged = newConsumerRule(schema.Protobuf, "CONSUMER_FIELD_NUMBER_CHANGED",
+		"Every Protobuf field a registered consumer reads must keep its field number.")
+	ruleConsumerMessageMissing = newConsumerRule(schema.Protobuf, "CONSUMER_MESSAGE_MISSING",
+		"The Protobuf message a registered consumer decodes must still exist in the writer schema.")
 	ruleConsumerFieldUnknown = newRule(Rule{
 		ID:         "CONSUMER_FIELD_UNKNOWN",
 		Purpose:    "A field a registered consumer declares it reads exists in neither the writer schema nor the version it is compared with; the consumer's declaration is probably wrong.",
@@ -48,6 +31,12 @@ var (
 		Severity:   Warning,
 	})
 )
+
+// newConsumerRule declares an error rule guarding registered consumers,
+// of format f (empty for every format).
+func newConsumerRule(f schema.Format, id, purpose string) Rule {
+	return newRule(Rule{ID: id, Purpose: purpose, Format: f, Categories: []Category{CategoryConsumer}})
+}
 
 // ConsumerReader is what one registered consumer reads from a subject:
 // either a reader schema of its own (an Avro reader schema, a Protobuf

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/schema/avro"
-	js "github.com/schemata-dev/schemata/schema/jsonschema"
-	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
 // genWideDeprecated writes, in format f, a record, message or object of n
@@ -52,20 +49,15 @@ func genWideDeprecated(f schema.Format, n int, next bool) string {
 
 func parseBench(b *testing.B, f schema.Format, text string) schema.Schema {
 	b.Helper()
-	var s schema.Schema
-	var err error
 	switch f {
 	case schema.Avro:
-		s, err = avro.Parse(text, nil)
+		return mustAvro(b, text)
 	case schema.Protobuf:
-		s, err = protobuf.Parse(protobuf.DefaultName, text, nil)
+		return mustProto(b, text, nil)
 	case schema.JSON:
-		s, err = js.Parse(text, nil)
+		return mustJSON(b, text)
 	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
+	return nil
 }
 
 // BenchmarkConsumerWide removes half of n deprecated fields while two

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/schema/avro"
 )
 
 // FuzzCheckConsumer checks that no pair of Avro schemas and no field list
@@ -18,19 +17,20 @@ func FuzzCheckConsumer(f *testing.F) {
 		`{"type":"record","name":"R","fields":[{"name":"u","type":"null"}]}`, "u<S>.x,u")
 	f.Add(`{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]}`, `"string"`, "next<L>.next")
 	f.Fuzz(func(t *testing.T, readerText, writerText, fields string) {
-		reader, err1 := avro.Parse(readerText, nil)
-		writer, err2 := avro.Parse(writerText, nil)
-		if err1 != nil || err2 != nil {
-			return
-		}
-		exerciseConsumer(reader, writer, fields)
+		exerciseConsumer(fixtureParsers[".avsc"], readerText, writerText, fields)
 	})
 }
 
-// exerciseConsumer runs every consumer entry point on a reader and a
-// writer schema and a comma-separated field list, as a reader-schema
-// consumer and as a field-path consumer.
-func exerciseConsumer(reader, writer schema.Schema, fields string) {
+// exerciseConsumer parses a reader and a writer schema with parse and,
+// when both parse, runs every consumer entry point on them and a
+// comma-separated field list, as a reader-schema consumer and as a
+// field-path consumer.
+func exerciseConsumer(parse func(name, text string) (schema.Schema, error), readerText, writerText, fields string) {
+	reader, err1 := parse("reader", readerText)
+	writer, err2 := parse("writer", writerText)
+	if err1 != nil || err2 != nil {
+		return
+	}
 	paths := strings.Split(fields, ",")
 	for _, c := range []ConsumerReader{
 		{Consumer: "c", Reader: reader},

@@ -4,19 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/schemata-dev/schemata/schema"
-	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
-
-func consumerJSON(t *testing.T, text string) schema.Schema {
-	t.Helper()
-	s, err := js.Parse(text, nil)
-	if err != nil {
-		t.Fatalf("parse JSON Schema: %v", err)
-	}
-	return s
-}
 
 // orderJSON is a JSON Schema with a property by reference, an array of
 // objects and a map-like object; replace rewrites it for a case.
@@ -85,7 +73,7 @@ func TestCheckConsumerJSON(t *testing.T) {
 		},
 		{
 			name: "ClosedReaderCannotReadAnAddedProperty",
-			reader: ConsumerReader{Consumer: "c", Reader: consumerJSON(t,
+			reader: ConsumerReader{Consumer: "c", Reader: mustJSON(t,
 				`{"type":"object","properties":{"id":{"type":"integer"}},"additionalProperties":false}`)},
 			writer:   `{"type":"object","properties":{"id":{"type":"integer"},"extra":{"type":"string"}}}`,
 			wantRule: []string{"CONSUMER_READER_INCOMPATIBLE@/properties/extra", "CONSUMER_READER_INCOMPATIBLE@/additionalProperties"},
@@ -93,15 +81,15 @@ func TestCheckConsumerJSON(t *testing.T) {
 		},
 		{
 			name:   "OpenReaderReadsAWiderWriter",
-			reader: ConsumerReader{Consumer: "c", Reader: consumerJSON(t, `{"type":"object","properties":{"id":{"type":"number"}}}`)},
+			reader: ConsumerReader{Consumer: "c", Reader: mustJSON(t, `{"type":"object","properties":{"id":{"type":"number"}}}`)},
 			writer: `{"type":"object","properties":{"id":{"type":"integer"},"extra":{}}}`,
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ref := consumerJSON(t, orderJSON)
-			req := ConsumerRequest{Consumer: tc.reader, Writer: consumerJSON(t, tc.writer), Reference: ref}
+			ref := mustJSON(t, orderJSON)
+			req := ConsumerRequest{Consumer: tc.reader, Writer: mustJSON(t, tc.writer), Reference: ref}
 			var got []string
 			var msgs []string
 			for _, f := range CheckConsumer(req) {
@@ -126,7 +114,7 @@ func TestCheckConsumerJSON(t *testing.T) {
 
 func TestResolvePathAndReadsJSON(t *testing.T) {
 	t.Parallel()
-	s := consumerJSON(t, orderJSON)
+	s := mustJSON(t, orderJSON)
 	for declared, want := range map[string]string{
 		"id":               "/properties/id",
 		"home":             "/properties/home",
@@ -144,7 +132,7 @@ func TestResolvePathAndReadsJSON(t *testing.T) {
 		t.Error("HasPath should accept subschema pointers and the root, and refuse keyword data")
 	}
 	fields := ConsumerReader{Fields: []string{"home.zip"}}
-	reader := ConsumerReader{Reader: consumerJSON(t, `{"properties":{"home":{"properties":{"zip":{"type":"string"}}},"items":{"items":{"properties":{"sku":{}}}}}}`)}
+	reader := ConsumerReader{Reader: mustJSON(t, `{"properties":{"home":{"properties":{"zip":{"type":"string"}}},"items":{"items":{"properties":{"sku":{}}}}}}`)}
 	tests := []struct {
 		path           string
 		fields, reader bool
@@ -172,11 +160,6 @@ func FuzzCheckConsumerJSON(f *testing.F) {
 	f.Add(orderJSON, `{"properties":{"id":{"type":"number"}}}`, "id,home.zip,items[].sku,/properties/tags")
 	f.Add(`{"$defs":{"n":{"properties":{"next":{"$ref":"#/$defs/n"}}}},"$ref":"#/$defs/n"}`, `{"allOf":[{"properties":{"next":{}}}]}`, "next.next.next,[],{}")
 	f.Fuzz(func(t *testing.T, readerText, writerText, fields string) {
-		reader, err1 := js.Parse(readerText, nil)
-		writer, err2 := js.Parse(writerText, nil)
-		if err1 != nil || err2 != nil {
-			return
-		}
-		exerciseConsumer(reader, writer, fields)
+		exerciseConsumer(fixtureParsers[".json"], readerText, writerText, fields)
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/schema/avro"
 	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
@@ -38,22 +37,16 @@ func TestConsumerRuleTable(t *testing.T) {
 	}
 }
 
+// consumerAvro parses record shop.Order with the given fields.
 func consumerAvro(t *testing.T, fields string) schema.Schema {
 	t.Helper()
-	s, err := avro.Parse(`{"type":"record","name":"Order","namespace":"shop","fields":[`+fields+`]}`, nil)
-	if err != nil {
-		t.Fatalf("parse Avro: %v", err)
-	}
-	return s
+	return mustAvro(t, avroOrder(fields))
 }
 
+// consumerProto parses a proto3 file of package shop.v1 with body.
 func consumerProto(t *testing.T, body string) schema.Schema {
 	t.Helper()
-	s, err := protobuf.Parse("schema.proto", "syntax = \"proto3\";\npackage shop.v1;\n"+body, nil)
-	if err != nil {
-		t.Fatalf("parse Protobuf: %v", err)
-	}
-	return s
+	return mustProto(t, protoFile(body), nil)
 }
 
 func TestCheckConsumer(t *testing.T) {
@@ -68,6 +61,13 @@ func TestCheckConsumer(t *testing.T) {
 	)
 	pOrder := `message Order { int64 id = 1; string note = 2; repeated Item items = 3; map<string, int64> tags = 4; }
 message Item { string sku = 1; }`
+	// avroOf and protoOf build the writer and reference schemas of a case.
+	avroOf := func(fields string) func(*testing.T) schema.Schema {
+		return func(t *testing.T) schema.Schema { return consumerAvro(t, fields) }
+	}
+	protoOf := func(body string) func(*testing.T) schema.Schema {
+		return func(t *testing.T) schema.Schema { return consumerProto(t, body) }
+	}
 	tests := []struct {
 		name      string
 		reader    ConsumerReader
@@ -78,65 +78,59 @@ message Item { string sku = 1; }`
 		{
 			name:      "AvroFieldsAllPresent",
 			reader:    ConsumerReader{Consumer: "c", Fields: []string{"id", "Order.note"}},
-			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+note) },
-			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+note) },
+			writer:    avroOf(id + "," + note),
+			reference: avroOf(id + "," + note),
 		},
 		{
 			name:      "AvroNestedFieldInArrayRemoved",
 			reader:    ConsumerReader{Consumer: "c", Fields: []string{"Order.items[].sku"}},
-			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+itemsNo) },
-			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+items) },
+			writer:    avroOf(id + "," + itemsNo),
+			reference: avroOf(id + "," + items),
 			want:      []string{"CONSUMER_FIELD_MISSING@Order.items[].sku"},
 		},
 		{
 			name:      "AvroUnionBranchRetyped",
 			reader:    ConsumerReader{Consumer: "c", Fields: []string{"email"}},
-			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+optBad) },
-			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id+","+opt) },
+			writer:    avroOf(id + "," + optBad),
+			reference: avroOf(id + "," + opt),
 			want:      []string{"CONSUMER_FIELD_TYPE_CHANGED@Order.email"},
 		},
 		{
 			name:      "AvroUnknownFieldIsAWarning",
 			reader:    ConsumerReader{Consumer: "c", Fields: []string{"nothing"}},
-			writer:    func(t *testing.T) schema.Schema { return consumerAvro(t, id) },
-			reference: func(t *testing.T) schema.Schema { return consumerAvro(t, id) },
+			writer:    avroOf(id),
+			reference: avroOf(id),
 			want:      []string{"CONSUMER_FIELD_UNKNOWN@nothing"},
 		},
 		{
 			name:   "AvroReaderWithoutDefaultCannotReadRemoval",
 			reader: ConsumerReader{Consumer: "c", Reader: nil},
-			writer: func(t *testing.T) schema.Schema { return consumerAvro(t, id) },
+			writer: avroOf(id),
 		},
 		{
 			name:      "ProtoFieldsByFullAndRelativeName",
 			reader:    ConsumerReader{Consumer: "c", Message: "shop.v1.Order", Fields: []string{"shop.v1.Order.id", "items.sku", "tags"}},
-			writer:    func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
-			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			writer:    protoOf(pOrder),
+			reference: protoOf(pOrder),
 		},
 		{
-			name:   "ProtoMapValueRetyped",
-			reader: ConsumerReader{Consumer: "c", Fields: []string{"Order.tags"}},
-			writer: func(t *testing.T) schema.Schema {
-				return consumerProto(t, strings.Replace(pOrder, "map<string, int64>", "map<string, string>", 1))
-			},
-			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			name:      "ProtoMapValueRetyped",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"Order.tags"}},
+			writer:    protoOf(strings.Replace(pOrder, "map<string, int64>", "map<string, string>", 1)),
+			reference: protoOf(pOrder),
 			want:      []string{"CONSUMER_FIELD_TYPE_CHANGED@shop.v1.Order.tags"},
 		},
 		{
-			name:   "ProtoWireCompatibleChangeIsFine",
-			reader: ConsumerReader{Consumer: "c", Fields: []string{"Order.id"}},
-			writer: func(t *testing.T) schema.Schema {
-				return consumerProto(t, strings.Replace(pOrder, "int64 id", "uint64 id", 1))
-			},
-			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			name:      "ProtoWireCompatibleChangeIsFine",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"Order.id"}},
+			writer:    protoOf(strings.Replace(pOrder, "int64 id", "uint64 id", 1)),
+			reference: protoOf(pOrder),
 		},
 		{
-			name:   "ProtoRenamedFieldIsMissing",
-			reader: ConsumerReader{Consumer: "c", Fields: []string{"Order.note"}},
-			writer: func(t *testing.T) schema.Schema {
-				return consumerProto(t, strings.Replace(pOrder, "string note = 2", "string remark = 2", 1))
-			},
-			reference: func(t *testing.T) schema.Schema { return consumerProto(t, pOrder) },
+			name:      "ProtoRenamedFieldIsMissing",
+			reader:    ConsumerReader{Consumer: "c", Fields: []string{"Order.note"}},
+			writer:    protoOf(strings.Replace(pOrder, "string note = 2", "string remark = 2", 1)),
+			reference: protoOf(pOrder),
 			want:      []string{"CONSUMER_FIELD_MISSING@shop.v1.Order.note"},
 		},
 		{
@@ -145,7 +139,7 @@ message Item { string sku = 1; }`
 				s, _ := protobuf.Parse("r.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Item { string sku = 1; }", nil)
 				return s
 			}()},
-			writer: func(t *testing.T) schema.Schema { return consumerProto(t, "message Order { int64 id = 1; }") },
+			writer: protoOf("message Order { int64 id = 1; }"),
 			want:   []string{"CONSUMER_MESSAGE_MISSING@shop.v1.Item"},
 		},
 		{
@@ -154,10 +148,8 @@ message Item { string sku = 1; }`
 				s, _ := protobuf.Parse("r.proto", "syntax = \"proto3\";\npackage shop.v1;\nmessage Order { repeated Item items = 3; }\nmessage Item { string sku = 1; }", nil)
 				return s
 			}()},
-			writer: func(t *testing.T) schema.Schema {
-				return consumerProto(t, strings.Replace(pOrder, "string sku = 1", "int32 sku = 1", 1))
-			},
-			want: []string{"CONSUMER_FIELD_TYPE_CHANGED@shop.v1.Item.sku"},
+			writer: protoOf(strings.Replace(pOrder, "string sku = 1", "int32 sku = 1", 1)),
+			want:   []string{"CONSUMER_FIELD_TYPE_CHANGED@shop.v1.Item.sku"},
 		},
 	}
 	for _, tc := range tests {

@@ -22,6 +22,16 @@ func additiveRequest(level Level, old, new schema.Schema, now time.Time, minDepr
 	}
 }
 
+// mustParse parses text with deps and fails the test if it does not parse.
+func mustParse[S any](tb testing.TB, parse func(string, []schema.Dependency) (S, error), text string, deps []schema.Dependency) S {
+	tb.Helper()
+	s, err := parse(text, deps)
+	if err != nil {
+		tb.Fatalf("parse: %v\n%s", err, text)
+	}
+	return s
+}
+
 // assertDiffGolden diffs the fixtures old and new of dir, renders each
 // change as a line with line, and compares the lines with dir's
 // diff.golden.

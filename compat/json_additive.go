@@ -2,6 +2,8 @@ package compat
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -39,13 +41,13 @@ func jsonDeltas(st *stopper, o, n *js.Schema) []jsonDelta {
 			out = append(out, jsonDelta{kind: Changed, element: "type", path: ptr, oldVal: jsTypeDesc(ot), newVal: jsTypeDesc(nt), oldV: ov, newV: nv})
 		}
 		or, nr := jsStringSet(jsGet(ov, "required")), jsStringSet(jsGet(nv, "required"))
-		for _, k := range sortedKeys(nr) {
+		for _, k := range slices.Sorted(maps.Keys(nr)) {
 			if !or[k] {
 				hasDefault := jsGet(jsGet(nv, "properties").Get(k), "default") != nil
 				out = append(out, jsonDelta{kind: Added, element: "required", path: ptr + "/properties/" + js.EscapeToken(k), newVal: k, oldV: ov, newV: jsGet(nv, "required"), hasDefault: hasDefault})
 			}
 		}
-		for _, k := range sortedKeys(or) {
+		for _, k := range slices.Sorted(maps.Keys(or)) {
 			if !nr[k] {
 				out = append(out, jsonDelta{kind: Removed, element: "required", path: ptr + "/properties/" + js.EscapeToken(k), oldVal: k, oldV: jsGet(ov, "required"), newV: nv})
 			}
@@ -248,7 +250,7 @@ func jsonDeprecatedAt(history []Version, version int, marks map[string]deprecati
 		return nil
 	}
 	out := make(map[schema.Position]string, len(marks))
-	for _, path := range sortedKeys(marks) {
+	for _, path := range slices.Sorted(maps.Keys(marks)) {
 		if pos := old.Pos(path); pos.IsValid() {
 			if _, dup := out[pos]; !dup {
 				out[pos] = path

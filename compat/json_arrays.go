@@ -74,8 +74,8 @@ func (c *jsonCmp) arrays(o, u jsonSide, path string) {
 	default:
 		c.compare(jsChild(c.orig, o, om.rest), jsChild(c.upd, u, um.rest), p)
 	}
-	c.upperBound(ruleJSONMaxItemsNarrowed, "maxItems", "the most items allowed", o, u, path)
-	c.lowerBound(ruleJSONMinItemsNarrowed, "minItems", "the fewest items allowed", o, u, path)
+	c.sizeBound(maxBound, ruleJSONMaxItemsNarrowed, "maxItems", "the most items allowed", o, u, path)
+	c.sizeBound(minBound, ruleJSONMinItemsNarrowed, "minItems", "the fewest items allowed", o, u, path)
 	if uu := jsGet(u.v, "uniqueItems"); uu != nil && uu.Kind() == js.Bool && uu.Bool() {
 		if ou := jsGet(o.v, "uniqueItems"); ou == nil || !ou.Bool() {
 			c.report(ruleJSONUniqueItemsAdded, path, o, u, "%s requires unique array items, %s does not", un, on)

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
 
 // genJSONSchema writes version v of a schema of n properties (strings with
@@ -52,16 +50,10 @@ func BenchmarkJSONCheck200PropertiesFullTransitive(b *testing.B) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var history []Version
 	for v := range 100 {
-		s, err := js.Parse(genJSONSchema(200, v), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := mustJSON(b, genJSONSchema(200, v))
 		history = append(history, Version{Version: v + 1, Schema: s, RegisteredAt: now.AddDate(0, 0, v-200)})
 	}
-	new, err := js.Parse(genJSONSchema(200, 100), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	new := mustJSON(b, genJSONSchema(200, 100))
 	req := Request{Level: FullTransitive, Policy: Policy{Now: now}, New: new, History: history}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -107,14 +99,8 @@ func genJSONWide(n int, next bool) string {
 func BenchmarkJSONCheckWide(b *testing.B) {
 	for _, n := range []int{1 << 10, 4 << 10, 16 << 10} {
 		b.Run(fmt.Sprintf("properties=%d", n), func(b *testing.B) {
-			old, err := js.Parse(genJSONWide(n, false), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			new, err := js.Parse(genJSONWide(n, true), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			old := mustJSON(b, genJSONWide(n, false))
+			new := mustJSON(b, genJSONWide(n, true))
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			req := Request{
 				Level:   Full,

@@ -15,27 +15,24 @@ func jsNum(v *js.Value, k string) *big.Rat {
 	return r
 }
 
-// upperBound reports a larger-is-looser bound (maxLength, maxItems, ...)
-// the reader added or lowered.
-func (c *jsonCmp) upperBound(rule Rule, kw, what string, o, u jsonSide, path string) {
-	ub := jsNum(u.v, kw)
-	if ub == nil {
-		return
-	}
-	on, un := c.names()
-	ob := jsNum(o.v, kw)
-	switch {
-	case ob == nil:
-		c.report(rule, path, o, u, "%s has %s %s (%s) where %s has none", un, kw, ub.RatString(), what, on)
-	case ub.Cmp(ob) < 0:
-		c.report(rule, path, o, u, "%s is %s in %s but %s in %s (%s)", kw, ub.RatString(), un, ob.RatString(), on, what)
-	}
-}
+// boundKind says which way a size bound (maxLength, minItems, ...) is
+// looser. Its value is the sign of the reader's bound compared with the
+// writer's when the reader narrows it.
+type boundKind int
 
-// lowerBound is upperBound for smaller-is-looser bounds (minLength, ...).
-func (c *jsonCmp) lowerBound(rule Rule, kw, what string, o, u jsonSide, path string) {
+const (
+	// maxBound is looser when larger: maxLength, maxItems, maxProperties.
+	maxBound boundKind = -1
+	// minBound is looser when smaller: minLength, minItems, minProperties;
+	// a minimum of zero is no bound at all.
+	minBound boundKind = +1
+)
+
+// sizeBound reports a size bound of kind b that the reader added or
+// tightened.
+func (c *jsonCmp) sizeBound(b boundKind, rule Rule, kw, what string, o, u jsonSide, path string) {
 	ub := jsNum(u.v, kw)
-	if ub == nil || ub.Sign() == 0 {
+	if ub == nil || (b == minBound && ub.Sign() == 0) {
 		return
 	}
 	on, un := c.names()
@@ -43,14 +40,14 @@ func (c *jsonCmp) lowerBound(rule Rule, kw, what string, o, u jsonSide, path str
 	switch {
 	case ob == nil:
 		c.report(rule, path, o, u, "%s has %s %s (%s) where %s has none", un, kw, ub.RatString(), what, on)
-	case ub.Cmp(ob) > 0:
+	case ub.Cmp(ob) == int(b):
 		c.report(rule, path, o, u, "%s is %s in %s but %s in %s (%s)", kw, ub.RatString(), un, ob.RatString(), on, what)
 	}
 }
 
 func (c *jsonCmp) strings(o, u jsonSide, path string) {
-	c.upperBound(ruleJSONMaxLengthNarrowed, "maxLength", "the longest string allowed", o, u, path)
-	c.lowerBound(ruleJSONMinLengthNarrowed, "minLength", "the shortest string allowed", o, u, path)
+	c.sizeBound(maxBound, ruleJSONMaxLengthNarrowed, "maxLength", "the longest string allowed", o, u, path)
+	c.sizeBound(minBound, ruleJSONMinLengthNarrowed, "minLength", "the shortest string allowed", o, u, path)
 	up := jsGet(u.v, "pattern")
 	if up == nil {
 		return

@@ -2,6 +2,8 @@ package compat
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
@@ -272,7 +274,7 @@ func jsTypeOf(v *js.Value) string {
 }
 
 func jsTypeList(ts map[string]bool) string {
-	return quoteList(sortedKeys(ts))
+	return quoteList(slices.Sorted(maps.Keys(ts)))
 }
 
 // types applies the type rules; false means the types have nothing in
@@ -301,7 +303,7 @@ func (c *jsonCmp) types(o, u jsonSide, path string) bool {
 	}
 	var missing []string
 	overlap := false
-	for _, t := range sortedKeys(ot) {
+	for _, t := range slices.Sorted(maps.Keys(ot)) {
 		if accepts(t) {
 			overlap = true
 			continue

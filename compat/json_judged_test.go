@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
 
 // TestJSONPolicyJudgesBeforeCapping: under the additive-only policy, the
@@ -33,14 +31,8 @@ func TestJSONPolicyJudgesBeforeCapping(t *testing.T) {
 				fmt.Fprintf(&b, `"d%d":{"type":"string","deprecated":true},`, i)
 			}
 			b.WriteString(`"kept":{"type":"integer"}}}`)
-			old, err := js.Parse(b.String(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			new, err := js.Parse(`{"type":"object"}`, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			old := mustJSON(t, b.String())
+			new := mustJSON(t, `{"type":"object"}`)
 			res := Check(Request{
 				Level:   Full,
 				Policy:  Policy{AdditiveOnly: true, Now: now, MinDeprecationPeriod: 24 * time.Hour},

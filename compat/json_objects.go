@@ -1,7 +1,9 @@
 package compat
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 
 	js "github.com/schemata-dev/schemata/schema/jsonschema"
 )
@@ -144,8 +146,8 @@ func (c *jsonCmp) objects(o, u jsonSide, path string) {
 	}
 	c.contentModels(o, u, oModel, uModel, path)
 	c.required(o, u, path)
-	c.upperBound(ruleJSONMaxPropertiesNarrowed, "maxProperties", "the most properties allowed", o, u, path)
-	c.lowerBound(ruleJSONMinPropertiesNarrowed, "minProperties", "the fewest properties allowed", o, u, path)
+	c.sizeBound(maxBound, ruleJSONMaxPropertiesNarrowed, "maxProperties", "the most properties allowed", o, u, path)
+	c.sizeBound(minBound, ruleJSONMinPropertiesNarrowed, "minProperties", "the fewest properties allowed", o, u, path)
 	c.dependencies(o, u, path)
 	if pn := jsGet(u.v, "propertyNames"); pn != nil && !jsIsTrivial(pn) {
 		if opn := jsGet(o.v, "propertyNames"); opn != nil {
@@ -278,7 +280,7 @@ func (c *jsonCmp) dependencies(o, u jsonSide, path string) {
 	}
 	on, un := c.names()
 	oReq, oSch := jsDependencyModel(o.v)
-	for _, k := range sortedKeys(uReq) {
+	for _, k := range slices.Sorted(maps.Keys(uReq)) {
 		ud := uReq[k]
 		us := jsChild(c.upd, u, ud.v)
 		p := path + "/" + ud.kw + "/" + js.EscapeToken(k)
@@ -297,7 +299,7 @@ func (c *jsonCmp) dependencies(o, u jsonSide, path string) {
 			c.report(ruleJSONDependentRequiredExtended, p, jsChild(c.orig, o, oReq[k].v), us, "%s also requires %s whenever `%s` is present, %s does not", un, quoteList(extra), k, on)
 		}
 	}
-	for _, k := range sortedKeys(uSch) {
+	for _, k := range slices.Sorted(maps.Keys(uSch)) {
 		ud := uSch[k]
 		us := jsChild(c.upd, u, ud.v)
 		p := path + "/" + ud.kw + "/" + js.EscapeToken(k)

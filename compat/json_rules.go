@@ -91,28 +91,22 @@ var (
 // latest version and the new schema. They are stricter than the Confluent
 // levels where those let data be lost or rejected.
 var (
-	ruleJSONAdditivePropertyRemoved = newJSONAdditiveRule("JSON_ADDITIVE_PROPERTY_REMOVED",
+	ruleJSONAdditivePropertyRemoved = newAdditiveRule(schema.JSON, "JSON_ADDITIVE_PROPERTY_REMOVED",
 		"A property may be removed only after it was deprecated in an earlier version and its deprecation allows removal, even from an open content model.")
-	ruleJSONAdditiveDefinitionRemoved = newJSONAdditiveRule("JSON_ADDITIVE_DEFINITION_REMOVED",
+	ruleJSONAdditiveDefinitionRemoved = newAdditiveRule(schema.JSON, "JSON_ADDITIVE_DEFINITION_REMOVED",
 		"A definition ($defs, definitions) may be removed only after it was deprecated and its deprecation allows removal.")
-	ruleJSONAdditiveTypeChanged = newJSONAdditiveRule("JSON_ADDITIVE_TYPE_CHANGED",
+	ruleJSONAdditiveTypeChanged = newAdditiveRule(schema.JSON, "JSON_ADDITIVE_TYPE_CHANGED",
 		"A subschema's type may not change, not even to a wider type.")
-	ruleJSONAdditiveRequiredAdded = newJSONAdditiveRule("JSON_ADDITIVE_REQUIRED_ADDED",
+	ruleJSONAdditiveRequiredAdded = newAdditiveRule(schema.JSON, "JSON_ADDITIVE_REQUIRED_ADDED",
 		"A property may not become required, even with a default: data written without it no longer validates.")
-	ruleJSONAdditiveEnumValueRemoved = newJSONAdditiveRule("JSON_ADDITIVE_ENUM_VALUE_REMOVED",
+	ruleJSONAdditiveEnumValueRemoved = newAdditiveRule(schema.JSON, "JSON_ADDITIVE_ENUM_VALUE_REMOVED",
 		"An enum value may not be removed.")
-	ruleJSONAdditiveDeprecatedRemovedEarly = newRule(Rule{
-		ID:         "JSON_ADDITIVE_DEPRECATED_REMOVED_EARLY",
-		Purpose:    "A deprecated property or definition may be removed only after its sunset (or the minimum deprecation period) and once no registered consumer reads it.",
-		Format:     schema.JSON,
-		Categories: []Category{CategoryAdditive, CategoryConsumer},
-	})
+	ruleJSONAdditiveDeprecatedRemovedEarly = newAdditiveRule(schema.JSON, "JSON_ADDITIVE_DEPRECATED_REMOVED_EARLY",
+		"A deprecated property or definition may be removed only after its sunset (or the minimum deprecation period) and once no registered consumer reads it.",
+		CategoryConsumer)
 )
 
+// newJSONRule declares an error rule of JSON Schema validation.
 func newJSONRule(id, purpose string) Rule {
 	return newRule(Rule{ID: id, Purpose: purpose, Format: schema.JSON, Categories: jsonValidation})
-}
-
-func newJSONAdditiveRule(id, purpose string) Rule {
-	return newRule(Rule{ID: id, Purpose: purpose, Format: schema.JSON, Categories: []Category{CategoryAdditive}})
 }

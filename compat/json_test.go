@@ -16,77 +16,10 @@ func init() {
 	}
 }
 
-// TestJSONRuleTable pins the JSON Schema rule IDs: they appear in CI
-// configuration and suppressions, so one must never change silently.
-func TestJSONRuleTable(t *testing.T) {
-	t.Parallel()
-	var got []string
-	for _, r := range Rules() {
-		if r.Format != schema.JSON {
-			continue
-		}
-		cats := make([]string, len(r.Categories))
-		for i, c := range r.Categories {
-			cats[i] = string(c)
-		}
-		got = append(got, fmt.Sprintf("%s %s %s", r.ID, r.Severity, strings.Join(cats, ",")))
-	}
-	want := []string{
-		"JSON_ADDITIONAL_ITEMS_NARROWED error BACKWARD,FORWARD",
-		"JSON_ADDITIONAL_PROPERTIES_NARROWED error BACKWARD,FORWARD",
-		"JSON_ADDITIVE_DEFINITION_REMOVED error ADDITIVE",
-		"JSON_ADDITIVE_DEPRECATED_REMOVED_EARLY error ADDITIVE,CONSUMER",
-		"JSON_ADDITIVE_ENUM_VALUE_REMOVED error ADDITIVE",
-		"JSON_ADDITIVE_PROPERTY_REMOVED error ADDITIVE",
-		"JSON_ADDITIVE_REQUIRED_ADDED error ADDITIVE",
-		"JSON_ADDITIVE_TYPE_CHANGED error ADDITIVE",
-		"JSON_COMBINED_TYPE_CHANGED error BACKWARD,FORWARD",
-		"JSON_CONST_CHANGED error BACKWARD,FORWARD",
-		"JSON_CONTAINS_NARROWED error BACKWARD,FORWARD",
-		"JSON_DEPENDENT_REQUIRED_EXTENDED error BACKWARD,FORWARD",
-		"JSON_DEPENDENT_SCHEMA_ADDED error BACKWARD,FORWARD",
-		"JSON_ENUM_NARROWED error BACKWARD,FORWARD",
-		"JSON_EXCLUSIVE_MAXIMUM_NARROWED error BACKWARD,FORWARD",
-		"JSON_EXCLUSIVE_MINIMUM_NARROWED error BACKWARD,FORWARD",
-		"JSON_ITEM_ADDED_TO_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
-		"JSON_ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL error BACKWARD,FORWARD",
-		"JSON_MAXIMUM_NARROWED error BACKWARD,FORWARD",
-		"JSON_MAX_ITEMS_NARROWED error BACKWARD,FORWARD",
-		"JSON_MAX_LENGTH_NARROWED error BACKWARD,FORWARD",
-		"JSON_MAX_PROPERTIES_NARROWED error BACKWARD,FORWARD",
-		"JSON_MINIMUM_NARROWED error BACKWARD,FORWARD",
-		"JSON_MIN_ITEMS_NARROWED error BACKWARD,FORWARD",
-		"JSON_MIN_LENGTH_NARROWED error BACKWARD,FORWARD",
-		"JSON_MIN_PROPERTIES_NARROWED error BACKWARD,FORWARD",
-		"JSON_MULTIPLE_OF_CHANGED error BACKWARD,FORWARD",
-		"JSON_NOT_EXTENDED error BACKWARD,FORWARD",
-		"JSON_PATTERN_CHANGED error BACKWARD,FORWARD",
-		"JSON_PATTERN_PROPERTIES_NARROWED error BACKWARD,FORWARD",
-		"JSON_PRODUCT_TYPE_EXTENDED error BACKWARD,FORWARD",
-		"JSON_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
-		"JSON_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
-		"JSON_PROPERTY_NAMES_NARROWED error BACKWARD,FORWARD",
-		"JSON_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL error BACKWARD,FORWARD",
-		"JSON_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL error BACKWARD,FORWARD",
-		"JSON_REQUIRED_ADDED error BACKWARD,FORWARD",
-		"JSON_SCHEMA_REJECTS_ALL error BACKWARD,FORWARD",
-		"JSON_SUM_TYPE_NARROWED error BACKWARD,FORWARD",
-		"JSON_TYPE_CHANGED error BACKWARD,FORWARD",
-		"JSON_TYPE_NARROWED error BACKWARD,FORWARD",
-		"JSON_UNIQUE_ITEMS_ADDED error BACKWARD,FORWARD",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("JSON rule table changed:\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-}
-
+// mustJSON parses text with deps and fails the test if it does not parse.
 func mustJSON(tb testing.TB, text string, deps ...schema.Dependency) *js.Schema {
 	tb.Helper()
-	s, err := js.Parse(text, deps)
-	if err != nil {
-		tb.Fatalf("parse: %v\n%s", err, text)
-	}
-	return s
+	return mustParse(tb, js.Parse, text, deps)
 }
 
 // TestJSONReferencesAreFollowed checks a change inside a referenced

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
-	"github.com/schemata-dev/schemata/schema/avro"
-	"github.com/schemata-dev/schemata/schema/protobuf"
 )
 
 func TestNearestPos(t *testing.T) {
@@ -36,18 +34,9 @@ message Order {
 }
 `
 	noPackage := "syntax = \"proto3\";\n\nmessage Order {\n  string id = 1;\n}\n"
-	as, err := avro.Parse(avroText, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := protobuf.Parse(protobuf.DefaultName, protoText, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	np, err := protobuf.Parse(protobuf.DefaultName, noPackage, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	as := mustAvro(t, avroText)
+	ps := mustProto(t, protoText, nil)
+	np := mustProto(t, noPackage, nil)
 	tests := []struct {
 		name string
 		s    schema.Schema

@@ -15,96 +15,38 @@ import (
 // They compare the new schema with the latest live version; the earlier
 // versions only tell when an element was first marked deprecated.
 var (
-	ruleProtoAddMessageRemoved = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_MESSAGE_REMOVED",
-		Purpose:    "Under the additive-only policy a message may be removed only after a deprecation that the policy lets expire.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddEnumRemoved = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_ENUM_REMOVED",
-		Purpose:    "Under the additive-only policy an enum may be removed only after a deprecation that the policy lets expire.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddFieldRemoved = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_FIELD_REMOVED",
-		Purpose:    "Under the additive-only policy a field may be removed only after a deprecation that the policy lets expire.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddEnumValueRemoved = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_ENUM_VALUE_REMOVED",
-		Purpose:    "Under the additive-only policy an enum value may be removed only after a deprecation that the policy lets expire.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddDeprecatedRemovedEarly = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_DEPRECATED_REMOVED_EARLY",
-		Purpose:    "A deprecated element may be removed only once its sunset or the minimum deprecation period has passed and no registered consumer still reads it.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddRemovedNotReserved = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_REMOVED_NOT_RESERVED",
-		Purpose:    "A removed field or enum value must have its number and its name reserved, so that neither is ever reused.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive, CategoryWire, CategoryWireJSON},
-	})
-	ruleProtoAddFieldRenamed = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_FIELD_RENAMED",
-		Purpose:    "Under the additive-only policy a field keeps its name.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddFieldRenumbered = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_FIELD_RENUMBERED",
-		Purpose:    "Under the additive-only policy a field keeps its number.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddFieldTypeChanged = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_FIELD_TYPE_CHANGED",
-		Purpose:    "Under the additive-only policy a field keeps its type, even a wire-compatible one.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddFieldLabelChanged = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_FIELD_LABEL_CHANGED",
-		Purpose:    "Under the additive-only policy a field stays repeated, singular or required.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddFieldOneofChanged = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_FIELD_ONEOF_CHANGED",
-		Purpose:    "Under the additive-only policy a field does not move into, out of or between oneofs (nor does its oneof get renamed).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddRequiredFieldAdded = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_REQUIRED_FIELD_ADDED",
-		Purpose:    "Under the additive-only policy a field added to an existing message is never required.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddEnumValueRenamed = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_ENUM_VALUE_RENAMED",
-		Purpose:    "Under the additive-only policy an enum value keeps its name.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddEnumValueRenumbered = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_ENUM_VALUE_RENUMBERED",
-		Purpose:    "Under the additive-only policy an enum value keeps its number.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive},
-	})
-	ruleProtoAddReservedRemoved = newRule(Rule{
-		ID:         "PROTO_ADDITIVE_RESERVED_REMOVED",
-		Purpose:    "A reserved number or name stays reserved: dropping a reservation allows reusing what old data still carries.",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryAdditive, CategoryWire, CategoryWireJSON},
-	})
+	ruleProtoAddMessageRemoved = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_MESSAGE_REMOVED",
+		"Under the additive-only policy a message may be removed only after a deprecation that the policy lets expire.")
+	ruleProtoAddEnumRemoved = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_ENUM_REMOVED",
+		"Under the additive-only policy an enum may be removed only after a deprecation that the policy lets expire.")
+	ruleProtoAddFieldRemoved = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_FIELD_REMOVED",
+		"Under the additive-only policy a field may be removed only after a deprecation that the policy lets expire.")
+	ruleProtoAddEnumValueRemoved = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_ENUM_VALUE_REMOVED",
+		"Under the additive-only policy an enum value may be removed only after a deprecation that the policy lets expire.")
+	ruleProtoAddDeprecatedRemovedEarly = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_DEPRECATED_REMOVED_EARLY",
+		"A deprecated element may be removed only once its sunset or the minimum deprecation period has passed and no registered consumer still reads it.")
+	ruleProtoAddRemovedNotReserved = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_REMOVED_NOT_RESERVED",
+		"A removed field or enum value must have its number and its name reserved, so that neither is ever reused.",
+		CategoryWire, CategoryWireJSON)
+	ruleProtoAddFieldRenamed = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_FIELD_RENAMED",
+		"Under the additive-only policy a field keeps its name.")
+	ruleProtoAddFieldRenumbered = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_FIELD_RENUMBERED",
+		"Under the additive-only policy a field keeps its number.")
+	ruleProtoAddFieldTypeChanged = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_FIELD_TYPE_CHANGED",
+		"Under the additive-only policy a field keeps its type, even a wire-compatible one.")
+	ruleProtoAddFieldLabelChanged = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_FIELD_LABEL_CHANGED",
+		"Under the additive-only policy a field stays repeated, singular or required.")
+	ruleProtoAddFieldOneofChanged = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_FIELD_ONEOF_CHANGED",
+		"Under the additive-only policy a field does not move into, out of or between oneofs (nor does its oneof get renamed).")
+	ruleProtoAddRequiredFieldAdded = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_REQUIRED_FIELD_ADDED",
+		"Under the additive-only policy a field added to an existing message is never required.")
+	ruleProtoAddEnumValueRenamed = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_ENUM_VALUE_RENAMED",
+		"Under the additive-only policy an enum value keeps its name.")
+	ruleProtoAddEnumValueRenumbered = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_ENUM_VALUE_RENUMBERED",
+		"Under the additive-only policy an enum value keeps its number.")
+	ruleProtoAddReservedRemoved = newAdditiveRule(schema.Protobuf, "PROTO_ADDITIVE_RESERVED_REMOVED",
+		"A reserved number or name stays reserved: dropping a reservation allows reusing what old data still carries.",
+		CategoryWire, CategoryWireJSON)
 )
 
 // protoAdditive applies the additive-only policy to the latest live

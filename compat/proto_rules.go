@@ -8,109 +8,62 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
+// The categories of the Protobuf compatibility rules: all run in both
+// directions; most guard the binary encoding, the package guards the file.
+var (
+	protoWireRule = []Category{CategoryBackward, CategoryForward, CategoryWire}
+	protoFileRule = []Category{CategoryBackward, CategoryForward, CategoryFile}
+)
+
 // The Protobuf compatibility rules. Each maps to one of Confluent's
 // incompatible Difference types (named in its Purpose) unless marked as
 // ours. Categories follow buf's breaking-change categories.
 var (
-	ruleProtoPackageChanged = newRule(Rule{
-		ID:         "PROTO_PACKAGE_CHANGED",
-		Purpose:    "The package must not change: it is part of every type's full name (Confluent PACKAGE_CHANGED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryFile},
-	})
-	ruleProtoMessageRemoved = newRule(Rule{
-		ID:         "PROTO_MESSAGE_REMOVED",
-		Purpose:    "A reader must define every message the writer defines, since Confluent's wire format names the message by its index in the schema (Confluent MESSAGE_REMOVED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryFile},
-	})
-	ruleProtoFieldKindChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_KIND_CHANGED",
-		Purpose:    "A field must stay a scalar or enum, a message, a group or a map (Confluent FIELD_KIND_CHANGED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldScalarKindChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_SCALAR_KIND_CHANGED",
-		Purpose:    "A scalar field may change type only within its wire-compatible group: int32/int64/uint32/uint64/bool/enum, sint32/sint64, fixed32/sfixed32, fixed64/sfixed64, string/bytes (Confluent FIELD_SCALAR_KIND_CHANGED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldMessageTypeChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_MESSAGE_TYPE_CHANGED",
-		Purpose:    "A message field must keep its message type, compared by name within its package (Confluent FIELD_NAMED_TYPE_CHANGED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldLabelChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_LABEL_CHANGED",
-		Purpose:    "A numeric or enum field must not switch between repeated and singular: packed repeated values do not decode as one value (Confluent FIELD_NUMERIC_LABEL_CHANGED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoRequiredFieldAdded = newRule(Rule{
-		ID:         "PROTO_REQUIRED_FIELD_ADDED",
-		Purpose:    "A reader must not require a field the writer does not have (Confluent REQUIRED_FIELD_ADDED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoRequiredFieldRemoved = newRule(Rule{
-		ID:         "PROTO_REQUIRED_FIELD_REMOVED",
-		Purpose:    "A required field must not be removed (Confluent REQUIRED_FIELD_REMOVED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldRequiredChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_REQUIRED_CHANGED",
-		Purpose:    "A reader must not require a field that the writer may omit (ours; proto2 required and editions LEGACY_REQUIRED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoOneofFieldRemoved = newRule(Rule{
-		ID:         "PROTO_ONEOF_FIELD_REMOVED",
-		Purpose:    "A field must not be removed from a oneof that remains: a value set in it would read as an unset oneof (Confluent ONEOF_FIELD_REMOVED).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoOneofFieldsMoved = newRule(Rule{
-		ID:         "PROTO_ONEOF_MULTIPLE_FIELDS_MOVED",
-		Purpose:    "At most one existing field may move into a new oneof: data setting several of them would keep only one (Confluent MULTIPLE_FIELDS_MOVED_TO_ONEOF).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldMovedToExistingOneof = newRule(Rule{
-		ID:         "PROTO_ONEOF_FIELD_MOVED_TO_EXISTING",
-		Purpose:    "A field must not move into a oneof that already had members (Confluent FIELD_MOVED_TO_EXISTING_ONEOF).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldNumberChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_NUMBER_CHANGED",
-		Purpose:    "A field must keep its number: values written under the old number are dropped as unknown (ours; Confluent sees a removal plus an addition).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoEnumValueNumberChanged = newRule(Rule{
-		ID:         "PROTO_ENUM_VALUE_NUMBER_CHANGED",
-		Purpose:    "An enum value must keep its number: the number is what the wire carries (ours).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryBackward, CategoryForward, CategoryWire},
-	})
-	ruleProtoFieldNameChanged = newRule(Rule{
-		ID:         "PROTO_FIELD_NAME_CHANGED",
-		Purpose:    "Renaming a field keeps the binary encoding but breaks the JSON encoding and generated code (ours, a warning; buf FIELD_SAME_NAME).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryWireJSON, CategoryFile},
-		Severity:   Warning,
-	})
-	ruleProtoEnumValueNameChanged = newRule(Rule{
-		ID:         "PROTO_ENUM_VALUE_NAME_CHANGED",
-		Purpose:    "Renaming an enum value keeps the binary encoding but breaks the JSON encoding and generated code (ours, a warning; buf ENUM_VALUE_SAME_NAME).",
-		Format:     schema.Protobuf,
-		Categories: []Category{CategoryWireJSON, CategoryFile},
-		Severity:   Warning,
-	})
+	ruleProtoPackageChanged = newProtoRule("PROTO_PACKAGE_CHANGED", protoFileRule,
+		"The package must not change: it is part of every type's full name (Confluent PACKAGE_CHANGED).")
+	ruleProtoMessageRemoved = newProtoRule("PROTO_MESSAGE_REMOVED", protoFileRule,
+		"A reader must define every message the writer defines, since Confluent's wire format names the message by its index in the schema (Confluent MESSAGE_REMOVED).")
+	ruleProtoFieldKindChanged = newProtoRule("PROTO_FIELD_KIND_CHANGED", protoWireRule,
+		"A field must stay a scalar or enum, a message, a group or a map (Confluent FIELD_KIND_CHANGED).")
+	ruleProtoFieldScalarKindChanged = newProtoRule("PROTO_FIELD_SCALAR_KIND_CHANGED", protoWireRule,
+		"A scalar field may change type only within its wire-compatible group: int32/int64/uint32/uint64/bool/enum, sint32/sint64, fixed32/sfixed32, fixed64/sfixed64, string/bytes (Confluent FIELD_SCALAR_KIND_CHANGED).")
+	ruleProtoFieldMessageTypeChanged = newProtoRule("PROTO_FIELD_MESSAGE_TYPE_CHANGED", protoWireRule,
+		"A message field must keep its message type, compared by name within its package (Confluent FIELD_NAMED_TYPE_CHANGED).")
+	ruleProtoFieldLabelChanged = newProtoRule("PROTO_FIELD_LABEL_CHANGED", protoWireRule,
+		"A numeric or enum field must not switch between repeated and singular: packed repeated values do not decode as one value (Confluent FIELD_NUMERIC_LABEL_CHANGED).")
+	ruleProtoRequiredFieldAdded = newProtoRule("PROTO_REQUIRED_FIELD_ADDED", protoWireRule,
+		"A reader must not require a field the writer does not have (Confluent REQUIRED_FIELD_ADDED).")
+	ruleProtoRequiredFieldRemoved = newProtoRule("PROTO_REQUIRED_FIELD_REMOVED", protoWireRule,
+		"A required field must not be removed (Confluent REQUIRED_FIELD_REMOVED).")
+	ruleProtoFieldRequiredChanged = newProtoRule("PROTO_FIELD_REQUIRED_CHANGED", protoWireRule,
+		"A reader must not require a field that the writer may omit (ours; proto2 required and editions LEGACY_REQUIRED).")
+	ruleProtoOneofFieldRemoved = newProtoRule("PROTO_ONEOF_FIELD_REMOVED", protoWireRule,
+		"A field must not be removed from a oneof that remains: a value set in it would read as an unset oneof (Confluent ONEOF_FIELD_REMOVED).")
+	ruleProtoOneofFieldsMoved = newProtoRule("PROTO_ONEOF_MULTIPLE_FIELDS_MOVED", protoWireRule,
+		"At most one existing field may move into a new oneof: data setting several of them would keep only one (Confluent MULTIPLE_FIELDS_MOVED_TO_ONEOF).")
+	ruleProtoFieldMovedToExistingOneof = newProtoRule("PROTO_ONEOF_FIELD_MOVED_TO_EXISTING", protoWireRule,
+		"A field must not move into a oneof that already had members (Confluent FIELD_MOVED_TO_EXISTING_ONEOF).")
+	ruleProtoFieldNumberChanged = newProtoRule("PROTO_FIELD_NUMBER_CHANGED", protoWireRule,
+		"A field must keep its number: values written under the old number are dropped as unknown (ours; Confluent sees a removal plus an addition).")
+	ruleProtoEnumValueNumberChanged = newProtoRule("PROTO_ENUM_VALUE_NUMBER_CHANGED", protoWireRule,
+		"An enum value must keep its number: the number is what the wire carries (ours).")
+	ruleProtoFieldNameChanged = newProtoNameRule("PROTO_FIELD_NAME_CHANGED",
+		"Renaming a field keeps the binary encoding but breaks the JSON encoding and generated code (ours, a warning; buf FIELD_SAME_NAME).")
+	ruleProtoEnumValueNameChanged = newProtoNameRule("PROTO_ENUM_VALUE_NAME_CHANGED",
+		"Renaming an enum value keeps the binary encoding but breaks the JSON encoding and generated code (ours, a warning; buf ENUM_VALUE_SAME_NAME).")
 )
+
+// newProtoRule declares an error rule of Protobuf compatibility.
+func newProtoRule(id string, categories []Category, purpose string) Rule {
+	return newRule(Rule{ID: id, Purpose: purpose, Format: schema.Protobuf, Categories: categories})
+}
+
+// newProtoNameRule declares a rule about a renamed element: a warning,
+// since binary data still decodes while JSON data and generated code break.
+func newProtoNameRule(id, purpose string) Rule {
+	return newRule(Rule{ID: id, Purpose: purpose, Format: schema.Protobuf,
+		Categories: []Category{CategoryWireJSON, CategoryFile}, Severity: Warning})
+}
 
 // run applies every compatibility rule to the paired elements.
 func (c *protoCompare) run() {

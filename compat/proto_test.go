@@ -25,11 +25,9 @@ func init() {
 // one, with deps, and fails the test if it does not parse.
 func mustProto(tb testing.TB, text string, deps []schema.Dependency) schema.Schema {
 	tb.Helper()
-	s, err := protobuf.Parse(protobuf.DefaultName, text, deps)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
+	return mustParse(tb, func(text string, deps []schema.Dependency) (*protobuf.Schema, error) {
+		return protobuf.Parse(protobuf.DefaultName, text, deps)
+	}, text, deps)
 }
 
 // TestProtoRulesPinned pins the Protobuf rule table: IDs appear in CI

@@ -205,11 +205,10 @@ unchanged. Consumers registered elsewhere are not touched.`,
 					return err
 				}
 			}
-			c, err := a.newClient(p)
+			rc, err := a.openRegistry(p)
 			if err != nil {
 				return err
 			}
-			rc := newRegistryCache(c, p)
 			if err := reachRegistry(cmd.Context(), rc); err != nil {
 				return err
 			}

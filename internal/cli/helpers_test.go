@@ -37,6 +37,32 @@ func schemactl(t testing.TB, dir string, e env, args ...string) result {
 	return result{stdout.String(), stderr.String(), code}
 }
 
+// step is one command of a scenario: the exit code it must end with and
+// what its stdout must contain.
+type step struct {
+	name string
+	args []string
+	code int
+	want []string
+}
+
+// runSteps runs steps in order in dir with env. A wrong exit code ends
+// the test, since each step builds on the ones before it.
+func runSteps(t *testing.T, dir string, e env, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		r := schemactl(t, dir, e, s.args...)
+		if r.code != s.code {
+			t.Fatalf("%s: %s", s.name, r)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s: stdout lacks %q\n%s", s.name, w, r)
+			}
+		}
+	}
+}
+
 // writeFiles creates files (path → content) under dir.
 func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()

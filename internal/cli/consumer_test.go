@@ -97,10 +97,7 @@ func TestConsumerCommands(t *testing.T) {
 func TestListsWalkPages(t *testing.T) {
 	t.Parallel()
 	reg := servertest.Start(t, servertest.WithConfig(server.Config{ListLimit: 2}))
-	c, err := client.New(reg.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, reg.URL())
 	ctx := context.Background()
 	var names []string
 	for i := range 5 {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/internal/golden"
 )
 
@@ -61,6 +62,16 @@ func runSteps(t *testing.T, dir string, e env, steps []step) {
 			}
 		}
 	}
+}
+
+// clientOf is a client of the registry at url.
+func clientOf(t testing.TB, url string, opts ...client.Option) *client.Client {
+	t.Helper()
+	c, err := client.New(url, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // writeFiles creates files (path → content) under dir.

@@ -186,8 +186,8 @@ func TestCheckAgainstGitBaseline(t *testing.T) {
 
 // breakAgainstGit makes dir a git repository whose main holds the files
 // as they are, then writes text to file and checks against git:main: the
-// change must be breaking, and the text report as in golden.
-func breakAgainstGit(t *testing.T, dir, file, text, golden string) {
+// change must be breaking, and the text report as in goldenFile.
+func breakAgainstGit(t *testing.T, dir, file, text, goldenFile string) {
 	t.Helper()
 	gitRepo(t, dir)
 	writeFiles(t, dir, map[string]string{file: text})
@@ -195,7 +195,7 @@ func breakAgainstGit(t *testing.T, dir, file, text, golden string) {
 	if r.code != ExitBreaking {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r)
 	}
-	assertGolden(t, golden, r.stdout)
+	assertGolden(t, goldenFile, r.stdout)
 }
 
 // checkChangedSinceMain checks against git:main what changed since main,

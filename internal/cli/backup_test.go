@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,10 +49,7 @@ func TestBackupAndRestoreOnANewDatabase(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 14 versions compared, no difference") {
 		t.Fatalf("restore: %s", r)
 	}
-	c, err := client.New(dst.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, dst.URL())
 	ctx := context.Background()
 	if got, err := c.SchemaByID(ctx, refusedID); err != nil || got.Schema != refusedText {
 		t.Fatalf("schema %d: %v %+v", refusedID, err, got)
@@ -164,10 +160,7 @@ func FuzzReadBackup(f *testing.F) {
 func TestBackupAndRestoreKeepContexts(t *testing.T) {
 	t.Parallel()
 	src := servertest.Start(t, servertest.WithBackend(servertest.SQLite))
-	sc, err := client.New(src.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := clientOf(t, src.URL())
 	ctx := context.Background()
 	ids := map[string]int{}
 	for _, subject := range []string{"orders", ":.eu:orders", ":.us:orders", ":.us:payments"} {
@@ -193,13 +186,8 @@ func TestBackupAndRestoreKeepContexts(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "verification: 4 versions compared, no difference") {
 		t.Fatalf("restore: %s", r)
 	}
-	dc, err := client.New(dst.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cs, err := dc.Contexts(ctx); err != nil || !slices.Equal(cs, []string{".", ".eu", ".us"}) {
-		t.Fatalf("contexts after restore: %v %v", cs, err)
-	}
+	dc := clientOf(t, dst.URL())
+	assertContexts(t, dc, "contexts after restore", ".", ".eu", ".us")
 	for subject, id := range ids {
 		if got, err := dc.SchemaByIDIn(ctx, subject, id); err != nil || got.Schema != avroField("f") {
 			t.Errorf("id %d in the context of %s after restore: %+v %v", id, subject, got, err)

@@ -17,10 +17,7 @@ func generatedProject(b *testing.B, n int) (dir string, e env) {
 	b.Helper()
 	dir = b.TempDir()
 	url := servertest.Start(b, servertest.WithoutLogs()).URL()
-	c, err := client.New(url)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := clientOf(b, url)
 	var cfg strings.Builder
 	cfg.WriteString("subjects:\n")
 	files := map[string]string{}

@@ -143,12 +143,11 @@ func (a *app) runCheck(cmd *cobra.Command, args []string, f *reportFlags) error 
 			return a.checkLocal(ctx, p, e, wt, base, level, policy)
 		})
 	} else {
-		c, err := a.newClient(p)
+		rc, err := a.openRegistry(p)
 		if err != nil {
 			return err
 		}
-		rep.Against = "registry " + c.BaseURL()
-		rc := newRegistryCache(c, p)
+		rep.Against = "registry " + rc.c.BaseURL()
 		if err := reachRegistry(ctx, rc); err != nil {
 			return err
 		}

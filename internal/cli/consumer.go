@@ -205,11 +205,10 @@ unchanged. Consumers registered elsewhere are not touched.`,
 					return err
 				}
 			}
-			c, err := a.newClient(p)
+			rc, err := a.openRegistry(p)
 			if err != nil {
 				return err
 			}
-			rc := newRegistryCache(c, p)
 			if err := reachRegistry(cmd.Context(), rc); err != nil {
 				return err
 			}
@@ -313,40 +312,43 @@ func writeIndentedJSON(w io.Writer, v any) error {
 	return err
 }
 
+// argCommand completes cmd into a command of one argument that runs do
+// with a client of the registry (which needs no schemactl.yaml, only a
+// registry URL).
+func argCommand(a *app, cmd *cobra.Command, do func(ctx context.Context, rc *client.Client, arg string) error) *cobra.Command {
+	cmd.Args = cobra.ExactArgs(1)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		rc, err := a.optionalClient()
+		if err != nil {
+			return err
+		}
+		return do(cmd.Context(), rc, args[0])
+	}
+	return cmd
+}
+
 func (a *app) consumerGetCommand() *cobra.Command {
-	return &cobra.Command{
+	return argCommand(a, &cobra.Command{
 		Use:   "get NAME",
 		Short: "Print a registered consumer as JSON",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			c, err := rc.Consumer(cmd.Context(), args[0])
-			if err != nil {
-				return registryError(err)
-			}
-			return writeIndentedJSON(a.stdout, c)
-		},
-	}
+	}, func(ctx context.Context, rc *client.Client, name string) error {
+		c, err := rc.Consumer(ctx, name)
+		if err != nil {
+			return registryError(err)
+		}
+		return writeIndentedJSON(a.stdout, c)
+	})
 }
 
 func (a *app) consumerDeleteCommand() *cobra.Command {
-	return &cobra.Command{
+	return argCommand(a, &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a registered consumer",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			if err := rc.DeleteConsumer(cmd.Context(), args[0]); err != nil {
-				return registryError(err)
-			}
-			fmt.Fprintf(a.stdout, "deleted consumer %s\n", args[0])
-			return nil
-		},
-	}
+	}, func(ctx context.Context, rc *client.Client, name string) error {
+		if err := rc.DeleteConsumer(ctx, name); err != nil {
+			return registryError(err)
+		}
+		fmt.Fprintf(a.stdout, "deleted consumer %s\n", name)
+		return nil
+	})
 }

@@ -55,12 +55,7 @@ consumers:
 func TestConsumerCommands(t *testing.T) {
 	t.Parallel()
 	dir, e := consumerProject(t)
-	steps := []struct {
-		name string
-		args []string
-		code int
-		want []string
-	}{
+	runSteps(t, dir, e, []step{
 		{"ApplyCreates", []string{"consumer", "apply"}, ExitOK, []string{"created consumer orders-etl"}},
 		{"ApplyAgainChangesNothing", []string{"consumer", "apply"}, ExitOK, []string{"unchanged consumer orders-etl"}},
 		{"ApplyDryRun", []string{"consumer", "apply", "--dry-run"}, ExitOK, []string{"would apply consumer orders-etl"}},
@@ -79,18 +74,7 @@ func TestConsumerCommands(t *testing.T) {
 		{"BackfillCheckPasses", []string{"check", "--consumer", "orders-etl"}, ExitOK, []string{"orders-value"}},
 		{"DeleteConsumer", []string{"consumer", "delete", "billing"}, ExitOK, []string{"deleted consumer billing"}},
 		{"DeleteUnknownConsumer", []string{"consumer", "delete", "billing"}, ExitUsage, nil},
-	}
-	for _, s := range steps {
-		r := schemactl(t, dir, e, s.args...)
-		if r.code != s.code {
-			t.Fatalf("%s: %s", s.name, r)
-		}
-		for _, w := range s.want {
-			if !strings.Contains(r.stdout, w) {
-				t.Errorf("%s: stdout lacks %q\n%s", s.name, w, r)
-			}
-		}
-	}
+	})
 
 	// The consumer's CI checks a new reader that needs a field no version
 	// in its backfill window writes: breaking, located in the reader file.
@@ -113,10 +97,7 @@ func TestConsumerCommands(t *testing.T) {
 func TestListsWalkPages(t *testing.T) {
 	t.Parallel()
 	reg := servertest.Start(t, servertest.WithConfig(server.Config{ListLimit: 2}))
-	c, err := client.New(reg.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, reg.URL())
 	ctx := context.Background()
 	var names []string
 	for i := range 5 {

@@ -262,55 +262,49 @@ func deprecationID(arg string) (int, error) {
 	return id, nil
 }
 
-// fetchDeprecation reads the record the ID argument names.
-func (a *app) fetchDeprecation(ctx context.Context, arg string) (*client.Client, *srapi.Deprecation, error) {
-	id, err := deprecationID(arg)
-	if err != nil {
-		return nil, nil, err
+// recordCommand completes cmd into a command of one argument, the ID of
+// a deprecation record: it reads the record and runs do with it. The ID
+// is checked before anything else.
+func recordCommand(a *app, cmd *cobra.Command, do func(ctx context.Context, rc *client.Client, d *srapi.Deprecation) error) *cobra.Command {
+	cmd.Args = cobra.ExactArgs(1)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		id, err := deprecationID(args[0])
+		if err != nil {
+			return err
+		}
+		rc, err := a.optionalClient()
+		if err != nil {
+			return err
+		}
+		d, err := rc.Deprecation(cmd.Context(), id)
+		if err != nil {
+			return registryError(err)
+		}
+		return do(cmd.Context(), rc, d)
 	}
-	rc, err := a.optionalClient()
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := rc.Deprecation(ctx, id)
-	if err != nil {
-		return nil, nil, registryError(err)
-	}
-	return rc, d, nil
+	return cmd
 }
 
 func (a *app) deprecationsGetCommand() *cobra.Command {
-	return &cobra.Command{
+	return recordCommand(a, &cobra.Command{
 		Use:   "get ID",
 		Short: "Print a recorded deprecation as JSON",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, d, err := a.fetchDeprecation(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return writeIndentedJSON(a.stdout, d)
-		},
-	}
+	}, func(_ context.Context, _ *client.Client, d *srapi.Deprecation) error {
+		return writeIndentedJSON(a.stdout, d)
+	})
 }
 
 func (a *app) deprecationsDeleteCommand() *cobra.Command {
-	return &cobra.Command{
+	return recordCommand(a, &cobra.Command{
 		Use:   "delete ID",
 		Short: "Delete a recorded deprecation (markers in schema text stay)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rc, d, err := a.fetchDeprecation(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if err := rc.DeleteDeprecation(cmd.Context(), d.ID); err != nil {
-				return registryError(err)
-			}
-			fmt.Fprintf(a.stdout, "deleted deprecation %d of %s\n", d.ID, describeDeprecation(d))
-			return nil
-		},
-	}
+	}, func(ctx context.Context, rc *client.Client, d *srapi.Deprecation) error {
+		if err := rc.DeleteDeprecation(ctx, d.ID); err != nil {
+			return registryError(err)
+		}
+		fmt.Fprintf(a.stdout, "deleted deprecation %d of %s\n", d.ID, describeDeprecation(d))
+		return nil
+	})
 }
 
 // reportRenderers render the deprecation report, one per --format.

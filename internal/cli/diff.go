@@ -52,11 +52,10 @@ func (a *app) runDiff(ctx context.Context, args []string, file string) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.newClient(p)
+	rc, err := a.openRegistry(p)
 	if err != nil {
 		return err
 	}
-	rc := newRegistryCache(c, p)
 	registered := func(arg string) (side, error) {
 		v, err := parseVersion(arg)
 		if err != nil {

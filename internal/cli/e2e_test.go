@@ -163,37 +163,18 @@ func TestGitHubFormatWritesStepSummary(t *testing.T) {
 func TestCheckAgainstGitBaseline(t *testing.T) {
 	t.Parallel()
 	dir := baseProjectDir(t)
-	gitRepo(t, dir)
-	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderBreaking})
-
-	r := schemactl(t, dir, nil, "check", "--against", "git:main")
-	if r.code != ExitBreaking {
-		t.Fatalf("exit %d, want 1\n%s", r.code, r)
-	}
-	assertGolden(t, "check/git.txt", r.stdout)
+	breakAgainstGit(t, dir, "schemas/order.avsc", orderBreaking, "check/git.txt")
 
 	// --changed-since checks only what changed.
-	r = schemactl(t, dir, nil, "check", "--against", "git:main", "--changed-since", "main", "--format", "json")
-	if r.code != ExitBreaking {
-		t.Fatalf("%s", r)
-	}
-	if got := subjectsOf(t, r.stdout); strings.Join(got, ",") != "orders-value" {
-		t.Errorf("changed since main: %v, want [orders-value]", got)
-	}
+	checkChangedSinceMain(t, dir, ExitBreaking, "orders-value")
 
 	// A change to a referenced file re-checks its dependents.
 	writeFiles(t, dir, map[string]string{"schemas/order.avsc": orderV1, "schemas/common.proto": commonProto + "\nmessage Extra {}\n"})
-	r = schemactl(t, dir, nil, "check", "--against", "git:main", "--changed-since", "main", "--format", "json")
-	if r.code != ExitOK {
-		t.Fatalf("%s", r)
-	}
-	if got := subjectsOf(t, r.stdout); strings.Join(got, ",") != "common-value,payments-value" {
-		t.Errorf("changed since main: %v, want [common-value payments-value]", got)
-	}
+	checkChangedSinceMain(t, dir, ExitOK, "common-value", "payments-value")
 
 	// A protobuf type change is caught through the import.
 	writeFiles(t, dir, map[string]string{"schemas/payment.proto": paymentBreaking})
-	r = schemactl(t, dir, nil, "check", "--against", "git:main", "payments-value")
+	r := schemactl(t, dir, nil, "check", "--against", "git:main", "payments-value")
 	if r.code != ExitBreaking || !strings.Contains(r.stdout, "schemas/payment.proto:7:") {
 		t.Errorf("proto type change: %s", r)
 	}
@@ -201,6 +182,35 @@ func TestCheckAgainstGitBaseline(t *testing.T) {
 	if r := schemactl(t, dir, nil, "check", "--against", "git:no-such-ref"); r.code != ExitUsage {
 		t.Errorf("unknown ref: %s", r)
 	}
+}
+
+// breakAgainstGit makes dir a git repository whose main holds the files
+// as they are, then writes text to file and checks against git:main: the
+// change must be breaking, and the text report as in goldenFile.
+func breakAgainstGit(t *testing.T, dir, file, text, goldenFile string) {
+	t.Helper()
+	gitRepo(t, dir)
+	writeFiles(t, dir, map[string]string{file: text})
+	r := schemactl(t, dir, nil, "check", "--against", "git:main")
+	if r.code != ExitBreaking {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r)
+	}
+	assertGolden(t, goldenFile, r.stdout)
+}
+
+// checkChangedSinceMain checks against git:main what changed since main,
+// as JSON: the run must exit with code and report exactly the subjects
+// want, in order. It returns the run.
+func checkChangedSinceMain(t *testing.T, dir string, code int, want ...string) result {
+	t.Helper()
+	r := schemactl(t, dir, nil, "check", "--against", "git:main", "--changed-since", "main", "--format", "json")
+	if r.code != code {
+		t.Fatalf("%s", r)
+	}
+	if got := subjectsOf(t, r.stdout); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("changed since main: %v, want %v", got, want)
+	}
+	return r
 }
 
 func subjectsOf(t *testing.T, jsonReport string) []string {

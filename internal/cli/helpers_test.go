@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/client"
 	"github.com/schemata-dev/schemata/internal/golden"
 )
 
@@ -35,6 +36,42 @@ func schemactl(t testing.TB, dir string, e env, args ...string) result {
 		Now:    func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
 	})
 	return result{stdout.String(), stderr.String(), code}
+}
+
+// step is one command of a scenario: the exit code it must end with and
+// what its stdout must contain.
+type step struct {
+	name string
+	args []string
+	code int
+	want []string
+}
+
+// runSteps runs steps in order in dir with env. A wrong exit code ends
+// the test, since each step builds on the ones before it.
+func runSteps(t *testing.T, dir string, e env, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		r := schemactl(t, dir, e, s.args...)
+		if r.code != s.code {
+			t.Fatalf("%s: %s", s.name, r)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s: stdout lacks %q\n%s", s.name, w, r)
+			}
+		}
+	}
+}
+
+// clientOf is a client of the registry at url.
+func clientOf(t testing.TB, url string, opts ...client.Option) *client.Client {
+	t.Helper()
+	c, err := client.New(url, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // writeFiles creates files (path → content) under dir.

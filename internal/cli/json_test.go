@@ -189,13 +189,7 @@ func TestJSONSchemaCheckAgainstGit(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, jsonProject())
-	gitRepo(t, dir)
-	writeFiles(t, dir, map[string]string{"schemas/order.schema.json": jsonOrderBreaking})
-	r := schemactl(t, dir, nil, "check", "--against", "git:main")
-	if r.code != ExitBreaking {
-		t.Fatalf("exit %d, want 1\n%s", r.code, r)
-	}
-	assertGolden(t, "json/check-git.txt", r.stdout)
+	breakAgainstGit(t, dir, "schemas/order.schema.json", jsonOrderBreaking, "json/check-git.txt")
 
 	// A change to the referenced customer re-checks the order through
 	// its reference.
@@ -203,13 +197,7 @@ func TestJSONSchemaCheckAgainstGit(t *testing.T) {
 		"schemas/order.schema.json": jsonOrderV1,
 		"schemas/customer.json":     strings.Replace(jsonCustomer, `"email": {"type": "string"}`, `"email": {"type": "string", "maxLength": 10}`, 1),
 	})
-	r = schemactl(t, dir, nil, "check", "--against", "git:main", "--changed-since", "main", "--format", "json")
-	if r.code != ExitBreaking {
-		t.Fatalf("%s", r)
-	}
-	if got := subjectsOf(t, r.stdout); strings.Join(got, ",") != "customer-json,orders-json" {
-		t.Errorf("changed since main: %v, want [customer-json orders-json]", got)
-	}
+	r := checkChangedSinceMain(t, dir, ExitBreaking, "customer-json", "orders-json")
 	if !strings.Contains(r.stdout, "JSON_MAX_LENGTH_NARROWED") {
 		t.Errorf("the new maxLength should be reported: %s", r.stdout)
 	}
@@ -240,30 +228,14 @@ func TestJSONSchemaConsumerCommands(t *testing.T) {
 	if r := schemactl(t, dir, nil, "register"); r.code != ExitOK {
 		t.Fatalf("register: %s", r)
 	}
-	steps := []struct {
-		name string
-		args []string
-		code int
-		want []string
-	}{
+	runSteps(t, dir, nil, []step{
 		{"ApplyReaderConsumer", []string{"consumer", "apply"}, ExitOK, []string{"created consumer orders-etl"}},
 		{"RegisterPathConsumer", []string{"consumer", "register", "billing", "--owner", "finance", "--subject", "orders-json", "--fields", "amount,customer.email"}, ExitOK, []string{"created consumer billing"}},
 		{"PathThatLeadsNowhere", []string{"consumer", "register", "typo", "--owner", "finance", "--subject", "orders-json", "--fields", "customer.mail"}, ExitUsage, nil},
 		{"DeprecateByFieldPath", []string{"deprecate", "orders-json", "--path", "amount", "--sunset", "2099-01-01"}, ExitOK, []string{"/properties/amount"}},
 		{"ReportNamesBothReaders", []string{"deprecations", "report", "--format", "json"}, ExitOK, []string{`"path": "/properties/amount"`, `"name": "orders-etl"`, `"name": "billing"`}},
 		{"BackfillCheckPasses", []string{"check", "--consumer", "orders-etl"}, ExitOK, []string{"orders-json"}},
-	}
-	for _, s := range steps {
-		r := schemactl(t, dir, nil, s.args...)
-		if r.code != s.code {
-			t.Fatalf("%s: %s", s.name, r)
-		}
-		for _, w := range s.want {
-			if !strings.Contains(r.stdout, w) {
-				t.Errorf("%s: stdout lacks %q\n%s", s.name, w, r)
-			}
-		}
-	}
+	})
 
 	// A reader that closes its content model cannot read what version 1
 	// allows under undeclared names: breaking, located in the reader file.

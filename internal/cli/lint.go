@@ -54,11 +54,9 @@ func (a *app) runLint(cmd *cobra.Command, args []string, f *reportFlags) error {
 	// baseline of --additive without --against.
 	var rc *registryCache
 	if _, err := a.registryURL(p); err == nil {
-		c, err := a.newClient(p)
-		if err != nil {
+		if rc, err = a.openRegistry(p); err != nil {
 			return err
 		}
-		rc = newRegistryCache(c, p)
 	} else if additive && f.against == "" {
 		return usageErrorf("lint --additive needs --against or a registry to compare with")
 	}

@@ -128,13 +128,9 @@ type copySettings struct {
 // verifies by reading both sides again. It is migrate and restore.
 func (a *app) copyInto(ctx context.Context, target *client.Client, read func() (*snapshot, error), s copySettings) error {
 	started := time.Now()
-	src, err := read()
+	src, dst, err := readSides(ctx, target, read, s.what)
 	if err != nil {
-		return registryError(fmt.Errorf("read the %s: %w", s.what, err))
-	}
-	dst, err := readRegistry(ctx, target)
-	if err != nil {
-		return registryError(fmt.Errorf("read the target: %w", err))
+		return registryError(err)
 	}
 	fmt.Fprintf(a.stdout, "%s: %s\n", s.what, describeSnapshot(src))
 	if len(src.Qualified) > 0 {
@@ -181,15 +177,23 @@ func (a *app) copyInto(ctx context.Context, target *client.Client, read func() (
 	return a.verifyCopy(ctx, target, read, s, started)
 }
 
+// readSides reads what is to be copied, named what in errors, and what
+// target holds.
+func readSides(ctx context.Context, target *client.Client, read func() (*snapshot, error), what string) (src, dst *snapshot, err error) {
+	if src, err = read(); err != nil {
+		return nil, nil, fmt.Errorf("read the %s: %w", what, err)
+	}
+	if dst, err = readRegistry(ctx, target); err != nil {
+		return nil, nil, fmt.Errorf("read the target: %w", err)
+	}
+	return src, dst, nil
+}
+
 // verifyCopy reads both sides again and compares them.
 func (a *app) verifyCopy(ctx context.Context, target *client.Client, read func() (*snapshot, error), s copySettings, started time.Time) error {
-	src, err := read()
+	src, dst, err := readSides(ctx, target, read, s.what)
 	if err != nil {
-		return registryError(fmt.Errorf("verify: read the %s: %w", s.what, err))
-	}
-	dst, err := readRegistry(ctx, target)
-	if err != nil {
-		return registryError(fmt.Errorf("verify: read the target: %w", err))
+		return registryError(fmt.Errorf("verify: %w", err))
 	}
 	compared, diffs := compareSnapshots(src, dst, s.copyGlobalMode)
 	for _, d := range diffs {

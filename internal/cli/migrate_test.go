@@ -45,10 +45,7 @@ func avroField(name string) string {
 func seedSource(t *testing.T, src *servertest.Registry, opts ...client.Option) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := client.New(src.URL(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, src.URL(), opts...)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -66,7 +63,7 @@ func seedSource(t *testing.T, src *servertest.Registry, opts ...client.Option) {
 	reg("orders-value", client.Schema{Schema: orderSchemaV2, References: ref})
 	reg("pings-value", client.Schema{Schema: protoSchema, SchemaType: client.TypeProtobuf})
 	reg("events-value", client.Schema{Schema: jsonSchema, SchemaType: client.TypeJSON})
-	_, err = c.SetConfig(ctx, "gaps", client.ConfigUpdate{Compatibility: "NONE"})
+	_, err := c.SetConfig(ctx, "gaps", client.ConfigUpdate{Compatibility: "NONE"})
 	must(err)
 	for _, f := range []string{"a", "b", "c"} {
 		reg("gaps", client.Schema{Schema: avroField(f)})
@@ -118,6 +115,15 @@ func seedSource(t *testing.T, src *servertest.Registry, opts ...client.Option) {
 	must(err)
 }
 
+// assertContexts ends the test unless c lists exactly the contexts want;
+// what names the list in the failure.
+func assertContexts(t *testing.T, c *client.Client, what string, want ...string) {
+	t.Helper()
+	if cs, err := c.Contexts(context.Background()); err != nil || !slices.Equal(cs, want) {
+		t.Fatalf("%s: %v %v", what, cs, err)
+	}
+}
+
 // startSource starts a Confluent-mode registry on the embedded store,
 // seeded; startTarget one of ours on PostgreSQL.
 func startSource(t *testing.T) *servertest.Registry {
@@ -139,10 +145,7 @@ func TestMigrateCopiesEverythingAndVerifies(t *testing.T) {
 		!strings.Contains(dry.stdout, "then soft-delete it") || !strings.Contains(dry.stdout, "set the mode of subject \"frozen\" to READONLY") {
 		t.Fatalf("dry run: %s", dry)
 	}
-	c, err := client.New(dst.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, dst.URL())
 	ctx := context.Background()
 	if subs, err := c.Subjects(ctx, &client.SubjectsOptions{Deleted: true}); err != nil || len(subs) != 0 {
 		t.Fatalf("the dry run changed the target: %v %v", subs, err)
@@ -224,10 +227,7 @@ func TestMigrateResumesAfterAPartialCopy(t *testing.T) {
 	src := startSource(t)
 	dst := servertest.Start(t, servertest.WithBackend(servertest.SQLite))
 	ctx := context.Background()
-	c, err := client.New(dst.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, dst.URL())
 	if _, err := c.SetMode(ctx, "", client.ModeImport, &client.SetModeOptions{Force: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -261,10 +261,7 @@ func TestMigrateResumesAfterAPartialCopy(t *testing.T) {
 func TestMigrateCopiesContexts(t *testing.T) {
 	t.Parallel()
 	src := startSource(t)
-	sc, err := client.New(src.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := clientOf(t, src.URL())
 	ctx := context.Background()
 	type reg struct {
 		subject, text string
@@ -292,26 +289,16 @@ func TestMigrateCopiesContexts(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "context-qualified subjects are not copied") {
 		t.Fatalf("with --skip-contexts: %s", r)
 	}
-	skc, err := client.New(skip.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cs, err := skc.Contexts(ctx); err != nil || !slices.Equal(cs, []string{"."}) {
-		t.Fatalf("contexts after --skip-contexts: %v %v", cs, err)
-	}
+	skc := clientOf(t, skip.URL())
+	assertContexts(t, skc, "contexts after --skip-contexts", ".")
 
 	dst := servertest.Start(t, servertest.WithBackend(servertest.PostgreSQL))
 	r = schemactl(t, t.TempDir(), env{EnvRegistry: dst.URL()}, "migrate", "--from", src.URL())
 	if r.code != ExitOK || !strings.Contains(r.stdout, "no difference") {
 		t.Fatalf("migrate: %s", r)
 	}
-	dc, err := client.New(dst.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cs, err := dc.Contexts(ctx); err != nil || !slices.Equal(cs, []string{".", ".prod", ".staging"}) {
-		t.Fatalf("target contexts: %v %v", cs, err)
-	}
+	dc := clientOf(t, dst.URL())
+	assertContexts(t, dc, "target contexts", ".", ".prod", ".staging")
 	for subject, id := range ids {
 		got, err := dc.Version(ctx, subject, -1, nil)
 		if err != nil || got.ID != id {

@@ -56,11 +56,10 @@ func (a *app) runRegister(ctx context.Context, subjects []string, changedSince s
 	if err != nil {
 		return err
 	}
-	c, err := a.newClient(p)
+	rc, err := a.openRegistry(p)
 	if err != nil {
 		return err
 	}
-	rc := newRegistryCache(c, p)
 	if err := reachRegistry(ctx, rc); err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func (a *app) runRegister(ctx context.Context, subjects []string, changedSince s
 	}
 	if len(refused) > 0 {
 		fmt.Fprintf(a.stderr, "schemactl: %s would be refused; nothing was registered\n", plural(len(refused), "schema"))
-		return a.finish(&report.Report{Command: "register", Against: "registry " + c.BaseURL()}, refused, report.Text)
+		return a.finish(&report.Report{Command: "register", Against: "registry " + rc.c.BaseURL()}, refused, report.Text)
 	}
 	if dryRun {
 		fmt.Fprintf(a.stdout, "%s to register, %d unchanged (dry run)\n", plural(len(todo), "schema"), unchanged)

@@ -158,6 +158,16 @@ func newRegistryCache(c *client.Client, p *project) *registryCache {
 	return &registryCache{c: c, p: p, versions: map[string]*call[*client.SubjectVersion]{}, lookups: map[*entry]*call[int]{}}
 }
 
+// openRegistry builds a client of p's registry and the cache the checks
+// of one run share.
+func (a *app) openRegistry(p *project) (*registryCache, error) {
+	c, err := a.newClient(p)
+	if err != nil {
+		return nil, err
+	}
+	return newRegistryCache(c, p), nil
+}
+
 // version fetches subject's version (client.Latest allowed) once.
 func (rc *registryCache) version(ctx context.Context, subject string, v int) (*client.SubjectVersion, error) {
 	key := fmt.Sprintf("%s\x00%d", subject, v)

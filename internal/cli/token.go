@@ -90,22 +90,16 @@ func (a *app) tokenListCommand() *cobra.Command {
 }
 
 func (a *app) tokenRevokeCommand() *cobra.Command {
-	return &cobra.Command{
+	return argCommand(a, &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke an API token by id (see token list)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rc, err := a.optionalClient()
-			if err != nil {
-				return err
-			}
-			if err := rc.RevokeToken(cmd.Context(), args[0]); err != nil {
-				return registryError(err)
-			}
-			fmt.Fprintf(a.stdout, "revoked token %s\n", args[0])
-			return nil
-		},
-	}
+	}, func(ctx context.Context, rc *client.Client, id string) error {
+		if err := rc.RevokeToken(ctx, id); err != nil {
+			return registryError(err)
+		}
+		fmt.Fprintf(a.stdout, "revoked token %s\n", id)
+		return nil
+	})
 }
 
 // writeTokenTable prints one line per token.

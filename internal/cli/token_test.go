@@ -91,10 +91,7 @@ func TestTokenListPages(t *testing.T) {
 	alice := servertest.User{Name: "alice", Password: "pw-alice", Grants: []string{"admin:*"}}
 	url := servertest.Start(t, servertest.WithAuth([]servertest.User{alice}, "")).URL()
 	ctx := context.Background()
-	c, err := client.New(url, client.WithBasicAuth("alice", "pw-alice"), client.WithPageSize(2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOf(t, url, client.WithBasicAuth("alice", "pw-alice"), client.WithPageSize(2))
 	var names []string
 	for i := range 5 {
 		name := fmt.Sprintf("ci-%d", i)

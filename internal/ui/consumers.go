@@ -11,10 +11,8 @@ import (
 // consumersPage is the data of the consumer list.
 type consumersPage struct {
 	Owner     string
-	Page      int
 	Consumers []registry.Consumer
-	// PrevURL and NextURL are empty on the first and the last page.
-	PrevURL, NextURL string
+	listPage
 }
 
 // consumers serves GET /ui/consumers: the registered consumers, filtered
@@ -26,23 +24,14 @@ func (h *handler) consumers(w http.ResponseWriter, r *http.Request) error {
 	if err := h.opts.Authorizer(ctx, Read, ""); err != nil {
 		return err
 	}
-	page, err := pageNumber(r)
+	owner := strings.TrimSpace(r.URL.Query().Get("owner"))
+	cs, lp, err := readPage(h, r, "/consumers", "owner", owner, func(offset, limit int) ([]registry.Consumer, error) {
+		return h.svc.Consumers(ctx, registry.ConsumerListParams{Owner: owner, Offset: offset, Limit: limit})
+	})
 	if err != nil {
 		return err
 	}
-	p := &consumersPage{Owner: strings.TrimSpace(r.URL.Query().Get("owner")), Page: page}
-	size := h.opts.PageSize
-	cs, err := h.svc.Consumers(ctx, registry.ConsumerListParams{Owner: p.Owner, Offset: (page - 1) * size, Limit: size + 1})
-	if err != nil {
-		return err
-	}
-	more := len(cs) > size
-	if more {
-		cs = cs[:size]
-	}
-	p.Consumers = cs
-	p.PrevURL, p.NextURL = h.pageLinks("/consumers", "owner", p.Owner, page, more)
-	h.render(w, r, http.StatusOK, "consumers", p)
+	h.render(w, r, http.StatusOK, "consumers", &consumersPage{Owner: owner, Consumers: cs, listPage: lp})
 	return nil
 }
 

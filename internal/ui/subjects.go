@@ -12,10 +12,8 @@ import (
 // subjectsPage is the data of the subject list.
 type subjectsPage struct {
 	Query    string
-	Page     int
 	Subjects []registry.SubjectSummary
-	// PrevURL and NextURL are empty on the first and the last page.
-	PrevURL, NextURL string
+	listPage
 }
 
 // subjects serves GET /ui/subjects: the subjects whose names start with
@@ -28,21 +26,13 @@ func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	page, err := pageNumber(r)
+	sums, lp, err := readPage(h, r, "/subjects", "q", q, func(offset, limit int) ([]registry.SubjectSummary, error) {
+		return h.svc.SubjectSummaries(ctx, registry.SubjectSummaryParams{Prefix: q, Offset: offset, Limit: limit})
+	})
 	if err != nil {
 		return err
 	}
-	size := h.opts.PageSize
-	sums, err := h.svc.SubjectSummaries(ctx, registry.SubjectSummaryParams{Prefix: q, Offset: (page - 1) * size, Limit: size + 1})
-	if err != nil {
-		return err
-	}
-	p := &subjectsPage{Query: q, Page: page}
-	more := len(sums) > size
-	if more {
-		sums = sums[:size]
-	}
-	p.PrevURL, p.NextURL = h.pageLinks("/subjects", "q", q, page, more)
+	p := &subjectsPage{Query: q, listPage: lp}
 	// The service lists only what the caller may read; this check keeps
 	// a name from showing should the UI run over a service that does not.
 	// Nothing says how many were left out: that would tell.
@@ -53,6 +43,37 @@ func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.render(w, r, http.StatusOK, "subjects", p)
 	return nil
+}
+
+// listPage is where a page of a listing stands: its number (from 1) and
+// the links to the pages around it.
+type listPage struct {
+	Page int
+	// PrevURL and NextURL are empty on the first and the last page.
+	PrevURL, NextURL string
+}
+
+// readPage reads the page of the listing at path filtered by key=value
+// that r asks for. fetch reads rows from offset, at most limit of them;
+// it is asked for one row more than a page shows, to know whether
+// another page follows without counting the whole listing.
+func readPage[T any](h *handler, r *http.Request, path, key, value string, fetch func(offset, limit int) ([]T, error)) ([]T, listPage, error) {
+	page, err := pageNumber(r)
+	if err != nil {
+		return nil, listPage{}, err
+	}
+	size := h.opts.PageSize
+	rows, err := fetch((page-1)*size, size+1)
+	if err != nil {
+		return nil, listPage{}, err
+	}
+	more := len(rows) > size
+	if more {
+		rows = rows[:size]
+	}
+	lp := listPage{Page: page}
+	lp.PrevURL, lp.NextURL = h.pageLinks(path, key, value, page, more)
+	return rows, lp, nil
 }
 
 // pageNumber reads the page query parameter (from 1; 1 when absent).

@@ -2,37 +2,17 @@ package ui
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
 )
 
-// consumersPage is the data of the consumer list.
-type consumersPage struct {
-	Owner     string
-	Consumers []registry.Consumer
-	listPage
-}
-
 // consumers serves GET /ui/consumers: the registered consumers, filtered
-// by the owner query parameter, one page (page, from 1) at a time, read
-// from the store a page at a time (one row more than shown, to know
-// whether another page follows).
+// by the owner query parameter, one page at a time.
 func (h *handler) consumers(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if err := h.opts.Authorizer(ctx, Read, ""); err != nil {
-		return err
-	}
-	owner := strings.TrimSpace(r.URL.Query().Get("owner"))
-	cs, lp, err := readPage(h, r, "/consumers", "owner", owner, func(offset, limit int) ([]registry.Consumer, error) {
-		return h.svc.Consumers(ctx, registry.ConsumerListParams{Owner: owner, Offset: offset, Limit: limit})
-	})
-	if err != nil {
-		return err
-	}
-	h.render(w, r, http.StatusOK, "consumers", &consumersPage{Owner: owner, Consumers: cs, listPage: lp})
-	return nil
+	return serveList(h, w, r, "consumers", "owner", func(owner string, offset, limit int) ([]registry.Consumer, error) {
+		return h.svc.Consumers(r.Context(), registry.ConsumerListParams{Owner: owner, Offset: offset, Limit: limit})
+	}, nil)
 }
 
 // consumerPage is the data of a consumer's page.

@@ -17,6 +17,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,4 +182,27 @@ func (r *Registry) Routes(t testing.TB) []Route {
 		}
 	}
 	return out
+}
+
+// Send sends method path with body and the header fields in header to
+// the registry, with basic credentials when user is not empty, and
+// returns the answer with its body closed: its status and header stay.
+func (r *Registry) Send(t testing.TB, method, path, body string, header map[string]string, user, pass string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, r.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
 }

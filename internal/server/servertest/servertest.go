@@ -15,6 +15,7 @@ package servertest
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -186,7 +187,8 @@ func (r *Registry) Routes(t testing.TB) []Route {
 
 // Send sends method path with body and the header fields in header to
 // the registry, with basic credentials when user is not empty, and
-// returns the answer with its body closed: its status and header stay.
+// returns the answer, its body read and closed (Do): its status and
+// header stay.
 func (r *Registry) Send(t testing.TB, method, path, body string, header map[string]string, user, pass string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest(method, r.URL()+path, strings.NewReader(body))
@@ -199,10 +201,26 @@ func (r *Registry) Send(t testing.TB, method, path, body string, header map[stri
 	if user != "" {
 		req.SetBasicAuth(user, pass)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := Do(t, nil, req)
 	return res
+}
+
+// Do sends req with client c (http.DefaultClient when nil) and returns
+// the answer with its whole body, which it reads and closes. A request
+// that fails, or a body that cannot be read, fails the test.
+func Do(t testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	if c == nil {
+		c = http.DefaultClient
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read %s %s: %v", req.Method, req.URL, err)
+	}
+	return res, b
 }

@@ -6,7 +6,8 @@
 // It also holds what tests of several packages share around a running
 // registry: the table of store backends every both-stores test loops
 // over (Backends, ForEachBackend), authentication files with users
-// (AuthConfigFile), and a log sink tests can read (LogBuffer).
+// (AuthConfigFile), a log sink tests can read (LogBuffer), and requests
+// whose answers are read whole (Registry.Send, Do).
 //
 // servertest is for tests only. It may import every package of the
 // module the server does, and the stores' own test kits; nothing but
@@ -15,10 +16,8 @@ package servertest
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -183,44 +182,4 @@ func (r *Registry) Routes(t testing.TB) []Route {
 		}
 	}
 	return out
-}
-
-// Send sends method path with body and the header fields in header to
-// the registry, with basic credentials when user is not empty, and
-// returns the answer, its body read and closed (Do): its status and
-// header stay.
-func (r *Registry) Send(t testing.TB, method, path, body string, header map[string]string, user, pass string) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest(method, r.URL()+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	if user != "" {
-		req.SetBasicAuth(user, pass)
-	}
-	res, _ := Do(t, nil, req)
-	return res
-}
-
-// Do sends req with client c (http.DefaultClient when nil) and returns
-// the answer with its whole body, which it reads and closes. A request
-// that fails, or a body that cannot be read, fails the test.
-func Do(t testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
-	t.Helper()
-	if c == nil {
-		c = http.DefaultClient
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("read %s %s: %v", req.Method, req.URL, err)
-	}
-	return res, b
 }

@@ -59,15 +59,7 @@ func do(t *testing.T, hc *http.Client, method, url string, cred credential, body
 		req.Header.Set("Content-Type", srapi.ContentType)
 	}
 	cred(req)
-	res, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, b := servertest.Do(t, hc, req)
 	return response{status: res.StatusCode, body: b, header: res.Header}
 }
 

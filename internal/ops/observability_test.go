@@ -13,10 +13,9 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/schemata-dev/schemata/internal/ops"
+	"github.com/schemata-dev/schemata/internal/ops/metrics/metricstest"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/internal/server"
 	"github.com/schemata-dev/schemata/internal/server/servertest"
@@ -36,12 +35,7 @@ func scrape(t *testing.T, base string) map[string]*dto.MetricFamily {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/metrics: %d", res.StatusCode)
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(res.Body)
-	if err != nil {
-		t.Fatalf("parse /metrics: %v", err)
-	}
-	return mfs
+	return metricstest.Parse(t, res.Body)
 }
 
 // value sums the samples of family whose labels include want.
@@ -64,14 +58,8 @@ next:
 			}
 		}
 		found = true
-		switch {
-		case m.Counter != nil:
-			sum += m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			sum += m.GetGauge().GetValue()
-		case m.Histogram != nil:
-			sum += float64(m.GetHistogram().GetSampleCount())
-		}
+		v, _ := metricstest.Value(m)
+		sum += v
 	}
 	return sum, found
 }

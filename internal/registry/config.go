@@ -12,30 +12,14 @@ import (
 
 // mergeConfig returns base with every field set in over replacing it.
 func mergeConfig(base, over Config) Config {
-	if over.Compatibility != nil {
-		base.Compatibility = over.Compatibility
-	}
-	if over.AdditiveOnly != nil {
-		base.AdditiveOnly = over.AdditiveOnly
-	}
-	if over.Normalize != nil {
-		base.Normalize = over.Normalize
-	}
-	if over.MinDeprecationPeriod != nil {
-		base.MinDeprecationPeriod = over.MinDeprecationPeriod
-	}
-	if over.ConsumerBreakage != nil {
-		base.ConsumerBreakage = over.ConsumerBreakage
-	}
-	if over.ValidateFields != nil {
-		base.ValidateFields = over.ValidateFields
-	}
-	if over.Alias != nil {
-		base.Alias = over.Alias
-	}
-	if over.CompatibilityGroup != nil {
-		base.CompatibilityGroup = over.CompatibilityGroup
-	}
+	overlay(&base.Compatibility, over.Compatibility)
+	overlay(&base.AdditiveOnly, over.AdditiveOnly)
+	overlay(&base.Normalize, over.Normalize)
+	overlay(&base.MinDeprecationPeriod, over.MinDeprecationPeriod)
+	overlay(&base.ConsumerBreakage, over.ConsumerBreakage)
+	overlay(&base.ValidateFields, over.ValidateFields)
+	overlay(&base.Alias, over.Alias)
+	overlay(&base.CompatibilityGroup, over.CompatibilityGroup)
 	for _, f := range []struct{ dst, src *json.RawMessage }{
 		{&base.DefaultMetadata, &over.DefaultMetadata},
 		{&base.OverrideMetadata, &over.OverrideMetadata},
@@ -51,6 +35,13 @@ func mergeConfig(base, over Config) Config {
 	}
 	base.Unset = nil
 	return base
+}
+
+// overlay sets *dst to src when src is set.
+func overlay[T any](dst **T, src *T) {
+	if src != nil {
+		*dst = src
+	}
 }
 
 // unset clears field f.

@@ -66,16 +66,9 @@ type DeprecationListParams struct {
 	Offset, Limit int
 }
 
-// UsageDelta is usage aggregated in memory since the last flush.
-type UsageDelta struct {
-	// Context is the context of SchemaID (ids are unique per context).
-	Context   string
-	SchemaID  int
-	Identity  string
-	Count     int64
-	FirstSeen time.Time
-	LastSeen  time.Time
-}
+// UsageDelta is usage aggregated in memory since the last flush: the
+// fields of Usage, counting only the uses since then.
+type UsageDelta Usage
 
 // Usage is the recorded runtime usage of one schema id of one context
 // by one client identity.

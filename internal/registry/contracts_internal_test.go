@@ -27,18 +27,25 @@ func TestMergeMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			base, err := decodeMetadata(json.RawMessage(tt.base))
-			if err != nil {
-				t.Fatal(err)
-			}
-			over, err := decodeMetadata(json.RawMessage(tt.over))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := string(encodeContract(mergeMetadata(base, over), metadataEmpty)); got != tt.want {
-				t.Errorf("merge = %s, want %s", got, tt.want)
-			}
+			checkMerge(t, decodeMetadata, mergeMetadata, metadataEmpty, tt.base, tt.over, tt.want)
 		})
+	}
+}
+
+// checkMerge decodes base and over, merges them and compares the encoded
+// result with want.
+func checkMerge[T any](t *testing.T, decode func(json.RawMessage) (*T, error), merge func(base, over *T) *T, empty func(*T) bool, base, over, want string) {
+	t.Helper()
+	b, err := decode(json.RawMessage(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := decode(json.RawMessage(over))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(encodeContract(merge(b, o), empty)); got != want {
+		t.Errorf("merge = %s\nwant    %s", got, want)
 	}
 }
 
@@ -61,17 +68,7 @@ func TestMergeRuleSets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			base, err := decodeRuleSet(json.RawMessage(tt.base))
-			if err != nil {
-				t.Fatal(err)
-			}
-			over, err := decodeRuleSet(json.RawMessage(tt.over))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := string(encodeContract(mergeRuleSets(base, over), ruleSetEmpty)); got != tt.want {
-				t.Errorf("merge = %s\nwant    %s", got, tt.want)
-			}
+			checkMerge(t, decodeRuleSet, mergeRuleSets, ruleSetEmpty, tt.base, tt.over, tt.want)
 		})
 	}
 }

@@ -42,19 +42,14 @@ func (s *Service) DeleteVersion(ctx context.Context, subject string, version int
 		if err := refusedIfReferenced(ctx, tx, subject, v.Version); err != nil {
 			return err
 		}
-		if permanent {
-			err = tx.VersionHardDelete(ctx, subject, v.Version)
-		} else {
-			err = tx.VersionSoftDelete(ctx, subject, v.Version)
-		}
-		if err != nil {
+		if err := deleteIn(ctx, tx, subject, *v, permanent); err != nil {
 			return err
 		}
 		deleted = v.Version
 		if permanent {
 			purged = append(purged, v.SchemaID)
 		}
-		return s.notifyDeleted(ctx, tx, subject, permanent, v.SchemaID)
+		return nil
 	})
 	if err != nil {
 		return 0, storeError(err)
@@ -107,20 +102,12 @@ func (s *Service) DeleteSubject(ctx context.Context, subject string, permanent b
 			}
 		}
 		for _, v := range targets {
-			if permanent {
-				err = tx.VersionHardDelete(ctx, subject, v.Version)
-			} else {
-				err = tx.VersionSoftDelete(ctx, subject, v.Version)
-			}
-			if err != nil {
+			if err := deleteIn(ctx, tx, subject, v, permanent); err != nil {
 				return err
 			}
 			deleted = append(deleted, v.Version)
 			if permanent {
 				purged = append(purged, v.SchemaID)
-			}
-			if err := s.notifyDeleted(ctx, tx, subject, permanent, v.SchemaID); err != nil {
-				return err
 			}
 		}
 		if permanent {
@@ -189,10 +176,20 @@ func refusedIfReferenced(ctx context.Context, tx Executor, subject string, versi
 		subject, version, strings.Join(refs, ", "))
 }
 
-func (s *Service) notifyDeleted(ctx context.Context, tx Executor, subject string, permanent bool, schemaID int) error {
+// deleteIn soft-deletes version v of subject in tx, or removes it when
+// permanent, and notifies the change (naming the schema id a permanent
+// delete may have left unused).
+func deleteIn(ctx context.Context, tx Executor, subject string, v SubjectVersion, permanent bool) error {
+	del := tx.VersionSoftDelete
+	if permanent {
+		del = tx.VersionHardDelete
+	}
+	if err := del(ctx, subject, v.Version); err != nil {
+		return err
+	}
 	c := Change{Subject: subject, Kind: ChangeVersions}
 	if permanent {
-		c.SchemaID = schemaID
+		c.SchemaID = v.SchemaID
 	}
 	return tx.Notify(ctx, c)
 }

@@ -1,9 +1,9 @@
 package server_test
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/server/servertest"
@@ -34,20 +34,9 @@ func TestUIRefusesCrossOriginPosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodPost, s.URL()+"/ui/check", strings.NewReader(form))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			for k, v := range tt.headers {
-				req.Header.Set(k, v)
-			}
-			req.SetBasicAuth("dev", "s3cret")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			header := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+			maps.Copy(header, tt.headers)
+			resp := s.Send(t, http.MethodPost, "/ui/check", form, header, "dev", "s3cret")
 			if resp.StatusCode != tt.want {
 				t.Errorf("POST /ui/check = %d, want %d", resp.StatusCode, tt.want)
 			}
@@ -82,19 +71,7 @@ func TestAPIRefusesCrossSiteSimpleRequests(t *testing.T) {
 			return "x"
 		})
 		for ct, body := range bodies {
-			req, err := http.NewRequest(http.MethodPost, s.URL()+path, strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", ct)
-			req.Header.Set("Origin", "https://evil.example")
-			req.Header.Set("Sec-Fetch-Site", "cross-site")
-			req.SetBasicAuth("root", "pw")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			resp := s.Send(t, http.MethodPost, path, body, map[string]string{"Content-Type": ct, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, "root", "pw")
 			if resp.StatusCode != http.StatusUnsupportedMediaType {
 				t.Errorf("POST %s with %s = %d, want 415", path, ct, resp.StatusCode)
 			}

@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -28,15 +27,7 @@ func call(t *testing.T, method, url string, body any) (int, errorBody) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, raw := servertest.Do(t, nil, req)
 	var e errorBody
 	if resp.StatusCode >= 400 {
 		if err := json.Unmarshal(raw, &e); err != nil {

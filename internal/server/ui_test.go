@@ -53,19 +53,7 @@ func TestUIRespectsAuthentication(t *testing.T) {
 		{"WrongPasswordsAreRefused", "dev", "nope", http.StatusUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodPost, s.URL()+"/ui/check", strings.NewReader(form))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			if tc.user != "" {
-				req.SetBasicAuth(tc.user, tc.pass)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			resp := s.Send(t, http.MethodPost, "/ui/check", form, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, tc.user, tc.pass)
 			if resp.StatusCode != tc.want {
 				t.Errorf("POST /ui/check = %d, want %d", resp.StatusCode, tc.want)
 			}

@@ -113,6 +113,22 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return value(t, ctx, chromedp.Text(chromedp.CSS(sel)))
 }
 
+// wantIncompatible checks the Check page's answer: subject's verdict is
+// incompatible, the report names rule, and a line of the checked schema
+// is marked with its finding.
+func wantIncompatible(t *testing.T, ctx context.Context, subject, rule string) {
+	t.Helper()
+	if got := text(t, ctx, "#verdict"); !strings.Contains(got, subject+": incompatible") {
+		t.Errorf("check verdict = %q", got)
+	}
+	if got := text(t, ctx, "pre.report"); !strings.Contains(got, rule) {
+		t.Errorf("check report = %q", got)
+	}
+	if n := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("tr.row-error").length`)); n == 0 {
+		t.Errorf("no line of the checked schema is marked with its finding")
+	}
+}
+
 // screenshotDir is where screenshots go.
 func screenshotDir(t *testing.T) string {
 	if dir := os.Getenv(envScreenshots); dir != "" {
@@ -175,15 +191,7 @@ func TestBrowserSubjectDiffCheck(t *testing.T) {
 		chromedp.ScrollIntoView(css(`#verdict-h`)),
 		screenshot(dir, "check.png"),
 	)
-	if got := text(t, ctx, "#verdict"); !strings.Contains(got, "orders-value: incompatible") {
-		t.Errorf("check verdict = %q", got)
-	}
-	if got := text(t, ctx, "pre.report"); !strings.Contains(got, "AVRO_ADDITIVE_FIELD_REMOVED") {
-		t.Errorf("check report = %q", got)
-	}
-	if n := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("tr.row-error").length`)); n == 0 {
-		t.Errorf("no line of the checked schema is marked with its finding")
-	}
+	wantIncompatible(t, ctx, "orders-value", "AVRO_ADDITIVE_FIELD_REMOVED")
 
 	run(t, ctx, "deprecations and consumer",
 		chromedp.Navigate(f.url("/ui/deprecations")),

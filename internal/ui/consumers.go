@@ -2,48 +2,17 @@ package ui
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/registry"
 )
 
-// consumersPage is the data of the consumer list.
-type consumersPage struct {
-	Owner     string
-	Page      int
-	Consumers []registry.Consumer
-	// PrevURL and NextURL are empty on the first and the last page.
-	PrevURL, NextURL string
-}
-
 // consumers serves GET /ui/consumers: the registered consumers, filtered
-// by the owner query parameter, one page (page, from 1) at a time, read
-// from the store a page at a time (one row more than shown, to know
-// whether another page follows).
+// by the owner query parameter, one page at a time.
 func (h *handler) consumers(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if err := h.opts.Authorizer(ctx, Read, ""); err != nil {
-		return err
-	}
-	page, err := pageNumber(r)
-	if err != nil {
-		return err
-	}
-	p := &consumersPage{Owner: strings.TrimSpace(r.URL.Query().Get("owner")), Page: page}
-	size := h.opts.PageSize
-	cs, err := h.svc.Consumers(ctx, registry.ConsumerListParams{Owner: p.Owner, Offset: (page - 1) * size, Limit: size + 1})
-	if err != nil {
-		return err
-	}
-	more := len(cs) > size
-	if more {
-		cs = cs[:size]
-	}
-	p.Consumers = cs
-	p.PrevURL, p.NextURL = h.pageLinks("/consumers", "owner", p.Owner, page, more)
-	h.render(w, r, http.StatusOK, "consumers", p)
-	return nil
+	return serveList(h, w, r, "consumers", "owner", func(owner string, offset, limit int) ([]registry.Consumer, error) {
+		return h.svc.Consumers(r.Context(), registry.ConsumerListParams{Owner: owner, Offset: offset, Limit: limit})
+	}, nil)
 }
 
 // consumerPage is the data of a consumer's page.

@@ -220,14 +220,6 @@ func do(t *testing.T, c *http.Client, method, u string, body io.Reader, header h
 			req.Header.Add(k, v)
 		}
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, u, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read %s: %v", u, err)
-	}
+	resp, b := servertest.Do(t, c, req)
 	return resp.StatusCode, string(b)
 }

@@ -3,55 +3,68 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/schemata-dev/schemata/internal/registry"
 )
 
-// subjectsPage is the data of the subject list.
-type subjectsPage struct {
-	Query    string
-	Page     int
-	Subjects []registry.SubjectSummary
+// subjects serves GET /ui/subjects: the subjects whose names start with
+// the q query parameter, one page at a time.
+func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	return serveList(h, w, r, "subjects", "q", func(prefix string, offset, limit int) ([]registry.SubjectSummary, error) {
+		return h.svc.SubjectSummaries(ctx, registry.SubjectSummaryParams{Prefix: prefix, Offset: offset, Limit: limit})
+	}, func(s registry.SubjectSummary) bool {
+		// The service lists only what the caller may read; this check
+		// keeps a name from showing should the UI run over a service
+		// that does not. Nothing says how many were left out: that would
+		// tell.
+		return h.can(ctx, Read, s.Subject)
+	})
+}
+
+// listPage is the data of a listing: one page of its rows.
+type listPage[T any] struct {
+	// Filter is the listing's filter as the query gave it.
+	Filter string
+	Rows   []T
+	// Page is the page's number, from 1.
+	Page int
 	// PrevURL and NextURL are empty on the first and the last page.
 	PrevURL, NextURL string
 }
 
-// subjects serves GET /ui/subjects: the subjects whose names start with
-// the q query parameter, one page (page, from 1) at a time. It never
-// counts the whole registry: a page fetches one row more than it shows
-// to know whether another follows.
-func (h *handler) subjects(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if err := h.opts.Authorizer(ctx, Read, ""); err != nil {
+// serveList serves GET /ui/{name}: the rows fetch lists under the filter
+// in query parameter key, one page (page, from 1) at a time, rendered
+// with template name. It never counts the whole listing: fetch is asked
+// for one row more than a page shows, to know whether another follows.
+// keep, when not nil, drops the rows it refuses from the page shown.
+func serveList[T any](h *handler, w http.ResponseWriter, r *http.Request, name, key string, fetch func(filter string, offset, limit int) ([]T, error), keep func(T) bool) error {
+	if err := h.opts.Authorizer(r.Context(), Read, ""); err != nil {
 		return err
 	}
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	filter := strings.TrimSpace(r.URL.Query().Get(key))
 	page, err := pageNumber(r)
 	if err != nil {
 		return err
 	}
 	size := h.opts.PageSize
-	sums, err := h.svc.SubjectSummaries(ctx, registry.SubjectSummaryParams{Prefix: q, Offset: (page - 1) * size, Limit: size + 1})
+	rows, err := fetch(filter, (page-1)*size, size+1)
 	if err != nil {
 		return err
 	}
-	p := &subjectsPage{Query: q, Page: page}
-	more := len(sums) > size
+	more := len(rows) > size
 	if more {
-		sums = sums[:size]
+		rows = rows[:size]
 	}
-	p.PrevURL, p.NextURL = h.pageLinks("/subjects", "q", q, page, more)
-	// The service lists only what the caller may read; this check keeps
-	// a name from showing should the UI run over a service that does not.
-	// Nothing says how many were left out: that would tell.
-	for _, s := range sums {
-		if h.can(ctx, Read, s.Subject) {
-			p.Subjects = append(p.Subjects, s)
-		}
+	if keep != nil {
+		rows = slices.DeleteFunc(rows, func(row T) bool { return !keep(row) })
 	}
-	h.render(w, r, http.StatusOK, "subjects", p)
+	p := &listPage[T]{Filter: filter, Rows: rows, Page: page}
+	p.PrevURL, p.NextURL = h.pageLinks("/"+name, key, filter, page, more)
+	h.render(w, r, http.StatusOK, name, p)
 	return nil
 }
 

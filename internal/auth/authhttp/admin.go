@@ -78,12 +78,9 @@ func (a *Admin) listTokens(c echo.Context) error {
 // appears.
 func (a *Admin) createToken(c echo.Context) error {
 	var req srapi.CreateTokenRequest
-	if refused, err := decode(c, &req); refused {
+	grants, refused, err := decodeGranting(c, &req, &req.Grants)
+	if refused {
 		return err
-	}
-	grants, err := parseGrants(req.Grants)
-	if err != nil {
-		return unprocessable(c, err.Error())
 	}
 	var ttl time.Duration
 	if req.TTL != "" {
@@ -142,12 +139,9 @@ func (a *Admin) listUsers(c echo.Context) error {
 // answers the srapi.User.
 func (a *Admin) putUser(c echo.Context) error {
 	var req srapi.PutUserRequest
-	if refused, err := decode(c, &req); refused {
+	grants, refused, err := decodeGranting(c, &req, &req.Grants)
+	if refused {
 		return err
-	}
-	grants, err := parseGrants(req.Grants)
-	if err != nil {
-		return unprocessable(c, err.Error())
 	}
 	if req.Password == "" || len(grants) == 0 {
 		return unprocessable(c, "A user needs a password and at least one grant")
@@ -248,14 +242,19 @@ func grantStrings(gs []auth.Grant) []string {
 	return out
 }
 
-// parseGrants reads the grants of a request body, with the message the
-// client sees when one is malformed.
-func parseGrants(ss []string) ([]auth.Grant, error) {
-	gs, err := auth.ParseGrants(ss)
-	if err != nil {
-		return nil, fmt.Errorf("Malformed JSON request body: %w", err)
+// decodeGranting decodes a request that grants roles, as decode does,
+// into v, then parses the grants it names: names points to them in v.
+// When the request is refused, the client has been answered and err is
+// the error to return.
+func decodeGranting(c echo.Context, v any, names *[]string) (grants []auth.Grant, refused bool, err error) {
+	if refused, err := decode(c, v); refused {
+		return nil, true, err
 	}
-	return gs, nil
+	grants, err = auth.ParseGrants(*names)
+	if err != nil {
+		return nil, true, unprocessable(c, fmt.Sprintf("Malformed JSON request body: %v", err))
+	}
+	return grants, false, nil
 }
 
 // tokenPage reads the offset and limit of a token listing: a negative

@@ -3,17 +3,13 @@ package instrument_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"testing"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/schemata-dev/schemata/api"
 	"github.com/schemata-dev/schemata/compat"
 	"github.com/schemata-dev/schemata/internal/ops/instrument"
 	"github.com/schemata-dev/schemata/internal/ops/metrics"
+	"github.com/schemata-dev/schemata/internal/ops/metrics/metricstest"
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/srapi"
 )
@@ -55,13 +51,7 @@ func TestRegistrationOutcomes(t *testing.T) {
 			if !errors.Is(err, tt.err) {
 				t.Fatalf("Register error = %v, want %v passed through", err, tt.err)
 			}
-			rec := httptest.NewRecorder()
-			m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-			p := expfmt.NewTextParser(model.UTF8Validation)
-			mfs, err := p.TextToMetricFamilies(rec.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
+			mfs := metricstest.Scrape(t, m.Handler())
 			got := map[string]float64{}
 			for _, mt := range mfs["schemata_registrations_total"].GetMetric() {
 				got[mt.GetLabel()[0].GetValue()] = mt.GetCounter().GetValue()

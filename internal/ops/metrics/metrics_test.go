@@ -8,22 +8,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/schemata-dev/schemata/internal/ops/metrics"
+	"github.com/schemata-dev/schemata/internal/ops/metrics/metricstest"
 )
 
 func scrape(t *testing.T, m *metrics.Metrics) map[string]*dto.MetricFamily {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(rec.Body)
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	return mfs
+	return metricstest.Scrape(t, m.Handler())
 }
 
 // sample returns the value of the series of family with exactly labels.
@@ -41,13 +33,8 @@ func sample(mfs map[string]*dto.MetricFamily, family string, labels map[string]s
 		if !match {
 			continue
 		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue(), true
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue(), true
-		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount()), true
+		if v, ok := metricstest.Value(m); ok {
+			return v, true
 		}
 	}
 	return 0, false

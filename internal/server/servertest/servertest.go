@@ -6,7 +6,8 @@
 // It also holds what tests of several packages share around a running
 // registry: the table of store backends every both-stores test loops
 // over (Backends, ForEachBackend), authentication files with users
-// (AuthConfigFile), and a log sink tests can read (LogBuffer).
+// (AuthConfigFile), a log sink tests can read (LogBuffer), and requests
+// whose answers are read whole (Registry.Send, Do).
 //
 // servertest is for tests only. It may import every package of the
 // module the server does, and the stores' own test kits; nothing but

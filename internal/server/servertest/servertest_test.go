@@ -65,19 +65,7 @@ func TestStartWithAuth(t *testing.T) {
 			if tt.method == http.MethodPost {
 				path, body = "/subjects/a-value/versions", `{"schema":"\"string\""}`
 			}
-			req, err := http.NewRequest(tt.method, r.URL()+path, strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/json")
-			if tt.user != "" {
-				req.SetBasicAuth(tt.user, tt.pass)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
+			res := r.Send(t, tt.method, path, body, map[string]string{"Content-Type": "application/json"}, tt.user, tt.pass)
 			if res.StatusCode != tt.want {
 				t.Errorf("%s %s = %d, want %d", tt.method, path, res.StatusCode, tt.want)
 			}

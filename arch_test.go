@@ -69,6 +69,7 @@ var allowed = map[string][]string{
 	"internal/clocktest":         {},
 	"internal/memtest":           {},
 	"internal/server/servertest": {"internal/server", "api", "internal/ops", "internal/registry", "storage"},
+	"schema/internal/schematest": {"schema", "internal/memtest"},
 }
 
 // testKits are the packages only tests import: a program that linked one
@@ -83,6 +84,7 @@ var testKits = map[string]bool{
 	"storage/storagetest":        true,
 	"storage/postgres/pgtest":    true,
 	"storage/sqlite/sqlitetest":  true,
+	"schema/internal/schematest": true,
 }
 
 func TestImportGraph(t *testing.T) {

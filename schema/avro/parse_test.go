@@ -9,6 +9,7 @@ import (
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 // mustParse parses text without references and fails the test if it does
@@ -181,31 +182,17 @@ func TestParseAcceptsValidSchemas(t *testing.T) {
 func TestIdentity(t *testing.T) {
 	t.Parallel()
 	base := `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":1.0}]}`
-	tests := []struct {
-		name  string
-		other string
-		same  bool
-	}{
-		{"Whitespace", "{ \"type\" : \"record\",\n \"name\":\"Order\", \"namespace\":\"shop\",\n \"fields\":[ {\"name\":\"price\", \"type\":\"double\", \"default\":1.0} ] }", true},
-		{"KeyOrder", `{"fields":[{"default":1.0,"type":"double","name":"price"}],"namespace":"shop","name":"Order","type":"record"}`, true},
-		{"FullName", `{"type":"record","name":"shop.Order","fields":[{"name":"price","type":"double","default":1.0}]}`, true},
-		{"NumberSpelling", `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":1.00}]}`, true},
-		{"PrimitiveObject", `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":{"type":"double"},"default":1.0}]}`, true},
-		{"Doc", `{"type":"record","name":"Order","namespace":"shop","doc":"An order.","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
-		{"Default", `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":2.0}]}`, false},
-		{"CustomProperty", `{"type":"record","name":"Order","namespace":"shop","owner":"team-a","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
-		{"Namespace", `{"type":"record","name":"Order","namespace":"store","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
-	}
-	a := mustParse(t, base)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			b := mustParse(t, tt.other)
-			if got := a.Identity() == b.Identity(); got != tt.same {
-				t.Errorf("same identity = %v, want %v\n%s\n%s", got, tt.same, a.Identity(), b.Identity())
-			}
-		})
-	}
+	schematest.Identities(t, mustParse, base, []schematest.IdentityCase{
+		{Name: "Whitespace", Other: "{ \"type\" : \"record\",\n \"name\":\"Order\", \"namespace\":\"shop\",\n \"fields\":[ {\"name\":\"price\", \"type\":\"double\", \"default\":1.0} ] }", Same: true},
+		{Name: "KeyOrder", Other: `{"fields":[{"default":1.0,"type":"double","name":"price"}],"namespace":"shop","name":"Order","type":"record"}`, Same: true},
+		{Name: "FullName", Other: `{"type":"record","name":"shop.Order","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: true},
+		{Name: "NumberSpelling", Other: `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":1.00}]}`, Same: true},
+		{Name: "PrimitiveObject", Other: `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":{"type":"double"},"default":1.0}]}`, Same: true},
+		{Name: "Doc", Other: `{"type":"record","name":"Order","namespace":"shop","doc":"An order.","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: false},
+		{Name: "Default", Other: `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":2.0}]}`, Same: false},
+		{Name: "CustomProperty", Other: `{"type":"record","name":"Order","namespace":"shop","owner":"team-a","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: false},
+		{Name: "Namespace", Other: `{"type":"record","name":"Order","namespace":"store","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: false},
+	})
 }
 
 func TestTextOfPrimitiveIsBareName(t *testing.T) {

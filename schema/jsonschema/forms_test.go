@@ -1,54 +1,42 @@
 package jsonschema
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestForms pins the stored text and the normalized form of each schema
 // under testdata/forms against golden files.
 func TestForms(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("testdata", "forms", "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no schemas under testdata/forms")
+	schematest.ForEachFile(t, filepath.Join("testdata", "forms", "*.json"), func(t *testing.T, file, text string) {
+		s, err := Parse(text, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.AssertString(t, strings.TrimSuffix(file, ".json")+".golden", "text:\n"+s.Text()+"\nnormalized:\n"+s.Normalized()+"\n")
+	})
+}
+
+// parseFixture parses testdata/forms/name, failing the test if it cannot.
+func parseFixture(t *testing.T, name string) *Schema {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("testdata", "forms", name))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			t.Parallel()
-			text, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := Parse(string(text), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := "text:\n" + s.Text() + "\nnormalized:\n" + s.Normalized() + "\n"
-			golden := strings.TrimSuffix(f, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden file (run with -update): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("forms differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
-		})
+	s, err := Parse(string(text), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return s
 }
 
 // TestIdentity checks what makes two texts the same schema.
@@ -92,40 +80,18 @@ func TestIdentity(t *testing.T) {
 
 func TestDeprecations(t *testing.T) {
 	t.Parallel()
-	text, err := os.ReadFile(filepath.Join("testdata", "forms", "order.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Parse(string(text), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := parseFixture(t, "order.json")
 	want := []schema.Deprecation{
 		{Path: "/properties/legacyCode", Kind: "property", Reason: "use id", Sunset: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
 			Replacement: "/properties/id", Pos: schema.Position{Line: 14, Column: 7}},
 		{Path: "/$defs/OldItem", Kind: "definition", Pos: schema.Position{Line: 25, Column: 18}},
 	}
-	got := s.Deprecations()
-	if len(got) != len(want) {
-		t.Fatalf("deprecations = %+v, want %+v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("deprecation %d = %+v, want %+v", i, got[i], want[i])
-		}
-	}
+	schematest.Deprecations(t, s.Deprecations(), want)
 }
 
 func TestPositions(t *testing.T) {
 	t.Parallel()
-	text, err := os.ReadFile(filepath.Join("testdata", "forms", "order.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Parse(string(text), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := parseFixture(t, "order.json")
 	tests := []struct {
 		ptr, pos string
 	}{

@@ -16,6 +16,7 @@ var allowed = map[string][]string{
 	// Formats and the checker: the bottom layer, public so that other Go
 	// programs can embed the checker.
 	"schema":            {},
+	"schema/internal":   {"schema"},
 	"schema/avro":       {"schema"},
 	"schema/protobuf":   {"schema"},
 	"schema/jsonschema": {"schema"},

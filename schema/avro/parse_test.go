@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	hamba "github.com/hamba/avro/v2"
 
@@ -317,22 +318,12 @@ func TestDeprecations(t *testing.T) {
   {"name":"f","type":{"type":"fixed","name":"F","size":1,"deprecated":"too small"}},
   {"name":"g","type":{"type":"string","deprecated":true}}]}`
 	s := mustParse(t, text)
-	var got []string
-	for _, d := range s.Deprecations() {
-		sunset := "-"
-		if !d.Sunset.IsZero() {
-			sunset = d.Sunset.Format("2006-01-02")
-		}
-		got = append(got, strings.Join([]string{d.Path, d.Kind, d.Reason, sunset, d.Replacement, d.Pos.String()}, "|"))
-	}
-	want := []string{
-		"Order|record|use OrderV2|-||1:33",
-		"Order.a|field||-||2:28",
-		"Order.b[].c|field|unused|2026-06-30|Order.d|4:30",
-		"Order.e|enum||-||5:64",
-		"Order.f|fixed|too small|-||6:58",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Deprecations() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	schematest.Deprecations(t, s.Deprecations(), []schema.Deprecation{
+		{Path: "Order", Kind: "record", Reason: "use OrderV2", Pos: schema.Position{Line: 1, Column: 33}},
+		{Path: "Order.a", Kind: "field", Pos: schema.Position{Line: 2, Column: 28}},
+		{Path: "Order.b[].c", Kind: "field", Reason: "unused", Sunset: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
+			Replacement: "Order.d", Pos: schema.Position{Line: 4, Column: 30}},
+		{Path: "Order.e", Kind: "enum", Pos: schema.Position{Line: 5, Column: 64}},
+		{Path: "Order.f", Kind: "fixed", Reason: "too small", Pos: schema.Position{Line: 6, Column: 58}},
+	})
 }

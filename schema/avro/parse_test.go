@@ -15,14 +15,7 @@ import (
 
 // mustParse parses text without references and fails the test if it does
 // not parse.
-func mustParse(tb testing.TB, text string) *avro.Schema {
-	tb.Helper()
-	s, err := avro.Parse(text, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+var mustParse = schematest.MustParse(func(text string) (*avro.Schema, error) { return avro.Parse(text, nil) })
 
 func TestParseRejectsInvalidSchemas(t *testing.T) {
 	t.Parallel()

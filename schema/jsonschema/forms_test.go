@@ -17,13 +17,14 @@ import (
 func TestForms(t *testing.T) {
 	t.Parallel()
 	schematest.ForEachFile(t, filepath.Join("testdata", "forms", "*.json"), func(t *testing.T, file, text string) {
-		s, err := Parse(text, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := mustParse(t, text)
 		golden.AssertString(t, strings.TrimSuffix(file, ".json")+".golden", "text:\n"+s.Text()+"\nnormalized:\n"+s.Normalized()+"\n")
 	})
 }
+
+// mustParse parses text without references and fails the test if it does
+// not parse.
+var mustParse = schematest.MustParse(func(text string) (*Schema, error) { return Parse(text, nil) })
 
 // parseFixture parses testdata/forms/name, failing the test if it cannot.
 func parseFixture(t *testing.T, name string) *Schema {
@@ -32,11 +33,7 @@ func parseFixture(t *testing.T, name string) *Schema {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Parse(string(text), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return mustParse(t, string(text))
 }
 
 // TestIdentity checks what makes two texts the same schema.
@@ -60,14 +57,7 @@ func TestIdentity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a, err := Parse(tt.a, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := Parse(tt.b, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			a, b := mustParse(t, tt.a), mustParse(t, tt.b)
 			if got := a.Identity() == b.Identity(); got != tt.sameIdentity {
 				t.Errorf("same identity = %v, want %v (%s vs %s)", got, tt.sameIdentity, a.Identity(), b.Identity())
 			}

@@ -16,6 +16,19 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 )
 
+// MustParse returns a function that parses text with parse and fails
+// the test when it does not parse: each format's mustParse.
+func MustParse[S any](parse func(text string) (S, error)) func(tb testing.TB, text string) S {
+	return func(tb testing.TB, text string) S {
+		tb.Helper()
+		s, err := parse(text)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	}
+}
+
 // ForEachFile runs fn on the contents of every file matching pattern, each
 // as a parallel subtest named after the file. A pattern matching no file
 // fails the test.

@@ -278,27 +278,22 @@ func TestPos(t *testing.T) {
   ]
 }`
 	s := mustParse(t, text)
-	tests := []struct{ path, want string }{
-		{"Order", "1:1"},
-		{"Order.items", "4:5"},
-		{"Order.items[]", "4:58"},
-		{"Order.items[].price", "6:9"},
-		{"Order.meta", "7:5"},
-		{"Order.meta{}", "7:56"},
-		{"Order.payment", "8:5"},
-		{"Order.payment<null>", "8:34"},
-		{"Order.payment<Card>", "9:7"},
-		{"Order.payment<Card>.number", "9:53"},
-		{"Order.status.PAID", "10:86"},
-		{"Order.again", "11:5"},
-		{"Order.again.price", "-"},
-		{"Order.missing", "-"},
-	}
-	for _, tt := range tests {
-		if got := s.Pos(tt.path).String(); got != tt.want {
-			t.Errorf("Pos(%q) = %s, want %s", tt.path, got, tt.want)
-		}
-	}
+	schematest.Positions(t, s.Pos, map[string]string{
+		"Order":                      "1:1",
+		"Order.items":                "4:5",
+		"Order.items[]":              "4:58",
+		"Order.items[].price":        "6:9",
+		"Order.meta":                 "7:5",
+		"Order.meta{}":               "7:56",
+		"Order.payment":              "8:5",
+		"Order.payment<null>":        "8:34",
+		"Order.payment<Card>":        "9:7",
+		"Order.payment<Card>.number": "9:53",
+		"Order.status.PAID":          "10:86",
+		"Order.again":                "11:5",
+		"Order.again.price":          "-",
+		"Order.missing":              "-",
+	})
 }
 
 func TestDeprecations(t *testing.T) {

@@ -82,21 +82,14 @@ func TestDeprecations(t *testing.T) {
 func TestPositions(t *testing.T) {
 	t.Parallel()
 	s := parseFixture(t, "order.json")
-	tests := []struct {
-		ptr, pos string
-	}{
-		{"", "1:1"},
-		{"/properties/id", "6:11"},
-		{"/properties/items/items", "10:16"},
-		{"/$defs/Item/properties/qty", "22:59"},
-		{"/properties/missing", "-"},
-		{"not-a-pointer", "-"},
-	}
-	for _, tt := range tests {
-		if got := s.Pos(tt.ptr).String(); got != tt.pos {
-			t.Errorf("Pos(%q) = %s, want %s", tt.ptr, got, tt.pos)
-		}
-	}
+	schematest.Positions(t, s.Pos, map[string]string{
+		"":                           "1:1",
+		"/properties/id":             "6:11",
+		"/properties/items/items":    "10:16",
+		"/$defs/Item/properties/qty": "22:59",
+		"/properties/missing":        "-",
+		"not-a-pointer":              "-",
+	})
 	items := s.Lookup("/properties/items/items")
 	if target := s.Ref(items); target != s.Lookup("/$defs/Item") {
 		t.Errorf("Ref(/properties/items/items) = %v, want /$defs/Item", target)

@@ -8,8 +8,10 @@ package schematest
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/memtest"
@@ -72,6 +74,17 @@ func Identities[S schema.Schema](t *testing.T, parse func(testing.TB, string) S,
 				t.Errorf("same identity = %v, want %v\n%s\n---\n%s", got, tt.Same, a.Identity(), b.Identity())
 			}
 		})
+	}
+}
+
+// Positions checks that pos locates each path of want at the position
+// want gives it, written line:column ("-" for none).
+func Positions(t testing.TB, pos func(path string) schema.Position, want map[string]string) {
+	t.Helper()
+	for _, path := range slices.Sorted(maps.Keys(want)) {
+		if got := pos(path).String(); got != want[path] {
+			t.Errorf("Pos(%q) = %s, want %s", path, got, want[path])
+		}
 	}
 }
 

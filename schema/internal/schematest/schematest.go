@@ -1,9 +1,9 @@
 // Package schematest holds the checks the format packages' tests share:
-// fixtures read file by file, identity comparisons, limit refusals and
-// deprecation lists.
+// parsing that must succeed, fixtures read file by file, identity
+// comparisons, positions, limit refusals and deprecation lists.
 //
-// schematest is for tests only; it depends on schema and the testing
-// package.
+// schematest is for tests only; it depends on schema, memtest and the
+// testing package.
 package schematest
 
 import (

@@ -16,6 +16,7 @@ var allowed = map[string][]string{
 	// Formats and the checker: the bottom layer, public so that other Go
 	// programs can embed the checker.
 	"schema":            {},
+	"schema/internal":   {"schema"},
 	"schema/avro":       {"schema"},
 	"schema/protobuf":   {"schema"},
 	"schema/jsonschema": {"schema"},
@@ -69,6 +70,7 @@ var allowed = map[string][]string{
 	"internal/clocktest":         {},
 	"internal/memtest":           {},
 	"internal/server/servertest": {"internal/server", "api", "internal/ops", "internal/registry", "storage"},
+	"schema/internal/schematest": {"schema", "internal/memtest"},
 }
 
 // testKits are the packages only tests import: a program that linked one
@@ -83,6 +85,7 @@ var testKits = map[string]bool{
 	"storage/storagetest":        true,
 	"storage/postgres/pgtest":    true,
 	"storage/sqlite/sqlitetest":  true,
+	"schema/internal/schematest": true,
 }
 
 func TestImportGraph(t *testing.T) {

@@ -25,11 +25,6 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-ADMIN_URL="${SCHEMATA_BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
-DURATION="${DURATION:-10s}"
-WARMUP="${WARMUP:-2s}"
-CONNS="${CONNS:-64}"
-WRITERS="${WRITERS:-8}"
 ROUNDS="${ROUNDS:-2}"
 STORES=("$@")
 [ ${#STORES[@]} -gt 0 ] || STORES=(postgres embedded)
@@ -52,9 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "# building cmd/registry and cmd/loadgen"
-go build -o "$work/registry" ./cmd/registry
-go build -o "$work/loadgen" ./cmd/loadgen
-
+build_tools "$work"
 
 # wait_for FILE PATTERN: waits up to 60 s for a line matching PATTERN in
 # FILE and prints the first one.
@@ -95,7 +88,7 @@ loadgen() {
 
 rate() { awk '/^requests\/s:/ {print $2}' "$work/last.txt"; }
 
-echo "# $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $(go version)"
+machine
 for store in "${STORES[@]}"; do
   if [ "$store" = postgres ]; then
     psql "$ADMIN_URL" -qc "CREATE DATABASE $db" >/dev/null

@@ -24,11 +24,6 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-ADMIN_URL="${SCHEMATA_BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
-DURATION="${DURATION:-10s}"
-WARMUP="${WARMUP:-2s}"
-CONNS="${CONNS:-64}"
-WRITERS="${WRITERS:-8}"
 COLD="${COLD:-20000}"
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
@@ -53,9 +48,7 @@ stop_registry() {
 }
 
 echo "# building cmd/registry and cmd/loadgen" >&2
-go build -o "$work/registry" ./cmd/registry
-go build -o "$work/loadgen" ./cmd/loadgen
-
+build_tools "$work"
 
 # start_registry ADDR: starts the registry on ADDR over $db; sets pid.
 start_registry() {
@@ -86,7 +79,7 @@ rate() { awk '/^requests\/s:/ {printf "%.0f", $2}' "$1"; }
 p99() { awk '/^latency p99:/ {sub("ms","",$3); print $3}' "$1"; }
 errors() { awk '/^errors:/ {print $2}' "$1"; }
 
-echo "# $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $(go version)" >&2
+machine >&2
 rows=()
 for n in "${SIZES[@]}"; do
   db="schemata_scale_$$_$n"

@@ -2,14 +2,13 @@ package avro_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/schemata-dev/schemata/internal/memtest"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 // nestingBomb nests records, arrays, maps and unions in turn, levels deep
@@ -63,20 +62,10 @@ func TestNestingBombIsRefusedInBoundedMemory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := nestingBomb(tt.levels)
-			var err error
-			n := memtest.Allocated(func() { _, err = avro.ParseWithLimits(context.Background(), text, nil, tt.lim) })
-			var le *schema.LimitError
-			if !errors.As(err, &le) || le.Limit != tt.limit {
-				t.Fatalf("ParseWithLimits() error = %v, want a %s limit error", err, tt.limit)
-			}
-			var pe *schema.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("ParseWithLimits() error = %v, want a *schema.ParseError", err)
-			}
-			if n > 64<<20 {
-				t.Errorf("refusing a %d-byte nesting bomb allocated %d MiB, want at most 64 MiB", len(text), n>>20)
-			}
+			schematest.RefusedInBoundedMemory(t, nestingBomb(tt.levels), func(text string) error {
+				_, err := avro.ParseWithLimits(context.Background(), text, nil, tt.lim)
+				return err
+			}, tt.limit)
 		})
 	}
 }
@@ -136,11 +125,7 @@ func TestParseLimits(t *testing.T) {
 				}
 				return
 			}
-			var pe *schema.ParseError
-			var le *schema.LimitError
-			if !errors.As(err, &pe) || !errors.As(err, &le) || le.Limit != tt.limit {
-				t.Fatalf("ParseWithLimits() error = %v, want a ParseError for limit %s", err, tt.limit)
-			}
+			pe := schematest.Refused(t, err, tt.limit)
 			if !strings.Contains(pe.Error(), tt.limit) {
 				t.Errorf("message %q does not name the limit %s", pe.Error(), tt.limit)
 			}

@@ -4,23 +4,18 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	hamba "github.com/hamba/avro/v2"
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/avro"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 // mustParse parses text without references and fails the test if it does
 // not parse.
-func mustParse(tb testing.TB, text string) *avro.Schema {
-	tb.Helper()
-	s, err := avro.Parse(text, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+var mustParse = schematest.MustParse(func(text string) (*avro.Schema, error) { return avro.Parse(text, nil) })
 
 func TestParseRejectsInvalidSchemas(t *testing.T) {
 	t.Parallel()
@@ -181,31 +176,17 @@ func TestParseAcceptsValidSchemas(t *testing.T) {
 func TestIdentity(t *testing.T) {
 	t.Parallel()
 	base := `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":1.0}]}`
-	tests := []struct {
-		name  string
-		other string
-		same  bool
-	}{
-		{"Whitespace", "{ \"type\" : \"record\",\n \"name\":\"Order\", \"namespace\":\"shop\",\n \"fields\":[ {\"name\":\"price\", \"type\":\"double\", \"default\":1.0} ] }", true},
-		{"KeyOrder", `{"fields":[{"default":1.0,"type":"double","name":"price"}],"namespace":"shop","name":"Order","type":"record"}`, true},
-		{"FullName", `{"type":"record","name":"shop.Order","fields":[{"name":"price","type":"double","default":1.0}]}`, true},
-		{"NumberSpelling", `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":1.00}]}`, true},
-		{"PrimitiveObject", `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":{"type":"double"},"default":1.0}]}`, true},
-		{"Doc", `{"type":"record","name":"Order","namespace":"shop","doc":"An order.","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
-		{"Default", `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":2.0}]}`, false},
-		{"CustomProperty", `{"type":"record","name":"Order","namespace":"shop","owner":"team-a","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
-		{"Namespace", `{"type":"record","name":"Order","namespace":"store","fields":[{"name":"price","type":"double","default":1.0}]}`, false},
-	}
-	a := mustParse(t, base)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			b := mustParse(t, tt.other)
-			if got := a.Identity() == b.Identity(); got != tt.same {
-				t.Errorf("same identity = %v, want %v\n%s\n%s", got, tt.same, a.Identity(), b.Identity())
-			}
-		})
-	}
+	schematest.Identities(t, mustParse, base, []schematest.IdentityCase{
+		{Name: "Whitespace", Other: "{ \"type\" : \"record\",\n \"name\":\"Order\", \"namespace\":\"shop\",\n \"fields\":[ {\"name\":\"price\", \"type\":\"double\", \"default\":1.0} ] }", Same: true},
+		{Name: "KeyOrder", Other: `{"fields":[{"default":1.0,"type":"double","name":"price"}],"namespace":"shop","name":"Order","type":"record"}`, Same: true},
+		{Name: "FullName", Other: `{"type":"record","name":"shop.Order","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: true},
+		{Name: "NumberSpelling", Other: `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":1.00}]}`, Same: true},
+		{Name: "PrimitiveObject", Other: `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":{"type":"double"},"default":1.0}]}`, Same: true},
+		{Name: "Doc", Other: `{"type":"record","name":"Order","namespace":"shop","doc":"An order.","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: false},
+		{Name: "Default", Other: `{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"price","type":"double","default":2.0}]}`, Same: false},
+		{Name: "CustomProperty", Other: `{"type":"record","name":"Order","namespace":"shop","owner":"team-a","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: false},
+		{Name: "Namespace", Other: `{"type":"record","name":"Order","namespace":"store","fields":[{"name":"price","type":"double","default":1.0}]}`, Same: false},
+	})
 }
 
 func TestTextOfPrimitiveIsBareName(t *testing.T) {
@@ -297,27 +278,22 @@ func TestPos(t *testing.T) {
   ]
 }`
 	s := mustParse(t, text)
-	tests := []struct{ path, want string }{
-		{"Order", "1:1"},
-		{"Order.items", "4:5"},
-		{"Order.items[]", "4:58"},
-		{"Order.items[].price", "6:9"},
-		{"Order.meta", "7:5"},
-		{"Order.meta{}", "7:56"},
-		{"Order.payment", "8:5"},
-		{"Order.payment<null>", "8:34"},
-		{"Order.payment<Card>", "9:7"},
-		{"Order.payment<Card>.number", "9:53"},
-		{"Order.status.PAID", "10:86"},
-		{"Order.again", "11:5"},
-		{"Order.again.price", "-"},
-		{"Order.missing", "-"},
-	}
-	for _, tt := range tests {
-		if got := s.Pos(tt.path).String(); got != tt.want {
-			t.Errorf("Pos(%q) = %s, want %s", tt.path, got, tt.want)
-		}
-	}
+	schematest.Positions(t, s.Pos, map[string]string{
+		"Order":                      "1:1",
+		"Order.items":                "4:5",
+		"Order.items[]":              "4:58",
+		"Order.items[].price":        "6:9",
+		"Order.meta":                 "7:5",
+		"Order.meta{}":               "7:56",
+		"Order.payment":              "8:5",
+		"Order.payment<null>":        "8:34",
+		"Order.payment<Card>":        "9:7",
+		"Order.payment<Card>.number": "9:53",
+		"Order.status.PAID":          "10:86",
+		"Order.again":                "11:5",
+		"Order.again.price":          "-",
+		"Order.missing":              "-",
+	})
 }
 
 func TestDeprecations(t *testing.T) {
@@ -330,22 +306,12 @@ func TestDeprecations(t *testing.T) {
   {"name":"f","type":{"type":"fixed","name":"F","size":1,"deprecated":"too small"}},
   {"name":"g","type":{"type":"string","deprecated":true}}]}`
 	s := mustParse(t, text)
-	var got []string
-	for _, d := range s.Deprecations() {
-		sunset := "-"
-		if !d.Sunset.IsZero() {
-			sunset = d.Sunset.Format("2006-01-02")
-		}
-		got = append(got, strings.Join([]string{d.Path, d.Kind, d.Reason, sunset, d.Replacement, d.Pos.String()}, "|"))
-	}
-	want := []string{
-		"Order|record|use OrderV2|-||1:33",
-		"Order.a|field||-||2:28",
-		"Order.b[].c|field|unused|2026-06-30|Order.d|4:30",
-		"Order.e|enum||-||5:64",
-		"Order.f|fixed|too small|-||6:58",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Deprecations() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	schematest.Deprecations(t, s.Deprecations(), []schema.Deprecation{
+		{Path: "Order", Kind: "record", Reason: "use OrderV2", Pos: schema.Position{Line: 1, Column: 33}},
+		{Path: "Order.a", Kind: "field", Pos: schema.Position{Line: 2, Column: 28}},
+		{Path: "Order.b[].c", Kind: "field", Reason: "unused", Sunset: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
+			Replacement: "Order.d", Pos: schema.Position{Line: 4, Column: 30}},
+		{Path: "Order.e", Kind: "enum", Pos: schema.Position{Line: 5, Column: 64}},
+		{Path: "Order.f", Kind: "fixed", Reason: "too small", Pos: schema.Position{Line: 6, Column: 58}},
+	})
 }

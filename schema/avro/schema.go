@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	hamba "github.com/hamba/avro/v2"
 
@@ -85,15 +84,7 @@ func ParseLenient(ctx context.Context, text string, deps []schema.Dependency, li
 func parseRecovered(ctx context.Context, text string, deps []schema.Dependency, lim schema.Limits, lenient bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if stopErr, ok := stop.Recovered(r); ok {
-				s, err = nil, stopErr
-				return
-			}
-			s, err = nil, &schema.ParseError{
-				Format:  schema.Avro,
-				Message: fmt.Sprintf("internal error while parsing: %v", r),
-				Err:     fmt.Errorf("panic: %v\n%s", r, debug.Stack()),
-			}
+			s, err = nil, stop.Recover(schema.Avro, r)
 		}
 	}()
 	return parse(stop.New(ctx), text, deps, lim, false, lenient)

@@ -82,7 +82,7 @@ func TestResolveFieldPath(t *testing.T) {
     "Audit": {"properties": {"createdAt": {"type": "string"}}}
   }
 }`
-	s := mustParse(t, text, `{"type":"object","properties":{"email":{"type":"string"}}}`)
+	s := mustParseWithCustomer(t, text, `{"type":"object","properties":{"email":{"type":"string"}}}`)
 	tests := []struct {
 		path    string
 		target  string
@@ -155,7 +155,9 @@ func locatedList(ls []Located) string {
 	return strings.Join(out, " ")
 }
 
-func mustParse(t *testing.T, text, customer string) *Schema {
+// mustParseWithCustomer parses text with customer.json as its one
+// reference and fails the test if it does not parse.
+func mustParseWithCustomer(t *testing.T, text, customer string) *Schema {
 	t.Helper()
 	s, err := Parse(text, []schema.Dependency{{Name: "customer.json", Text: customer}})
 	if err != nil {

@@ -1,54 +1,39 @@
 package jsonschema
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestForms pins the stored text and the normalized form of each schema
 // under testdata/forms against golden files.
 func TestForms(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("testdata", "forms", "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no schemas under testdata/forms")
+	schematest.ForEachFile(t, filepath.Join("testdata", "forms", "*.json"), func(t *testing.T, file, text string) {
+		s := mustParse(t, text)
+		golden.AssertString(t, strings.TrimSuffix(file, ".json")+".golden", "text:\n"+s.Text()+"\nnormalized:\n"+s.Normalized()+"\n")
+	})
+}
+
+// mustParse parses text without references and fails the test if it does
+// not parse.
+var mustParse = schematest.MustParse(func(text string) (*Schema, error) { return Parse(text, nil) })
+
+// parseFixture parses testdata/forms/name, failing the test if it cannot.
+func parseFixture(t *testing.T, name string) *Schema {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("testdata", "forms", name))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			t.Parallel()
-			text, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := Parse(string(text), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := "text:\n" + s.Text() + "\nnormalized:\n" + s.Normalized() + "\n"
-			golden := strings.TrimSuffix(f, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden file (run with -update): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("forms differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
-		})
-	}
+	return mustParse(t, string(text))
 }
 
 // TestIdentity checks what makes two texts the same schema.
@@ -72,14 +57,7 @@ func TestIdentity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a, err := Parse(tt.a, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := Parse(tt.b, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			a, b := mustParse(t, tt.a), mustParse(t, tt.b)
 			if got := a.Identity() == b.Identity(); got != tt.sameIdentity {
 				t.Errorf("same identity = %v, want %v (%s vs %s)", got, tt.sameIdentity, a.Identity(), b.Identity())
 			}
@@ -92,55 +70,26 @@ func TestIdentity(t *testing.T) {
 
 func TestDeprecations(t *testing.T) {
 	t.Parallel()
-	text, err := os.ReadFile(filepath.Join("testdata", "forms", "order.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Parse(string(text), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := parseFixture(t, "order.json")
 	want := []schema.Deprecation{
 		{Path: "/properties/legacyCode", Kind: "property", Reason: "use id", Sunset: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC),
 			Replacement: "/properties/id", Pos: schema.Position{Line: 14, Column: 7}},
 		{Path: "/$defs/OldItem", Kind: "definition", Pos: schema.Position{Line: 25, Column: 18}},
 	}
-	got := s.Deprecations()
-	if len(got) != len(want) {
-		t.Fatalf("deprecations = %+v, want %+v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("deprecation %d = %+v, want %+v", i, got[i], want[i])
-		}
-	}
+	schematest.Deprecations(t, s.Deprecations(), want)
 }
 
 func TestPositions(t *testing.T) {
 	t.Parallel()
-	text, err := os.ReadFile(filepath.Join("testdata", "forms", "order.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Parse(string(text), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		ptr, pos string
-	}{
-		{"", "1:1"},
-		{"/properties/id", "6:11"},
-		{"/properties/items/items", "10:16"},
-		{"/$defs/Item/properties/qty", "22:59"},
-		{"/properties/missing", "-"},
-		{"not-a-pointer", "-"},
-	}
-	for _, tt := range tests {
-		if got := s.Pos(tt.ptr).String(); got != tt.pos {
-			t.Errorf("Pos(%q) = %s, want %s", tt.ptr, got, tt.pos)
-		}
-	}
+	s := parseFixture(t, "order.json")
+	schematest.Positions(t, s.Pos, map[string]string{
+		"":                           "1:1",
+		"/properties/id":             "6:11",
+		"/properties/items/items":    "10:16",
+		"/$defs/Item/properties/qty": "22:59",
+		"/properties/missing":        "-",
+		"not-a-pointer":              "-",
+	})
 	items := s.Lookup("/properties/items/items")
 	if target := s.Ref(items); target != s.Lookup("/$defs/Item") {
 		t.Errorf("Ref(/properties/items/items) = %v, want /$defs/Item", target)

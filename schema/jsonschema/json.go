@@ -192,6 +192,17 @@ func (r *reader) skipSpace() {
 	}
 }
 
+// skip consumes c when it comes next, after any whitespace, and reports
+// whether it did.
+func (r *reader) skip(c byte) bool {
+	r.skipSpace()
+	if r.i < len(r.s) && r.s[r.i] == c {
+		r.i++
+		return true
+	}
+	return false
+}
+
 func (r *reader) describe() string {
 	if r.i >= len(r.s) {
 		return "end of input"
@@ -243,9 +254,7 @@ func (r *reader) value(depth int) (*Value, error) {
 func (r *reader) object(depth int) (*Value, error) {
 	v := &Value{kind: Object, doc: r.doc, off: r.i}
 	r.i++
-	r.skipSpace()
-	if r.i < len(r.s) && r.s[r.i] == '}' {
-		r.i++
+	if r.skip('}') {
 		v.finish()
 		return v, nil
 	}
@@ -264,24 +273,19 @@ func (r *reader) object(depth int) (*Value, error) {
 			return nil, errorAt(koff, "duplicate key %q", k)
 		}
 		seen[k] = true
-		r.skipSpace()
-		if r.i >= len(r.s) || r.s[r.i] != ':' {
+		if !r.skip(':') {
 			return nil, errorAt(r.i, "unexpected %s, expected ':' after member name", r.describe())
 		}
-		r.i++
 		r.skipSpace()
 		val, err := r.value(depth)
 		if err != nil {
 			return nil, err
 		}
 		v.members = append(v.members, Member{Key: k, Value: val, off: koff})
-		r.skipSpace()
-		if r.i < len(r.s) && r.s[r.i] == ',' {
-			r.i++
+		if r.skip(',') {
 			continue
 		}
-		if r.i < len(r.s) && r.s[r.i] == '}' {
-			r.i++
+		if r.skip('}') {
 			v.finish()
 			return v, nil
 		}
@@ -292,9 +296,7 @@ func (r *reader) object(depth int) (*Value, error) {
 func (r *reader) array(depth int) (*Value, error) {
 	v := &Value{kind: Array, doc: r.doc, off: r.i}
 	r.i++
-	r.skipSpace()
-	if r.i < len(r.s) && r.s[r.i] == ']' {
-		r.i++
+	if r.skip(']') {
 		v.finish()
 		return v, nil
 	}
@@ -305,13 +307,10 @@ func (r *reader) array(depth int) (*Value, error) {
 			return nil, err
 		}
 		v.elems = append(v.elems, e)
-		r.skipSpace()
-		if r.i < len(r.s) && r.s[r.i] == ',' {
-			r.i++
+		if r.skip(',') {
 			continue
 		}
-		if r.i < len(r.s) && r.s[r.i] == ']' {
-			r.i++
+		if r.skip(']') {
 			v.finish()
 			return v, nil
 		}

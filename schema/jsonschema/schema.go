@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -83,15 +82,7 @@ func ParseLenient(ctx context.Context, text string, deps []schema.Dependency) (*
 func parseRecovered(ctx context.Context, text string, deps []schema.Dependency, lenient bool) (s *Schema, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if stopErr, ok := stop.Recovered(r); ok {
-				s, err = nil, stopErr
-				return
-			}
-			s, err = nil, &schema.ParseError{
-				Format:  schema.JSON,
-				Message: fmt.Sprintf("internal error while parsing: %v", r),
-				Err:     fmt.Errorf("panic: %v\n%s", r, debug.Stack()),
-			}
+			s, err = nil, stop.Recover(schema.JSON, r)
 		}
 	}()
 	return parse(stop.New(ctx), text, deps, lenient)

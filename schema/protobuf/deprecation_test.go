@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 func TestDeprecations(t *testing.T) {
@@ -52,14 +53,7 @@ message Fine {
 		{Path: "shop.v1.Status.STATUS_OLD", Kind: KindEnumValue, Pos: schema.Position{Line: 25, Column: 3}},
 	}
 	got := s.Deprecations()
-	if len(got) != len(want) {
-		t.Fatalf("Deprecations() = %+v\nwant %+v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("Deprecations()[%d] = %+v\nwant %+v", i, got[i], want[i])
-		}
-	}
+	schematest.Deprecations(t, got, want)
 	got[0].Path = "changed"
 	if s.Deprecations()[0].Path != want[0].Path {
 		t.Error("Deprecations() returned the schema's own slice")

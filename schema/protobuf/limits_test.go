@@ -2,13 +2,13 @@ package protobuf
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/memtest"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 // literalBomb is a schema whose message option is a literal nested depth
@@ -53,22 +53,12 @@ func TestLiteralBombIsRefusedInBoundedMemory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := literalBomb(tt.depth)
-			var err error
-			n := memtest.Allocated(func() { _, err = ParseWithLimits(context.Background(), DefaultName, text, nil, tt.lim) })
-			var le *schema.LimitError
-			if !errors.As(err, &le) || le.Limit != tt.limit {
-				t.Fatalf("Parse() error = %v, want a %s limit error", err, tt.limit)
-			}
-			var pe *schema.ParseError
-			if !errors.As(err, &pe) {
-				t.Errorf("Parse() error = %v, want a *schema.ParseError", err)
-			}
+			pe := schematest.RefusedInBoundedMemory(t, literalBomb(tt.depth), func(text string) error {
+				_, err := ParseWithLimits(context.Background(), DefaultName, text, nil, tt.lim)
+				return err
+			}, tt.limit)
 			if tt.limit == "MaxDepth" && pe.Pos.Line != 5 {
 				t.Errorf("Parse() error at %v, want line 5", pe.Pos)
-			}
-			if n > 64<<20 {
-				t.Errorf("refusing a %d-byte literal bomb allocated %d MiB, want at most 64 MiB", len(text), n>>20)
 			}
 		})
 	}
@@ -156,14 +146,7 @@ func TestParseLimits(t *testing.T) {
 				}
 				return
 			}
-			var pe *schema.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("ParseWithLimits() error = %v, want a *schema.ParseError", err)
-			}
-			var le *schema.LimitError
-			if !errors.As(err, &le) || le.Limit != tt.limit {
-				t.Fatalf("ParseWithLimits() error = %v, want limit %s", err, tt.limit)
-			}
+			pe := schematest.Refused(t, err, tt.limit)
 			if !strings.Contains(pe.Error(), tt.limit) || !strings.Contains(pe.Error(), tt.msg) {
 				t.Errorf("message %q does not name %s or contain %q", pe.Error(), tt.limit, tt.msg)
 			}

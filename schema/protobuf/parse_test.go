@@ -6,18 +6,12 @@ import (
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 // mustParse parses text under DefaultName, without references, and fails
 // the test if it does not parse.
-func mustParse(tb testing.TB, text string) *Schema {
-	tb.Helper()
-	s, err := Parse(DefaultName, text, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+var mustParse = schematest.MustParse(func(text string) (*Schema, error) { return Parse(DefaultName, text, nil) })
 
 func TestParseErrors(t *testing.T) {
 	t.Parallel()

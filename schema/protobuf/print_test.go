@@ -1,13 +1,13 @@
 package protobuf
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/schemata-dev/schemata/internal/golden"
 	"github.com/schemata-dev/schemata/schema"
+	"github.com/schemata-dev/schemata/schema/internal/schematest"
 )
 
 // TestPrintGolden pins Identity and Normalized for every
@@ -15,42 +15,31 @@ import (
 // printed forms are valid Protobuf that prints back to itself.
 func TestPrintGolden(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob(filepath.Join("testdata", "print", "*.proto"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			t.Parallel()
-			text, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := mustParse(t, string(text))
-			base := strings.TrimSuffix(file, ".proto")
-			golden.AssertString(t, base+".identity.golden", s.Identity())
-			golden.AssertString(t, base+".normalized.golden", s.Normalized())
-			noExt, ok := s.Render("ignore_extensions")
-			if !ok {
-				t.Fatal(`Render("ignore_extensions") is not supported`)
-			}
-			golden.AssertString(t, base+".ignore_extensions.golden", noExt)
-			id, err := Parse(DefaultName, s.Identity(), nil)
-			if err != nil {
-				t.Fatalf("Identity() does not parse: %v\n%s", err, s.Identity())
-			}
-			if id.Identity() != s.Identity() {
-				t.Errorf("Identity() is not stable:\n%s\n---\n%s", s.Identity(), id.Identity())
-			}
-			norm, err := Parse(DefaultName, s.Normalized(), nil)
-			if err != nil {
-				t.Fatalf("Normalized() does not parse: %v\n%s", err, s.Normalized())
-			}
-			if norm.Normalized() != s.Normalized() {
-				t.Errorf("Normalized() is not idempotent:\n%s\n---\n%s", s.Normalized(), norm.Normalized())
-			}
-		})
-	}
+	schematest.ForEachFile(t, filepath.Join("testdata", "print", "*.proto"), func(t *testing.T, file, text string) {
+		s := mustParse(t, text)
+		base := strings.TrimSuffix(file, ".proto")
+		golden.AssertString(t, base+".identity.golden", s.Identity())
+		golden.AssertString(t, base+".normalized.golden", s.Normalized())
+		noExt, ok := s.Render("ignore_extensions")
+		if !ok {
+			t.Fatal(`Render("ignore_extensions") is not supported`)
+		}
+		golden.AssertString(t, base+".ignore_extensions.golden", noExt)
+		id, err := Parse(DefaultName, s.Identity(), nil)
+		if err != nil {
+			t.Fatalf("Identity() does not parse: %v\n%s", err, s.Identity())
+		}
+		if id.Identity() != s.Identity() {
+			t.Errorf("Identity() is not stable:\n%s\n---\n%s", s.Identity(), id.Identity())
+		}
+		norm, err := Parse(DefaultName, s.Normalized(), nil)
+		if err != nil {
+			t.Fatalf("Normalized() does not parse: %v\n%s", err, s.Normalized())
+		}
+		if norm.Normalized() != s.Normalized() {
+			t.Errorf("Normalized() is not idempotent:\n%s\n---\n%s", s.Normalized(), norm.Normalized())
+		}
+	})
 }
 
 func TestIdentity(t *testing.T) {
@@ -67,36 +56,22 @@ message Order {
   Item item = 3;
 }
 `
-	tests := []struct {
-		name  string
-		other string
-		same  bool
-	}{
-		{"WhitespaceAndComments", `// Orders.
+	schematest.Identities(t, mustParse, base, []schematest.IdentityCase{
+		{Name: "WhitespaceAndComments", Other: `// Orders.
 syntax="proto3";package shop.v1;import "google/protobuf/timestamp.proto";
 option java_package="a";option go_package="b";
 /* the order */ message Order{string id=1;google.protobuf.Timestamp at=2[deprecated=true,json_name="when"];
-message Item{string sku=1;} Item item=3;}`, true},
-		{"OptionOrder", strings.Replace(strings.Replace(base, `option java_package = "a";`, "", 1), `option go_package = "b";`, `option go_package = "b"; option java_package = "a";`, 1), true},
-		{"FieldOptionOrder", strings.Replace(base, `[deprecated = true, json_name = "when"]`, `[json_name = "when", deprecated = true]`, 1), true},
-		{"QualifiedTypeNames", strings.Replace(base, "  Item item = 3;", "  .shop.v1.Order.Item item = 3;", 1), true},
-		{"NestedMessageAfterFields", strings.Replace(strings.Replace(base, "  message Item { string sku = 1; }\n", "", 1), "  Item item = 3;\n", "  Item item = 3;\n  message Item { string sku = 1; }\n", 1), true},
-		{"SingleQuotes", strings.Replace(base, `"a"`, `'a'`, 1), true},
-		{"FieldOrder", strings.Replace(strings.Replace(base, "  string id = 1;\n", "", 1), "  Item item = 3;\n", "  Item item = 3;\n  string id = 1;\n", 1), false},
-		{"FieldRenamed", strings.Replace(base, "string id = 1;", "string key = 1;", 1), false},
-		{"OptionValue", strings.Replace(base, `"a"`, `"c"`, 1), false},
-		{"DefaultJSONNameSpelledOut", strings.Replace(base, "string id = 1;", `string id = 1 [json_name = "id"];`, 1), true},
-	}
-	a := mustParse(t, base)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			b := mustParse(t, tt.other)
-			if got := a.Identity() == b.Identity(); got != tt.same {
-				t.Errorf("identities equal = %v, want %v\n%s---\n%s", got, tt.same, a.Identity(), b.Identity())
-			}
-		})
-	}
+message Item{string sku=1;} Item item=3;}`, Same: true},
+		{Name: "OptionOrder", Other: strings.Replace(strings.Replace(base, `option java_package = "a";`, "", 1), `option go_package = "b";`, `option go_package = "b"; option java_package = "a";`, 1), Same: true},
+		{Name: "FieldOptionOrder", Other: strings.Replace(base, `[deprecated = true, json_name = "when"]`, `[json_name = "when", deprecated = true]`, 1), Same: true},
+		{Name: "QualifiedTypeNames", Other: strings.Replace(base, "  Item item = 3;", "  .shop.v1.Order.Item item = 3;", 1), Same: true},
+		{Name: "NestedMessageAfterFields", Other: strings.Replace(strings.Replace(base, "  message Item { string sku = 1; }\n", "", 1), "  Item item = 3;\n", "  Item item = 3;\n  message Item { string sku = 1; }\n", 1), Same: true},
+		{Name: "SingleQuotes", Other: strings.Replace(base, `"a"`, `'a'`, 1), Same: true},
+		{Name: "FieldOrder", Other: strings.Replace(strings.Replace(base, "  string id = 1;\n", "", 1), "  Item item = 3;\n", "  Item item = 3;\n  string id = 1;\n", 1), Same: false},
+		{Name: "FieldRenamed", Other: strings.Replace(base, "string id = 1;", "string key = 1;", 1), Same: false},
+		{Name: "OptionValue", Other: strings.Replace(base, `"a"`, `"c"`, 1), Same: false},
+		{Name: "DefaultJSONNameSpelledOut", Other: strings.Replace(base, "string id = 1;", `string id = 1 [json_name = "id"];`, 1), Same: true},
+	})
 }
 
 func TestNormalizedIgnoresOrder(t *testing.T) {

@@ -27,19 +27,8 @@ func (dialect) Name() string { return "postgres" }
 
 // Classify reads a pgx error by SQLSTATE, never by message.
 func (dialect) Classify(err error) sqlstore.ErrorClass {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sqlstore.ErrorNoRows
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case codeUniqueViolation:
-			return sqlstore.ErrorUnique
-		case codeForeignKeyViolation:
-			return sqlstore.ErrorForeignKey
-		}
-	}
-	return sqlstore.ErrorOther
+	return sqlstore.ClassifyCode(err, pgx.ErrNoRows, func(pe *pgconn.PgError) string { return pe.Code },
+		[]string{codeUniqueViolation}, []string{codeForeignKeyViolation})
 }
 
 // Time passes t as it is: pgx encodes time.Time as timestamptz, which keeps

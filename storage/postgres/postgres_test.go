@@ -13,13 +13,7 @@ import (
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/storage/postgres"
 	"github.com/schemata-dev/schemata/storage/postgres/pgtest"
-	"github.com/schemata-dev/schemata/storage/storagetest"
 )
-
-func TestConformance(t *testing.T) {
-	t.Parallel()
-	storagetest.Run(t, func(t *testing.T) registry.Store { return pgtest.NewStore(t) })
-}
 
 // TestOpenMigratesAndOwnsThePool opens a store by URL on an empty schema:
 // Open migrates it, and Close closes the pool it made.
@@ -179,5 +173,16 @@ func TestInTxRetriesDeadlocks(t *testing.T) {
 	}
 	if n := calls.Load(); n != 3 {
 		t.Errorf("callbacks ran %d times, want 3 (one retry after the deadlock)", n)
+	}
+}
+
+func TestOperationalHooks(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t)
+	if err := s.MigrationsApplied(context.Background()); err != nil {
+		t.Errorf("MigrationsApplied on a migrated store: %v", err)
+	}
+	if st := s.PoolStats(); st.MaxConns() <= 0 {
+		t.Errorf("PoolStats().MaxConns() = %d, want > 0", st.MaxConns())
 	}
 }

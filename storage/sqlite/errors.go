@@ -19,19 +19,8 @@ func (dialect) Name() string { return "sqlite" }
 // Classify reads a driver error by SQLite's extended result code, never
 // by message.
 func (dialect) Classify(err error) sqlstore.ErrorClass {
-	if errors.Is(err, sql.ErrNoRows) {
-		return sqlstore.ErrorNoRows
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return sqlstore.ErrorUnique
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return sqlstore.ErrorForeignKey
-		}
-	}
-	return sqlstore.ErrorOther
+	return sqlstore.ClassifyCode(err, sql.ErrNoRows, (*sqlite.Error).Code,
+		[]int{sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}, []int{sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY})
 }
 
 // Time stores t as fixed-width UTC text, so that text order is time order

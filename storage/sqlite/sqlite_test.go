@@ -15,13 +15,7 @@ import (
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/storage/sqlite"
 	"github.com/schemata-dev/schemata/storage/sqlite/sqlitetest"
-	"github.com/schemata-dev/schemata/storage/storagetest"
 )
-
-func TestConformance(t *testing.T) {
-	t.Parallel()
-	storagetest.Run(t, func(t *testing.T) registry.Store { return sqlitetest.NewStore(t) })
-}
 
 func TestOpenCreatesTheDatabaseFileAndReopens(t *testing.T) {
 	t.Parallel()
@@ -157,5 +151,22 @@ func TestTwoStoresOnOneFileSerialiseWriters(t *testing.T) {
 	}
 	if len(vs) != 4*perWriter {
 		t.Errorf("%d versions, want %d", len(vs), 4*perWriter)
+	}
+}
+
+func TestOperationalHooks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := sqlitetest.NewStore(t)
+	if err := s.MigrationsApplied(ctx); err != nil {
+		t.Errorf("MigrationsApplied on a migrated store: %v", err)
+	}
+	if st := s.PoolStats(); len(st) != 2 || st["write"].MaxOpenConnections != 1 {
+		t.Errorf("PoolStats = %+v, want read and write pools, one writer", st)
+	}
+
+	empty := sqlitetest.Open(t, t.TempDir(), sqlite.Options{SkipMigrations: true})
+	if err := empty.MigrationsApplied(ctx); err == nil {
+		t.Error("MigrationsApplied on an unmigrated store: nil, want an error")
 	}
 }

@@ -55,6 +55,16 @@ func (a *Auth) optTime(t time.Time) any {
 	return a.d.Time(t.UTC())
 }
 
+// getOne reads the row query returns with scan; what names the read in
+// the error.
+func getOne[T any](ctx context.Context, a *Auth, scan func(Row) (T, error), what, query string, args ...any) (*T, error) {
+	v, err := scan(a.conn.Reader().QueryRow(ctx, query, args...))
+	if err != nil {
+		return nil, a.errorf(what, err)
+	}
+	return &v, nil
+}
+
 // oneRow turns an update or delete that matched nothing into
 // auth.ErrNotFound.
 func (a *Auth) oneRow(n int64, err error, what string) error {
@@ -101,11 +111,7 @@ func scanToken(row Row) (auth.Token, error) {
 
 // TokenGetByHash implements auth.TokenStore.
 func (a *Auth) TokenGetByHash(ctx context.Context, hash string) (*auth.Token, error) {
-	t, err := scanToken(a.conn.Reader().QueryRow(ctx, `SELECT `+tokenColumns+` FROM auth_tokens WHERE hash = $1`, hash))
-	if err != nil {
-		return nil, a.errorf("get token", err)
-	}
-	return &t, nil
+	return getOne(ctx, a, scanToken, "get token", `SELECT `+tokenColumns+` FROM auth_tokens WHERE hash = $1`, hash)
 }
 
 // TokenList implements auth.TokenStore.
@@ -175,11 +181,7 @@ func scanUser(row Row) (auth.User, error) {
 
 // UserGet implements auth.UserStore.
 func (a *Auth) UserGet(ctx context.Context, name string) (*auth.User, error) {
-	u, err := scanUser(a.conn.Reader().QueryRow(ctx, `SELECT `+userColumns+` FROM auth_users WHERE name = $1`, name))
-	if err != nil {
-		return nil, a.errorf("get user", err)
-	}
-	return &u, nil
+	return getOne(ctx, a, scanUser, "get user", `SELECT `+userColumns+` FROM auth_users WHERE name = $1`, name)
 }
 
 // UserList implements auth.UserStore.

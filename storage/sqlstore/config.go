@@ -81,10 +81,7 @@ func (e *Executor) ConfigSet(ctx context.Context, subject string, c registry.Con
 // ConfigDelete removes the config stored for subject; registry.ErrNotFound
 // when none is.
 func (e *Executor) ConfigDelete(ctx context.Context, subject string) error {
-	if err := e.affectedOne(e.conn.Writer().Exec(ctx, `DELETE FROM configs WHERE subject = $1`, subject)); err != nil {
-		return e.errorf("delete config of %q: %w", subject, err)
-	}
-	return nil
+	return e.deleteOfSubject(ctx, "configs", "config", subject)
 }
 
 // ModeGet returns the mode stored for subject ("" for global);
@@ -112,8 +109,15 @@ func (e *Executor) ModeSet(ctx context.Context, subject string, m registry.Mode)
 // ModeDelete removes the mode stored for subject; registry.ErrNotFound when
 // none is.
 func (e *Executor) ModeDelete(ctx context.Context, subject string) error {
-	if err := e.affectedOne(e.conn.Writer().Exec(ctx, `DELETE FROM modes WHERE subject = $1`, subject)); err != nil {
-		return e.errorf("delete mode of %q: %w", subject, err)
+	return e.deleteOfSubject(ctx, "modes", "mode", subject)
+}
+
+// deleteOfSubject removes subject's row from table, a table keyed by
+// subject alone (configs, modes); registry.ErrNotFound when there is none.
+// what names the row in the error.
+func (e *Executor) deleteOfSubject(ctx context.Context, table, what, subject string) error {
+	if err := e.affectedOne(e.conn.Writer().Exec(ctx, `DELETE FROM `+table+` WHERE subject = $1`, subject)); err != nil {
+		return e.errorf("delete %s of %q: %w", what, subject, err)
 	}
 	return nil
 }

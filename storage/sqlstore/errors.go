@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/schemata-dev/schemata/internal/auth"
 	"github.com/schemata-dev/schemata/internal/registry"
@@ -25,6 +26,27 @@ const (
 	// naming an unknown schema id).
 	ErrorForeignKey
 )
+
+// ClassifyCode is the body of a Dialect's Classify for a driver whose
+// errors are of type E and carry a code of type C: noRows is the driver's
+// error for a query that returned no row, code reads the code of its
+// error, and unique and foreignKey list the codes of those two classes.
+// Any other error is ErrorOther.
+func ClassifyCode[E error, C comparable](err, noRows error, code func(E) C, unique, foreignKey []C) ErrorClass {
+	if errors.Is(err, noRows) {
+		return ErrorNoRows
+	}
+	var de E
+	if errors.As(err, &de) {
+		switch c := code(de); {
+		case slices.Contains(unique, c):
+			return ErrorUnique
+		case slices.Contains(foreignKey, c):
+			return ErrorForeignKey
+		}
+	}
+	return ErrorOther
+}
 
 // Translate maps a driver error onto the registry's storage sentinels,
 // keeping the original in the chain: no rows and a foreign key violation

@@ -5,8 +5,8 @@
 // change notification after commit, and gapless versions under
 // concurrent writers.
 //
-// A backend's test calls Run with a constructor that returns a fresh,
-// empty, migrated store per call. storagetest depends on the registry
+// Run takes a constructor that returns a fresh, empty, migrated store per
+// call; this package's own test runs it against every store. storagetest depends on the registry
 // domain, its vocabulary (schema, compat) and the testing package; it must
 // not import any storage implementation.
 package storagetest

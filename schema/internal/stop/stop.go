@@ -4,12 +4,18 @@
 // A Stopper is ticked once per element a walk visits; every few hundred
 // ticks it looks at its context and, once the context is done, panics
 // with a Stopped carrying the context's error. The parser's entry point
-// turns that back into its error with Recovered. A panic keeps the
+// turns that back into its error with Recover. A panic keeps the
 // recursive walkers free of error plumbing; it never crosses a parser's
 // API.
 package stop
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/schemata-dev/schemata/schema"
+)
 
 // every is how many elements a walk visits between two looks at its
 // context: often enough to stop within a millisecond or so, rarely enough
@@ -54,9 +60,17 @@ func (s *Stopper) Check() {
 	}
 }
 
-// Recovered returns the context's error when r, a recovered panic value,
-// is a stop.
-func Recovered(r any) (error, bool) {
-	s, ok := r.(Stopped)
-	return s.Err, ok
+// Recover turns r, the value a parser of format recovered from a panic,
+// into the parser's error: the context's error when r is a stop, and
+// otherwise a *schema.ParseError reporting an internal error, with the
+// stack of the panic. Call it from the parser's deferred function.
+func Recover(format schema.Format, r any) error {
+	if s, ok := r.(Stopped); ok {
+		return s.Err
+	}
+	return &schema.ParseError{
+		Format:  format,
+		Message: fmt.Sprintf("internal error while parsing: %v", r),
+		Err:     fmt.Errorf("panic: %v\n%s", r, debug.Stack()),
+	}
 }

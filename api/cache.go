@@ -123,19 +123,14 @@ func (rc *responseCache) current(key registry.SchemaKey, epoch uint64) (*cachedS
 	return e, true
 }
 
-// entry returns the encoded form of s, fetched while the Service's
-// SchemaEpoch was epoch, encoding it unless an entry made under the same
-// epoch holds it.
-func (rc *responseCache) entry(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
-	key := schemaKey(s.Context, s.ID)
-	if e, ok := rc.current(key, epoch); ok {
-		return e, nil
-	}
+// put encodes s, fetched while the Service's SchemaEpoch was epoch, and
+// keeps it. Callers look for a current entry first (current).
+func (rc *responseCache) put(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
 	e, err := encodeSchema(s, epoch)
 	if err != nil {
 		return nil, err
 	}
-	rc.entries.Set(key, e)
+	rc.entries.Set(schemaKey(s.Context, s.ID), e)
 	return e, nil
 }
 

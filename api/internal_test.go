@@ -245,7 +245,7 @@ func TestSchemaCacheIsBoundedInBytes(t *testing.T) {
 	c := newResponseCache(budget)
 	text := `{"type":"record","name":"R","fields":[{"name":"f","type":"` + strings.Repeat("x", 400) + `"}]}`
 	for id := 1; id <= 500; id++ {
-		if _, err := c.entry(&registry.Schema{ID: id, Format: schema.Avro, Text: text}, 0); err != nil {
+		if _, err := c.put(&registry.Schema{ID: id, Format: schema.Avro, Text: text}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -133,7 +133,7 @@ func (a *API) schemaEntry(c echo.Context, schemaContext string, id int) (*cached
 	if err != nil {
 		return nil, err
 	}
-	return a.cache.entry(s, epoch)
+	return a.cache.put(s, epoch)
 }
 
 // getSchemaTextByID serves GET /schemas/ids/{id}/schema: the schema text

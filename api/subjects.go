@@ -128,7 +128,7 @@ func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cach
 	if err != nil {
 		return nil, nil, err
 	}
-	e, err := a.cache.entry(s, epoch)
+	e, err := a.cache.put(s, epoch)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,7 +5,9 @@
 #
 #   writes/s        cmd/loadgen populate: N new versions with $WRITERS writers
 #   lookups warm    random GET /schemas/ids/{id} over all N ids, $CONNS connections
-#   re-registers/s  random idempotent re-registrations of the N schemas
+#   re-registers/s  first: each of the N schemas re-registered once, in a
+#                   random order (every request new to the registry);
+#                   warm: then random idempotent re-registrations of them
 #   /subjects       time of one GET /subjects (best of 5)
 #   RSS, heap       the process's VmRSS and go_memstats_heap_inuse_bytes
 #   restart         stop, start, time until /readyz first answers 200
@@ -97,6 +99,7 @@ for n in "${SIZES[@]}"; do
   "$work/loadgen" get-ids -url "$url" -ids "$ids" -c "$CONNS" -d "$DURATION" -warmup "$WARMUP" | tee "$work/warm.txt" >&2
 
   echo "## $n schemas: re-registrations" >&2
+  "$work/loadgen" reregister -url "$url" -schemas "$n" -versions 10 -shuffle -n "$n" -c "$CONNS" -d 10m -warmup 0 | tee "$work/rereg-first.txt" >&2
   "$work/loadgen" reregister -url "$url" -schemas "$n" -versions 10 -c "$CONNS" -d "$DURATION" -warmup "$WARMUP" | tee "$work/rereg.txt" >&2
 
   best=""
@@ -120,7 +123,7 @@ for n in "${SIZES[@]}"; do
   echo "## $n schemas: $cold_n ids once each after the restart (cold)" >&2
   "$work/loadgen" get-ids -url "$url" -ids "$ids" -shuffle -n "$cold_n" -c "$CONNS" -d 5m -warmup 0 | tee "$work/cold.txt" >&2
 
-  rows+=("| $n | $(rate "$work/populate.txt") | $(rate "$work/warm.txt") ($(p99 "$work/warm.txt") ms) | $(rate "$work/cold.txt") ($(p99 "$work/cold.txt") ms) | $(rate "$work/rereg.txt") | $list_ms ms | $rss_mib MiB | $heap_mib MiB | $restart_ms ms | $(( $(errors "$work/populate.txt") + $(errors "$work/warm.txt") + $(errors "$work/rereg.txt") + $(errors "$work/cold.txt") )) |")
+  rows+=("| $n | $(rate "$work/populate.txt") | $(rate "$work/warm.txt") ($(p99 "$work/warm.txt") ms) | $(rate "$work/cold.txt") ($(p99 "$work/cold.txt") ms) | $(rate "$work/rereg-first.txt") | $(rate "$work/rereg.txt") | $list_ms ms | $rss_mib MiB | $heap_mib MiB | $restart_ms ms | $(( $(errors "$work/populate.txt") + $(errors "$work/warm.txt") + $(errors "$work/rereg-first.txt") + $(errors "$work/rereg.txt") + $(errors "$work/cold.txt") )) |")
 
   stop_registry
   psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
@@ -130,6 +133,6 @@ done
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 echo
-echo "| schemas | writes/s | lookups/s warm (p99) | lookups/s cold (p99) | re-registers/s | GET /subjects | RSS | heap in use | restart | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| schemas | writes/s | lookups/s warm (p99) | lookups/s cold (p99) | re-registers/s first | re-registers/s warm | GET /subjects | RSS | heap in use | restart | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

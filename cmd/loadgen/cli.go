@@ -29,7 +29,7 @@ Modes:
   bare           serve the bytes fetched from -from with a bare net/http handler
   populate       register -schemas new schemas, -versions per subject, once each
   get-ids        GET /schemas/ids/{id} for ids of -ids FROM-TO, at random or -shuffle'd
-  reregister     re-register, at random, schemas that populate registered
+  reregister     re-register schemas that populate registered, at random or -shuffle'd
 
 Run "loadgen MODE -h" for the flags of a mode. Load modes exit 0 when every
 request succeeded, 3 when some failed, 1 when setup failed, 2 on bad flags.
@@ -119,6 +119,9 @@ func parseLoadFlags(mode string, args []string, stderr io.Writer) (*loadFlags, e
 		fs.IntVar(&f.schemas, "schemas", 1000, "schemas populate registers (and reregister re-registers from)")
 		fs.IntVar(&f.versions, "versions", 10, "versions per subject: -schemas/-versions subjects")
 		fs.StringVar(&f.prefix, "subject-prefix", "scale", "subject name prefix, the same for populate and reregister")
+		if mode == "reregister" {
+			fs.BoolVar(&f.shuffle, "shuffle", false, "re-register each schema once, in a random order (with -n to stop after one pass)")
+		}
 	case "get-ids":
 		fs.StringVar(&f.ids, "ids", "1-1000", "range of schema ids to read, FROM-TO")
 		fs.BoolVar(&f.shuffle, "shuffle", false, "read each id once, in a random order (with -n to stop after one pass)")
@@ -226,7 +229,7 @@ func newWorkload(ctx context.Context, client *http.Client, mode string, f *loadF
 		}
 		return &populateLoad{targets: targets, prefix: f.prefix, subjects: f.schemas / f.versions}, nil
 	case "reregister":
-		return &reregisterLoad{targets: targets, prefix: f.prefix, schemas: f.schemas, subjects: f.schemas / f.versions}, nil
+		return &reregisterLoad{targets: targets, prefix: f.prefix, subjects: f.schemas / f.versions, pick: newPicker(f.schemas, f.shuffle)}, nil
 	}
 	runID := newRunID()
 	subjects := subjectNames(f.prefix+"-"+runID, f.subjects)

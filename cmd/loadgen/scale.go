@@ -73,45 +73,60 @@ func raise(v *atomic.Int64, n int64) {
 	}
 }
 
-// getIDsLoad reads schemas by id from a range: at random, or with shuffle
-// each id once in a random order (the cold-cache pass after a restart).
-type getIDsLoad struct {
-	targets  []string
-	from, to int
-	// order is the shuffled ids, nil for random reads.
+// picker chooses the next of n items: at random, or with shuffle each
+// item once in a random order, again after every pass.
+type picker struct {
+	n int
+	// order is the shuffled items, nil for random picks.
 	order []int
 	seq   atomic.Uint64
 }
 
-func newGetIDsLoad(targets []string, from, to int, shuffle bool) *getIDsLoad {
-	g := &getIDsLoad{targets: targets, from: from, to: to}
+func newPicker(n int, shuffle bool) *picker {
+	p := &picker{n: n}
 	if shuffle {
-		g.order = rand.Perm(to - from + 1)
+		p.order = rand.Perm(n)
 	}
-	return g
+	return p
+}
+
+func (p *picker) next() int {
+	if p.order == nil {
+		return rand.IntN(p.n)
+	}
+	i := p.seq.Add(1) - 1
+	return p.order[i%uint64(len(p.order))]
+}
+
+// getIDsLoad reads schemas by id from a range: at random, or with shuffle
+// each id once in a random order (the cold-cache pass after a restart).
+type getIDsLoad struct {
+	targets []string
+	from    int
+	pick    *picker
+}
+
+func newGetIDsLoad(targets []string, from, to int, shuffle bool) *getIDsLoad {
+	return &getIDsLoad{targets: targets, from: from, pick: newPicker(to-from+1, shuffle)}
 }
 
 func (g *getIDsLoad) next(conn int) op {
-	var id int
-	if g.order != nil {
-		i := g.seq.Add(1) - 1
-		id = g.from + g.order[i%uint64(len(g.order))]
-	} else {
-		id = g.from + rand.IntN(g.to-g.from+1)
-	}
+	id := g.from + g.pick.next()
 	return op{method: http.MethodGet, url: g.targets[conn%len(g.targets)] + "/schemas/ids/" + strconv.Itoa(id)}
 }
 
-// reregisterLoad re-registers schemas populate registered, at random.
+// reregisterLoad re-registers schemas populate registered: at random, or
+// with shuffle each once in a random order (each request's first
+// sighting by the registry).
 type reregisterLoad struct {
 	targets  []string
 	prefix   string
-	schemas  int
 	subjects int
+	pick     *picker
 }
 
 func (g *reregisterLoad) next(conn int) op {
-	i := rand.IntN(g.schemas)
+	i := g.pick.next()
 	target, subject := g.targets[conn%len(g.targets)], scaleSubject(g.prefix, i, g.subjects)
 	return registerOp(target, subject, scaleBody(g.prefix, i), checkPositiveID)
 }

@@ -65,3 +65,25 @@ func TestScaleFlagsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestReregisterShuffleSendsEachSchemaOnce(t *testing.T) {
+	t.Parallel()
+	fake, url := newFakeRegistry(t)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"populate", "-url", url, "-schemas", "40", "-versions", "10", "-c", "4"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("populate: exit %d: %s", code, stderr.String())
+	}
+	code, rep, errs := runJSON(t, "reregister", "-url", url, "-schemas", "40", "-versions", "10", "-shuffle", "-n", "40", "-c", "3", "-warmup", "0")
+	if code != exitOK || rep.Requests != 40 || rep.Errors != 0 {
+		t.Fatalf("exit %d, report %+v: %s", code, rep, errs)
+	}
+	// Each subject holds ten schemas: one pass sends each of them once.
+	for s := range 4 {
+		if n := fake.count(fmt.Sprintf("POST /subjects/scale-%d-value/versions", s)); n != 20 {
+			t.Errorf("subject %d got %d registrations in all, want 10 from populate and 10 from one pass", s, n)
+		}
+	}
+	if len(fake.ids) != 40 {
+		t.Errorf("re-registering sent %d new schemas", len(fake.ids)-40)
+	}
+}

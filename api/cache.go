@@ -35,7 +35,16 @@ import (
 // again.
 type responseCache struct {
 	entries *otter.Cache[registry.SchemaKey, *cachedSchema]
+	// counts records hits of current entries only: an entry of an
+	// earlier epoch is a miss (see current).
+	counts *stats.Counter
 }
+
+// evictionsOnly leaves hits and misses to the cache's owner.
+type evictionsOnly struct{ *stats.Counter }
+
+func (evictionsOnly) RecordHits(int)   {}
+func (evictionsOnly) RecordMisses(int) {}
 
 // cachedSchema is the encoded form of one schema, kept small: a lookup
 // cache of 100,000 schemas holds 100,000 of these. The GET
@@ -50,7 +59,8 @@ type cachedSchema struct {
 	epoch uint64
 	text  string
 	// parts are the head (ending with `"schema":`) and the tail of an
-	// entry whose are not shared; nil when they are sharedParts[shared].
+	// entry whose head and tail are not shared; nil when they are
+	// sharedParts[shared].
 	parts  *[2][]byte
 	shared int
 	// hdr holds the body's ETag and Content-Length, in one array so that
@@ -107,10 +117,11 @@ func (e *cachedSchema) appendBody(dst []byte, membersOnly bool) []byte {
 }
 
 func newResponseCache(budget uint64) *responseCache {
-	return &responseCache{entries: otter.Must(&otter.Options[registry.SchemaKey, *cachedSchema]{
+	counts := stats.NewCounter()
+	return &responseCache{counts: counts, entries: otter.Must(&otter.Options[registry.SchemaKey, *cachedSchema]{
 		MaximumWeight: max(budget, 1),
 		Weigher:       func(_ registry.SchemaKey, e *cachedSchema) uint32 { return e.size() },
-		StatsRecorder: stats.NewCounter(),
+		StatsRecorder: evictionsOnly{counts},
 	})}
 }
 
@@ -118,8 +129,10 @@ func newResponseCache(budget uint64) *responseCache {
 func (rc *responseCache) current(key registry.SchemaKey, epoch uint64) (*cachedSchema, bool) {
 	e, ok := rc.entries.GetIfPresent(key)
 	if !ok || e.epoch != epoch {
+		rc.counts.RecordMisses(1)
 		return nil, false
 	}
+	rc.counts.RecordHits(1)
 	return e, true
 }
 

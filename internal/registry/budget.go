@@ -26,6 +26,9 @@ const (
 	CacheParsedSchemas = "parsed_schemas"
 	CacheParsedInputs  = "parsed_inputs"
 	CacheRegistered    = "registered"
+	// CacheSubjectHashes holds, per subject, its live versions' stored
+	// hashes, which answer first re-registrations without a query.
+	CacheSubjectHashes = "subject_hashes"
 	CacheReaderSchemas = "reader_schemas"
 	// CacheSubjectConsumers holds, per subject, the consumers reading it
 	// and its deprecation records, for the checks of registrations.
@@ -47,7 +50,8 @@ const (
 var cacheShares = map[string]uint64{
 	CacheResponses:     60,
 	CacheRegistered:    16,
-	CacheParsedSchemas: 8,
+	CacheParsedSchemas: 5,
+	CacheSubjectHashes: 3,
 	CacheSchemasByID:   3,
 	CacheParsedInputs:  3,
 	CacheFingerprints:  2,

@@ -65,6 +65,8 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 		in := SchemaInput{Format: schema.Avro, Text: text}
 		s.inputs.Set(inputKey(in), &parsed{schema: p, text: text, fingerprint: sch.Fingerprint})
 		v := &SubjectVersion{Subject: fmt.Sprintf("subject-%d", i), Version: 1, SchemaID: sch.ID, Schema: sch}
+		hashes := VersionHashes{Input: fmt.Sprintf("%064x", i), Identity: fmt.Sprintf("%064x", i+1), Normalized: fmt.Sprintf("%064x", i+2)}
+		s.rememberHashes(v.Subject, new(atomic.Uint64), 0, 0, []HashedVersion{{SubjectVersion: *v, Hashes: hashes}, {SubjectVersion: *v, Hashes: hashes}})
 		// Answers are small: several per schema fill their share.
 		for k := range 4 {
 			alias := fmt.Sprintf("%s-%d", v.Subject, k)
@@ -133,6 +135,14 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 	sum(CacheRegistered, func(yield func(int) bool) {
 		for _, v := range s.registered.All() {
 			if !yield(registeredSize(v)) {
+				return
+			}
+		}
+	})
+	s.subjectHashes.CleanUp()
+	sum(CacheSubjectHashes, func(yield func(int) bool) {
+		for k, v := range s.subjectHashes.All() {
+			if !yield(subjectHashesSize(k, v)) {
 				return
 			}
 		}

@@ -36,6 +36,7 @@ func (s *Service) CacheStats() []CacheStat {
 		CacheStatOf(CacheParsedSchemas, s.parsedByID),
 		CacheStatOf(CacheParsedInputs, s.inputs),
 		CacheStatOf(CacheRegistered, s.registered),
+		CacheStatOf(CacheSubjectHashes, s.subjectHashes),
 		CacheStatOf(CacheReaderSchemas, s.consumers.readers),
 		CacheStatOf(CacheSubjectConsumers, s.consumers.bySubject.m),
 		CacheStatOf(CacheConfigs, s.configs.m),

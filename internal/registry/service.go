@@ -110,8 +110,12 @@ type Service struct {
 	// registeredStats counts hits of current entries only: a stale entry
 	// is a miss (see registeredAnswer).
 	registeredStats *stats.Counter
-	generations     sync.Map
-	epoch           atomic.Uint64
+	// subjectHashes keeps, per subject, its live versions' stored hashes,
+	// so that first re-registrations of its versions need no query
+	// (hashes.go).
+	subjectHashes *otter.Cache[string, *subjectHashes]
+	generations   sync.Map
+	epoch         atomic.Uint64
 	// schemaEpoch moves whenever an id may have come to name other
 	// content or none (see SchemaEpoch).
 	schemaEpoch atomic.Uint64
@@ -166,6 +170,7 @@ func New(store Store, opts Options) *Service {
 			return registeredSize(e)
 		}, ownCounts{registeredStats}),
 		registeredStats: registeredStats,
+		subjectHashes:   newWeighed(share(CacheSubjectHashes), subjectHashesSize),
 		configs:         newCoherent[*Config](share(CacheConfigs)),
 		modes:           newCoherent[Mode](share(CacheModes)),
 		consumers:       newConsumerState(store, opts),

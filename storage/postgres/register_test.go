@@ -115,3 +115,61 @@ func BenchmarkServiceRegister(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "versions/s")
 }
+
+// TestFirstReregistrationsShareOneQuery: a process that has not seen a
+// subject's re-registrations (a restarted replica, or another one) reads
+// the subject's version hashes once, with the first of them, and answers
+// the others from memory; a change to the subject makes it read again.
+func TestFirstReregistrationsShareOneQuery(t *testing.T) {
+	t.Parallel()
+	var counter pgtest.Counter
+	st := pgtest.NewStore(t, pgtest.WithTracer(&counter))
+	ctx := t.Context()
+	logger := slog.New(slog.DiscardHandler)
+	writer := registry.New(st, registry.Options{Logger: logger})
+	want := map[int]*registry.SubjectVersion{}
+	for n := 1; n <= 4; n++ {
+		v, err := writer.Register(ctx, registry.RegisterParams{Subject: "orders", Schema: orderSchema("Order", n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[n] = v
+	}
+
+	other := registry.New(st, registry.Options{Logger: logger})
+	reregister := func(n int) (*registry.SubjectVersion, []string) {
+		t.Helper()
+		counter.Take()
+		v, err := other.Register(ctx, registry.RegisterParams{Subject: "orders", Schema: orderSchema("Order", n)})
+		if err != nil {
+			t.Fatalf("re-register version %d: %v", n, err)
+		}
+		return v, counter.Take()
+	}
+	if v, sent := reregister(1); v.Version != 1 || v.SchemaID != want[1].SchemaID || len(sent) == 0 {
+		t.Errorf("first re-registration: version %d id %d after %d statements, want version 1 id %d read from the store", v.Version, v.SchemaID, len(sent), want[1].SchemaID)
+	}
+	for n := 2; n <= 4; n++ {
+		v, sent := reregister(n)
+		if v.Version != n || v.SchemaID != want[n].SchemaID {
+			t.Errorf("re-registration of version %d answered version %d id %d, want id %d", n, v.Version, v.SchemaID, want[n].SchemaID)
+		}
+		if len(sent) != 0 {
+			t.Errorf("re-registration of version %d sent %d statements, want none:\n%s", n, len(sent), strings.Join(sent, "\n"))
+		}
+	}
+
+	// A soft delete in the subject makes the remembered hashes stale: the
+	// deleted version's schema is registered again as a new version, as
+	// the store answers it, not as the version it was.
+	if _, err := other.DeleteVersion(ctx, "orders", 4, false); err != nil {
+		t.Fatal(err)
+	}
+	v, sent := reregister(4)
+	if v.Version != 5 || len(sent) == 0 {
+		t.Errorf("re-registration after deleting version 4: version %d after %d statements, want version 5 from the store", v.Version, len(sent))
+	}
+	if v, _ := reregister(2); v.Version != 2 || v.SchemaID != want[2].SchemaID {
+		t.Errorf("re-registration of version 2 after the delete: version %d id %d, want 2 id %d", v.Version, v.SchemaID, want[2].SchemaID)
+	}
+}

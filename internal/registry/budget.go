@@ -50,8 +50,8 @@ const (
 var cacheShares = map[string]uint64{
 	CacheResponses:     60,
 	CacheRegistered:    16,
-	CacheParsedSchemas: 5,
-	CacheSubjectHashes: 3,
+	CacheSubjectHashes: 5,
+	CacheParsedSchemas: 3,
 	CacheSchemasByID:   3,
 	CacheParsedInputs:  3,
 	CacheFingerprints:  2,

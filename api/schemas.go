@@ -109,7 +109,7 @@ func (a *API) getSchemaByID(c echo.Context, id int) error {
 		}
 		return a.ok(c, body)
 	}
-	e, err := a.schemaEntry(c, sc, id)
+	e, err := a.schemaEntry(c, sc, id, false)
 	if err != nil {
 		return err
 	}
@@ -118,14 +118,17 @@ func (a *API) getSchemaByID(c echo.Context, id int) error {
 
 // schemaEntry returns the cached encoding of schema id of schemaContext,
 // fetching the schema on a miss. A hit asks the Service only whether the
-// caller may read the id, which costs nothing for callers who may read
-// everything.
-func (a *API) schemaEntry(c echo.Context, schemaContext string, id int) (*cachedSchema, error) {
+// caller may read the id (which costs nothing for callers who may read
+// everything), unless the caller was just allowed a version using it:
+// known.
+func (a *API) schemaEntry(c echo.Context, schemaContext string, id int, known bool) (*cachedSchema, error) {
 	ctx := c.Request().Context()
 	epoch := a.svc.SchemaEpoch()
 	if e, ok := a.cache.current(schemaKey(schemaContext, id), epoch); ok {
-		if err := a.svc.SchemaReadable(ctx, schemaContext, id); err != nil {
-			return nil, err
+		if !known {
+			if err := a.svc.SchemaReadable(ctx, schemaContext, id); err != nil {
+				return nil, err
+			}
 		}
 		return e, nil
 	}

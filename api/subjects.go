@@ -87,8 +87,9 @@ func (a *API) registerSchema(c echo.Context) error {
 		return a.ok(c, srapi.RegisterResponse{ID: v.SchemaID, Version: v.Version, Schema: wireSchema(v.Schema)})
 	}
 	// A remembered answer (an idempotent re-registration) comes without
-	// its schema: the encoded one completes it.
-	e, err := a.schemaEntry(c, registry.ContextOf(v.Subject), v.SchemaID)
+	// its schema: the encoded one completes it. Registering in the
+	// subject includes reading its versions.
+	e, err := a.schemaEntry(c, registry.ContextOf(v.Subject), v.SchemaID, true)
 	if err != nil {
 		return err
 	}

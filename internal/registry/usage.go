@@ -34,7 +34,7 @@ type UsageOptions struct {
 
 // DefaultUsageBytes bounds the usage buffer when UsageOptions leave
 // MaxBytes unset: the default cache budget's share of it.
-const DefaultUsageBytes = DefaultCacheBytes / 100 * 3
+const DefaultUsageBytes = DefaultCacheBytes / 100 * 2
 
 // usagePairSize estimates what one recorded pair holds besides its
 // identity's and context's names: the map slot, the key, the counter and

@@ -153,6 +153,11 @@ func parseHamba(text string, deps []schema.Dependency) (root hamba.Schema, err e
 			root, err = nil, fmt.Errorf("avro library failed on this schema: %v", r)
 		}
 	}()
+	if len(deps) == 0 {
+		if s, ok := hambaDirect(text); ok {
+			return s, nil
+		}
+	}
 	cache := &hamba.SchemaCache{}
 	for _, d := range deps {
 		if _, err := hamba.ParseWithCache(d.Text, "", cache); err != nil {

@@ -31,3 +31,31 @@ func TestMemoryLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestGCPercent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		limitSet bool
+		gogc     string
+		want     int
+		set      bool
+	}{
+		{"under the limit Run sets", true, "", gcPercentUnderLimit, true},
+		{"GOGC wins", true, "50", 0, false},
+		{"no limit set, the runtime's own", false, "", 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, set := gcPercent(tc.limitSet, func(name string) string {
+				if name == "GOGC" {
+					return tc.gogc
+				}
+				return ""
+			})
+			if got != tc.want || set != tc.set {
+				t.Errorf("gcPercent = %d, %v; want %d, %v", got, set, tc.want, tc.set)
+			}
+		})
+	}
+}

@@ -527,19 +527,42 @@ func memoryLimit(cfg Config, getenv func(string) string) (int64, bool) {
 	return DerivedMemoryLimit(cfg.WithDefaults().CacheBytes), true
 }
 
+// gcPercentUnderLimit is the collector's target (GOGC) while Run's memory
+// limit holds. The limit, not the percent, is what bounds the heap: with
+// the runtime's 100 a registry whose live heap is small collects after
+// every few megabytes allocated, which cost a fifth of a registration's
+// CPU in profiles; at 400 it collects a quarter as often until the heap
+// nears the limit, where the limit takes over.
+const gcPercentUnderLimit = 400
+
+// gcPercent returns the GOGC Run sets, or false when it leaves the
+// runtime's: when it sets no memory limit, or GOGC is set.
+func gcPercent(limitSet bool, getenv func(string) string) (int, bool) {
+	if !limitSet || getenv("GOGC") != "" {
+		return 0, false
+	}
+	return gcPercentUnderLimit, true
+}
+
 // Run serves cfg until ctx ends or serving fails, then shuts down
 // gracefully within cfg.ShutdownTimeout. It sets the process's soft
-// memory limit first (Config.MemoryLimit).
+// memory limit first (Config.MemoryLimit) and, under it, a higher
+// collector target (gcPercentUnderLimit) unless GOGC is set.
 func Run(ctx context.Context, cfg Config, opts ...Option) error {
 	limit, set := memoryLimit(cfg, os.Getenv)
 	if set {
 		debug.SetMemoryLimit(limit)
 	}
+	if percent, ok := gcPercent(set, os.Getenv); ok {
+		debug.SetGCPercent(percent)
+	}
 	s, err := New(ctx, cfg, opts...)
 	if err != nil {
 		return err
 	}
-	s.log.Info("memory limit", "bytes", debug.SetMemoryLimit(-1), "derived", set && cfg.MemoryLimit == 0)
+	gogc := debug.SetGCPercent(-1)
+	debug.SetGCPercent(gogc)
+	s.log.Info("memory limit", "bytes", debug.SetMemoryLimit(-1), "derived", set && cfg.MemoryLimit == 0, "gc_percent", gogc)
 	if err := s.Start(); err != nil {
 		return errors.Join(err, s.Shutdown(ctx))
 	}

@@ -1,11 +1,10 @@
 package avro
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/schema/internal/stop"
@@ -98,132 +97,303 @@ func errorAt(off int, format string, args ...any) *posError {
 // the rest of the text is read: the bound keeps hostile input from
 // exhausting the stack of the recursive walkers (ours and the Avro
 // library's, which parses the text only after this check).
+//
+// It reads the text in one pass with no tokens in between: strings
+// without escapes are slices of text, and a string with escapes is
+// decoded by encoding/json, so its value is what encoding/json gives.
 func parseJSON(st *stop.Stopper, text string, maxDepth int) (*jvalue, error) {
-	raw := []byte(text)
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	p := jsonParser{dec: dec, raw: raw, maxDepth: maxDepth, st: st}
+	p := jsonParser{text: text, maxDepth: maxDepth, st: st}
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
 	}
-	if off := p.next(); off < len(raw) {
-		return nil, errorAt(off, "unexpected content after the schema")
+	if p.skipSpace(); p.pos < len(text) {
+		return nil, errorAt(p.pos, "unexpected content after the schema")
 	}
 	return v, nil
 }
 
 type jsonParser struct {
-	dec      *json.Decoder
-	raw      []byte
+	text     string
+	pos      int
 	maxDepth int
 	st       *stop.Stopper // ticked once per value
 }
 
-// next returns the offset of the next token: the decoder's offset moved
-// past whitespace and the separators it has not consumed yet.
-func (p *jsonParser) next() int {
-	off := int(p.dec.InputOffset())
-	for off < len(p.raw) {
-		if !isSpace(p.raw[off]) {
-			break
+// dupIndexAt is the member count from which an object's duplicate keys
+// are found through a map rather than by comparing with each member.
+const dupIndexAt = 16
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.text) {
+		switch p.text[p.pos] {
+		case ' ', '\t', '\r', '\n':
+			p.pos++
+		default:
+			return
 		}
-		off++
 	}
-	return off
 }
 
-// isSpace reports whether c is JSON whitespace or a separator the decoder
-// may leave unconsumed.
-func isSpace(c byte) bool {
+// syntaxError is the error at the current byte, seen where what names
+// what was expected (as encoding/json words it), or the end of the text.
+func (p *jsonParser) syntaxError(what string) *posError {
+	if p.pos >= len(p.text) {
+		return &posError{off: len(p.text), msg: "invalid JSON: unexpected end of text"}
+	}
+	return &posError{off: p.pos, msg: fmt.Sprintf("invalid JSON: invalid character %s %s", quoteChar(p.text[p.pos]), what)}
+}
+
+// quoteChar formats c for an error message.
+func quoteChar(c byte) string {
 	switch c {
-	case ' ', '\t', '\r', '\n', ',', ':':
-		return true
+	case '\'':
+		return `'\''`
+	case '"':
+		return `'"'`
 	}
-	return false
-}
-
-func (p *jsonParser) token() (json.Token, int, error) {
-	off := p.next()
-	tok, err := p.dec.Token()
-	if err != nil {
-		var se *json.SyntaxError
-		switch {
-		case errors.As(err, &se):
-			// The decoder counts the offending byte as read, except when it
-			// stops in front of it; point at the byte itself.
-			at := int(se.Offset)
-			if at > 0 && at <= len(p.raw) && !isSpace(p.raw[at-1]) {
-				at--
-			}
-			return nil, at, &posError{off: at, msg: "invalid JSON: " + se.Error(), err: err}
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, len(p.raw), &posError{off: len(p.raw), msg: "invalid JSON: unexpected end of text", err: err}
-		}
-		return nil, off, &posError{off: off, msg: "invalid JSON: " + err.Error(), err: err}
+	q := strconv.Quote(string(rune(c)))
+	if c >= utf8.RuneSelf {
+		q = fmt.Sprintf(`"\x%02x"`, c)
 	}
-	return tok, off, nil
+	return "'" + q[1:len(q)-1] + "'"
 }
 
 func (p *jsonParser) value(depth int) (*jvalue, error) {
-	tok, off, err := p.token()
-	if err != nil {
-		return nil, err
-	}
-	return p.valueFrom(tok, off, depth)
-}
-
-func (p *jsonParser) valueFrom(tok json.Token, off, depth int) (*jvalue, error) {
 	p.st.Tick()
+	p.skipSpace()
+	off := p.pos
 	if depth > p.maxDepth {
 		return nil, depthError(off, p.maxDepth)
 	}
-	switch t := tok.(type) {
-	case nil:
-		return &jvalue{kind: jNull, off: off}, nil
-	case bool:
-		return &jvalue{kind: jBool, off: off, boolean: t}, nil
-	case json.Number:
-		return &jvalue{kind: jNumber, off: off, text: string(t)}, nil
-	case string:
-		return &jvalue{kind: jString, off: off, text: t}, nil
-	case json.Delim:
-		switch t {
-		case '[':
-			v := &jvalue{kind: jArray, off: off}
-			for p.dec.More() {
-				e, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				v.elems = append(v.elems, e)
-			}
-			if _, _, err := p.token(); err != nil { // ']'
-				return nil, err
-			}
+	if p.pos >= len(p.text) {
+		return nil, p.syntaxError("")
+	}
+	switch c := p.text[p.pos]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return &jvalue{kind: jString, off: off, text: s}, nil
+	case c == '-' || c >= '0' && c <= '9':
+		n, err := p.number()
+		if err != nil {
+			return nil, err
+		}
+		return &jvalue{kind: jNumber, off: off, text: n}, nil
+	case c == 't':
+		return p.literal("true", &jvalue{kind: jBool, off: off, boolean: true})
+	case c == 'f':
+		return p.literal("false", &jvalue{kind: jBool, off: off})
+	case c == 'n':
+		return p.literal("null", &jvalue{kind: jNull, off: off})
+	}
+	return nil, p.syntaxError("looking for beginning of value")
+}
+
+func (p *jsonParser) literal(word string, v *jvalue) (*jvalue, error) {
+	for i := 0; i < len(word); i++ {
+		if p.pos >= len(p.text) || p.text[p.pos] != word[i] {
+			return nil, p.syntaxError(fmt.Sprintf("in literal %s (expecting '%c')", word, word[i]))
+		}
+		p.pos++
+	}
+	return v, nil
+}
+
+func (p *jsonParser) array(depth int) (*jvalue, error) {
+	v := &jvalue{kind: jArray, off: p.pos}
+	p.pos++ // '['
+	if p.skipSpace(); p.pos < len(p.text) && p.text[p.pos] == ']' {
+		p.pos++
+		return v, nil
+	}
+	for {
+		e, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		v.elems = append(v.elems, e)
+		p.skipSpace()
+		if p.pos >= len(p.text) {
+			return nil, p.syntaxError("")
+		}
+		switch p.text[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
 			return v, nil
-		case '{':
-			v := &jvalue{kind: jObject, off: off}
-			for p.dec.More() {
-				ktok, koff, err := p.token()
-				if err != nil {
-					return nil, err
-				}
-				key, _ := ktok.(string)
-				if v.member(key) != nil {
-					return nil, errorAt(koff, "duplicate key %q", key)
-				}
-				val, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				v.members = append(v.members, jmember{key: key, off: koff, val: val})
-			}
-			if _, _, err := p.token(); err != nil { // '}'
-				return nil, err
-			}
-			return v, nil
+		default:
+			return nil, p.syntaxError("after array element")
 		}
 	}
-	return nil, errorAt(off, "invalid JSON token %v", tok)
+}
+
+func (p *jsonParser) object(depth int) (*jvalue, error) {
+	v := &jvalue{kind: jObject, off: p.pos}
+	p.pos++ // '{'
+	if p.skipSpace(); p.pos < len(p.text) && p.text[p.pos] == '}' {
+		p.pos++
+		return v, nil
+	}
+	// keys indexes the members once there are many, so that duplicates
+	// cost linear time whatever the object's size.
+	var keys map[string]struct{}
+	for {
+		p.skipSpace()
+		koff := p.pos
+		if p.pos >= len(p.text) || p.text[p.pos] != '"' {
+			return nil, p.syntaxError("looking for beginning of object key string")
+		}
+		key, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case keys != nil:
+			if _, dup := keys[key]; dup {
+				return nil, errorAt(koff, "duplicate key %q", key)
+			}
+			keys[key] = struct{}{}
+		case v.member(key) != nil:
+			return nil, errorAt(koff, "duplicate key %q", key)
+		case len(v.members) >= dupIndexAt:
+			keys = make(map[string]struct{}, 2*len(v.members))
+			for _, m := range v.members {
+				keys[m.key] = struct{}{}
+			}
+			keys[key] = struct{}{}
+		}
+		if p.skipSpace(); p.pos >= len(p.text) || p.text[p.pos] != ':' {
+			return nil, p.syntaxError("after object key")
+		}
+		p.pos++
+		val, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		v.members = append(v.members, jmember{key: key, off: koff, val: val})
+		p.skipSpace()
+		if p.pos >= len(p.text) {
+			return nil, p.syntaxError("")
+		}
+		switch p.text[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			return v, nil
+		default:
+			return nil, p.syntaxError("after object key:value pair")
+		}
+	}
+}
+
+// str reads the string starting at the current '"'.
+func (p *jsonParser) str() (string, error) {
+	start := p.pos
+	p.pos++
+	plain := true // no escapes, valid UTF-8: the value is the text between the quotes
+	for {
+		if p.pos >= len(p.text) {
+			return "", p.syntaxError("")
+		}
+		c := p.text[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			if plain {
+				return p.text[start+1 : p.pos-1], nil
+			}
+			var s string
+			if err := json.Unmarshal([]byte(p.text[start:p.pos]), &s); err != nil {
+				return "", &posError{off: start, msg: "invalid JSON: " + err.Error(), err: err}
+			}
+			return s, nil
+		case c == '\\':
+			plain = false
+			p.pos++
+			if p.pos >= len(p.text) {
+				return "", p.syntaxError("")
+			}
+			switch p.text[p.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.pos++
+			case 'u':
+				p.pos++
+				for range 4 {
+					if p.pos >= len(p.text) {
+						return "", p.syntaxError("")
+					}
+					if !isHex(p.text[p.pos]) {
+						return "", p.syntaxError("in \\u hexadecimal character escape")
+					}
+					p.pos++
+				}
+			default:
+				return "", p.syntaxError("in string escape code")
+			}
+		case c < 0x20:
+			return "", p.syntaxError("in string literal")
+		case c < utf8.RuneSelf:
+			p.pos++
+		default:
+			r, size := utf8.DecodeRuneInString(p.text[p.pos:])
+			if r == utf8.RuneError && size == 1 {
+				plain = false // encoding/json replaces the byte with U+FFFD
+			}
+			p.pos += size
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// number reads a number as JSON's grammar has it and returns its literal.
+func (p *jsonParser) number() (string, error) {
+	start := p.pos
+	if p.text[p.pos] == '-' {
+		p.pos++
+	}
+	switch {
+	case p.pos < len(p.text) && p.text[p.pos] == '0':
+		p.pos++
+	case p.pos < len(p.text) && p.text[p.pos] >= '1' && p.text[p.pos] <= '9':
+		p.digits()
+	default:
+		return "", p.syntaxError("in numeric literal")
+	}
+	if p.pos < len(p.text) && p.text[p.pos] == '.' {
+		p.pos++
+		if !p.digits() {
+			return "", p.syntaxError("after decimal point in numeric literal")
+		}
+	}
+	if p.pos < len(p.text) && (p.text[p.pos] == 'e' || p.text[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.text) && (p.text[p.pos] == '+' || p.text[p.pos] == '-') {
+			p.pos++
+		}
+		if !p.digits() {
+			return "", p.syntaxError("in exponent of numeric literal")
+		}
+	}
+	return p.text[start:p.pos], nil
+}
+
+// digits skips digits, reporting whether there was one.
+func (p *jsonParser) digits() bool {
+	start := p.pos
+	for p.pos < len(p.text) && p.text[p.pos] >= '0' && p.text[p.pos] <= '9' {
+		p.pos++
+	}
+	return p.pos > start
 }

@@ -8,18 +8,18 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/storage/sqlstore"
 )
 
 // dbtx is what conn needs from the pool or a transaction; *pgxpool.Pool
-// and pgx.Tx both satisfy it.
+// and *tx both satisfy it.
 type dbtx interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
 // conn is the sqlstore.Conn of PostgreSQL: the pool outside a transaction,
@@ -28,6 +28,8 @@ type dbtx interface {
 // sqlstore's Rows and Row.
 type conn struct {
 	db dbtx
+	// pool is the pool transactions are taken from; nil in one.
+	pool *pgxpool.Pool
 	// ns is the schema the registry lives in; it namespaces advisory
 	// locks and notifications.
 	ns   string
@@ -65,16 +67,18 @@ func (c *conn) Atomically(ctx context.Context, fn func(tx sqlstore.Conn) error) 
 	if c.inTx {
 		return fn(c)
 	}
-	tx, err := c.db.Begin(ctx)
+	pc, err := c.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", translate(err))
 	}
+	defer pc.Release()
+	t := &tx{conn: pc.Conn()}
 	// A no-op once committed; rolls back when fn fails or panics.
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(&conn{db: tx, ns: c.ns, inTx: true}); err != nil {
+	defer t.rollback(context.WithoutCancel(ctx))
+	if err := fn(&conn{db: t, ns: c.ns, inTx: true}); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := t.commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", translate(err))
 	}
 	return nil

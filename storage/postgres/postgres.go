@@ -28,7 +28,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -89,7 +88,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		return nil, fmt.Errorf("postgres: read current schema: %w", translate(err))
 	}
 	closed, cancel := context.WithCancel(context.Background())
-	c := &conn{db: pool, ns: ns}
+	c := &conn{db: pool, pool: pool, ns: ns}
 	return &Store{
 		Executor: sqlstore.NewExecutor(c, dialect{}),
 		Auth:     sqlstore.NewAuth(c, dialect{}),
@@ -158,8 +157,5 @@ func (s *Store) Close() error {
 // Pool returns the pool the Store runs on.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// The pool and a transaction both satisfy dbtx.
-var (
-	_ dbtx = (*pgxpool.Pool)(nil)
-	_ dbtx = (pgx.Tx)(nil)
-)
+// The pool satisfies dbtx (and so does *tx).
+var _ dbtx = (*pgxpool.Pool)(nil)

@@ -58,24 +58,51 @@ func WithTracer(tr pgx.QueryTracer) Option {
 	return func(c *pgxpool.Config) { c.ConnConfig.Tracer = tr }
 }
 
-// Counter is a pgx.QueryTracer counting the statements sent to the
-// server, transaction control (BEGIN, COMMIT) included: each is one round
-// trip. The zero Counter is ready to use.
+// Counter is a pgx.QueryTracer and pgx.BatchTracer counting the round
+// trips to the server: each statement sent on its own, transaction
+// control (BEGIN, COMMIT) included, and each batch, whose statements
+// travel together. The zero Counter is ready to use.
 type Counter struct {
 	mu   sync.Mutex
 	sent []string
 }
 
+var (
+	_ pgx.QueryTracer = (*Counter)(nil)
+	_ pgx.BatchTracer = (*Counter)(nil)
+)
+
+func (c *Counter) record(sql string) {
+	c.mu.Lock()
+	c.sent = append(c.sent, strings.Join(strings.Fields(sql), " "))
+	c.mu.Unlock()
+}
+
 // TraceQueryStart records one statement.
 func (c *Counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	c.mu.Lock()
-	c.sent = append(c.sent, strings.Join(strings.Fields(d.SQL), " "))
-	c.mu.Unlock()
+	c.record(d.SQL)
 	return ctx
 }
 
 // TraceQueryEnd does nothing: a statement counts when it is sent.
 func (c *Counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TraceBatchStart records a batch as one round trip, its statements
+// joined by "; ".
+func (c *Counter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	sqls := make([]string, len(d.Batch.QueuedQueries))
+	for i, q := range d.Batch.QueuedQueries {
+		sqls[i] = q.SQL
+	}
+	c.record(strings.Join(sqls, "; "))
+	return ctx
+}
+
+// TraceBatchQuery does nothing: the batch counted when it was sent.
+func (c *Counter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd does nothing.
+func (c *Counter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // Take returns the statements sent since the last Take, whitespace
 // collapsed, and starts counting afresh.

@@ -208,8 +208,10 @@ func (s *Service) Register(ctx context.Context, p RegisterParams) (*SubjectVersi
 		// Told after commit rather than inside the transaction: a
 		// NOTIFY in a transaction takes a database-wide lock through
 		// the commit's flush, which would serialise every registration.
-		// Nothing cached elsewhere goes wrong if this is lost; deletes,
-		// which caches must not miss, notify inside their transaction.
+		// Nothing cached elsewhere goes wrong if this is lost or late
+		// (a store may send it after Register returns, batched with
+		// others); deletes, which caches must not miss, notify inside
+		// their transaction.
 		change := Change{Subject: p.Subject, Kind: ChangeVersions}
 		if err := s.store.Notify(ctx, change); err != nil {
 			s.log.WarnContext(ctx, "cannot notify other registry processes of a new version", "subject", p.Subject, "error", err)

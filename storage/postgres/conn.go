@@ -28,8 +28,10 @@ type dbtx interface {
 // sqlstore's Rows and Row.
 type conn struct {
 	db dbtx
-	// pool is the pool transactions are taken from; nil in one.
-	pool *pgxpool.Pool
+	// pool is the pool transactions are taken from, and notes sends the
+	// notifications published outside one; both nil in a transaction.
+	pool  *pgxpool.Pool
+	notes *notifier
 	// ns is the schema the registry lives in; it namespaces advisory
 	// locks and notifications.
 	ns   string
@@ -128,11 +130,16 @@ func (c *conn) ReserveSchemaID(ctx context.Context, id int) error {
 
 // Notify publishes c on the notification channel. In a transaction
 // PostgreSQL delivers it at commit and drops it on rollback; outside one
-// it is delivered at once.
+// it is queued for the Store's notifier, which sends it within moments,
+// with any others queued meanwhile, without the caller waiting.
 func (c *conn) Notify(ctx context.Context, ch registry.Change) error {
 	payload, err := encodeChange(c.ns, ch)
 	if err != nil {
 		return err
+	}
+	if !c.inTx && c.notes != nil {
+		c.notes.add(payload)
+		return nil
 	}
 	if _, err := c.db.Exec(ctx, `SELECT pg_notify($1, $2)`, Channel, payload); err != nil {
 		return fmt.Errorf("postgres: notify: %w", translate(err))

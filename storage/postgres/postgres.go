@@ -55,9 +55,10 @@ type Store struct {
 	ownsPool bool
 	log      *slog.Logger
 	retry    sqlstore.Retry
-	// closed ends every Watch when the Store is closed.
+	// closed ends every Watch and the notifier when the Store is closed.
 	closed context.Context
 	close  context.CancelFunc
+	notes  *notifier
 }
 
 var (
@@ -87,8 +88,14 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&ns); err != nil {
 		return nil, fmt.Errorf("postgres: read current schema: %w", translate(err))
 	}
+	reset, err := encodeChange(ns, registry.Change{Kind: registry.ChangeReset})
+	if err != nil {
+		return nil, err
+	}
 	closed, cancel := context.WithCancel(context.Background())
-	c := &conn{db: pool, pool: pool, ns: ns}
+	notes := newNotifier(pool, opts.Logger, reset)
+	go notes.run(closed)
+	c := &conn{db: pool, pool: pool, notes: notes, ns: ns}
 	return &Store{
 		Executor: sqlstore.NewExecutor(c, dialect{}),
 		Auth:     sqlstore.NewAuth(c, dialect{}),
@@ -107,6 +114,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		},
 		closed: closed,
 		close:  cancel,
+		notes:  notes,
 	}, nil
 }
 
@@ -144,10 +152,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close ends every Watch and, when the Store was made by Open, closes its
-// pool.
+// Close ends every Watch, sends the notifications still queued and, when
+// the Store was made by Open, closes its pool.
 func (s *Store) Close() error {
 	s.close()
+	<-s.notes.done
 	if s.ownsPool {
 		s.pool.Close()
 	}

@@ -55,7 +55,9 @@ const (
 // transaction.
 type Executor interface {
 	// SubjectLock serialises writers of one subject until the transaction
-	// ends (PostgreSQL: a transaction-scoped advisory lock).
+	// ends (PostgreSQL: a transaction-scoped advisory lock, sent with the
+	// transaction's next statement). Statements after it run under the
+	// lock; a failure to take it is theirs.
 	SubjectLock(ctx context.Context, subject string) error
 	// Notify queues a Change, delivered to Watch after commit.
 	Notify(ctx context.Context, c Change) error

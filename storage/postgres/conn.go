@@ -34,8 +34,9 @@ type conn struct {
 	notes *notifier
 	// ns is the schema the registry lives in; it namespaces advisory
 	// locks and notifications.
-	ns   string
-	inTx bool
+	ns string
+	// tx is the transaction c runs in, or nil.
+	tx *tx
 }
 
 var (
@@ -66,7 +67,7 @@ func (c *conn) QueryRow(ctx context.Context, query string, args ...any) sqlstore
 // Atomically runs fn in c when c is a transaction, else in a transaction
 // of its own on the pool.
 func (c *conn) Atomically(ctx context.Context, fn func(tx sqlstore.Conn) error) error {
-	if c.inTx {
+	if c.tx != nil {
 		return fn(c)
 	}
 	pc, err := c.pool.Acquire(ctx)
@@ -77,7 +78,7 @@ func (c *conn) Atomically(ctx context.Context, fn func(tx sqlstore.Conn) error) 
 	t := &tx{conn: pc.Conn()}
 	// A no-op once committed; rolls back when fn fails or panics.
 	defer t.rollback(context.WithoutCancel(ctx))
-	if err := fn(&conn{db: t, ns: c.ns, inTx: true}); err != nil {
+	if err := fn(&conn{db: t, ns: c.ns, tx: t}); err != nil {
 		return err
 	}
 	if err := t.commit(ctx); err != nil {
@@ -101,14 +102,15 @@ func lockKey(kind, ns, name string) int64 {
 var errNoTx = errors.New("postgres: SubjectLock called outside a transaction")
 
 // LockSubject takes a transaction-scoped advisory lock on subject, held
-// until the transaction ends. Outside a transaction it returns an error.
+// until the transaction ends, before the transaction's next statement
+// runs. Outside a transaction it returns an error.
 func (c *conn) LockSubject(ctx context.Context, subject string) error {
-	if !c.inTx {
+	if c.tx == nil {
 		return errNoTx
 	}
-	if _, err := c.db.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("subject", c.ns, subject)); err != nil {
-		return fmt.Errorf("postgres: lock subject %q: %w", subject, translate(err))
-	}
+	// Sent with the next statement (see tx): a failure to lock is that
+	// statement's error.
+	c.tx.lock(`SELECT pg_advisory_xact_lock($1)`, lockKey("subject", c.ns, subject))
 	return nil
 }
 
@@ -116,9 +118,10 @@ func (c *conn) LockSubject(ctx context.Context, subject string) error {
 // transactional, so the read-modify-write runs under a transaction
 // advisory lock: concurrent imports cannot move the sequence back.
 func (c *conn) ReserveSchemaID(ctx context.Context, id int) error {
-	if _, err := c.db.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("schema-ids", c.ns, "")); err != nil {
-		return fmt.Errorf("postgres: lock schema ids: %w", translate(err))
+	if c.tx == nil {
+		return errNoTx
 	}
+	c.tx.lock(`SELECT pg_advisory_xact_lock($1)`, lockKey("schema-ids", c.ns, ""))
 	_, err := c.db.Exec(ctx, `
 		SELECT setval(q.seq, greatest($1::bigint, coalesce(pg_sequence_last_value(q.seq), 0)))
 		FROM (SELECT pg_get_serial_sequence('schemas', 'id')::regclass AS seq) q`, id)
@@ -137,7 +140,7 @@ func (c *conn) Notify(ctx context.Context, ch registry.Change) error {
 	if err != nil {
 		return err
 	}
-	if !c.inTx && c.notes != nil {
+	if c.tx == nil && c.notes != nil {
 		c.notes.add(payload)
 		return nil
 	}

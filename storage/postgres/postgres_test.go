@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -139,7 +140,8 @@ func TestWatchIgnoresOtherRegistries(t *testing.T) {
 
 // TestInTxRetriesDeadlocks makes two transactions take two subject locks
 // in opposite orders. PostgreSQL aborts one with a deadlock (40P01); InTx
-// must rerun it, so both succeed and exactly one callback runs twice.
+// must rerun it, so both succeed and exactly one callback runs twice. A
+// lock travels with the statement after it, so each is followed by one.
 func TestInTxRetriesDeadlocks(t *testing.T) {
 	t.Parallel()
 	s := pgtest.NewStore(t)
@@ -152,7 +154,16 @@ func TestInTxRetriesDeadlocks(t *testing.T) {
 	lockBoth := func(i int, first, second string) func(ctx context.Context, tx registry.Executor) error {
 		return func(ctx context.Context, tx registry.Executor) error {
 			calls.Add(1)
-			if err := tx.SubjectLock(ctx, first); err != nil {
+			lock := func(subject string) error {
+				if err := tx.SubjectLock(ctx, subject); err != nil {
+					return err
+				}
+				if _, err := tx.ModeGet(ctx, subject); err != nil && !errors.Is(err, registry.ErrNotFound) {
+					return err
+				}
+				return nil
+			}
+			if err := lock(first); err != nil {
 				return err
 			}
 			if firstRun[i].CompareAndSwap(false, true) {
@@ -160,7 +171,7 @@ func TestInTxRetriesDeadlocks(t *testing.T) {
 				holding.Done()
 				holding.Wait()
 			}
-			return tx.SubjectLock(ctx, second)
+			return lock(second)
 		}
 	}
 	errs := make(chan error, 2)

@@ -8,11 +8,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// tx is a transaction on one pooled connection that sends its BEGIN in
-// the same round trip as its first statement, when that statement is an
-// Exec: a registration opens with the subject lock, so its transaction
-// costs one round trip fewer than pgx.Tx, whose Begin waits for the
-// server's answer before anything else is sent.
+// tx is a transaction on one pooled connection that sends its BEGIN, and
+// the advisory locks asked of it (lock), in the same round trip as the
+// next statement: a registration's transaction opens with BEGIN, the
+// subject lock and the read of the subject's versions, in one round trip
+// where pgx.Tx takes three (its Begin waits for the server's answer
+// before anything else is sent). A lock is taken before any statement
+// that follows it runs, which is all a lock promises.
 //
 // The pool destroys a connection that is released in any state but idle
 // (pgxpool checks the transaction status on Release), so a transaction
@@ -23,6 +25,13 @@ type tx struct {
 	// may be in a transaction, and it must be ended.
 	begun bool
 	ended bool
+	// queued are statements without results, sent ahead of the next one.
+	queued []queuedStatement
+}
+
+type queuedStatement struct {
+	sql  string
+	args []any
 }
 
 var _ dbtx = (*tx)(nil)
@@ -32,30 +41,54 @@ var _ dbtx = (*tx)(nil)
 // on regardless.
 var errTxRolledBack = errors.New("the transaction was rolled back")
 
-func (t *tx) begin(ctx context.Context) error {
-	if t.begun {
-		return nil
-	}
-	t.begun = true
-	_, err := t.conn.Exec(ctx, "BEGIN")
-	return err
+// lock queues a statement whose only effect is taking a lock, to be sent
+// with the next one.
+func (t *tx) lock(sql string, args ...any) {
+	t.queued = append(t.queued, queuedStatement{sql, args})
 }
 
-// Exec runs a statement, sending BEGIN with it when it is the first.
-func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	if t.begun {
-		return t.conn.Exec(ctx, sql, args...)
+// prelude returns the batch of what must precede the next statement
+// (BEGIN if not sent yet, then the queued statements), or nil.
+func (t *tx) prelude() *pgx.Batch {
+	if t.begun && len(t.queued) == 0 {
+		return nil
 	}
-	t.begun = true
 	b := &pgx.Batch{}
-	b.Queue("BEGIN")
+	if !t.begun {
+		t.begun = true
+		b.Queue("BEGIN")
+	}
+	for _, q := range t.queued {
+		b.Queue(q.sql, q.args...)
+	}
+	t.queued = nil
+	return b
+}
+
+// send sends b with sql last, and reads the answers to all but the last.
+func (t *tx) send(ctx context.Context, b *pgx.Batch, sql string, args []any) (pgx.BatchResults, error) {
+	n := b.Len()
 	b.Queue(sql, args...)
 	br := t.conn.SendBatch(ctx, b)
-	_, err := br.Exec()
-	var tag pgconn.CommandTag
-	if err == nil {
-		tag, err = br.Exec()
+	for range n {
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return nil, err
+		}
 	}
+	return br, nil
+}
+
+func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	b := t.prelude()
+	if b == nil {
+		return t.conn.Exec(ctx, sql, args...)
+	}
+	br, err := t.send(ctx, b, sql, args)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := br.Exec()
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -63,20 +96,36 @@ func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandT
 }
 
 func (t *tx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if err := t.begin(ctx); err != nil {
+	b := t.prelude()
+	if b == nil {
+		return t.conn.Query(ctx, sql, args...)
+	}
+	br, err := t.send(ctx, b, sql, args)
+	if err != nil {
 		return nil, err
 	}
-	return t.conn.Query(ctx, sql, args...)
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
 }
 
 func (t *tx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if err := t.begin(ctx); err != nil {
+	b := t.prelude()
+	if b == nil {
+		return t.conn.QueryRow(ctx, sql, args...)
+	}
+	br, err := t.send(ctx, b, sql, args)
+	if err != nil {
 		return errRow{err}
 	}
-	return t.conn.QueryRow(ctx, sql, args...)
+	return batchRow{row: br.QueryRow(), br: br}
 }
 
-// commit ends the transaction, committing what it did.
+// commit ends the transaction, committing what it did. Locks still
+// queued guard nothing and are not sent.
 func (t *tx) commit(ctx context.Context) error {
 	if !t.begun || t.ended {
 		t.ended = true
@@ -107,3 +156,50 @@ func (t *tx) rollback(ctx context.Context) {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// batchRows are the rows of a batch's last statement; closing them ends
+// the batch, whose connection is unusable until then.
+type batchRows struct {
+	pgx.Rows
+	br     pgx.BatchResults
+	closed bool
+	err    error
+}
+
+func (r *batchRows) Close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	r.Rows.Close()
+	r.err = r.br.Close()
+}
+
+func (r *batchRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *batchRows) Err() error {
+	if err := r.Rows.Err(); err != nil {
+		return err
+	}
+	return r.err
+}
+
+// batchRow is the row of a batch's last statement; Scan ends the batch.
+type batchRow struct {
+	row pgx.Row
+	br  pgx.BatchResults
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

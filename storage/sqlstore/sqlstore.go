@@ -61,8 +61,10 @@ type Conn interface {
 	// when fn returns nil and rolled back otherwise.
 	Atomically(ctx context.Context, fn func(tx Conn) error) error
 	// LockSubject serialises writers of subject until the transaction
-	// ends. Outside a transaction it returns an error: the lock would end
-	// with the statement that took it.
+	// ends: the lock is held before any statement after it runs (a
+	// backend may send it with the next one). Outside a transaction it
+	// returns an error: the lock would end with the statement that took
+	// it.
 	LockSubject(ctx context.Context, subject string) error
 	// ReserveSchemaID runs in the transaction that just inserted a schema
 	// of the default context with an explicit id, so that the backend's

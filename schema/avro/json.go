@@ -219,20 +219,29 @@ func (p *jsonParser) array(depth int) (*jvalue, error) {
 			return nil, err
 		}
 		v.elems = append(v.elems, e)
-		p.skipSpace()
-		if p.pos >= len(p.text) {
-			return nil, p.syntaxError("")
-		}
-		switch p.text[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return v, nil
-		default:
-			return nil, p.syntaxError("after array element")
+		if end, err := p.separator(']', "after array element"); err != nil || end {
+			return v, err
 		}
 	}
+}
+
+// separator reads what follows an element of an array or object: a comma
+// (more follow) or the closing byte (end). what names the place in
+// errors.
+func (p *jsonParser) separator(closing byte, what string) (end bool, err error) {
+	p.skipSpace()
+	if p.pos >= len(p.text) {
+		return false, p.syntaxError("")
+	}
+	switch p.text[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case closing:
+		p.pos++
+		return true, nil
+	}
+	return false, p.syntaxError(what)
 }
 
 func (p *jsonParser) object(depth int) (*jvalue, error) {
@@ -279,18 +288,8 @@ func (p *jsonParser) object(depth int) (*jvalue, error) {
 			return nil, err
 		}
 		v.members = append(v.members, jmember{key: key, off: koff, val: val})
-		p.skipSpace()
-		if p.pos >= len(p.text) {
-			return nil, p.syntaxError("")
-		}
-		switch p.text[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return v, nil
-		default:
-			return nil, p.syntaxError("after object key:value pair")
+		if end, err := p.separator('}', "after object key:value pair"); err != nil || end {
+			return v, err
 		}
 	}
 }

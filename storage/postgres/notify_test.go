@@ -27,25 +27,7 @@ func TestNotificationsOutsideTransactions(t *testing.T) {
 	t.Cleanup(func() { watcher.Close() })
 
 	const n = 200
-	seen := make(chan string, 2*n)
-	ready := make(chan struct{})
-	go watcher.Watch(ctx, func(c registry.Change) {
-		if c.Kind == registry.ChangeReset && c.Subject == "" {
-			// Watch's own signal that it (re)connected.
-			select {
-			case <-ready:
-			default:
-				close(ready)
-			}
-			return
-		}
-		seen <- c.Subject
-	})
-	select {
-	case <-ready:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Watch did not start listening")
-	}
+	seen := watchSubjects(t, watcher, 2*n)
 
 	var wg sync.WaitGroup
 	for i := range n {
@@ -78,20 +60,7 @@ func TestCloseSendsQueuedNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := make(chan string, 8)
-	ready := make(chan struct{})
-	go watcher.Watch(ctx, func(c registry.Change) {
-		if c.Kind == registry.ChangeReset && c.Subject == "" {
-			select {
-			case <-ready:
-			default:
-				close(ready)
-			}
-			return
-		}
-		seen <- c.Subject
-	})
-	<-ready
+	seen := watchSubjects(t, watcher, 8)
 	if err := publisher.Notify(ctx, registry.Change{Subject: "last", Kind: registry.ChangeVersions}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,4 +73,31 @@ func TestCloseSendsQueuedNotifications(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the change queued before Close never arrived")
 	}
+}
+
+// watchSubjects watches st until the test ends and returns, once Watch
+// listens, the channel (of capacity size) of the subjects of the changes
+// it sees.
+func watchSubjects(t *testing.T, st *postgres.Store, size int) <-chan string {
+	t.Helper()
+	seen := make(chan string, size)
+	ready := make(chan struct{})
+	go st.Watch(t.Context(), func(c registry.Change) {
+		if c.Kind == registry.ChangeReset && c.Subject == "" {
+			// Watch's own signal that it (re)connected.
+			select {
+			case <-ready:
+			default:
+				close(ready)
+			}
+			return
+		}
+		seen <- c.Subject
+	})
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Watch did not start listening")
+	}
+	return seen
 }

@@ -553,16 +553,19 @@ func Run(ctx context.Context, cfg Config, opts ...Option) error {
 	if set {
 		debug.SetMemoryLimit(limit)
 	}
+	// gogc is the collector's target as GOGC spells it, for the log.
+	gogc := os.Getenv("GOGC")
 	if percent, ok := gcPercent(set, os.Getenv); ok {
 		debug.SetGCPercent(percent)
+		gogc = strconv.Itoa(percent)
+	} else if gogc == "" {
+		gogc = "100"
 	}
 	s, err := New(ctx, cfg, opts...)
 	if err != nil {
 		return err
 	}
-	gogc := debug.SetGCPercent(-1)
-	debug.SetGCPercent(gogc)
-	s.log.Info("memory limit", "bytes", debug.SetMemoryLimit(-1), "derived", set && cfg.MemoryLimit == 0, "gc_percent", gogc)
+	s.log.Info("memory limit", "bytes", debug.SetMemoryLimit(-1), "derived", set && cfg.MemoryLimit == 0, "gogc", gogc)
 	if err := s.Start(); err != nil {
 		return errors.Join(err, s.Shutdown(ctx))
 	}

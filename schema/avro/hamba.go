@@ -109,88 +109,87 @@ func (d *direct) object(ns string, m map[string]any) (hamba.Schema, bool) {
 	return d.named(ns, name)
 }
 
-// attrs splits an object into the attributes a hamba schema struct
-// declares (known) and its other members (the props), declining an
-// object with a member whose key matches an attribute only without regard
-// to case, which mapstructure would take as that attribute.
-func attrs(m map[string]any, known ...string) (map[string]any, bool) {
-	props := map[string]any{}
+// attrs reads the attributes of one object as a hamba schema struct
+// declares them (known), its other members being the props. ok turns
+// false, declining the object, at the first attribute of another kind
+// than the struct's field (or null), and for a member whose key matches
+// an attribute only without regard to case, which mapstructure would
+// take as that attribute.
+type attrs struct {
+	m     map[string]any
+	props map[string]any
+	ok    bool
+}
+
+func readAttrs(m map[string]any, known ...string) attrs {
+	a := attrs{m: m, props: map[string]any{}, ok: true}
 	for k, v := range m {
 		exact, folded := false, false
-		for _, a := range known {
-			if k == a {
+		for _, name := range known {
+			if k == name {
 				exact = true
 				break
 			}
-			folded = folded || strings.EqualFold(k, a)
+			folded = folded || strings.EqualFold(k, name)
 		}
 		switch {
 		case folded:
-			return nil, false
+			a.ok = false
 		case !exact:
-			props[k] = v
+			a.props[k] = v
 		}
 	}
-	return props, true
+	return a
 }
 
-// str reads an optional string attribute; a null or another kind
-// declines.
-func str(m map[string]any, key string) (string, bool) {
-	v, present := m[key]
+// str reads an optional string attribute.
+func (a *attrs) str(key string) string {
+	v, present := a.m[key]
 	if !present {
-		return "", true
+		return ""
 	}
 	s, ok := v.(string)
-	return s, ok
+	a.ok = a.ok && ok
+	return s
 }
 
 // strs reads an optional array-of-strings attribute.
-func strs(m map[string]any, key string) ([]string, bool) {
-	v, present := m[key]
+func (a *attrs) strs(key string) []string {
+	v, present := a.m[key]
 	if !present {
-		return nil, true
+		return nil
 	}
 	arr, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
 	out := make([]string, len(arr))
 	for i, e := range arr {
-		if out[i], ok = e.(string); !ok {
-			return nil, false
-		}
+		var isString bool
+		out[i], isString = e.(string)
+		ok = ok && isString
 	}
-	return out, true
+	a.ok = a.ok && ok
+	return out
 }
 
 // integral reads an optional attribute holding an integer.
-func integral(m map[string]any, key string) (n int, present, ok bool) {
-	v, present := m[key]
+func (a *attrs) integral(key string) (n int, present bool) {
+	v, present := a.m[key]
 	if !present {
-		return 0, false, true
+		return 0, false
 	}
 	f, ok := v.(float64)
-	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<31 {
-		return 0, true, false
-	}
-	return int(f), true, true
+	a.ok = a.ok && ok && f == math.Trunc(f) && math.Abs(f) <= 1<<31
+	return int(f), true
 }
 
-// namedAttrs reads the name and namespace of a named type, the namespace
-// defaulting to the enclosing one as hamba has it.
-func namedAttrs(ns string, m map[string]any) (name, space string, aliases []string, ok bool) {
-	if name, ok = str(m, "name"); !ok || name == "" {
-		return "", "", nil, false
-	}
-	if space, ok = str(m, "namespace"); !ok {
-		return "", "", nil, false
-	}
+// named reads the name, namespace and aliases of a named type, the
+// namespace defaulting to the enclosing one as hamba has it.
+func (a *attrs) named(ns string) (name, space string, aliases []string) {
+	name, space, aliases = a.str("name"), a.str("namespace"), a.strs("aliases")
+	a.ok = a.ok && name != ""
 	if space == "" {
 		space = ns
 	}
-	aliases, ok = strs(m, "aliases")
-	return name, space, aliases, ok
+	return name, space, aliases
 }
 
 // define records a named type: its full name once, it and its aliases
@@ -211,23 +210,24 @@ func (d *direct) define(s hamba.NamedSchema, aliasTarget hamba.Schema) bool {
 }
 
 func (d *direct) primitive(t hamba.Type, m map[string]any) (hamba.Schema, bool) {
-	props, ok := attrs(m, "type")
-	if !ok {
+	a := readAttrs(m, "type")
+	if !a.ok {
 		return nil, false
 	}
 	var logical hamba.LogicalSchema
-	if lt, isString := props["logicalType"].(string); isString && lt != "" {
-		if logical, ok = primitiveLogical(t, hamba.LogicalType(lt), props); !ok {
+	if lt, isString := a.props["logicalType"].(string); isString && lt != "" {
+		var ok bool
+		if logical, ok = primitiveLogical(t, hamba.LogicalType(lt), a.props); !ok {
 			return nil, false
 		}
 		if logical != nil {
-			delete(props, "logicalType")
+			delete(a.props, "logicalType")
 		}
 	}
 	if t == hamba.Null {
-		return hamba.NewNullSchema(hamba.WithProps(props)), true
+		return hamba.NewNullSchema(hamba.WithProps(a.props)), true
 	}
-	return hamba.NewPrimitiveSchema(t, logical, hamba.WithProps(props)), true
+	return hamba.NewPrimitiveSchema(t, logical, hamba.WithProps(a.props)), true
 }
 
 func primitiveLogical(t hamba.Type, lt hamba.LogicalType, props map[string]any) (hamba.LogicalSchema, bool) {
@@ -247,21 +247,15 @@ func primitiveLogical(t hamba.Type, lt hamba.LogicalType, props map[string]any) 
 // type: nil when the precision or scale do not allow one, consuming both
 // from props when they do.
 func decimal(size int, props map[string]any) (hamba.LogicalSchema, bool) {
-	if _, ok := attrs(props, "precision", "scale"); !ok {
+	a := readAttrs(props, "precision", "scale")
+	prec, _ := a.integral("precision")
+	scale, _ := a.integral("scale")
+	switch {
+	case !a.ok:
 		return nil, false
-	}
-	prec, _, ok := integral(props, "precision")
-	if !ok {
-		return nil, false
-	}
-	scale, _, ok := integral(props, "scale")
-	if !ok {
-		return nil, false
-	}
-	if prec <= 0 || scale < 0 || scale > prec {
+	case prec <= 0 || scale < 0 || scale > prec:
 		return nil, true
-	}
-	if size > 0 && prec > int(math.Floor(math.Log10(math.Pow(2, 8*float64(size))-1))) {
+	case size > 0 && prec > int(math.Floor(math.Log10(math.Pow(2, 8*float64(size))-1))):
 		return nil, true
 	}
 	delete(props, "precision")
@@ -270,24 +264,15 @@ func decimal(size int, props map[string]any) (hamba.LogicalSchema, bool) {
 }
 
 func (d *direct) record(t hamba.Type, ns string, m map[string]any) (hamba.Schema, bool) {
-	props, ok := attrs(m, "type", "name", "namespace", "aliases", "doc", "fields")
-	if !ok {
-		return nil, false
-	}
-	name, space, aliases, ok := namedAttrs(ns, m)
-	if !ok {
-		return nil, false
-	}
-	doc, ok := str(m, "doc")
-	if !ok {
-		return nil, false
-	}
-	raw, ok := m["fields"].([]any)
-	if !ok {
+	a := readAttrs(m, "type", "name", "namespace", "aliases", "doc", "fields")
+	name, space, aliases := a.named(ns)
+	doc := a.str("doc")
+	raw, isArray := m["fields"].([]any)
+	if !a.ok || !isArray {
 		return nil, false
 	}
 	fields := make([]*hamba.Field, len(raw))
-	opts := []hamba.SchemaOption{hamba.WithAliases(aliases), hamba.WithDoc(doc), hamba.WithProps(props)}
+	opts := []hamba.SchemaOption{hamba.WithAliases(aliases), hamba.WithDoc(doc), hamba.WithProps(a.props)}
 	var rec *hamba.RecordSchema
 	var err error
 	if t == hamba.Error {
@@ -317,28 +302,10 @@ func (d *direct) record(t hamba.Type, ns string, m map[string]any) (hamba.Schema
 }
 
 func (d *direct) field(ns string, m map[string]any) (*hamba.Field, bool) {
-	props, ok := attrs(m, "name", "aliases", "type", "doc", "default", "order")
-	if !ok {
-		return nil, false
-	}
-	name, ok := str(m, "name")
-	if !ok || name == "" {
-		return nil, false
-	}
-	aliases, ok := strs(m, "aliases")
-	if !ok {
-		return nil, false
-	}
-	doc, ok := str(m, "doc")
-	if !ok {
-		return nil, false
-	}
-	order, ok := str(m, "order")
-	if !ok {
-		return nil, false
-	}
+	a := readAttrs(m, "name", "aliases", "type", "doc", "default", "order")
+	name, aliases, doc, order := a.str("name"), a.strs("aliases"), a.str("doc"), a.str("order")
 	rawType, present := m["type"]
-	if !present {
+	if !a.ok || name == "" || !present {
 		return nil, false
 	}
 	typ, ok := d.typ(ns, rawType)
@@ -350,33 +317,19 @@ func (d *direct) field(ns string, m map[string]any) (*hamba.Field, bool) {
 		def = hamba.NoDefault
 	}
 	f, err := hamba.NewField(name, typ, hamba.WithDefault(def), hamba.WithAliases(aliases),
-		hamba.WithDoc(doc), hamba.WithOrder(hamba.Order(order)), hamba.WithProps(props))
+		hamba.WithDoc(doc), hamba.WithOrder(hamba.Order(order)), hamba.WithProps(a.props))
 	return f, err == nil
 }
 
 func (d *direct) enum(ns string, m map[string]any) (hamba.Schema, bool) {
-	props, ok := attrs(m, "name", "namespace", "aliases", "type", "doc", "symbols", "default")
-	if !ok {
-		return nil, false
-	}
-	name, space, aliases, ok := namedAttrs(ns, m)
-	if !ok {
-		return nil, false
-	}
-	doc, ok := str(m, "doc")
-	if !ok {
-		return nil, false
-	}
-	symbols, ok := strs(m, "symbols")
-	if !ok {
-		return nil, false
-	}
-	def, ok := str(m, "default")
-	if !ok {
+	a := readAttrs(m, "name", "namespace", "aliases", "type", "doc", "symbols", "default")
+	name, space, aliases := a.named(ns)
+	doc, symbols, def := a.str("doc"), a.strs("symbols"), a.str("default")
+	if !a.ok {
 		return nil, false
 	}
 	e, err := hamba.NewEnumSchema(name, space, symbols,
-		hamba.WithDefault(def), hamba.WithAliases(aliases), hamba.WithDoc(doc), hamba.WithProps(props))
+		hamba.WithDefault(def), hamba.WithAliases(aliases), hamba.WithDoc(doc), hamba.WithProps(a.props))
 	if err != nil || !d.define(e, e) {
 		return nil, false
 	}
@@ -385,12 +338,9 @@ func (d *direct) enum(ns string, m map[string]any) (hamba.Schema, bool) {
 
 // container is an array (key "items") or a map (key "values").
 func (d *direct) container(ns string, m map[string]any, key string) (hamba.Schema, bool) {
-	props, ok := attrs(m, "type", key)
-	if !ok {
-		return nil, false
-	}
+	a := readAttrs(m, "type", key)
 	raw, present := m[key]
-	if !present {
+	if !a.ok || !present {
 		return nil, false
 	}
 	inner, ok := d.typ(ns, raw)
@@ -398,9 +348,9 @@ func (d *direct) container(ns string, m map[string]any, key string) (hamba.Schem
 		return nil, false
 	}
 	if key == "items" {
-		return hamba.NewArraySchema(inner, hamba.WithProps(props)), true
+		return hamba.NewArraySchema(inner, hamba.WithProps(a.props)), true
 	}
-	return hamba.NewMapSchema(inner, hamba.WithProps(props)), true
+	return hamba.NewMapSchema(inner, hamba.WithProps(a.props)), true
 }
 
 func (d *direct) union(ns string, v []any) (hamba.Schema, bool) {
@@ -416,35 +366,30 @@ func (d *direct) union(ns string, v []any) (hamba.Schema, bool) {
 }
 
 func (d *direct) fixed(ns string, m map[string]any) (hamba.Schema, bool) {
-	props, ok := attrs(m, "name", "namespace", "aliases", "type", "size")
-	if !ok {
-		return nil, false
-	}
-	name, space, aliases, ok := namedAttrs(ns, m)
-	if !ok {
-		return nil, false
-	}
-	size, present, ok := integral(m, "size")
-	if !ok || !present {
+	a := readAttrs(m, "name", "namespace", "aliases", "type", "size")
+	name, space, aliases := a.named(ns)
+	size, present := a.integral("size")
+	if !a.ok || !present {
 		return nil, false
 	}
 	var logical hamba.LogicalSchema
-	if lt, isString := props["logicalType"].(string); isString && lt != "" {
+	if lt, isString := a.props["logicalType"].(string); isString && lt != "" {
 		switch hamba.LogicalType(lt) {
 		case hamba.Duration:
 			if size == 12 {
 				logical = hamba.NewPrimitiveLogicalSchema(hamba.Duration)
 			}
 		case hamba.Decimal:
-			if logical, ok = decimal(size, props); !ok {
+			var ok bool
+			if logical, ok = decimal(size, a.props); !ok {
 				return nil, false
 			}
 		}
 		if logical != nil {
-			delete(props, "logicalType")
+			delete(a.props, "logicalType")
 		}
 	}
-	f, err := hamba.NewFixedSchema(name, space, size, logical, hamba.WithAliases(aliases), hamba.WithProps(props))
+	f, err := hamba.NewFixedSchema(name, space, size, logical, hamba.WithAliases(aliases), hamba.WithProps(a.props))
 	if err != nil || !d.define(f, f) {
 		return nil, false
 	}

@@ -152,10 +152,10 @@ func quoteChar(c byte) string {
 	case '"':
 		return `'"'`
 	}
-	q := strconv.Quote(string(rune(c)))
 	if c >= utf8.RuneSelf {
-		q = fmt.Sprintf(`"\x%02x"`, c)
+		return fmt.Sprintf(`'\x%02x'`, c)
 	}
+	q := strconv.Quote(string(rune(c)))
 	return "'" + q[1:len(q)-1] + "'"
 }
 

@@ -140,7 +140,7 @@ func (c *conn) Notify(ctx context.Context, ch registry.Change) error {
 	if err != nil {
 		return err
 	}
-	if c.tx == nil && c.notes != nil {
+	if c.tx == nil {
 		c.notes.add(payload)
 		return nil
 	}

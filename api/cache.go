@@ -54,10 +54,15 @@ func (evictionsOnly) RecordMisses(int) {}
 // other, and the text is the schema row's own string, so an entry adds
 // little beyond the text. Its header values are shared by every response
 // and must never be modified.
+//
+// The text and the header values are parts of one string: a full cache
+// is then two objects an entry (this struct and its string, beside the
+// cache's node) for the garbage collector to trace, not four.
 type cachedSchema struct {
 	// epoch is the Service's SchemaEpoch when the schema was fetched.
 	epoch uint64
-	text  string
+	// text is the schema's, within the string of hdr.
+	text string
 	// parts are the head (ending with `"schema":`) and the tail of an
 	// entry whose head and tail are not shared; nil when they are
 	// sharedParts[shared].
@@ -171,7 +176,7 @@ func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
 		return nil, fmt.Errorf("encoding schema %d: no schema member in %s", s.ID, frame)
 	}
 	i += len(`"schema":`)
-	e := &cachedSchema{epoch: epoch, text: s.Text, shared: -1}
+	e := &cachedSchema{epoch: epoch, shared: -1}
 	head, tail := frame[:i], frame[i+len(`""`):]
 	for k, p := range sharedParts {
 		if bytes.Equal(p.head, head) && bytes.Equal(p.tail, tail) {
@@ -182,12 +187,18 @@ func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
 	if e.shared < 0 {
 		e.parts = &[2][]byte{bytes.Clone(head), bytes.Clone(tail)}
 	}
+	e.text = s.Text
 	body := e.appendBody(nil, false)
 	sum := sha256.Sum256(body)
 	e.bodyHash = binary.BigEndian.Uint64(sum[:8])
-	var tagBuf [18]byte
-	tag := append(appendHex64(append(tagBuf[:0], '"'), e.bodyHash), '"')
-	e.hdr = [2]string{string(tag), strconv.Itoa(len(body))}
+	var hdrBuf [40]byte
+	hdr := append(appendHex64(append(hdrBuf[:0], '"'), e.bodyHash), '"')
+	etagEnd := len(hdr)
+	hdr = strconv.AppendInt(hdr, int64(len(body)), 10)
+	lengthEnd := len(hdr)
+	all := string(hdr) + s.Text
+	e.hdr = [2]string{all[:etagEnd], all[etagEnd:lengthEnd]}
+	e.text = all[lengthEnd:]
 	return e, nil
 }
 

@@ -104,7 +104,7 @@ func (a *API) getConfig(c echo.Context, subject string) error {
 // config keyed as Confluent echoes it ("compatibility").
 func (a *API) putConfig(c echo.Context, subject string) error {
 	var body configBody
-	fields, err := a.decodeStrict(c, &body, srapi.CodeInvalidCompatibilityLevel)
+	raw, err := a.decodeStrict(c, &body, srapi.CodeInvalidCompatibilityLevel)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (a *API) putConfig(c echo.Context, subject string) error {
 		return err
 	}
 	req := body.ConfigUpdate
-	unset := nullFields(fields)
+	unset := nullFields(raw)
 	var stored registry.Config
 	if reflect.ValueOf(req).IsZero() && len(unset) == 0 {
 		// An update naming nothing changes nothing: Confluent answers

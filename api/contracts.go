@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"strings"
-	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,42 +17,15 @@ import (
 // refused with a message naming it, and nothing is stored.
 
 // decodeStrict is decodeBody refusing unknown fields (at any depth) with
-// code. It returns the body's top-level fields as raw JSON too, so that
-// a handler can tell a field sent as null from one left out.
-func (a *API) decodeStrict(c echo.Context, v any, code srapi.Code) (map[string]json.RawMessage, error) {
-	var raw json.RawMessage
-	if err := a.decodeBody(c, &raw); err != nil {
-		return nil, err
+// code. It returns the body too, so that a handler can tell a field sent
+// as null from one left out (nullFields).
+func (a *API) decodeStrict(c echo.Context, v any, code srapi.Code) ([]byte, error) {
+	body, err := a.readJSON(c, v, true)
+	var unknown *unknownFieldError
+	if errors.As(err, &unknown) {
+		return nil, registry.Errorf(code, "%s", unknown.Error())
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return nil, registry.Errorf(code, "Unrecognized field %s: the registry does not accept it in this body", name)
-		}
-		var mistyped *json.UnmarshalTypeError
-		if errors.As(err, &mistyped) {
-			// The wire names the field by its JSON path, without the Go
-			// types that embed it.
-			var path []string
-			for _, p := range strings.Split(mistyped.Field, ".") {
-				if p != "" && !unicode.IsUpper(rune(p[0])) {
-					path = append(path, p)
-				}
-			}
-			mistyped.Field = strings.Join(path, ".")
-		}
-		return nil, bodyError(err)
-	}
-	if err := unencodableBody(v); err != nil {
-		return nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		// A body that is not an object has already failed to decode.
-		return nil, httpError(codeUnprocessable, "Invalid request body: expected a JSON object")
-	}
-	return fields, nil
+	return body, err
 }
 
 // registerBody is a schema-carrying body: srapi.RegisterRequest plus the
@@ -133,7 +104,13 @@ func (b *configBody) unsupported() error {
 
 // nullFields lists the config fields sent as null, which the update
 // clears.
-func nullFields(fields map[string]json.RawMessage) []registry.ConfigField {
+func nullFields(body []byte) []registry.ConfigField {
+	// The body has already decoded into a struct: it is an object, or
+	// null.
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return nil
+	}
 	var out []registry.ConfigField
 	for name, v := range fields {
 		if !bytes.Equal(bytes.TrimSpace(v), []byte("null")) {

@@ -1,15 +1,18 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,26 +23,102 @@ import (
 // decodeBody reads the JSON request body into v, enforcing the body limit
 // and the accepted content types.
 func (a *API) decodeBody(c echo.Context, v any) error {
+	_, err := a.readJSON(c, v, false)
+	return err
+}
+
+// readJSON reads the request body, one JSON value and then only
+// whitespace, into v and returns the body as read. It enforces the body
+// limit (413) and the accepted content types (415); strict refuses
+// unknown fields at any depth. Malformed JSON (400) is reported before
+// trailing data (400), and both before a value of the wrong shape (422).
+//
+// The body is read whole and scanned once by the decoder: registrations
+// are the registry's busiest writes, and producers send the same few
+// hundred bytes at every start.
+func (a *API) readJSON(c echo.Context, v any, strict bool) ([]byte, error) {
 	r := c.Request()
 	if !srapi.IsRequestMediaType(r.Header.Get("Content-Type")) {
-		return httpError(codeUnsupportedMediaType, srapi.UnsupportedMediaType)
+		return nil, httpError(codeUnsupportedMediaType, srapi.UnsupportedMediaType)
 	}
 	if r.ContentLength > a.maxBody {
-		return &http.MaxBytesError{Limit: a.maxBody}
+		return nil, &http.MaxBytesError{Limit: a.maxBody}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), r.Body, a.maxBody))
-	if err := dec.Decode(v); err != nil {
-		return bodyError(err)
+	body, err := readAll(http.MaxBytesReader(c.Response(), r.Body, a.maxBody), r.ContentLength)
+	if err != nil {
+		return nil, bodyError(err)
 	}
-	// One JSON value, then only whitespace.
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	err = dec.Decode(v)
+	var syntax *json.SyntaxError
+	if err != nil && (errors.As(err, &syntax) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
+		return nil, bodyError(err)
+	}
+	// The decoder has consumed the whole value even when it could not
+	// store it.
+	if !onlySpace(body[dec.InputOffset():]) {
+		return nil, httpError(codeBadRequest, "Malformed JSON request body: unexpected data after the top-level value")
+	}
+	if err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return nil, &unknownFieldError{name: name}
 		}
-		return httpError(codeBadRequest, "Malformed JSON request body: unexpected data after the top-level value")
+		var mistyped *json.UnmarshalTypeError
+		if errors.As(err, &mistyped) {
+			// The wire names the field by its JSON path, without the Go
+			// types that embed it.
+			var path []string
+			for _, p := range strings.Split(mistyped.Field, ".") {
+				if p != "" && !unicode.IsUpper(rune(p[0])) {
+					path = append(path, p)
+				}
+			}
+			mistyped.Field = strings.Join(path, ".")
+		}
+		return nil, bodyError(err)
 	}
-	return unencodableBody(v)
+	// encoding/json decodes every string as valid UTF-8, so the only text
+	// no store can hold is a NUL, which JSON can carry only escaped.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		if err := unencodableBody(v); err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
+}
+
+// unknownFieldError is a strict body's field the registry does not know;
+// each caller answers it with its own code.
+type unknownFieldError struct{ name string }
+
+func (e *unknownFieldError) Error() string {
+	return fmt.Sprintf("Unrecognized field %s: the registry does not accept it in this body", e.name)
+}
+
+// readAll reads r to its end, into a buffer of the request's declared
+// length when it has one: net/http ends such a body at that length.
+func readAll(r io.Reader, length int64) ([]byte, error) {
+	if length <= 0 {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, length)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// onlySpace reports whether b holds only JSON whitespace.
+func onlySpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // unencodableBody refuses (422) a decoded body with a NUL byte or invalid

@@ -45,10 +45,16 @@ func unencodable(v reflect.Value, path string, depth int) string {
 			if name == "-" {
 				continue
 			}
-			if name == "" {
-				name = f.Name
+			fpath := path + "." + name
+			switch {
+			case name == "" && f.Anonymous:
+				// An embedded struct's fields are the body's own, as
+				// encoding/json reads them.
+				fpath = path
+			case name == "":
+				fpath = path + "." + f.Name
 			}
-			if p := unencodable(v.Field(i), path+"."+name, depth+1); p != "" {
+			if p := unencodable(v.Field(i), fpath, depth+1); p != "" {
 				return p
 			}
 		}

@@ -22,6 +22,7 @@ func TestUnencodableField(t *testing.T) {
 		{"LabelValue", &srapi.Consumer{Name: "c", Labels: map[string]string{"k": "\xff"}}, "labels.k"},
 		{"NestedSlice", &srapi.Consumer{Reads: []srapi.ConsumerRead{{Subject: "s"}, {Subject: "s", Fields: []string{"ok", "b\x00"}}}}, "reads[1].fields[1]"},
 		{"Reference", &srapi.RegisterRequest{Schema: "x", References: []srapi.Reference{{Name: "n", Subject: "\x00"}}}, "references[0].subject"},
+		{"EmbeddedStructIsTheBodysOwn", &struct{ srapi.RegisterRequest }{srapi.RegisterRequest{Schema: "\x00"}}, "schema"},
 		{"RawBytesAreLeftToTheirDecoding", &struct{ Raw json.RawMessage }{Raw: json.RawMessage("\x00")}, ""},
 		{"Nil", nil, ""},
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/schemata-dev/schemata/schema"
@@ -66,11 +65,11 @@ func TestCachesStayWithinTheirShare(t *testing.T) {
 		s.inputs.Set(inputKey(in), &parsed{schema: p, text: text, fingerprint: sch.Fingerprint})
 		v := &SubjectVersion{Subject: fmt.Sprintf("subject-%d", i), Version: 1, SchemaID: sch.ID, Schema: sch}
 		hashes := VersionHashes{Input: fmt.Sprintf("%064x", i), Identity: fmt.Sprintf("%064x", i+1), Normalized: fmt.Sprintf("%064x", i+2)}
-		s.rememberHashes(v.Subject, new(atomic.Uint64), 0, 0, []HashedVersion{{SubjectVersion: *v, Hashes: hashes}, {SubjectVersion: *v, Hashes: hashes}})
+		s.rememberHashes(v.Subject, s.subjectGeneration(v.Subject), 0, 0, []HashedVersion{{SubjectVersion: *v, Hashes: hashes}, {SubjectVersion: *v, Hashes: hashes}})
 		// Answers are small: several per schema fill their share.
 		for k := range 4 {
 			alias := fmt.Sprintf("%s-%d", v.Subject, k)
-			s.remember(requestKey(RegisterParams{Subject: alias, Schema: in}), new(atomic.Uint64), 0, 0, &SubjectVersion{Subject: alias, Version: 1, SchemaID: sch.ID})
+			s.remember(requestKey(RegisterParams{Subject: alias, Schema: in}), s.subjectGeneration(alias), 0, 0, &SubjectVersion{Subject: alias, Version: 1, SchemaID: sch.ID})
 		}
 		_, _ = s.configs.get(v.Subject, func() (*Config, error) { return &Config{}, nil })
 		_, _ = s.modes.get(v.Subject, func() (Mode, error) { return ReadWrite, nil })

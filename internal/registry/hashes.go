@@ -3,7 +3,6 @@ package registry
 import (
 	"encoding/hex"
 	"math"
-	"sync/atomic"
 )
 
 // subjectHashes is what a registration without a contract needs of a
@@ -18,7 +17,7 @@ import (
 // Like a remembered answer it holds while neither the subject's
 // generation nor the service's epoch has moved since it was read.
 type subjectHashes struct {
-	gen        *atomic.Uint64
+	gen        *subjectGen
 	subjectGen uint64
 	epoch      uint64
 	versions   []hashedRef
@@ -49,7 +48,7 @@ func subjectHashesSize(subject string, h *subjectHashes) int {
 // with a version whose identity hashes are missing (registered before
 // they were stored) or unreadable is not kept: versionByHashes answers
 // nothing for it either.
-func (s *Service) rememberHashes(subject string, gen *atomic.Uint64, subjectGen, epoch uint64, live []HashedVersion) {
+func (s *Service) rememberHashes(subject string, gen *subjectGen, subjectGen, epoch uint64, live []HashedVersion) {
 	refs := make([]hashedRef, len(live))
 	for i := range live {
 		v := &live[i]

@@ -2,10 +2,12 @@ package registry
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
+
+	"github.com/schemata-dev/schemata/schema"
 )
 
 func TestAnswerByHashes(t *testing.T) {
@@ -46,7 +48,7 @@ func TestAnswerByHashes(t *testing.T) {
 		{"an input no live version was created by", 9, false, 0},
 	}
 	s := New(nil, Options{})
-	gen := new(atomic.Uint64)
+	gen := s.subjectGeneration("s")
 	s.rememberHashes("s", gen, 0, 0, live)
 	for _, tc := range tests {
 		v, ok := s.answerByHashes("s", inputOf(tc.input), tc.normalize)
@@ -68,5 +70,21 @@ func TestAnswerByHashes(t *testing.T) {
 	s.rememberHashes("t", gen, gen.Load(), 0, []HashedVersion{version(1, 21, h(1), "", "")})
 	if _, ok := s.subjectHashes.GetIfPresent("t"); ok {
 		t.Errorf("hashes remembered for a subject with a version without identity hashes")
+	}
+}
+
+// TestStoredHashesAreStable pins the hashes the stores keep: a change to
+// how they are computed would make every stored schema look new.
+func TestStoredHashesAreStable(t *testing.T) {
+	t.Parallel()
+	refs := []schema.Reference{{Name: "common.proto", Subject: "common", Version: 3}}
+	fp := fingerprint(schema.Protobuf, `syntax = "proto3";`, refs, json.RawMessage(`{"properties":{"owner":"a"}}`), nil)
+	if want := "35225531b5c560927706e55ed09bfbc1858fbd142b8a8fee2038910ef308397e"; fp != want {
+		t.Errorf("fingerprint = %s, want %s", fp, want)
+	}
+	in := SchemaInput{Format: schema.Avro, Text: `"string"`, Normalize: true, Context: ".ctx", References: refs, RuleSet: json.RawMessage(`{}`)}
+	key := inputKey(in)
+	if got, want := hex.EncodeToString(key[:]), "bc8ced2dff945add0a985b890fdcce7b79b7ec43f67cdda85acdae88526c13b2"; got != want {
+		t.Errorf("inputKey = %s, want %s", got, want)
 	}
 }

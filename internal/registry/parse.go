@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"strconv"
+	"unsafe"
 
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/srapi"
@@ -223,9 +224,11 @@ func inputKey(in SchemaInput) [32]byte {
 	if in.Normalize {
 		normalize = "1"
 	}
-	writeFields(h, []byte(in.Format), []byte(normalize), []byte(in.Text), in.Metadata, in.RuleSet, []byte(in.Context))
+	writeStrings(h, string(in.Format), normalize, in.Text)
+	writeFields(h, in.Metadata, in.RuleSet)
+	writeStrings(h, in.Context)
 	for _, r := range in.References {
-		writeFields(h, []byte(r.Name), []byte(r.Subject), []byte(strconv.Itoa(r.Version)))
+		writeStrings(h, r.Name, r.Subject, strconv.Itoa(r.Version))
 	}
 	var key [32]byte
 	h.Sum(key[:0])
@@ -243,15 +246,23 @@ func writeFields(h hash.Hash, fields ...[]byte) {
 	}
 }
 
+// writeStrings is writeFields for strings, without copying them: a hash,
+// as every io.Writer, neither keeps nor changes what it is given.
+func writeStrings(h hash.Hash, fields ...string) {
+	for _, f := range fields {
+		writeFields(h, unsafe.Slice(unsafe.StringData(f), len(f)))
+	}
+}
+
 // fingerprint is the identity key of a schema: format, identity form,
 // references, metadata and rule set. Two inputs with the same fingerprint
 // get the same id (a fingerprint outside the default context includes the
 // context: see parseUncached).
 func fingerprint(f schema.Format, identity string, refs []schema.Reference, metadata, ruleSet json.RawMessage) string {
 	h := sha256.New()
-	writeFields(h, []byte(f), []byte(identity))
+	writeStrings(h, string(f), identity)
 	for _, r := range refs {
-		writeFields(h, []byte(r.Name), []byte(r.Subject), []byte(strconv.Itoa(r.Version)))
+		writeStrings(h, r.Name, r.Subject, strconv.Itoa(r.Version))
 	}
 	writeFields(h, metadata, ruleSet)
 	return hex.EncodeToString(h.Sum(nil))

@@ -34,7 +34,7 @@ func hashValue(h hash.Hash, v reflect.Value) {
 	}
 	switch v.Kind() {
 	case reflect.String:
-		writeFields(h, []byte(v.String()))
+		writeStrings(h, v.String())
 	case reflect.Bool:
 		if v.Bool() {
 			putUint(1)
@@ -76,7 +76,7 @@ func hashValue(h hash.Hash, v reflect.Value) {
 		}
 		putUint(1)
 		if v.Kind() == reflect.Interface {
-			writeFields(h, []byte(v.Elem().Type().String()))
+			writeStrings(h, v.Elem().Type().String())
 		}
 		hashValue(h, v.Elem())
 	case reflect.Map:

@@ -103,7 +103,7 @@ type Service struct {
 	byFingerprint *otter.Cache[string, *Schema]
 	// registered answers idempotent re-registrations from memory, keyed by
 	// a hash of the whole request; generations (subject →
-	// *atomic.Uint64) and epoch say when an entry is stale: epoch moves
+	// *subjectGen) and epoch say when an entry is stale: epoch moves
 	// with every change that may alter answers across subjects (config,
 	// mode, permanent deletes, resets).
 	registered *otter.Cache[[32]byte, registeredEntry]
@@ -205,7 +205,7 @@ func (s *Service) apply(c Change) {
 		// re-registrations of the subjects it governs are stale.
 		if c.Subject == GlobalSubject {
 			s.generations.Range(func(_, g any) bool {
-				g.(*atomic.Uint64).Add(1)
+				g.(*subjectGen).Add(1)
 				return true
 			})
 		} else {
@@ -219,7 +219,7 @@ func (s *Service) apply(c Change) {
 		s.configs.invalidateAll()
 		s.modes.invalidateAll()
 		s.generations.Range(func(_, g any) bool {
-			g.(*atomic.Uint64).Add(1)
+			g.(*subjectGen).Add(1)
 			return true
 		})
 	}

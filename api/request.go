@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode"
@@ -48,6 +49,14 @@ func (a *API) readJSON(c echo.Context, v any, strict bool) ([]byte, error) {
 	if err != nil {
 		return nil, bodyError(err)
 	}
+	// Most bodies decode in one pass, without a Decoder's copy of them;
+	// a failure, or a name that may be unknown, decodes again through
+	// the Decoder, whose answer (the value, or the error and its
+	// precedence below) is the same as it ever was.
+	if json.Unmarshal(body, v) == nil && (!strict || surelyKnown(body, reflect.TypeOf(v))) {
+		return body, textAllowed(body, v)
+	}
+	reflect.ValueOf(v).Elem().SetZero()
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if strict {
 		dec.DisallowUnknownFields()
@@ -80,14 +89,18 @@ func (a *API) readJSON(c echo.Context, v any, strict bool) ([]byte, error) {
 		}
 		return nil, bodyError(err)
 	}
-	// encoding/json decodes every string as valid UTF-8, so the only text
-	// no store can hold is a NUL, which JSON can carry only escaped.
-	if bytes.Contains(body, []byte(`\u0000`)) {
-		if err := unencodableBody(v); err != nil {
-			return nil, err
-		}
+	return body, textAllowed(body, v)
+}
+
+// textAllowed is unencodableBody for v decoded from body. encoding/json
+// decodes every string as valid UTF-8, so the only text no store can
+// hold is a NUL, which JSON can carry only escaped: without one in the
+// body, there is nothing to look for.
+func textAllowed(body []byte, v any) error {
+	if !bytes.Contains(body, []byte(`\u0000`)) {
+		return nil
 	}
-	return body, nil
+	return unencodableBody(v)
 }
 
 // unknownFieldError is a strict body's field the registry does not know;

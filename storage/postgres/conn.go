@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -110,7 +111,7 @@ func (c *conn) LockSubject(ctx context.Context, subject string) error {
 	}
 	// Sent with the next statement (see tx): a failure to lock is that
 	// statement's error.
-	c.tx.lock(`SELECT pg_advisory_xact_lock($1)`, lockKey("subject", c.ns, subject))
+	c.tx.lock("subject "+strconv.Quote(subject), `SELECT pg_advisory_xact_lock($1)`, lockKey("subject", c.ns, subject))
 	return nil
 }
 
@@ -121,7 +122,7 @@ func (c *conn) ReserveSchemaID(ctx context.Context, id int) error {
 	if c.tx == nil {
 		return errNoTx
 	}
-	c.tx.lock(`SELECT pg_advisory_xact_lock($1)`, lockKey("schema-ids", c.ns, ""))
+	c.tx.lock("the schema id sequence", `SELECT pg_advisory_xact_lock($1)`, lockKey("schema-ids", c.ns, ""))
 	_, err := c.db.Exec(ctx, `
 		SELECT setval(q.seq, greatest($1::bigint, coalesce(pg_sequence_last_value(q.seq), 0)))
 		FROM (SELECT pg_get_serial_sequence('schemas', 'id')::regclass AS seq) q`, id)

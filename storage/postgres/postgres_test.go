@@ -187,6 +187,46 @@ func TestInTxRetriesDeadlocks(t *testing.T) {
 	}
 }
 
+// TestLockFailureNamesItsSubject: a lock is sent with the statement after
+// it, and its failure must still say which subject it was waiting for.
+func TestLockFailureNamesItsSubject(t *testing.T) {
+	t.Parallel()
+	s := pgtest.NewStore(t)
+	const subject = "orders-value"
+	lockAndRead := func(ctx context.Context, tx registry.Executor) error {
+		if err := tx.SubjectLock(ctx, subject); err != nil {
+			return err
+		}
+		if _, err := tx.ModeGet(ctx, subject); err != nil && !errors.Is(err, registry.ErrNotFound) {
+			return err
+		}
+		return nil
+	}
+	held, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.InTx(t.Context(), func(ctx context.Context, tx registry.Executor) error {
+			if err := lockAndRead(ctx, tx); err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	// The client gives up while the lock is held elsewhere.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	err := s.InTx(ctx, lockAndRead)
+	close(release)
+	if err == nil || !strings.Contains(err.Error(), `lock subject "orders-value"`) {
+		t.Errorf("InTx past its deadline on a held subject lock: %v, want an error naming the lock", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the transaction holding the lock: %v", err)
+	}
+}
+
 func TestOperationalHooks(t *testing.T) {
 	t.Parallel()
 	s := pgtest.NewStore(t)

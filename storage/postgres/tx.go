@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,6 +32,8 @@ type tx struct {
 }
 
 type queuedStatement struct {
+	// lock names what the statement locks, for its error.
+	lock string
 	sql  string
 	args []any
 }
@@ -41,38 +45,47 @@ var _ dbtx = (*tx)(nil)
 // on regardless.
 var errTxRolledBack = errors.New("the transaction was rolled back")
 
-// lock queues a statement whose only effect is taking a lock, to be sent
-// with the next one.
-func (t *tx) lock(sql string, args ...any) {
-	t.queued = append(t.queued, queuedStatement{sql, args})
+// lock queues a statement whose only effect is taking the lock it names
+// (such as `subject "orders-value"`), to be sent with the next one.
+func (t *tx) lock(what, sql string, args ...any) {
+	t.queued = append(t.queued, queuedStatement{what, sql, args})
 }
 
 // prelude returns the batch of what must precede the next statement
-// (BEGIN if not sent yet, then the queued statements), or nil.
-func (t *tx) prelude() *pgx.Batch {
+// (BEGIN if not sent yet, then the queued statements) and the names of
+// the locks among them; nil when nothing must.
+func (t *tx) prelude() (*pgx.Batch, []string) {
 	if t.begun && len(t.queued) == 0 {
-		return nil
+		return nil, nil
 	}
 	b := &pgx.Batch{}
 	if !t.begun {
 		t.begun = true
 		b.Queue("BEGIN")
 	}
+	var locks []string
 	for _, q := range t.queued {
 		b.Queue(q.sql, q.args...)
+		locks = append(locks, q.lock)
 	}
 	t.queued = nil
-	return b
+	return b, locks
 }
 
 // send sends b with sql last, and reads the answers to all but the last.
-func (t *tx) send(ctx context.Context, b *pgx.Batch, sql string, args []any) (pgx.BatchResults, error) {
+// A failure among them is named after the batch's locks: the driver may
+// report a lock that could not be taken (a deadlock, the client leaving
+// while it waits) on any statement before it.
+func (t *tx) send(ctx context.Context, b *pgx.Batch, locks []string, sql string, args []any) (pgx.BatchResults, error) {
 	n := b.Len()
 	b.Queue(sql, args...)
 	br := t.conn.SendBatch(ctx, b)
 	for range n {
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
+			if len(locks) > 0 {
+				err = fmt.Errorf("lock %s: %w", strings.Join(locks, ", "), err)
+			}
 			return nil, err
 		}
 	}
@@ -80,11 +93,11 @@ func (t *tx) send(ctx context.Context, b *pgx.Batch, sql string, args []any) (pg
 }
 
 func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	b := t.prelude()
+	b, locks := t.prelude()
 	if b == nil {
 		return t.conn.Exec(ctx, sql, args...)
 	}
-	br, err := t.send(ctx, b, sql, args)
+	br, err := t.send(ctx, b, locks, sql, args)
 	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
@@ -96,11 +109,11 @@ func (t *tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandT
 }
 
 func (t *tx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	b := t.prelude()
+	b, locks := t.prelude()
 	if b == nil {
 		return t.conn.Query(ctx, sql, args...)
 	}
-	br, err := t.send(ctx, b, sql, args)
+	br, err := t.send(ctx, b, locks, sql, args)
 	if err != nil {
 		return nil, err
 	}
@@ -113,11 +126,11 @@ func (t *tx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, erro
 }
 
 func (t *tx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	b := t.prelude()
+	b, locks := t.prelude()
 	if b == nil {
 		return t.conn.QueryRow(ctx, sql, args...)
 	}
-	br, err := t.send(ctx, b, sql, args)
+	br, err := t.send(ctx, b, locks, sql, args)
 	if err != nil {
 		return errRow{err}
 	}

@@ -55,14 +55,11 @@ func (evictionsOnly) RecordMisses(int) {}
 // little beyond the text. Its header values are shared by every response
 // and must never be modified.
 //
-// The text and the header values are parts of one string: a full cache
-// is then two objects an entry (this struct and its string, beside the
-// cache's node) for the garbage collector to trace, not four.
+// The two header values are parts of one short string.
 type cachedSchema struct {
 	// epoch is the Service's SchemaEpoch when the schema was fetched.
 	epoch uint64
-	// text is the schema's, within the string of hdr.
-	text string
+	text  string
 	// parts are the head (ending with `"schema":`) and the tail of an
 	// entry whose head and tail are not shared; nil when they are
 	// sharedParts[shared].
@@ -176,7 +173,7 @@ func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
 		return nil, fmt.Errorf("encoding schema %d: no schema member in %s", s.ID, frame)
 	}
 	i += len(`"schema":`)
-	e := &cachedSchema{epoch: epoch, shared: -1}
+	e := &cachedSchema{epoch: epoch, text: s.Text, shared: -1}
 	head, tail := frame[:i], frame[i+len(`""`):]
 	for k, p := range sharedParts {
 		if bytes.Equal(p.head, head) && bytes.Equal(p.tail, tail) {
@@ -187,7 +184,6 @@ func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
 	if e.shared < 0 {
 		e.parts = &[2][]byte{bytes.Clone(head), bytes.Clone(tail)}
 	}
-	e.text = s.Text
 	body := e.appendBody(nil, false)
 	sum := sha256.Sum256(body)
 	e.bodyHash = binary.BigEndian.Uint64(sum[:8])
@@ -196,9 +192,8 @@ func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
 	etagEnd := len(hdr)
 	hdr = strconv.AppendInt(hdr, int64(len(body)), 10)
 	lengthEnd := len(hdr)
-	all := string(hdr) + s.Text
-	e.hdr = [2]string{all[:etagEnd], all[etagEnd:lengthEnd]}
-	e.text = all[lengthEnd:]
+	both := string(hdr)
+	e.hdr = [2]string{both[:etagEnd], both[etagEnd:lengthEnd]}
 	return e, nil
 }
 

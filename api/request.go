@@ -52,45 +52,54 @@ func (a *API) readJSON(c echo.Context, v any, strict bool) ([]byte, error) {
 	}
 	// Most bodies decode in one pass, without a Decoder's copy of them;
 	// a failure, or a name that may be unknown, decodes again through
-	// the Decoder, whose answer (the value, or the error and its
-	// precedence below) is the same as it ever was.
+	// the Decoder (decodeWithDecoder), whose answer, the value or the
+	// error, is the same as it ever was.
 	if json.Unmarshal(body, v) == nil && (!strict || surelyKnown(body, reflect.TypeOf(v))) {
 		return body, textAllowed(body, v)
 	}
 	reflect.ValueOf(v).Elem().SetZero()
+	if err := decodeWithDecoder(body, v, strict); err != nil {
+		return nil, err
+	}
+	return body, textAllowed(body, v)
+}
+
+// decodeWithDecoder decodes body into v through a json.Decoder, the
+// authority on strictness and on every error's wording and precedence.
+func decodeWithDecoder(body []byte, v any, strict bool) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if strict {
 		dec.DisallowUnknownFields()
 	}
-	err = dec.Decode(v)
+	err := dec.Decode(v)
 	var syntax *json.SyntaxError
 	if err != nil && (errors.As(err, &syntax) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
-		return nil, bodyError(err)
+		return bodyError(err)
 	}
 	// The decoder has consumed the whole value even when it could not
 	// store it.
 	if !onlySpace(body[dec.InputOffset():]) {
-		return nil, httpError(codeBadRequest, "Malformed JSON request body: unexpected data after the top-level value")
+		return httpError(codeBadRequest, "Malformed JSON request body: unexpected data after the top-level value")
 	}
-	if err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return nil, &unknownFieldError{name: name}
-		}
-		var mistyped *json.UnmarshalTypeError
-		if errors.As(err, &mistyped) {
-			// The wire names the field by its JSON path, without the Go
-			// types that embed it.
-			var path []string
-			for _, p := range strings.Split(mistyped.Field, ".") {
-				if p != "" && !unicode.IsUpper(rune(p[0])) {
-					path = append(path, p)
-				}
+	if err == nil {
+		return nil
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return &unknownFieldError{name: name}
+	}
+	var mistyped *json.UnmarshalTypeError
+	if errors.As(err, &mistyped) {
+		// The wire names the field by its JSON path, without the Go
+		// types that embed it.
+		var path []string
+		for _, p := range strings.Split(mistyped.Field, ".") {
+			if p != "" && !unicode.IsUpper(rune(p[0])) {
+				path = append(path, p)
 			}
-			mistyped.Field = strings.Join(path, ".")
 		}
-		return nil, bodyError(err)
+		mistyped.Field = strings.Join(path, ".")
 	}
-	return body, textAllowed(body, v)
+	return bodyError(err)
 }
 
 // textAllowed is unencodableBody for v decoded from body. encoding/json

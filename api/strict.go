@@ -62,13 +62,9 @@ func (w *knownWalker) value(t reflect.Type, depth int) bool {
 		if !ok {
 			return false
 		}
-		return w.members(func(name []byte) (reflect.Type, bool) {
-			f, ok := fields[string(name)]
-			return f, ok && f != nil
-		}, depth)
+		return w.members(fields, nil, depth)
 	case c == '{' && t.Kind() == reflect.Map:
-		elem := t.Elem()
-		return w.members(func([]byte) (reflect.Type, bool) { return elem, true }, depth)
+		return w.members(nil, t.Elem(), depth)
 	case c == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		w.i++
 		for {
@@ -90,9 +86,11 @@ func (w *knownWalker) value(t reflect.Type, depth int) bool {
 	return true
 }
 
-// members walks an object at w.i whose members' types field gives; a
-// name it does not know, or one written with escapes, ends the walk.
-func (w *knownWalker) members(field func(name []byte) (reflect.Type, bool), depth int) bool {
+// members walks an object at w.i: a struct's, whose members are fields,
+// or a map's (fields nil), whose members are all of type elem. A name
+// the struct does not surely have, or one written with escapes, ends the
+// walk.
+func (w *knownWalker) members(fields map[string]reflect.Type, elem reflect.Type, depth int) bool {
 	w.i++ // {
 	for {
 		w.space()
@@ -110,9 +108,11 @@ func (w *knownWalker) members(field func(name []byte) (reflect.Type, bool), dept
 		if bytes.IndexByte(name, '\\') >= 0 {
 			return false
 		}
-		t, ok := field(name)
-		if !ok {
-			return false
+		t := elem
+		if fields != nil {
+			if t = fields[string(name)]; t == nil {
+				return false
+			}
 		}
 		w.space()
 		w.i++ // :
@@ -185,7 +185,7 @@ var knownFields sync.Map // reflect.Type → map[string]reflect.Type, or nil
 // encoding/json decodes into them. A name given to more than one field
 // (at any depth of embedding) maps to nil: encoding/json's rules decide
 // which, if any, it fills, and the walker leaves it to the Decoder. ok is
-// false for a struct with a field the walker does not model.
+// false when structs embed each other deeper than the walker follows.
 func knownFieldsOf(t reflect.Type) (map[string]reflect.Type, bool) {
 	if v, ok := knownFields.Load(t); ok {
 		m := v.(map[string]reflect.Type)

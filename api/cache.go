@@ -5,16 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"hash/fnv"
-	"math"
 	"net/http"
 	"strconv"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/VictoriaMetrics/fastcache"
 	"github.com/labstack/echo/v4"
-	"github.com/maypok86/otter/v2"
 	"github.com/maypok86/otter/v2/stats"
 
 	"github.com/schemata-dev/schemata/internal/registry"
@@ -22,187 +20,193 @@ import (
 
 // responseCache keeps the encoded responses of schemas by id, so the
 // runtime lookup paths (GET /schemas/ids/{id} and
-// GET /subjects/{s}/versions/{v}) do no JSON encoding and, on a hit, ask
-// the Service nothing: it is the process's one copy of what lookups
-// return, and the Service's own row cache is kept small.
+// GET /subjects/{s}/versions/{v}) and remembered re-registrations do no
+// JSON encoding and, on a hit, ask the Service nothing: it is the
+// process's one copy of what lookups return, and the Service's own row
+// cache is kept small.
+//
+// The entries live outside the Go heap, in fastcache's 64 KiB chunks: a
+// registry of 100,000 schemas holds 100,000 answers, and as pointers in
+// the collected heap they made every garbage collection mark them all
+// again. Here the collector sees one map of integers per segment and no
+// chunk, so the runtime's soft memory limit leaves the cache's share out
+// (see server.DerivedMemoryLimit). Each segment is a ring: a full one
+// overwrites its oldest entries first.
 //
 // An id names the same content until the Service's SchemaEpoch moves
 // (a permanent delete, an import that frees ids, a deleted context), so
-// an entry records the epoch read before its schema was fetched and is
-// current while the epoch holds. Entries are immutable once stored. The
-// cache holds at most its share of the memory budget, weighed by the
-// bytes of each entry, and evicts the entries least likely to be used
-// again.
+// the epoch read before a schema was fetched is part of its key: an entry
+// of an earlier epoch is never found again and ages out of its ring.
+// Entries are immutable once stored; a key is compared in full on every
+// read, so a hash collision is a miss, never another schema's answer.
 type responseCache struct {
-	entries *otter.Cache[registry.SchemaKey, *cachedSchema]
-	// counts records hits of current entries only: an entry of an
-	// earlier epoch is a miss (see current).
+	store *fastcache.Cache
+	// counts records hits and misses; fastcache's own counts include
+	// the lookups of the second form (bigTag) and the parts of a big
+	// entry.
 	counts *stats.Counter
 }
 
-// evictionsOnly leaves hits and misses to the cache's owner.
-type evictionsOnly struct{ *stats.Counter }
+// Entries whose key and value fit one chunk are stored whole under a key
+// starting with smallTag; larger ones (a schema of 64 KiB or more) are
+// split by fastcache's SetBig under a key starting with bigTag. Keys are
+// at least 18 bytes, so they never equal the 16-byte keys SetBig gives
+// the parts.
+const (
+	smallTag = 's'
+	bigTag   = 'b'
+	// chunkBytes is fastcache's chunk: an entry's key, value and 4 bytes
+	// of lengths must be smaller to be stored whole.
+	chunkBytes = 64 << 10
+)
 
-func (evictionsOnly) RecordHits(int)   {}
-func (evictionsOnly) RecordMisses(int) {}
-
-// cachedSchema is the encoded form of one schema, kept small: a lookup
-// cache of 100,000 schemas holds 100,000 of these. The GET
-// /schemas/ids/{id} body is a head, the schema text as a JSON string,
-// and a tail; an entry of a schema without references or a contract
-// (most of them) shares the head and tail of its format with every
-// other, and the text is the schema row's own string, so an entry adds
-// little beyond the text. Its header values are shared by every response
-// and must never be modified.
-//
-// The two header values are parts of one short string.
+// cachedSchema is one schema's encoded answer, read out of the cache
+// for one response.
 type cachedSchema struct {
-	// epoch is the Service's SchemaEpoch when the schema was fetched.
-	epoch uint64
-	text  string
-	// parts are the head (ending with `"schema":`) and the tail of an
-	// entry whose head and tail are not shared; nil when they are
-	// sharedParts[shared].
-	parts  *[2][]byte
-	shared int
-	// hdr holds the body's ETag and Content-Length, in one array so that
-	// the header slices (etag and length) cost no allocation.
-	hdr [2]string
 	// bodyHash summarises the body: its ETag, and with a hash of their
 	// own prefix, the ETags of version responses.
 	bodyHash uint64
+	// body is the GET /schemas/ids/{id} response.
+	body []byte
+	// buf holds body: a pooled buffer, given back by release.
+	buf *[]byte
 }
 
-// etag and length are the body's header values.
-func (e *cachedSchema) etag() []string   { return e.hdr[0:1:1] }
-func (e *cachedSchema) length() []string { return e.hdr[1:2:2] }
-
-// head and tail frame the text in the body.
-func (e *cachedSchema) head() []byte {
-	if e.parts != nil {
-		return e.parts[0]
+// release gives e's buffer back to the pool; e must not be used after.
+func (e cachedSchema) release() {
+	if e.buf != nil {
+		putBody(e.buf)
 	}
-	return sharedParts[e.shared].head
 }
 
-func (e *cachedSchema) tail() []byte {
-	if e.parts != nil {
-		return e.parts[1]
+// headers returns the body's ETag and Content-Length, in one allocation
+// of both strings and one of the array the two header slices share.
+func (e cachedSchema) headers() (etag, length []string) {
+	var buf [40]byte
+	b := append(appendHex64(append(buf[:0], '"'), e.bodyHash), '"')
+	n := len(b)
+	b = strconv.AppendInt(b, int64(len(e.body)), 10)
+	both := string(b)
+	hdr := &[2]string{both[:n], both[n:]}
+	return hdr[0:1:1], hdr[1:2:2]
+}
+
+// members returns the body without its opening brace, for responses that
+// add members of their own in front.
+func (e cachedSchema) members() []byte { return e.body[1:] }
+
+// newResponseCache returns a cache of share bytes, rounded up as
+// ResponseCacheBytes says.
+func newResponseCache(share uint64) *responseCache {
+	return &responseCache{
+		store:  fastcache.New(int(offHeapBytes(share))),
+		counts: stats.NewCounter(),
 	}
-	return sharedParts[e.shared].tail
 }
 
-// cachedSchemaSize is what an entry holds besides its text, as measured
-// in heap profiles of a full cache: the struct, the header values, the
-// key, and the cache's node and table slot.
-const cachedSchemaSize = 208
+// segments is fastcache's: the cache is 512 rings of whole chunks.
+const segments = 512
 
-// size estimates the bytes e keeps alive.
-func (e *cachedSchema) size() uint32 {
-	n := cachedSchemaSize + len(e.text)
-	if e.parts != nil {
-		n += 64 + len(e.parts[0]) + len(e.parts[1])
-	}
-	return uint32(min(n, math.MaxUint32))
+// ResponseCacheBytes is the memory the encoded responses take outside
+// the Go heap, at most, with a cache budget of cacheBytes (0 for the
+// default): their share (registry.CacheResponses) rounded up to a whole
+// number of chunks in each of fastcache's 512 segments, a multiple of 32
+// MiB. The runtime's soft memory limit leaves it out.
+func ResponseCacheBytes(cacheBytes int64) int64 {
+	return int64(offHeapBytes(registry.CacheShare(cacheBytes, registry.CacheResponses)))
 }
 
-// appendBody appends the body, or its members only (without the opening
-// brace) for responses that add members of their own in front.
-func (e *cachedSchema) appendBody(dst []byte, membersOnly bool) []byte {
-	head := e.head()
-	if membersOnly {
-		head = head[1:]
-	}
-	dst = append(dst, head...)
-	dst = appendJSONString(dst, e.text)
-	return append(dst, e.tail()...)
+func offHeapBytes(share uint64) uint64 {
+	const granule = segments * chunkBytes
+	share = min(max(share, 1), 1<<40)
+	return (share + granule - 1) / granule * granule
 }
 
-func newResponseCache(budget uint64) *responseCache {
-	counts := stats.NewCounter()
-	return &responseCache{counts: counts, entries: otter.Must(&otter.Options[registry.SchemaKey, *cachedSchema]{
-		MaximumWeight: max(budget, 1),
-		Weigher:       func(_ registry.SchemaKey, e *cachedSchema) uint32 { return e.size() },
-		StatsRecorder: evictionsOnly{counts},
-	})}
-}
-
-// current returns the entry of key if it was made under epoch.
-func (rc *responseCache) current(key registry.SchemaKey, epoch uint64) (*cachedSchema, bool) {
-	e, ok := rc.entries.GetIfPresent(key)
-	if !ok || e.epoch != epoch {
-		rc.counts.RecordMisses(1)
-		return nil, false
-	}
-	rc.counts.RecordHits(1)
-	return e, true
-}
-
-// put encodes s, fetched while the Service's SchemaEpoch was epoch, and
-// keeps it. Callers look for a current entry first (current).
-func (rc *responseCache) put(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
-	e, err := encodeSchema(s, epoch)
-	if err != nil {
-		return nil, err
-	}
-	rc.entries.Set(schemaKey(s.Context, s.ID), e)
-	return e, nil
-}
-
-// schemaKey is the cache key of schema id of schemaContext ("" is the
-// default context).
-func schemaKey(schemaContext string, id int) registry.SchemaKey {
+// entryKey appends the key of schema id of schemaContext ("" is the
+// default context) under epoch.
+func entryKey(dst []byte, tag byte, schemaContext string, id int, epoch uint64) []byte {
 	if schemaContext == "" {
 		schemaContext = registry.DefaultContext
 	}
-	return registry.SchemaKey{Context: schemaContext, ID: id}
+	dst = append(dst, tag)
+	dst = binary.BigEndian.AppendUint64(dst, epoch)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(id))
+	return append(dst, schemaContext...)
 }
 
-// encodeSchema renders s once, with a strong ETag derived from the bytes.
-func encodeSchema(s *registry.Schema, epoch uint64) (*cachedSchema, error) {
-	// The schema text is left empty, to split the encoding around it.
-	w := wireSchema(s)
-	w.Schema = ""
+// current returns the entry of schema id of schemaContext if one was
+// stored under epoch. The caller releases it.
+func (rc *responseCache) current(schemaContext string, id int, epoch uint64) (cachedSchema, bool) {
+	var kb [64]byte
+	k := entryKey(kb[:0], smallTag, schemaContext, id, epoch)
+	bp := getBody()
+	v, ok := rc.store.HasGet((*bp)[:0], k)
+	if !ok {
+		k[0] = bigTag
+		v = rc.store.GetBig((*bp)[:0], k)
+		ok = len(v) > 0
+	}
+	*bp = v
+	if !ok || len(v) < 8 {
+		putBody(bp)
+		rc.counts.RecordMisses(1)
+		return cachedSchema{}, false
+	}
+	rc.counts.RecordHits(1)
+	return cachedSchema{bodyHash: binary.BigEndian.Uint64(v), body: v[8:], buf: bp}, true
+}
+
+// put encodes s, fetched while the Service's SchemaEpoch was epoch, and
+// keeps it. Callers look for a current entry first (current) and release
+// the one returned.
+func (rc *responseCache) put(s *registry.Schema, epoch uint64) (cachedSchema, error) {
+	bp := getBody()
+	v, err := encodeEntry((*bp)[:0], s)
+	*bp = v
+	if err != nil {
+		putBody(bp)
+		return cachedSchema{}, err
+	}
+	var kb [64]byte
+	k := entryKey(kb[:0], smallTag, s.Context, s.ID, epoch)
+	if 4+len(k)+len(v) < chunkBytes {
+		rc.store.Set(k, v)
+	} else {
+		k[0] = bigTag
+		rc.store.SetBig(k, v)
+	}
+	return cachedSchema{bodyHash: binary.BigEndian.Uint64(v), body: v[8:], buf: bp}, nil
+}
+
+// stat reports the cache for metrics. Evictions are the entries stored
+// and no longer held: overwritten in their ring, or stored twice by two
+// concurrent misses.
+func (rc *responseCache) stat() registry.CacheStat {
+	var st fastcache.Stats
+	rc.store.UpdateStats(&st)
+	counts := rc.counts.Snapshot()
+	return registry.CacheStat{
+		Name:      registry.CacheResponses,
+		Hits:      counts.Hits,
+		Misses:    counts.Misses,
+		Evictions: st.SetCalls - min(st.EntriesCount, st.SetCalls),
+		Bytes:     st.BytesSize,
+		Capacity:  st.MaxBytesSize,
+	}
+}
+
+// encodeEntry appends the value stored for s: 8 bytes of the body's
+// hash, then the GET /schemas/ids/{id} body, with a strong ETag derived
+// from its bytes.
+func encodeEntry(dst []byte, s *registry.Schema) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := encodeJSON(&buf, w); err != nil {
-		return nil, err
+	if err := encodeJSON(&buf, wireSchema(s)); err != nil {
+		return dst, err
 	}
-	frame := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	i := bytes.Index(frame, []byte(`"schema":""`))
-	if i < 0 {
-		return nil, fmt.Errorf("encoding schema %d: no schema member in %s", s.ID, frame)
-	}
-	i += len(`"schema":`)
-	e := &cachedSchema{epoch: epoch, text: s.Text, shared: -1}
-	head, tail := frame[:i], frame[i+len(`""`):]
-	for k, p := range sharedParts {
-		if bytes.Equal(p.head, head) && bytes.Equal(p.tail, tail) {
-			e.shared = k
-			break
-		}
-	}
-	if e.shared < 0 {
-		e.parts = &[2][]byte{bytes.Clone(head), bytes.Clone(tail)}
-	}
-	body := e.appendBody(nil, false)
+	body := buf.Bytes()
 	sum := sha256.Sum256(body)
-	e.bodyHash = binary.BigEndian.Uint64(sum[:8])
-	var hdrBuf [40]byte
-	hdr := append(appendHex64(append(hdrBuf[:0], '"'), e.bodyHash), '"')
-	etagEnd := len(hdr)
-	hdr = strconv.AppendInt(hdr, int64(len(body)), 10)
-	lengthEnd := len(hdr)
-	both := string(hdr)
-	e.hdr = [2]string{both[:etagEnd], both[etagEnd:lengthEnd]}
-	return e, nil
-}
-
-// sharedParts are the heads and tails most entries have: one copy each
-// serves them all.
-var sharedParts = []struct{ head, tail []byte }{
-	{[]byte(`{"schemaType":"AVRO","schema":`), []byte(`}`)},
-	{[]byte(`{"schemaType":"PROTOBUF","schema":`), []byte(`}`)},
-	{[]byte(`{"schemaType":"JSON","schema":`), []byte(`}`)},
+	dst = append(dst, sum[:8]...)
+	return append(dst, body...), nil
 }
 
 // textHeaders returns the ETag and Content-Length of a schema's bare
@@ -232,18 +236,16 @@ func putBody(bp *[]byte) {
 }
 
 // writeEntry writes the GET /schemas/ids/{id} response of e.
-func writeEntry(c echo.Context, e *cachedSchema, cacheControl []string) error {
-	bp := getBody()
-	defer putBody(bp)
-	*bp = e.appendBody((*bp)[:0], false)
-	return writeCached(c, e.etag(), e.length(), cacheControl, *bp)
+func writeEntry(c echo.Context, e cachedSchema, cacheControl []string) error {
+	etag, length := e.headers()
+	return writeCached(c, etag, length, cacheControl, e.body)
 }
 
 // writeVersion writes the GET /subjects/{s}/versions/{v} response for v,
 // whose schema is e: {"subject":...,"version":...,"id":..., then e's
 // members. The ETag combines a hash of that prefix with e's body hash, so
 // it changes whenever any byte of the response does.
-func writeVersion(c echo.Context, v *registry.SubjectVersion, e *cachedSchema, cacheControl []string) error {
+func writeVersion(c echo.Context, v *registry.SubjectVersion, e cachedSchema, cacheControl []string) error {
 	bp := getBody()
 	defer putBody(bp)
 	p := (*bp)[:0]
@@ -264,7 +266,7 @@ func writeVersion(c echo.Context, v *registry.SubjectVersion, e *cachedSchema, c
 	tag = appendHex64(tag, sum)
 	tag = append(tag, '"')
 
-	p = e.appendBody(p, true)
+	p = append(p, e.members()...)
 	*bp = p
 	return writeCached(c, []string{string(tag)}, []string{strconv.Itoa(len(p))}, cacheControl, p)
 }
@@ -272,7 +274,7 @@ func writeVersion(c echo.Context, v *registry.SubjectVersion, e *cachedSchema, c
 // writeRegistered writes the POST /subjects/{s}/versions response for v,
 // whose schema is e: {"id":...,"version":..., then e's members, as
 // encoding srapi.RegisterResponse would.
-func writeRegistered(c echo.Context, v *registry.SubjectVersion, e *cachedSchema) error {
+func writeRegistered(c echo.Context, v *registry.SubjectVersion, e cachedSchema) error {
 	bp := getBody()
 	defer putBody(bp)
 	p := (*bp)[:0]
@@ -283,7 +285,7 @@ func writeRegistered(c echo.Context, v *registry.SubjectVersion, e *cachedSchema
 		p = strconv.AppendInt(p, int64(v.Version), 10)
 	}
 	p = append(p, ',')
-	p = e.appendBody(p, true)
+	p = append(p, e.members()...)
 	*bp = p
 
 	w := c.Response()

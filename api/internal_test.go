@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/VictoriaMetrics/fastcache"
+
 	"github.com/schemata-dev/schemata/internal/registry"
 	"github.com/schemata-dev/schemata/schema"
 	"github.com/schemata-dev/schemata/srapi"
@@ -241,30 +243,101 @@ func TestSchemaCacheFollowsSchemaEpoch(t *testing.T) {
 
 func TestSchemaCacheIsBoundedInBytes(t *testing.T) {
 	t.Parallel()
-	const budget = 16 << 10
+	// fastcache's least: 512 segments of one 64 KiB chunk.
+	const budget = 32 << 20
 	c := newResponseCache(budget)
-	text := `{"type":"record","name":"R","fields":[{"name":"f","type":"` + strings.Repeat("x", 400) + `"}]}`
-	for id := 1; id <= 500; id++ {
-		if _, err := c.put(&registry.Schema{ID: id, Format: schema.Avro, Text: text}, 0); err != nil {
+	text := `{"type":"record","name":"R","fields":[{"name":"f","type":"` + strings.Repeat("x", 8<<10) + `"}]}`
+	const n = 10_000 // 80 MiB of answers
+	for id := 1; id <= n; id++ {
+		e, err := c.put(&registry.Schema{ID: id, Format: schema.Avro, Text: text}, 0)
+		if err != nil {
 			t.Fatal(err)
 		}
+		e.release()
 	}
-	c.entries.CleanUp()
-	var held uint64
-	n := 0
-	for _, e := range c.entries.All() {
-		held += uint64(e.size())
-		n++
+	st := c.stat()
+	if st.Capacity != budget || st.Bytes > st.Capacity {
+		t.Errorf("cache holds %d bytes, capacity %d, want at most %d", st.Bytes, st.Capacity, budget)
 	}
-	if held > budget || c.entries.WeightedSize() > budget {
-		t.Errorf("cache holds %d bytes in %d entries (weighed %d), budget %d", held, n, c.entries.WeightedSize(), budget)
-	}
-	if n == 0 || n == 500 {
-		t.Errorf("cache holds %d of 500 entries: want some, not all", n)
-	}
-	st := c.entries.Stats()
 	if st.Evictions == 0 {
-		t.Errorf("no evictions counted after inserting 500 entries into %d bytes", budget)
+		t.Errorf("no evictions counted after storing %d MiB in %d MiB", n*8>>10, budget>>20)
+	}
+	held := 0
+	for id := 1; id <= n; id++ {
+		if e, ok := c.current("", id, 0); ok {
+			held++
+			e.release()
+		}
+	}
+	if held == 0 || held == n {
+		t.Errorf("cache holds %d of %d entries: want some, not all", held, n)
+	}
+	if _, ok := c.current("", n, 0); !ok {
+		t.Errorf("the last entry stored is not held")
+	}
+}
+
+// TestResponseCacheBytes: the memory the runtime's limit leaves out is
+// what fastcache reserves for the share.
+func TestResponseCacheBytes(t *testing.T) {
+	t.Parallel()
+	for _, share := range []uint64{1, 1 << 20, 32<<20 - 1, 32 << 20, 32<<20 + 1, 80_530_620, 96 << 20, 644_245_080} {
+		var st fastcache.Stats
+		newResponseCache(share).store.UpdateStats(&st)
+		if got := offHeapBytes(share); got != st.MaxBytesSize || got < share || got%(32<<20) != 0 {
+			t.Errorf("share %d: offHeapBytes %d, fastcache reserves %d", share, got, st.MaxBytesSize)
+		}
+	}
+	if got, want := ResponseCacheBytes(0), int64(96<<20); got != want {
+		t.Errorf("ResponseCacheBytes(default) = %d, want %d", got, want)
+	}
+}
+
+// TestSchemaCacheEntries: what the cache gives back is what the encoder
+// wrote, for answers stored whole and for those split into parts, and
+// only under the context and epoch they were stored with.
+func TestSchemaCacheEntries(t *testing.T) {
+	t.Parallel()
+	c := newResponseCache(32 << 20)
+	small := &registry.Schema{ID: 1, Format: schema.Avro, Text: `{"type":"string"}`}
+	big := &registry.Schema{
+		ID: 2, Context: ".team", Format: schema.Protobuf,
+		Text:       "syntax = \"proto3\";\n// " + strings.Repeat("\"quoted\" ", 30_000) + "\nmessage A {}\n",
+		References: []schema.Reference{{Name: "b.proto", Subject: "b", Version: 2}},
+	}
+	for _, s := range []*registry.Schema{small, big} {
+		var want bytes.Buffer
+		if err := encodeJSON(&want, wireSchema(s)); err != nil {
+			t.Fatal(err)
+		}
+		put, err := c.put(s, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := c.current(s.Context, s.ID, 3)
+		if !ok {
+			t.Fatalf("schema %d (%d bytes) not found after put", s.ID, want.Len())
+		}
+		if !bytes.Equal(got.body, want.Bytes()) || !bytes.Equal(put.body, want.Bytes()) {
+			t.Errorf("schema %d: body %.80s..., want %.80s...", s.ID, got.body, want.Bytes())
+		}
+		if got.bodyHash != put.bodyHash {
+			t.Errorf("schema %d: hash %x, stored %x", s.ID, got.bodyHash, put.bodyHash)
+		}
+		put.release()
+		got.release()
+		for _, miss := range []struct {
+			context string
+			epoch   uint64
+		}{{s.Context, 4}, {".other", 3}} {
+			if e, ok := c.current(miss.context, s.ID, miss.epoch); ok {
+				e.release()
+				t.Errorf("schema %d found under context %q, epoch %d", s.ID, miss.context, miss.epoch)
+			}
+		}
+	}
+	if st := c.stat(); st.Hits != 2 || st.Misses != 4 {
+		t.Errorf("hits %d, misses %d, want 2 and 4", st.Hits, st.Misses)
 	}
 }
 
@@ -422,8 +495,9 @@ func BenchmarkGetSchemaByID(b *testing.B) {
 
 // BenchmarkGetSchemaByIDNotModified is a revalidation answered with 304.
 func BenchmarkGetSchemaByIDNotModified(b *testing.B) {
-	e, _ := encodeSchema(avroSchema, 0)
-	benchmarkHandler(b, "/schemas/ids/7", http.Header{"If-None-Match": e.etag()})
+	e, _ := newResponseCache(32<<20).put(avroSchema, 0)
+	etag, _ := e.headers()
+	benchmarkHandler(b, "/schemas/ids/7", http.Header{"If-None-Match": etag})
 }
 
 // BenchmarkGetLatestVersion is GET /subjects/{s}/versions/latest.

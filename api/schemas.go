@@ -113,6 +113,7 @@ func (a *API) getSchemaByID(c echo.Context, id int) error {
 	if err != nil {
 		return err
 	}
+	defer e.release()
 	return writeEntry(c, e, hdrImmutable)
 }
 
@@ -120,21 +121,22 @@ func (a *API) getSchemaByID(c echo.Context, id int) error {
 // fetching the schema on a miss. A hit asks the Service only whether the
 // caller may read the id (which costs nothing for callers who may read
 // everything), unless the caller was just allowed a version using it:
-// known.
-func (a *API) schemaEntry(c echo.Context, schemaContext string, id int, known bool) (*cachedSchema, error) {
+// known. The caller releases the entry.
+func (a *API) schemaEntry(c echo.Context, schemaContext string, id int, known bool) (cachedSchema, error) {
 	ctx := c.Request().Context()
 	epoch := a.svc.SchemaEpoch()
-	if e, ok := a.cache.current(schemaKey(schemaContext, id), epoch); ok {
+	if e, ok := a.cache.current(schemaContext, id, epoch); ok {
 		if !known {
 			if err := a.svc.SchemaReadable(ctx, schemaContext, id); err != nil {
-				return nil, err
+				e.release()
+				return cachedSchema{}, err
 			}
 		}
 		return e, nil
 	}
 	s, err := a.svc.SchemaByID(ctx, schemaContext, id)
 	if err != nil {
-		return nil, err
+		return cachedSchema{}, err
 	}
 	return a.cache.put(s, epoch)
 }

@@ -164,7 +164,7 @@ func New(svc Service, opts Options) *API {
 // CacheStats reports the encoded-response cache's counts and size, for
 // metrics next to the registry's own caches.
 func (a *API) CacheStats() registry.CacheStat {
-	return registry.CacheStatOf(registry.CacheResponses, a.cache.entries)
+	return a.cache.stat()
 }
 
 // ServeHTTP serves one request. HEAD is served on every GET route as

@@ -93,6 +93,7 @@ func (a *API) registerSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer e.release()
 	return writeRegistered(c, v, e)
 }
 
@@ -116,22 +117,22 @@ func (a *API) lookupSchema(c echo.Context) error {
 }
 
 // versionWithSchema fetches one subject version and the encoded form of
-// its schema.
-func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, *cachedSchema, error) {
+// its schema. The caller releases the entry.
+func (a *API) versionWithSchema(c echo.Context) (*registry.SubjectVersion, cachedSchema, error) {
 	v, epoch, err := a.version(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, cachedSchema{}, err
 	}
-	if e, ok := a.cache.current(schemaKey(registry.ContextOf(v.Subject), v.SchemaID), epoch); ok {
+	if e, ok := a.cache.current(registry.ContextOf(v.Subject), v.SchemaID, epoch); ok {
 		return v, e, nil
 	}
 	s, err := a.versionSchema(c, v)
 	if err != nil {
-		return nil, nil, err
+		return nil, cachedSchema{}, err
 	}
 	e, err := a.cache.put(s, epoch)
 	if err != nil {
-		return nil, nil, err
+		return nil, cachedSchema{}, err
 	}
 	return v, e, nil
 }
@@ -170,6 +171,7 @@ func (a *API) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer e.release()
 	if form := c.QueryParam("format"); form != "" && form != "default" {
 		// Another form of the schema, rendered on demand.
 		s, text, err := a.svc.RenderSchema(c.Request().Context(), registry.ContextOf(v.Subject), v.SchemaID, form)

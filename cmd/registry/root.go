@@ -125,7 +125,7 @@ func newRootCommand(env lookupEnv, logOut io.Writer, serve serveFunc) *cobra.Com
 	f.Var((*offsetValue)(&cfg.ClockOffset), "clock-offset", "shift the registry's clock, e.g. 200d, to try a deprecation lifecycle in minutes (demos and staging only; needs --allow-clock-offset)")
 	f.BoolVar(&cfg.AllowClockOffset, "allow-clock-offset", false, "confirm --clock-offset")
 	f.Int64Var(&cfg.CacheBytes, "cache-bytes", server.DefaultCacheBytes, "memory budget in bytes shared by every in-process cache (schemas, parsed schemas, encoded answers, usage buffer); at least 1 MiB")
-	f.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "Go soft memory limit in bytes; 0 means --cache-bytes plus 96 MiB unless GOMEMLIMIT is set, negative leaves the runtime's")
+	f.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "Go soft memory limit in bytes; 0 means --cache-bytes plus 96 MiB, less what the encoded answers hold outside the Go heap (57% of it, rounded up to a multiple of 32 MiB), unless GOMEMLIMIT is set; negative leaves the runtime's")
 
 	root.AddCommand(newMigrateCommand(&cfg))
 	addEnvToUsage(root)

@@ -11,8 +11,11 @@ func TestMemoryLimit(t *testing.T) {
 		want       int64
 		set        bool
 	}{
-		{"derived from the default budget", Config{}, "", DefaultCacheBytes + 96<<20, true},
-		{"derived from a budget", Config{CacheBytes: 1 << 30}, "", 1<<30 + 96<<20, true},
+		// The encoded responses are held outside the Go heap: 57% of
+		// the budget, rounded up to a multiple of 32 MiB.
+		{"derived from the default budget", Config{}, "", 128<<20 + 96<<20 - 96<<20, true},
+		{"derived from a budget", Config{CacheBytes: 1 << 30}, "", 1<<30 + 96<<20 - 608<<20, true},
+		{"derived from the least budget", Config{CacheBytes: 1 << 20}, "", 1<<20 + 96<<20 - 32<<20, true},
 		{"GOMEMLIMIT wins over the derived limit", Config{}, "300MiB", 0, false},
 		{"an explicit limit wins over GOMEMLIMIT", Config{MemoryLimit: 200 << 20}, "300MiB", 200 << 20, true},
 		{"negative leaves the runtime's", Config{MemoryLimit: -1}, "", 0, false},

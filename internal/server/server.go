@@ -505,13 +505,15 @@ const memoryHeadroom = 96 << 20
 
 // DerivedMemoryLimit is the soft memory limit of a process with cache
 // budget cacheBytes: the budget plus the headroom the rest of the process
-// needs. Without a limit the collector lets the heap grow to twice what
-// is live before it runs, so a full cache budget would double in RSS.
+// needs, less what the encoded responses take outside the Go heap
+// (api.ResponseCacheBytes), which the limit does not count. Without a
+// limit the collector lets the heap grow to twice what is live before it
+// runs, so a full cache budget would double in RSS.
 func DerivedMemoryLimit(cacheBytes int64) int64 {
 	if cacheBytes <= 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	return cacheBytes + memoryHeadroom
+	return cacheBytes + memoryHeadroom - api.ResponseCacheBytes(cacheBytes)
 }
 
 // memoryLimit returns the soft memory limit Run sets for cfg, or false

@@ -277,6 +277,49 @@ func TestSchemaCacheIsBoundedInBytes(t *testing.T) {
 	}
 }
 
+// TestSchemaCacheConcurrent: readers and writers of overlapping ids,
+// some evicting others, never see another schema's answer or a torn one.
+func TestSchemaCacheConcurrent(t *testing.T) {
+	t.Parallel()
+	c := newResponseCache(32 << 20)
+	text := func(id int) string {
+		return fmt.Sprintf(`{"type":"record","name":"R%d","doc":"%s","fields":[]}`, id, strings.Repeat("d", 4000+id%3000))
+	}
+	want := func(id int) string {
+		var b bytes.Buffer
+		if err := encodeJSON(&b, wireSchema(&registry.Schema{ID: id, Format: schema.Avro, Text: text(id)})); err != nil {
+			t.Error(err)
+		}
+		return b.String()
+	}
+	const ids, workers, rounds = 12_000, 4, 6_000 // about 70 MiB of answers
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range rounds {
+				id := 1 + (i*7919+w*104729)%ids
+				if e, ok := c.current("", id, 0); ok {
+					if got := string(e.body); got != want(id) {
+						t.Errorf("id %d: got %.60s..., want %.60s...", id, got, want(id))
+					}
+					e.release()
+					continue
+				}
+				e, err := c.put(&registry.Schema{ID: id, Format: schema.Avro, Text: text(id)}, 0)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				e.release()
+			}
+		})
+	}
+	wg.Wait()
+	if st := c.stat(); st.Hits == 0 || st.Evictions == 0 {
+		t.Errorf("hits %d, evictions %d: the test wants both", st.Hits, st.Evictions)
+	}
+}
+
 // TestResponseCacheBytes: the memory the runtime's limit leaves out is
 // what fastcache reserves for the share.
 func TestResponseCacheBytes(t *testing.T) {

@@ -40,9 +40,11 @@ func newConsumerServer(t *testing.T, b servertest.Backend) *consumerServer {
 		defer close(done)
 		_ = svc.Watch(ctx)
 	}()
-	srv := httptest.NewServer(api.New(svc, api.Options{Logger: slog.New(slog.DiscardHandler)}))
+	h := api.New(svc, api.Options{Logger: slog.New(slog.DiscardHandler)})
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
+		h.Close()
 		cancel()
 		<-done
 	})

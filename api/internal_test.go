@@ -121,6 +121,7 @@ func newFakeAPI(t *testing.T, svc *fakeService) (*API, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	a := New(svc, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), ServerID: "fake"})
+	t.Cleanup(a.Close)
 	return a, logs
 }
 
@@ -379,8 +380,25 @@ func TestSchemaCacheEntries(t *testing.T) {
 			}
 		}
 	}
-	if st := c.stat(); st.Hits != 2 || st.Misses != 4 {
-		t.Errorf("hits %d, misses %d, want 2 and 4", st.Hits, st.Misses)
+	if st := c.stat(); st.Hits != 2 || st.Misses != 4 || st.Bytes == 0 {
+		t.Errorf("hits %d, misses %d, %d bytes, want 2, 4 and some", st.Hits, st.Misses, st.Bytes)
+	}
+}
+
+func TestCloseGivesTheAnswersBack(t *testing.T) {
+	t.Parallel()
+	svc := &fakeService{schema: avroSchema}
+	a, _ := newFakeAPI(t, svc)
+	first := serve(a, "GET", "/schemas/ids/7", nil)
+	if st := a.CacheStats(); st.Bytes == 0 {
+		t.Fatalf("no answer held after a lookup: %+v", st)
+	}
+	a.Close()
+	if st := a.CacheStats(); st.Bytes != 0 {
+		t.Errorf("%d bytes held after Close", st.Bytes)
+	}
+	if again := serve(a, "GET", "/schemas/ids/7", nil); again.Code != 200 || again.Body.String() != first.Body.String() {
+		t.Errorf("after Close: %d %s, want %s", again.Code, again.Body, first.Body)
 	}
 }
 

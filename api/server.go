@@ -161,6 +161,13 @@ func New(svc Service, opts Options) *API {
 	return a
 }
 
+// Close gives back the memory the encoded answers hold outside the Go
+// heap, for the next API in the process to reuse: the collector cannot
+// free it, so a process that makes and drops APIs (tests, an embedding
+// program) closes each. The API still serves after Close, from an empty
+// cache.
+func (a *API) Close() { a.cache.store.Reset() }
+
 // CacheStats reports the encoded-response cache's counts and size, for
 // metrics next to the registry's own caches.
 func (a *API) CacheStats() registry.CacheStat {

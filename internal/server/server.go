@@ -291,6 +291,7 @@ type Server struct {
 	store     registry.Store
 	ownsStore bool
 	svc       *registry.Service
+	handler   *api.API
 	ops       *ops.Ops
 	http      *http.Server
 	// tls records whether the server serves HTTPS; http.Server's own
@@ -362,6 +363,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.ops = layer
+	s.handler = handler
 	layer.Mount(handler.Echo())
 	if layer.AuthEnabled() {
 		handler.Echo().Use(principalToDomain)
@@ -492,6 +494,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("server: close store: %w", err))
 		}
 	}
+	s.handler.Close()
 	if err := s.ops.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("server: close audit log: %w", err))
 	}

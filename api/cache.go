@@ -179,8 +179,8 @@ func (rc *responseCache) put(s *registry.Schema, epoch uint64) (cachedSchema, er
 }
 
 // stat reports the cache for metrics. Evictions are the entries stored
-// and no longer held: overwritten in their ring, or stored twice by two
-// concurrent misses.
+// and no longer held: overwritten in their ring (counted once the ring
+// has wrapped past them), or stored twice by two concurrent misses.
 func (rc *responseCache) stat() registry.CacheStat {
 	var st fastcache.Stats
 	rc.store.UpdateStats(&st)

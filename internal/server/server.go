@@ -385,8 +385,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Start binds the listen address and serves in the background. Addr is
-// valid once Start returns.
+// Start binds the listen address, waits for the cache watcher to
+// subscribe to the store's changes (watchStartWait at most), and serves
+// in the background. Addr is valid once Start returns.
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -402,19 +403,34 @@ func (s *Server) Start() error {
 	watchCtx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.done.Add(3)
+	// subscribed closes when the watcher's first change, the reset it
+	// sends once subscribed, has been applied, or when it stops.
+	subscribed := make(chan struct{})
+	var once sync.Once
+	markSubscribed := func() { once.Do(func() { close(subscribed) }) }
 	go func() {
 		defer s.done.Done()
+		defer markSubscribed()
 		// Credentials follow the store's notifications too, so that a
 		// revocation on any instance takes effect here within moments.
 		forget := func(c registry.Change) {
 			if c.Kind == registry.ChangeAuth || c.Kind == registry.ChangeReset {
 				s.ops.ForgetCredentials()
 			}
+			markSubscribed()
 		}
 		if err := s.svc.Watch(watchCtx, forget); err != nil && watchCtx.Err() == nil {
 			s.log.Error("cache watcher stopped", "err", err)
 		}
 	}()
+	// Serve once the watcher follows the store: its first reset would
+	// otherwise empty the caches under the first requests, and what they
+	// cached before it would be read again.
+	select {
+	case <-subscribed:
+	case <-time.After(watchStartWait):
+		s.log.Warn("cache watcher not subscribed yet; serving anyway", "waited", watchStartWait)
+	}
 	go func() {
 		// Runtime schema usage: flushed in batches, and once more at shutdown.
 		defer s.done.Done()
@@ -431,6 +447,10 @@ func (s *Server) Start() error {
 		"confluent_defaults", s.cfg.ConfluentDefaults, "tls", s.ops.TLSConfig() != nil, "auth", s.ops.AuthEnabled())
 	return nil
 }
+
+// watchStartWait bounds how long Start waits for the cache watcher to
+// subscribe before it serves anyway (the watcher's reset then follows).
+const watchStartWait = 5 * time.Second
 
 // Addr is the bound address (host:port), empty before Start.
 func (s *Server) Addr() string {

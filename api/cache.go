@@ -199,14 +199,15 @@ func (rc *responseCache) stat() registry.CacheStat {
 // hash, then the GET /schemas/ids/{id} body, with a strong ETag derived
 // from its bytes.
 func encodeEntry(dst []byte, s *registry.Schema) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := encodeJSON(&buf, wireSchema(s)); err != nil {
+	start := len(dst)
+	buf := bytes.NewBuffer(append(dst, make([]byte, 8)...))
+	if err := encodeJSON(buf, wireSchema(s)); err != nil {
 		return dst, err
 	}
-	body := buf.Bytes()
-	sum := sha256.Sum256(body)
-	dst = append(dst, sum[:8]...)
-	return append(dst, body...), nil
+	v := buf.Bytes()
+	sum := sha256.Sum256(v[start+8:])
+	copy(v[start:], sum[:8])
+	return v, nil
 }
 
 // textHeaders returns the ETag and Content-Length of a schema's bare

@@ -95,7 +95,8 @@ type Options struct {
 	ListLimit int
 	// CacheBytes is the process's cache budget (registry.Options'
 	// CacheBytes); the encoded responses take registry.CacheResponses'
-	// share of it. Zero means registry.DefaultCacheBytes.
+	// share of it, rounded up (ResponseCacheBytes), outside the Go heap.
+	// Zero means registry.DefaultCacheBytes.
 	CacheBytes int64
 	// ServerID identifies this registry in GET /v1/metadata/id.
 	ServerID string
